@@ -1,0 +1,60 @@
+import { diag } from "@opentelemetry/api";
+import type { Lazy } from "../operation/types.js";
+import type { ContentPolicy } from "./policy.js";
+import { capString, toSafeJson } from "./safe-json.js";
+import { maskSecrets } from "./secrets.js";
+import { serializeWithinLimit } from "./truncate.js";
+
+export interface RecordedContent {
+  value: string;
+  truncated: boolean;
+}
+
+/**
+ * Turns one piece of content into an attribute value under the policy: computes it if lazy, runs
+ * the redact hook, strips secrets and anything unserialisable, and fits it into the size limit as
+ * valid JSON (or a plain string for string attributes). Returns undefined when nothing is to be
+ * recorded. Only called when capture is on.
+ */
+export function recordContent(
+  policy: ContentPolicy,
+  attribute: string,
+  operation: string,
+  lazy: Lazy<unknown>,
+  kind: "json" | "string",
+): RecordedContent | undefined {
+  let value: unknown;
+  try {
+    value = typeof lazy === "function" ? (lazy as () => unknown)() : lazy;
+  } catch (err) {
+    diag.debug(`otel-agents: could not compute ${attribute}`, err);
+    return undefined;
+  }
+  if (value === undefined || value === null) return undefined;
+  if (policy.redact) {
+    try {
+      value = policy.redact({ attribute, operation, value });
+    } catch (err) {
+      diag.warn(`otel-agents: redact hook threw for ${attribute}; the attribute is dropped`, err);
+      return undefined;
+    }
+    if (value === undefined || value === null) return undefined;
+  }
+  if (kind === "string") {
+    const text = typeof value === "string" ? value : safeString(value);
+    const capped = capString(text, policy.maxLength);
+    return { value: maskSecrets(capped), truncated: text.length > policy.maxLength };
+  }
+  const tree = toSafeJson(value, { maxStringLength: policy.maxLength, maxDepth: 32, maxEntries: policy.maxLength >> 1 });
+  if (tree === undefined) return undefined;
+  const { json, truncated } = serializeWithinLimit(tree, policy.maxLength);
+  return { value: json, truncated };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(toSafeJson(value, { maxStringLength: 1 << 20, maxDepth: 16, maxEntries: 1 << 15 })) ?? "";
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,134 @@
+import { isSecretKey, maskSecrets, REDACTED } from "./secrets.js";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface SafeJsonOptions {
+  /** Strings longer than this are cut (with a marker) while copying. */
+  maxStringLength: number;
+  maxDepth: number;
+  /** Arrays and objects longer than this keep only the first entries. */
+  maxEntries: number;
+}
+
+export const TRUNCATION_MARKER = "…[truncated]";
+
+/**
+ * Copies any value into a JSON-safe tree: no cycles, no BigInt, no functions, no throwing getters,
+ * no lone surrogates, credentials masked, sizes capped. Never throws.
+ */
+export function toSafeJson(value: unknown, options: SafeJsonOptions): JsonValue | undefined {
+  return copy(value, options, new Set(), 0);
+}
+
+export function capString(text: string, max: number): string {
+  let out = text;
+  if (out.length > max) {
+    let cut = Math.max(0, max);
+    // Never split a surrogate pair.
+    const code = out.charCodeAt(cut - 1);
+    if (cut > 0 && code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    out = out.slice(0, cut) + TRUNCATION_MARKER;
+  }
+  return wellFormed(out);
+}
+
+function wellFormed(text: string): string {
+  const s = text as string & { toWellFormed?: () => string; isWellFormed?: () => boolean };
+  if (typeof s.isWellFormed === "function" && typeof s.toWellFormed === "function") {
+    return s.isWellFormed() ? text : s.toWellFormed();
+  }
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
+function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: number): JsonValue | undefined {
+  switch (typeof value) {
+    case "string":
+      return maskSecrets(capString(value, o.maxStringLength));
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "boolean":
+      return value;
+    case "bigint":
+      return value.toString();
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+  }
+  if (value === null) return null;
+  const obj = value as object;
+  if (path.has(obj)) return "[Circular]";
+  if (depth >= o.maxDepth) return "[MaxDepth]";
+  try {
+    if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
+    if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `[binary ${(obj as ArrayBuffer).byteLength} bytes]`;
+    path.add(obj);
+    try {
+      if (Array.isArray(obj)) return copyArray(obj, o, path, depth);
+      if (obj instanceof Map) return copyEntries(obj.entries(), o, path, depth);
+      if (obj instanceof Set) return copyArray(Array.from(obj), o, path, depth);
+      if (obj instanceof Error) {
+        return {
+          name: capString(String(obj.name), o.maxStringLength),
+          message: maskSecrets(capString(String(obj.message), o.maxStringLength)),
+        };
+      }
+      const toJSON = (obj as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === "function") return copy(toJSON.call(obj), o, path, depth + 1);
+      return copyEntries(ownEntries(obj), o, path, depth);
+    } finally {
+      path.delete(obj);
+    }
+  } catch {
+    return "[unreadable]";
+  }
+}
+
+function copyArray(items: readonly unknown[], o: SafeJsonOptions, path: Set<object>, depth: number): JsonValue[] {
+  const n = Math.min(items.length, o.maxEntries);
+  const out: JsonValue[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    let item: unknown;
+    try {
+      item = items[i];
+    } catch {
+      item = "[unreadable]";
+    }
+    out[i] = copy(item, o, path, depth + 1) ?? null;
+  }
+  if (items.length > n) out.push(`${TRUNCATION_MARKER} ${items.length - n} more`);
+  return out;
+}
+
+function* ownEntries(obj: object): Iterable<[unknown, unknown]> {
+  for (const key of Object.keys(obj)) {
+    let v: unknown;
+    try {
+      v = (obj as Record<string, unknown>)[key];
+    } catch {
+      v = "[unreadable]";
+    }
+    yield [key, v];
+  }
+}
+
+function copyEntries(
+  entries: Iterable<[unknown, unknown]>,
+  o: SafeJsonOptions,
+  path: Set<object>,
+  depth: number,
+): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  let count = 0;
+  for (const [rawKey, v] of entries) {
+    if (count++ >= o.maxEntries) break;
+    const key = capString(String(rawKey), 256);
+    if (isSecretKey(key)) {
+      if (v !== undefined && v !== null) out[key] = REDACTED;
+      continue;
+    }
+    const copied = copy(v, o, path, depth + 1);
+    if (copied !== undefined) out[key] = copied;
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+// @otel-agents/core: the GenAI semantic conventions as operations. Edge-safe: no `node:` imports.
+
+export type * from "./content/messages.js";
+export { parseJsonIfPossible, textPart } from "./content/messages.js";
+export {
+  type ContentOptions,
+  type ContentPolicy,
+  DEFAULT_MAX_CONTENT_LENGTH,
+  type RedactHook,
+  resolveContentPolicy,
+} from "./content/policy.js";
+export { errorType } from "./operation/error-type.js";
+export { OperationHandle } from "./operation/handle.js";
+export type * from "./operation/types.js";
+export type { HeaderCarrier, HeadersLike } from "./propagation/carriers.js";
+export {
+  getCallerAgentName,
+  getConversationId,
+  setCallerAgentName,
+  setConversationId,
+  withConversationId,
+} from "./propagation/conversation.js";
+export { extractTraceContext, injectTraceHeaders } from "./propagation/headers.js";
+export { type RegistryStart, RunRegistry, type RunRegistryOptions } from "./registry/run-registry.js";
+export { finishReason } from "./semconv/finish-reasons.js";
+export * from "./semconv/names.js";
+export { providerName } from "./semconv/provider-names.js";
+export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from "./telemetry.js";

@@ -1,0 +1,62 @@
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+  metrics,
+  ValueType,
+} from "@opentelemetry/api";
+import { METRICS, type MetricName, SCHEMA_URL } from "../semconv/names.js";
+
+type Instrument = Histogram | Counter;
+
+/**
+ * The GenAI instruments of one meter, created on first use with the registry's units and bucket
+ * advice. Without an explicit MeterProvider the global one is re-read, so a provider registered
+ * after the adapter was constructed is still used (the metrics API has no proxy provider).
+ */
+export class Instruments {
+  private meter: Meter | undefined;
+  private provider: MeterProvider | undefined;
+  private readonly cache = new Map<MetricName, Instrument>();
+
+  constructor(
+    private readonly scope: { name: string; version?: string },
+    private readonly explicitProvider: MeterProvider | undefined,
+  ) {}
+
+  record(name: MetricName, value: number, attributes: Attributes): void {
+    const def = METRICS[name];
+    const filtered: Attributes = {};
+    for (const key of Object.keys(attributes)) {
+      if (def.attributes.has(key) && attributes[key] !== undefined) filtered[key] = attributes[key];
+    }
+    const instrument = this.instrument(name);
+    if (def.instrument === "counter") (instrument as Counter).add(value, filtered);
+    else (instrument as Histogram).record(value, filtered);
+  }
+
+  private instrument(name: MetricName): Instrument {
+    const provider = this.explicitProvider ?? metrics.getMeterProvider();
+    if (provider !== this.provider || !this.meter) {
+      this.provider = provider;
+      this.meter = provider.getMeter(this.scope.name, this.scope.version, { schemaUrl: SCHEMA_URL });
+      this.cache.clear();
+    }
+    let instrument = this.cache.get(name);
+    if (!instrument) {
+      const def = METRICS[name];
+      const options = {
+        unit: def.unit,
+        description: def.description,
+        valueType: def.valueType === "int" ? ValueType.INT : ValueType.DOUBLE,
+        ...(def.buckets ? { advice: { explicitBucketBoundaries: [...def.buckets] } } : {}),
+      };
+      instrument =
+        def.instrument === "counter" ? this.meter.createCounter(name, options) : this.meter.createHistogram(name, options);
+      this.cache.set(name, instrument);
+    }
+    return instrument;
+  }
+}

@@ -1,0 +1,98 @@
+import { type ContextManager, context, diag, metrics, propagation, type TracerProvider, trace } from "@opentelemetry/api";
+import { ConsoleTreeExporter, type ConsoleTreeExporterOptions } from "./console-tree-exporter.js";
+import { type LoadedSdk, loadSdk } from "./sdk-loader.js";
+
+export interface SetupOptions {
+  /** `service.name`. Default: `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
+  serviceName?: string;
+  /**
+   * Where spans go. Default: OTLP over HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, else the console tree.
+   */
+  exporter?: "otlp" | "console" | SpanExporterLike;
+  console?: ConsoleTreeExporterOptions;
+  /** Export metrics over OTLP too (only when exporting over OTLP). Default: true. */
+  metrics?: boolean;
+  /** Environment to read. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Any SpanExporter of SDK 2 or SDK 3. */
+export interface SpanExporterLike {
+  export(spans: never[], resultCallback: (result: { code: number }) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+}
+
+export interface SetupResult {
+  readonly tracerProvider: TracerProvider;
+  /** Which exporter is in use. */
+  readonly exporter: "otlp" | "console" | "custom";
+  /** Which OpenTelemetry SDK line was found: 2 (`sdk-trace-base`) or 3 (`sdk-trace`). */
+  readonly sdkMajor: 2 | 3;
+  /** Ends open batches, exports them, and unregisters the globals. Resolves; never rejects. */
+  shutdown(): Promise<void>;
+  forceFlush(): Promise<void>;
+}
+
+/**
+ * A one-call OpenTelemetry setup for quick starts and demos: a tracer provider (and a meter
+ * provider when exporting over OTLP) from the standard `OTEL_*` variables, W3C trace context and
+ * baggage propagation, and async context. Works with either OpenTelemetry JS SDK line (2.x
+ * `@opentelemetry/sdk-trace-base` or 3.x `@opentelemetry/sdk-trace`), whichever the app installed.
+ * Real apps keep using `@opentelemetry/sdk-node`.
+ */
+export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
+  const env = options.env ?? process.env;
+  const sdk = await loadSdk();
+  const otlpEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const mode = typeof options.exporter === "object" ? "custom" : (options.exporter ?? (otlpEndpoint ? "otlp" : "console"));
+  const serviceName = options.serviceName ?? env.OTEL_SERVICE_NAME ?? "unknown_service:node";
+  const resource = sdk.resource({ "service.name": serviceName });
+
+  let exporter: SpanExporterLike;
+  if (typeof options.exporter === "object") exporter = options.exporter;
+  else if (mode === "otlp") exporter = await sdk.otlpTraceExporter(env);
+  else exporter = new ConsoleTreeExporter(options.console) as unknown as SpanExporterLike;
+
+  // The console tree wants each span as it ends; OTLP wants batches.
+  const processor = mode === "console" ? sdk.simpleProcessor(exporter) : sdk.batchProcessor(exporter);
+  const tracerProvider = sdk.tracerProvider(resource, [processor]);
+
+  const contextManager: ContextManager = sdk.contextManager();
+  if (!context.setGlobalContextManager(contextManager)) diag.warn("otel-agents setup: a context manager was already registered");
+  if (!propagation.setGlobalPropagator(sdk.propagator())) diag.warn("otel-agents setup: a propagator was already registered");
+  if (!trace.setGlobalTracerProvider(tracerProvider)) diag.warn("otel-agents setup: a tracer provider was already registered");
+
+  const meterProvider = mode === "otlp" && options.metrics !== false ? await sdk.otlpMeterProvider(resource, env) : undefined;
+  if (meterProvider && !metrics.setGlobalMeterProvider(meterProvider)) {
+    diag.warn("otel-agents setup: a meter provider was already registered");
+  }
+
+  let down: Promise<void> | undefined;
+  return {
+    tracerProvider,
+    exporter: mode,
+    sdkMajor: sdk.major,
+    forceFlush: () => settle(Promise.all([tracerProvider.forceFlush(), meterProvider?.forceFlush()])),
+    shutdown: () => {
+      down ??= settle(Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown()])).finally(() => {
+        trace.disable();
+        context.disable();
+        propagation.disable();
+        if (meterProvider) metrics.disable();
+      });
+      return down;
+    },
+  };
+}
+
+async function settle(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    diag.warn("otel-agents setup: flush failed", err);
+  }
+}
+
+export type { LoadedSdk };

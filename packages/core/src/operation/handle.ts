@@ -1,0 +1,284 @@
+import { type Context, createContextKey, diag, type Span, SpanStatusCode, type TimeInput, trace } from "@opentelemetry/api";
+import type { ContentPolicy } from "../content/policy.js";
+import { capString } from "../content/safe-json.js";
+import type { Instruments } from "../metrics/instruments.js";
+import { recordOperationMetrics } from "../metrics/record-operation.js";
+import { ATTR, INFERENCE_OPERATIONS, OPERATION, type SpanType } from "../semconv/names.js";
+import { AttributeSink, normalizeFinishReasons, normalizeProvider, writeContent, writeFacts } from "./attributes.js";
+import { errorDetails, errorType } from "./error-type.js";
+import { mergeFacts } from "./facts.js";
+import { spanNameOf } from "./span-shape.js";
+import type { OperationFacts, OperationHandleLike, OperationKind, StartOptions } from "./types.js";
+import { count, str } from "./values.js";
+
+/** Where the active operation handle lives in an OpenTelemetry context. */
+export const HANDLE_KEY = createContextKey("otel-agents operation handle");
+
+export function handleFromContext(ctx: Context): OperationHandle | undefined {
+  const value = ctx.getValue(HANDLE_KEY);
+  return value instanceof OperationHandle ? value : undefined;
+}
+
+/** Totals an agent collects from its own model and tool calls. */
+interface AgentTotals {
+  inference: number;
+  tools: number;
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  finishReasons: string[] | undefined;
+}
+
+export interface HandleDeps {
+  readonly policy: ContentPolicy;
+  readonly instruments: Instruments | undefined;
+}
+
+/** Epoch milliseconds with sub-millisecond resolution, as the OpenTelemetry SDK measures. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function toEpochMs(time: TimeInput | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  if (typeof time === "number") return Number.isFinite(time) ? time : undefined;
+  if (time instanceof Date) {
+    const t = time.getTime();
+    return Number.isNaN(t) ? undefined : t;
+  }
+  if (Array.isArray(time) && time.length === 2) return time[0] * 1e3 + time[1] / 1e6;
+  return undefined;
+}
+
+/**
+ * One GenAI operation in flight: its span, its context for children, and the facts that arrive
+ * until it ends. Every method is safe to call in any order, any number of times; none throws.
+ */
+export class OperationHandle implements OperationHandleLike {
+  readonly context: Context;
+  /** The nearest enclosing `invoke_agent` operation, which collects this one's usage. */
+  readonly agent: OperationHandle | undefined;
+  /** @internal everything known so far (start facts merged with updates). */
+  readonly facts: OperationFacts;
+  private pending: OperationFacts = {};
+  private readonly startMs: number;
+  private ended = false;
+  private nameIsFallback: boolean;
+  private firstChunkMs: number | undefined;
+  private lastChunkMs: number | undefined;
+  private chunkIntervals: number[] | undefined;
+  private totals: AgentTotals | undefined;
+  private truncated: string[] | undefined;
+
+  constructor(
+    readonly span: Span,
+    parentContext: Context,
+    readonly operation: OperationKind,
+    private readonly start: StartOptions,
+    private readonly spanType: SpanType | undefined,
+    private readonly allowed: ReadonlySet<string>,
+    readonly parent: OperationHandle | undefined,
+    startMs: number,
+    private readonly deps: HandleDeps,
+    facts: OperationFacts,
+    nameIsFallback: boolean,
+  ) {
+    this.startMs = startMs;
+    this.nameIsFallback = nameIsFallback;
+    this.facts = facts;
+    this.context = trace.setSpan(parentContext, span).setValue(HANDLE_KEY, this);
+    this.agent = parent ? (parent.operation === OPERATION.invokeAgent ? parent : parent.agent) : undefined;
+    if (operation === OPERATION.invokeAgent) {
+      this.totals = { inference: 0, tools: 0, inputTokens: undefined, outputTokens: undefined, finishReasons: undefined };
+    }
+    const agentTotals = this.agent?.totals;
+    if (agentTotals) {
+      if (INFERENCE_OPERATIONS.has(operation)) agentTotals.inference++;
+      else if (operation === OPERATION.executeTool) agentTotals.tools++;
+    }
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Adds facts learned after the start (response model, usage from the last chunk...). */
+  update(facts: OperationFacts): this {
+    if (this.ended || !facts) return this;
+    try {
+      const capture = this.deps.policy.capture;
+      mergeFacts(this.facts, facts, capture);
+      mergeFacts(this.pending, facts, capture);
+    } catch (err) {
+      diag.debug("otel-agents: update ignored", err);
+    }
+    return this;
+  }
+
+  /** Marks the first streamed chunk (only the first call counts) and, after it, each next chunk. */
+  recordFirstChunk(time?: TimeInput): this {
+    if (this.ended || this.firstChunkMs !== undefined) return this;
+    this.firstChunkMs = toEpochMs(time) ?? nowMs();
+    this.lastChunkMs = this.firstChunkMs;
+    return this;
+  }
+
+  /** Records a streamed chunk: the first one gives time to first chunk, the rest the time per chunk. */
+  recordChunk(time?: TimeInput): this {
+    if (this.ended) return this;
+    const t = toEpochMs(time) ?? nowMs();
+    if (this.firstChunkMs === undefined) {
+      this.firstChunkMs = t;
+    } else if (this.lastChunkMs !== undefined) {
+      (this.chunkIntervals ??= []).push(Math.max(0, t - this.lastChunkMs) / 1e3);
+    }
+    this.lastChunkMs = t;
+    return this;
+  }
+
+  /** Ends the operation successfully, with any last facts. A second end is ignored. */
+  end(facts?: OperationFacts, endTime?: TimeInput): void {
+    if (this.ended) return;
+    if (facts) this.update(facts);
+    this.finish(undefined, undefined, endTime);
+  }
+
+  /** Ends the operation as failed: ERROR status and `error.type`. The error is never rethrown. */
+  fail(error: unknown, facts?: OperationFacts, endTime?: TimeInput): void {
+    if (this.ended) return;
+    if (facts) this.update(facts);
+    this.finish(errorType(error), error, endTime);
+  }
+
+  /** Ends the operation as failed with a given `error.type` (orphaned, evicted, cancelled...). */
+  failWithType(type: string, facts?: OperationFacts, endTime?: TimeInput): void {
+    if (this.ended) return;
+    if (facts) this.update(facts);
+    this.finish(type, undefined, endTime);
+  }
+
+  private finish(type: string | undefined, error: unknown, endTime: TimeInput | undefined): void {
+    this.ended = true;
+    const endMs = Math.max(this.startMs, toEpochMs(endTime) ?? nowMs());
+    try {
+      if (this.span.isRecording()) this.writeEnd(type, error);
+    } catch (err) {
+      diag.debug("otel-agents: could not write end attributes", err);
+    }
+    try {
+      this.span.end(endMs);
+    } catch (err) {
+      diag.debug("otel-agents: span.end threw", err);
+    }
+    try {
+      this.recordMetrics((endMs - this.startMs) / 1e3, type);
+    } catch (err) {
+      diag.debug("otel-agents: could not record metrics", err);
+    }
+    this.rollUpToAgent();
+    // Nothing but the identity is needed any more; let framework objects go.
+    this.pending = {};
+    this.facts.content = undefined;
+  }
+
+  private writeEnd(type: string | undefined, error: unknown): void {
+    const f = this.pending;
+    const provider = normalizeProvider(this.facts.provider);
+    const sink = new AttributeSink(this.allowed, provider);
+    if (this.totals && !this.facts.usage) this.applyTotals(f);
+    writeFacts(sink, f, f.provider !== undefined ? provider : undefined);
+    if (this.firstChunkMs !== undefined) {
+      sink.put(ATTR.responseTimeToFirstChunk, Math.max(0, this.firstChunkMs - this.startMs) / 1e3);
+      if (this.facts.request?.stream === undefined) sink.put(ATTR.requestStream, true);
+    }
+    if (this.deps.policy.capture && f.content) {
+      sink.truncated = this.truncated;
+      writeContent(sink, f.content, this.deps.policy, this.operation);
+    }
+    if (type !== undefined) {
+      sink.put(ATTR.errorType, type);
+      this.recordError(type, error);
+    }
+    if (this.nameIsFallback) {
+      const name = spanNameOf(this.start, this.facts);
+      if (name !== this.operation) this.span.updateName(name);
+    }
+    this.span.setAttributes(sink.out);
+  }
+
+  private recordError(type: string, error: unknown): void {
+    // Error messages often quote the prompt or tool input, so they are content: without capture,
+    // the span says only which kind of error it was.
+    const capture = this.deps.policy.capture;
+    const details = capture && error !== undefined ? errorDetails(error) : {};
+    const message = details.message !== undefined ? capString(details.message, 1024) : undefined;
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? type });
+    if (error === undefined) return;
+    const event: Record<string, string> = { [ATTR.exceptionType]: type };
+    if (message !== undefined) event[ATTR.exceptionMessage] = message;
+    if (details.stack !== undefined) event[ATTR.exceptionStacktrace] = capString(details.stack, this.deps.policy.maxLength);
+    this.span.addEvent("exception", event);
+  }
+
+  private applyTotals(f: OperationFacts): void {
+    const t = this.totals;
+    if (!t) return;
+    if (t.inputTokens !== undefined || t.outputTokens !== undefined) {
+      f.usage = { inputTokens: t.inputTokens, outputTokens: t.outputTokens };
+    }
+    if (t.finishReasons && !this.facts.finishReasons) f.finishReasons = t.finishReasons;
+  }
+
+  private rollUpToAgent(): void {
+    const totals = this.agent?.totals;
+    if (!totals || this.agent?.ended || !INFERENCE_OPERATIONS.has(this.operation)) return;
+    const usage = this.facts.usage;
+    const input = count(usage?.inputTokens);
+    const output = count(usage?.outputTokens);
+    if (input !== undefined) totals.inputTokens = (totals.inputTokens ?? 0) + input;
+    if (output !== undefined) totals.outputTokens = (totals.outputTokens ?? 0) + output;
+    const reasons = normalizeFinishReasons(this.facts.finishReasons);
+    if (reasons) {
+      totals.finishReasons ??= [];
+      for (const r of reasons) if (!totals.finishReasons.includes(r)) totals.finishReasons.push(r);
+    }
+  }
+
+  private recordMetrics(durationS: number, type: string | undefined): void {
+    const instruments = this.deps.instruments;
+    if (!instruments || this.operation === "step") return;
+    const f = this.facts;
+    recordOperationMetrics(instruments, {
+      operation: this.operation,
+      durationS,
+      errorType: type,
+      provider: normalizeProvider(f.provider),
+      requestModel: str(f.requestModel),
+      responseModel: str(f.responseModel),
+      serverAddress: str(f.server?.address),
+      serverPort: count(f.server?.port),
+      agentName: str(f.agent?.name) ?? str(this.agent?.facts.agent?.name),
+      toolName: str(f.tool?.name),
+      toolType: str(f.tool?.type),
+      workflowName: str(f.workflowName),
+      usage: f.usage,
+      timeToFirstChunkS: this.firstChunkMs !== undefined ? Math.max(0, this.firstChunkMs - this.startMs) / 1e3 : undefined,
+      chunkIntervalsS: this.chunkIntervals,
+      agentCalls: this.totals ? { inference: this.totals.inference, tools: this.totals.tools } : undefined,
+    });
+  }
+
+  /** @internal for the start path: content truncated at start is reported again at end. */
+  markTruncated(keys: string[] | undefined): void {
+    if (keys) this.truncated = keys;
+  }
+
+  /** The span type id of the registry this operation maps to, if any. */
+  get type(): SpanType | undefined {
+    return this.spanType;
+  }
+
+  /** `otel_agents.step.type` of a framework step. */
+  get stepType(): string | undefined {
+    return this.start.step?.type;
+  }
+}

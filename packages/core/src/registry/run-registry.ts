@@ -1,0 +1,122 @@
+import { type Context, diag, type TimeInput } from "@opentelemetry/api";
+import type { OperationHandle } from "../operation/handle.js";
+import { nowMs } from "../operation/handle.js";
+import type { OperationFacts, StartOptions } from "../operation/types.js";
+import { ERROR_TYPE } from "../semconv/names.js";
+import type { GenAITelemetry } from "../telemetry.js";
+
+export interface RunRegistryOptions {
+  /** Most operations kept open at once; the oldest is ended (`error.type` evicted) beyond it. Default 10,000. */
+  maxOpen?: number;
+}
+
+export interface RegistryStart extends Omit<StartOptions, "parent"> {
+  /** The framework's id of the parent run, resolved to its handle when known. */
+  parentId?: string | undefined;
+  /** Used when there is no parent id, or it is unknown: default the active context. */
+  fallbackParent?: Context | null;
+}
+
+interface Entry {
+  handle: OperationHandle;
+  startedMs: number;
+}
+
+/**
+ * Framework run ids to operation handles: parents resolved by id, events in any order tolerated,
+ * memory bounded. Frameworks that report runs by id (LangChain callbacks, Agents SDK spans) use one.
+ */
+export class RunRegistry {
+  private readonly open = new Map<string, Entry>();
+  private readonly maxOpen: number;
+
+  constructor(
+    private readonly telemetry: GenAITelemetry,
+    options: RunRegistryOptions = {},
+  ) {
+    const max = options.maxOpen;
+    this.maxOpen = typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  get(id: string | undefined): OperationHandle | undefined {
+    return id === undefined ? undefined : this.open.get(id)?.handle;
+  }
+
+  /** Starts the run `id`. A second start of an open id returns the first handle. */
+  start(id: string, options: RegistryStart): OperationHandle {
+    const existing = this.open.get(id);
+    if (existing) {
+      diag.debug(`otel-agents: run ${id} started twice; keeping the first`);
+      return existing.handle;
+    }
+    const { parentId, fallbackParent, ...start } = options;
+    const parentHandle = this.get(parentId);
+    const parent = parentHandle ?? fallbackParent;
+    const handle = this.telemetry.start({ ...start, ...(parent === undefined ? {} : { parent }) });
+    this.open.set(id, { handle, startedMs: nowMs() });
+    if (this.open.size > this.maxOpen) this.evictOldest();
+    return handle;
+  }
+
+  /** Adds facts to an open run; unknown ids are ignored. */
+  update(id: string, facts: OperationFacts): OperationHandle | undefined {
+    const handle = this.get(id);
+    handle?.update(facts);
+    return handle;
+  }
+
+  /** Ends the run `id`. Returns its handle, or undefined when the id is unknown (ended, evicted, never started). */
+  end(id: string, facts?: OperationFacts, endTime?: TimeInput): OperationHandle | undefined {
+    const entry = this.take(id);
+    entry?.handle.end(facts, endTime);
+    return entry?.handle;
+  }
+
+  fail(id: string, error: unknown, facts?: OperationFacts, endTime?: TimeInput): OperationHandle | undefined {
+    const entry = this.take(id);
+    entry?.handle.fail(error, facts, endTime);
+    return entry?.handle;
+  }
+
+  /** Ends every open run as failed with `error.type` (default: orphaned). Use at shutdown. */
+  endAll(type: string = ERROR_TYPE.orphaned): number {
+    // Children first, so that parents end after them.
+    const entries = Array.from(this.open.values()).reverse();
+    this.open.clear();
+    for (const { handle } of entries) handle.failWithType(type);
+    return entries.length;
+  }
+
+  /** Ends runs open for longer than `maxAgeMs` as orphaned. */
+  endOlderThan(maxAgeMs: number): number {
+    const cutoff = nowMs() - maxAgeMs;
+    let n = 0;
+    for (const [id, entry] of this.open) {
+      if (entry.startedMs > cutoff) break; // insertion order is age order
+      this.open.delete(id);
+      entry.handle.failWithType(ERROR_TYPE.orphaned);
+      n++;
+    }
+    return n;
+  }
+
+  private take(id: string): Entry | undefined {
+    const entry = this.open.get(id);
+    if (entry) this.open.delete(id);
+    else diag.debug(`otel-agents: end of unknown run ${id}`);
+    return entry;
+  }
+
+  private evictOldest(): void {
+    const first = this.open.keys().next();
+    if (first.done) return;
+    const entry = this.open.get(first.value);
+    this.open.delete(first.value);
+    diag.warn(`otel-agents: more than ${this.maxOpen} runs open; ending the oldest (${first.value})`);
+    entry?.handle.failWithType(ERROR_TYPE.evicted);
+  }
+}

@@ -1,0 +1,200 @@
+import {
+  type Context,
+  context,
+  diag,
+  INVALID_SPAN_CONTEXT,
+  type MeterProvider,
+  propagation,
+  ROOT_CONTEXT,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from "@opentelemetry/api";
+import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from "./content/policy.js";
+import { Instruments } from "./metrics/instruments.js";
+import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
+import { mergeFacts } from "./operation/facts.js";
+import { handleFromContext, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
+import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
+import type { OperationFacts, OperationHandleLike, StartOptions } from "./operation/types.js";
+import { str } from "./operation/values.js";
+import { ATTR, BAGGAGE, OPERATION, OTEL_AGENTS_ATTR, SCHEMA_URL } from "./semconv/names.js";
+
+export interface TelemetryOptions extends ContentOptions {
+  /** Default: the global TracerProvider (looked up lazily, so later registration works). */
+  tracerProvider?: TracerProvider;
+  /** Default: the global MeterProvider. */
+  meterProvider?: MeterProvider;
+  /** Record the GenAI metrics. Default: true. */
+  metrics?: boolean;
+}
+
+/** The instrumentation scope the spans and metrics are reported under (the adapter package). */
+export interface InstrumentationScope {
+  name: string;
+  version?: string;
+}
+
+/**
+ * The GenAI semantic conventions, as operations: adapters describe what the framework is doing,
+ * this turns it into spans and metrics. One instance per adapter instance.
+ */
+export class GenAITelemetry {
+  readonly policy: ContentPolicy;
+  private readonly tracer: Tracer;
+  private readonly instruments: Instruments | undefined;
+  private warned = false;
+
+  constructor(scope: InstrumentationScope, options: TelemetryOptions = {}) {
+    this.policy = resolveContentPolicy(options);
+    const provider = options.tracerProvider ?? trace.getTracerProvider();
+    this.tracer = provider.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
+    this.instruments = options.metrics === false ? undefined : new Instruments(scope, options.meterProvider);
+  }
+
+  /** Whether message content is recorded. */
+  get captureContent(): boolean {
+    return this.policy.capture;
+  }
+
+  /** Starts an operation. Never throws: on any failure it returns a handle that records nothing. */
+  start(options: StartOptions): OperationHandle {
+    const parentContext = resolveParent(options.parent);
+    try {
+      return this.startUnsafe(options, parentContext);
+    } catch (err) {
+      if (!this.warned) {
+        this.warned = true;
+        diag.warn("otel-agents: could not start an operation span; recording nothing for it", err);
+      }
+      return this.noopHandle(options, parentContext);
+    }
+  }
+
+  /**
+   * Runs `fn` as the operation: inside its context, ended when `fn` returns or its promise settles,
+   * failed if it throws or rejects. The result and any error reach the caller unchanged.
+   */
+  run<T>(options: StartOptions, fn: (handle: OperationHandle) => T): T {
+    const handle = this.start(options);
+    let result: T;
+    try {
+      result = context.with(handle.context, fn, undefined, handle);
+    } catch (err) {
+      handle.fail(err);
+      throw err;
+    }
+    if (isPromiseLike(result)) {
+      result.then(
+        () => handle.end(),
+        (err: unknown) => handle.fail(err),
+      );
+      return result;
+    }
+    handle.end();
+    return result;
+  }
+
+  /** The operation whose span is active in `ctx`, if it is one of ours. */
+  activeOperation(ctx: Context = context.active()): OperationHandle | undefined {
+    return handleFromContext(ctx);
+  }
+
+  private startUnsafe(options: StartOptions, parentContext: Context): OperationHandle {
+    const { operation, step, remote, parent: _parent, startTime, ...input } = options;
+    const capture = this.policy.capture;
+    const parentHandle = handleFromContext(parentContext);
+    const agentHandle = parentHandle
+      ? parentHandle.operation === OPERATION.invokeAgent
+        ? parentHandle
+        : parentHandle.agent
+      : undefined;
+
+    const facts: OperationFacts = {};
+    mergeFacts(facts, input as OperationFacts, capture);
+    const spanType = spanTypeOf(operation, remote);
+    const allowed = allowedAttributes(spanType);
+
+    // A tool run by an agent names the agent; the conversation id can come from the caller.
+    if (operation === OPERATION.executeTool && !str(facts.agent?.name)) {
+      const agentName = str(agentHandle?.facts.agent?.name);
+      if (agentName) facts.agent = { ...facts.agent, name: agentName };
+    }
+    if (facts.conversationId === undefined && allowed.has(ATTR.conversationId)) {
+      const fromBaggage = propagation.getBaggage(parentContext)?.getEntry(BAGGAGE.conversationId)?.value;
+      if (fromBaggage) facts.conversationId = fromBaggage;
+    }
+
+    const provider = normalizeProvider(facts.provider);
+    const sink = new AttributeSink(allowed, provider);
+    if (spanType) sink.put(ATTR.operationName, operation);
+    else sink.putExtra(OTEL_AGENTS_ATTR.stepType, str(step?.type) ?? "step");
+    writeFacts(sink, facts, provider);
+
+    const name = spanNameOf(options, facts);
+    const startMs = toEpochMs(startTime) ?? nowMs();
+    const span = this.tracer.startSpan(
+      name,
+      { kind: spanKindOf(spanType), attributes: sink.out, startTime: startMs },
+      parentContext,
+    );
+    const handle = new OperationHandle(
+      span,
+      parentContext,
+      operation,
+      options,
+      spanType,
+      spanType ? allowed : new Set(),
+      parentHandle,
+      startMs,
+      { policy: this.policy, instruments: this.instruments },
+      facts,
+      name === operation,
+    );
+    // Content is never sampling-relevant: compute it only for spans that record.
+    if (capture && facts.content && span.isRecording()) {
+      const contentSink = new AttributeSink(allowed, provider);
+      writeContent(contentSink, facts.content, this.policy, operation);
+      span.setAttributes(contentSink.out);
+      handle.markTruncated(contentSink.truncated);
+      // Start content is written; keep only what may still change.
+      facts.content = undefined;
+    }
+    return handle;
+  }
+
+  private noopHandle(options: StartOptions, parentContext: Context): OperationHandle {
+    const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    return new OperationHandle(
+      span,
+      parentContext,
+      options.operation,
+      options,
+      undefined,
+      new Set(),
+      undefined,
+      nowMs(),
+      { policy: this.policy, instruments: undefined },
+      {},
+      false,
+    );
+  }
+}
+
+function resolveParent(parent: OperationHandleLike | Context | null | undefined): Context {
+  if (parent === null) return ROOT_CONTEXT;
+  if (parent === undefined) return context.active();
+  if (isHandleLike(parent)) return parent.context;
+  return parent;
+}
+
+function isHandleLike(value: unknown): value is OperationHandleLike {
+  return (
+    value instanceof OperationHandle ||
+    (typeof value === "object" && value !== null && "context" in value && !("getValue" in value))
+  );
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}

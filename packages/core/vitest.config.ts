@@ -1,0 +1,10 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: {
+    name: "core",
+    include: ["test/**/*.test.ts"],
+    // Content capture must come from each test's options, never from the developer's shell.
+    env: { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "" },
+  },
+});
