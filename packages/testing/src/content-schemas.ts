@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { readSchema } from "./registry.ts";
 
@@ -12,6 +13,9 @@ const FILES: Record<string, string> = {
 };
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
+// Tool definitions point their `parameters` at the draft-07 meta-schema; blobs use format "binary".
+ajv.addMetaSchema(createRequire(import.meta.url)("ajv/dist/refs/json-schema-draft-07.json"));
+ajv.addFormat("binary", true);
 const validators = new Map<string, ValidateFunction>();
 
 function validator(attribute: string): ValidateFunction | undefined {
