@@ -45,8 +45,11 @@ function ensureToolchain() {
   if (ready) return;
   console.error(`[bootstrap] installing the pinned toolchain (node ${pins.node}, pnpm ${pins.pnpm}) with npm`);
   const npm = isWindows ? "npm.cmd" : "npm";
-  const status = run(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: toolchain, shell: isWindows });
-  if (status !== 0) fail("npm ci in tools/toolchain failed");
+  // Not `npm ci`: pnpm lists a binary for every platform as an optional dependency, some of which
+  // the registry lacks, so the lockfile cannot hold them all; `npm install` skips those and keeps
+  // the locked versions of the rest. `--no-save` leaves the checkout clean.
+  const status = run(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: toolchain, shell: isWindows });
+  if (status !== 0) fail("npm install in tools/toolchain failed");
 }
 
 // npm exports its own settings as npm_config_* variables; pnpm would read them as its own config.
