@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, HrTime, SpanContext } from "@opentelemetry/api";
-import { validateContentAttribute } from "./content-schemas.ts";
-import { deprecatedAttributes, deprecatedMetrics, type RegistrySpanType, registry } from "./registry.ts";
+import { validateContentAttribute } from "./content-schemas.js";
+import { deprecatedAttributes, deprecatedMetrics, type RegistrySpanType, registry } from "./registry.js";
 
 /** The fields of an exported span (SDK 2 or SDK 3 `ReadableSpan`) the checks read. */
 export interface CheckedSpan {

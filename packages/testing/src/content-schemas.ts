@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { readSchema } from "./registry.ts";
+import { readSchema } from "./registry.js";
 
 const FILES: Record<string, string> = {
   "gen_ai.input.messages": "gen-ai-input-messages.json",

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { CheckedSpan } from "./conformance.ts";
+import type { CheckedSpan } from "./conformance.js";
 
 export interface TreeNode {
   name: string;
