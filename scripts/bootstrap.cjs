@@ -48,7 +48,10 @@ function ensureToolchain() {
   // Not `npm ci`: pnpm lists a binary for every platform as an optional dependency, some of which
   // the registry lacks, so the lockfile cannot hold them all; `npm install` skips those and keeps
   // the locked versions of the rest. `--no-save` leaves the checkout clean.
-  const status = run(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: toolchain, shell: isWindows });
+  const status = run(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: toolchain,
+    shell: isWindows,
+  });
   if (status !== 0) fail("npm install in tools/toolchain failed");
 }
 

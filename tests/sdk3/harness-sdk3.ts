@@ -1,6 +1,6 @@
 // The SDK 3 twin of packages/testing/src/harness.ts: same exports, OpenTelemetry JS SDK 3
 // (`@opentelemetry/sdk-trace` 3.x, processors take `{ exporter }`, API 1.10).
-import { context, propagation, type TracerProvider as ApiTracerProvider } from "@opentelemetry/api";
+import { type TracerProvider as ApiTracerProvider, context, propagation } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";

@@ -54,17 +54,24 @@ async function callModel(parent: OperationHandle, turn: number, question: string
 const question = "What is the weather in Paris?";
 const answer = await withConversationId("demo-conversation-1", () =>
   telemetry.run({ operation: "invoke_workflow", workflowName: "support" }, () =>
-    telemetry.run({ operation: "invoke_agent", agent: { name: "WeatherAgent", description: "Answers weather questions" } }, async (agent) => {
-      await callModel(agent, 1, question);
-      await telemetry.run(
-        { operation: "execute_tool", tool: { name: "get_weather", callId: "call_1", type: "function" }, content: { toolArguments: { city: "Paris" } } },
-        async (tool) => {
-          await latency(15);
-          tool.update({ content: { toolResult: { city: "Paris", celsius: 21, sky: "sunny" } } });
-        },
-      );
-      return callModel(agent, 2, question);
-    }),
+    telemetry.run(
+      { operation: "invoke_agent", agent: { name: "WeatherAgent", description: "Answers weather questions" } },
+      async (agent) => {
+        await callModel(agent, 1, question);
+        await telemetry.run(
+          {
+            operation: "execute_tool",
+            tool: { name: "get_weather", callId: "call_1", type: "function" },
+            content: { toolArguments: { city: "Paris" } },
+          },
+          async (tool) => {
+            await latency(15);
+            tool.update({ content: { toolResult: { city: "Paris", celsius: 21, sky: "sunny" } } });
+          },
+        );
+        return callModel(agent, 2, question);
+      },
+    ),
   ),
 );
 

@@ -10,7 +10,8 @@ import { GenAITelemetry, type TelemetryOptions } from "../src/telemetry.js";
 
 const h = createHarness();
 beforeEach(() => h.reset());
-const make = (options: TelemetryOptions = {}) => new GenAITelemetry({ name: "content-test" }, { tracerProvider: h.tracerProvider, ...options });
+const make = (options: TelemetryOptions = {}) =>
+  new GenAITelemetry({ name: "content-test" }, { tracerProvider: h.tracerProvider, ...options });
 
 const ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 const input: InputMessage[] = [
@@ -56,10 +57,12 @@ describe("content on spans", () => {
   it("records nothing and computes nothing when capture is off", () => {
     const t = make();
     let computed = 0;
-    const lazy = <T>(v: T) => () => {
-      computed++;
-      return v;
-    };
+    const lazy =
+      <T>(v: T) =>
+      () => {
+        computed++;
+        return v;
+      };
     const op = t.start({
       operation: "chat",
       provider: "openai",
@@ -75,7 +78,9 @@ describe("content on spans", () => {
     });
     expect(computed).toBe(0);
     for (const span of h.spans()) {
-      expect(Object.keys(span.attributes).filter((k) => /messages|instructions|arguments|result|query|documents/.test(k))).toEqual([]);
+      expect(
+        Object.keys(span.attributes).filter((k) => /messages|instructions|arguments|result|query|documents/.test(k)),
+      ).toEqual([]);
     }
   });
 

@@ -8,7 +8,8 @@ afterEach(async () => {
   await h.shutdown();
   h = createHarness();
 });
-const make = () => new GenAITelemetry({ name: "metrics-test" }, { tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
+const make = () =>
+  new GenAITelemetry({ name: "metrics-test" }, { tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
 
 type Point = { attributes: Record<string, unknown>; value: unknown };
 const points = (metrics: CheckedMetric[], name: string): Point[] =>
@@ -19,7 +20,13 @@ describe("metrics", () => {
   it("records inference duration, token counters by modality, token histograms and streaming timing", async () => {
     const t = make();
     const t0 = 1_700_000_000_000;
-    const op = t.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o", server: { address: "api.openai.com", port: 443 }, startTime: t0 });
+    const op = t.start({
+      operation: "chat",
+      provider: "openai",
+      requestModel: "gpt-4o",
+      server: { address: "api.openai.com", port: 443 },
+      startTime: t0,
+    });
     op.recordChunk(t0 + 100);
     op.recordChunk(t0 + 150);
     op.recordChunk(t0 + 250);
@@ -50,7 +57,9 @@ describe("metrics", () => {
     const duration = points(metrics, "gen_ai.client.inference.duration");
     expect(duration.map((p) => p.attributes)).toEqual([common]);
     expect(histogram(duration[0])).toMatchObject({ count: 1, sum: 1.5 });
-    expect(histogram(duration[0]).buckets.boundaries).toEqual([0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]);
+    expect(histogram(duration[0]).buckets.boundaries).toEqual([
+      0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+    ]);
     expect(histogram(points(metrics, "gen_ai.client.inference.time_to_first_chunk")[0])).toMatchObject({ count: 1, sum: 0.1 });
     const perChunk = histogram(points(metrics, "gen_ai.client.inference.time_per_output_chunk")[0]);
     expect(perChunk.count).toBe(2);
@@ -78,7 +87,12 @@ describe("metrics", () => {
     const wf = t.start({ operation: "invoke_workflow", workflowName: "support", startTime: 0 });
     const agent = t.start({ operation: "invoke_agent", agent: { name: "Triage" }, parent: wf, startTime: 0 });
     t.start({ operation: "chat", provider: "openai", requestModel: "m", parent: agent, startTime: 0 }).end(undefined, 200);
-    const tool = t.start({ operation: "execute_tool", tool: { name: "lookup", type: "function" }, parent: agent, startTime: 200 });
+    const tool = t.start({
+      operation: "execute_tool",
+      tool: { name: "lookup", type: "function" },
+      parent: agent,
+      startTime: 200,
+    });
     tool.fail(new TypeError("bad"), undefined, 250);
     t.start({ operation: "chat", provider: "openai", requestModel: "m", parent: agent, startTime: 250 }).end(undefined, 400);
     // A sub-agent's calls count for the sub-agent only.
@@ -96,7 +110,15 @@ describe("metrics", () => {
     expect(sumsBy("gen_ai.invoke_agent.inference_calls", "gen_ai.agent.name")).toEqual({ Triage: 2, Sub: 1 });
     expect(sumsBy("gen_ai.invoke_agent.tool_calls", "gen_ai.agent.name")).toEqual({ Triage: 1, Sub: 0 });
     expect(points(metrics, "gen_ai.execute_tool.duration").map((p) => [p.attributes, histogram(p).sum])).toEqual([
-      [{ "gen_ai.tool.name": "lookup", "gen_ai.tool.type": "function", "gen_ai.agent.name": "Triage", "error.type": "TypeError" }, 0.05],
+      [
+        {
+          "gen_ai.tool.name": "lookup",
+          "gen_ai.tool.type": "function",
+          "gen_ai.agent.name": "Triage",
+          "error.type": "TypeError",
+        },
+        0.05,
+      ],
     ]);
     expect(points(metrics, "gen_ai.invoke_workflow.duration").map((p) => [p.attributes, histogram(p).sum])).toEqual([
       [{ "gen_ai.workflow.name": "support" }, 2],
@@ -133,7 +155,10 @@ describe("metrics", () => {
   });
 
   it("can be turned off", async () => {
-    const t = new GenAITelemetry({ name: "off" }, { tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, metrics: false });
+    const t = new GenAITelemetry(
+      { name: "off" },
+      { tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, metrics: false },
+    );
     t.start({ operation: "execute_tool", tool: { name: "x" } }).end();
     expect(await h.metrics()).toEqual([]);
   });

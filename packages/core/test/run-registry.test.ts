@@ -22,7 +22,9 @@ describe("run registry", () => {
     r.end("llm", { usage: { inputTokens: 3, outputTokens: 4 } });
     r.end("tool");
     r.end("root");
-    expect(shape(spanTree(h.spans()))).toEqual([{ "invoke_agent A [INTERNAL]": ["chat m [CLIENT]", "execute_tool t [INTERNAL]"] }]);
+    expect(shape(spanTree(h.spans()))).toEqual([
+      { "invoke_agent A [INTERNAL]": ["chat m [CLIENT]", "execute_tool t [INTERNAL]"] },
+    ]);
     expect(r.size).toBe(0);
     assertConformance(h.spans());
   });

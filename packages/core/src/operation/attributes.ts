@@ -166,13 +166,20 @@ const CONTENT_FIELDS: ReadonlyArray<readonly [ContentField, string, "json" | "st
   ["retrievalDocuments", ATTR.retrievalDocuments, "json", false],
 ];
 
+// The schemas of tool call arguments and results are JSON objects: a tool that takes or returns a
+// bare string, number or list is recorded as `{"input": ...}` / `{"output": ...}`.
+function objectLike(value: unknown, field: ContentField): unknown {
+  if (value === undefined || value === null || (typeof value === "object" && !Array.isArray(value))) return value;
+  return field === "toolArguments" ? { input: value } : { output: value };
+}
+
 /** Writes content attributes. Callers check `policy.capture` first, so nothing here runs when off. */
 export function writeContent(sink: AttributeSink, content: OperationContent, policy: ContentPolicy, operation: string): void {
   for (const [field, key, kind, parseJson] of CONTENT_FIELDS) {
     const lazy = content[field] as Lazy<unknown> | undefined;
     if (lazy === undefined || !sink.accepts(key)) continue;
     const source: Lazy<unknown> = parseJson
-      ? () => parseJsonIfPossible(typeof lazy === "function" ? (lazy as () => unknown)() : lazy)
+      ? () => objectLike(parseJsonIfPossible(typeof lazy === "function" ? (lazy as () => unknown)() : lazy), field)
       : lazy;
     const recorded = recordContent(policy, key, operation, source, kind);
     if (!recorded) continue;
