@@ -10,7 +10,13 @@ export {
   resolveContentPolicy,
 } from "./content/policy.js";
 export { errorType } from "./operation/error-type.js";
-export { OperationHandle } from "./operation/handle.js";
+export { OperationHandle, isOperationHandle } from "./operation/handle.js";
+export {
+  type StepResolver,
+  registerStepResolver,
+  StepAwareContextManager,
+  installStepAwareContext,
+} from "./context/step-context.js";
 export type * from "./operation/types.js";
 export type { HeaderCarrier, HeadersLike } from "./propagation/carriers.js";
 export {

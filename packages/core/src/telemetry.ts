@@ -14,7 +14,7 @@ import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from ".
 import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
 import { mergeFacts } from "./operation/facts.js";
-import { handleFromContext, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
+import { handleFromContext, isOperationHandle, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
 import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
 import type { OperationFacts, OperationHandleLike, StartOptions } from "./operation/types.js";
 import { str } from "./operation/values.js";
@@ -144,7 +144,7 @@ export class GenAITelemetry {
       operation,
       options,
       spanType,
-      spanType ? allowed : new Set(),
+      allowed,
       parentHandle,
       startMs,
       { policy: this.policy, instruments: this.instruments },
@@ -171,7 +171,7 @@ export class GenAITelemetry {
       options.operation,
       options,
       undefined,
-      new Set(),
+      allowedAttributes(undefined),
       undefined,
       nowMs(),
       { policy: this.policy, instruments: undefined },
@@ -190,7 +190,7 @@ function resolveParent(parent: OperationHandleLike | Context | null | undefined)
 
 function isHandleLike(value: unknown): value is OperationHandleLike {
   return (
-    value instanceof OperationHandle ||
+    isOperationHandle(value) ||
     (typeof value === "object" && value !== null && "context" in value && !("getValue" in value))
   );
 }

@@ -1,4 +1,5 @@
 import { type ContextManager, context, diag, metrics, propagation, type TracerProvider, trace } from "@opentelemetry/api";
+import { StepAwareContextManager } from "../context/step-context.js";
 import { ConsoleTreeExporter, type ConsoleTreeExporterOptions } from "./console-tree-exporter.js";
 import { type LoadedSdk, loadSdk } from "./sdk-loader.js";
 
@@ -59,7 +60,8 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
   const processor = mode === "console" ? sdk.simpleProcessor(exporter) : sdk.batchProcessor(exporter);
   const tracerProvider = sdk.tracerProvider(resource, [processor]);
 
-  const contextManager: ContextManager = sdk.contextManager();
+  // Step-aware: code inside a framework step (a LangChain tool body...) sees the step's span.
+  const contextManager: ContextManager = new StepAwareContextManager(sdk.contextManager());
   if (!context.setGlobalContextManager(contextManager)) diag.warn("otel-agents setup: a context manager was already registered");
   if (!propagation.setGlobalPropagator(sdk.propagator())) diag.warn("otel-agents setup: a propagator was already registered");
   if (!trace.setGlobalTracerProvider(tracerProvider)) diag.warn("otel-agents setup: a tracer provider was already registered");

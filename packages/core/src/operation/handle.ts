@@ -14,9 +14,18 @@ import { count, str } from "./values.js";
 /** Where the active operation handle lives in an OpenTelemetry context. */
 export const HANDLE_KEY = createContextKey("otel-agents operation handle");
 
+// A brand rather than `instanceof`: the ESM and CJS builds of the core (or two adapters built
+// against it) are separate copies of the class in one process, and must still see each other's
+// operations as parents.
+const BRAND = Symbol.for("otel-agents.operation-handle.v1");
+
+export function isOperationHandle(value: unknown): value is OperationHandle {
+  return typeof value === "object" && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
+}
+
 export function handleFromContext(ctx: Context): OperationHandle | undefined {
   const value = ctx.getValue(HANDLE_KEY);
-  return value instanceof OperationHandle ? value : undefined;
+  return isOperationHandle(value) ? value : undefined;
 }
 
 /** Totals an agent collects from its own model and tool calls. */
@@ -54,6 +63,7 @@ export function toEpochMs(time: TimeInput | undefined): number | undefined {
  * until it ends. Every method is safe to call in any order, any number of times; none throws.
  */
 export class OperationHandle implements OperationHandleLike {
+  readonly [BRAND] = true;
   readonly context: Context;
   /** The nearest enclosing `invoke_agent` operation, which collects this one's usage. */
   readonly agent: OperationHandle | undefined;
@@ -71,7 +81,8 @@ export class OperationHandle implements OperationHandleLike {
 
   constructor(
     readonly span: Span,
-    parentContext: Context,
+    /** The context the operation started in (its parent's). */
+    readonly parentContext: Context,
     readonly operation: OperationKind,
     private readonly start: StartOptions,
     private readonly spanType: SpanType | undefined,
@@ -195,7 +206,9 @@ export class OperationHandle implements OperationHandleLike {
       writeContent(sink, f.content, this.deps.policy, this.operation);
     }
     if (type !== undefined) {
-      sink.put(ATTR.errorType, type);
+      // A framework step has no registry span type, yet its failure still needs a kind.
+      if (this.spanType) sink.put(ATTR.errorType, type);
+      else sink.putExtra(ATTR.errorType, type);
       this.recordError(type, error);
     }
     if (this.nameIsFallback) {
