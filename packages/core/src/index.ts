@@ -9,14 +9,14 @@ export {
   type RedactHook,
   resolveContentPolicy,
 } from "./content/policy.js";
-export { errorType } from "./operation/error-type.js";
-export { OperationHandle, isOperationHandle } from "./operation/handle.js";
 export {
-  type StepResolver,
+  installStepAwareContext,
   registerStepResolver,
   StepAwareContextManager,
-  installStepAwareContext,
+  type StepResolver,
 } from "./context/step-context.js";
+export { errorType } from "./operation/error-type.js";
+export { isOperationHandle, OperationHandle } from "./operation/handle.js";
 export type * from "./operation/types.js";
 export type { HeaderCarrier, HeadersLike } from "./propagation/carriers.js";
 export {

@@ -14,7 +14,7 @@ import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from ".
 import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
 import { mergeFacts } from "./operation/facts.js";
-import { handleFromContext, isOperationHandle, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
+import { handleFromContext, isOperationHandle, nowMs, OperationHandle, safely, toEpochMs } from "./operation/handle.js";
 import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
 import type { OperationFacts, OperationHandleLike, StartOptions } from "./operation/types.js";
 import { str } from "./operation/values.js";
@@ -111,15 +111,17 @@ export class GenAITelemetry {
       : undefined;
 
     const facts: OperationFacts = {};
-    mergeFacts(facts, input as OperationFacts, capture);
+    safely(() => mergeFacts(facts, input as OperationFacts, capture));
     const spanType = spanTypeOf(operation, remote);
     const allowed = allowedAttributes(spanType);
 
     // A tool run by an agent names the agent; the conversation id can come from the caller.
-    if (operation === OPERATION.executeTool && !str(facts.agent?.name)) {
-      const agentName = str(agentHandle?.facts.agent?.name);
-      if (agentName) facts.agent = { ...facts.agent, name: agentName };
-    }
+    safely(() => {
+      if (operation === OPERATION.executeTool && !str(facts.agent?.name)) {
+        const agentName = str(agentHandle?.facts.agent?.name);
+        if (agentName) facts.agent = { ...facts.agent, name: agentName };
+      }
+    });
     if (facts.conversationId === undefined && allowed.has(ATTR.conversationId)) {
       const fromBaggage = propagation.getBaggage(parentContext)?.getEntry(BAGGAGE.conversationId)?.value;
       if (fromBaggage) facts.conversationId = fromBaggage;
@@ -129,9 +131,12 @@ export class GenAITelemetry {
     const sink = new AttributeSink(allowed, provider);
     if (spanType) sink.put(ATTR.operationName, operation);
     else sink.putExtra(OTEL_AGENTS_ATTR.stepType, str(step?.type) ?? "step");
-    writeFacts(sink, facts, provider);
+    safely(() => writeFacts(sink, facts, provider));
 
-    const name = spanNameOf(options, facts);
+    let name: string = operation;
+    safely(() => {
+      name = spanNameOf(options, facts);
+    });
     const startMs = toEpochMs(startTime) ?? nowMs();
     const span = this.tracer.startSpan(
       name,
@@ -154,7 +159,8 @@ export class GenAITelemetry {
     // Content is never sampling-relevant: compute it only for spans that record.
     if (capture && facts.content && span.isRecording()) {
       const contentSink = new AttributeSink(allowed, provider);
-      writeContent(contentSink, facts.content, this.policy, operation);
+      const content = facts.content;
+      safely(() => writeContent(contentSink, content, this.policy, operation));
       span.setAttributes(contentSink.out);
       handle.markTruncated(contentSink.truncated);
       // Start content is written; keep only what may still change.
@@ -190,8 +196,7 @@ function resolveParent(parent: OperationHandleLike | Context | null | undefined)
 
 function isHandleLike(value: unknown): value is OperationHandleLike {
   return (
-    isOperationHandle(value) ||
-    (typeof value === "object" && value !== null && "context" in value && !("getValue" in value))
+    isOperationHandle(value) || (typeof value === "object" && value !== null && "context" in value && !("getValue" in value))
   );
 }
 

@@ -52,7 +52,11 @@ describe("step-aware context", () => {
     expect(shape(spanTree(h.spans()))).toEqual([
       {
         "handle-request [INTERNAL]": [
-          { "invoke_agent A [INTERNAL]": [{ "execute_tool fetch_page [INTERNAL]": [{ "user-db-query [INTERNAL]": ["user-nested [INTERNAL]"] }] }] },
+          {
+            "invoke_agent A [INTERNAL]": [
+              { "execute_tool fetch_page [INTERNAL]": [{ "user-db-query [INTERNAL]": ["user-nested [INTERNAL]"] }] },
+            ],
+          },
         ],
       },
     ]);

@@ -3,7 +3,11 @@ import type { Lazy } from "../operation/types.js";
 import type { ContentPolicy } from "./policy.js";
 import { capString, toSafeJson } from "./safe-json.js";
 import { maskSecrets } from "./secrets.js";
+import { type ContentShape, filterShape } from "./shape.js";
 import { serializeWithinLimit } from "./truncate.js";
+
+/** The JSON shape the attribute's schema wants: message/part/definition/document lists, tool payload objects, or text. */
+export type ContentKind = ContentShape | "object" | "string";
 
 export interface RecordedContent {
   value: string;
@@ -21,7 +25,7 @@ export function recordContent(
   attribute: string,
   operation: string,
   lazy: Lazy<unknown>,
-  kind: "json" | "string",
+  kind: ContentKind,
 ): RecordedContent | undefined {
   let value: unknown;
   try {
@@ -44,6 +48,15 @@ export function recordContent(
     const text = typeof value === "string" ? value : safeString(value);
     const capped = capString(text, policy.maxLength);
     return { value: maskSecrets(capped), truncated: text.length > policy.maxLength };
+  }
+  if (kind === "object") {
+    if (typeof value !== "object" || Array.isArray(value)) return undefined;
+  } else {
+    value = filterShape(value, kind);
+    if (value === undefined) {
+      diag.debug(`otel-agents: ${attribute} has no entry of the shape its schema wants; not recorded`);
+      return undefined;
+    }
   }
   const tree = toSafeJson(value, { maxStringLength: policy.maxLength, maxDepth: 32, maxEntries: policy.maxLength >> 1 });
   if (tree === undefined) return undefined;

@@ -1,7 +1,7 @@
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { parseJsonIfPossible } from "../content/messages.js";
 import type { ContentPolicy } from "../content/policy.js";
-import { recordContent } from "../content/recorder.js";
+import { type ContentKind, recordContent } from "../content/recorder.js";
 import { finishReason } from "../semconv/finish-reasons.js";
 import { ATTR, OTEL_AGENTS_ATTR, PROVIDER_REFINEMENT_ATTRIBUTES } from "../semconv/names.js";
 import { providerName } from "../semconv/provider-names.js";
@@ -47,7 +47,7 @@ export function normalizeProvider(raw: unknown): string | undefined {
 }
 
 export function normalizeFinishReasons(raw: readonly unknown[] | undefined): string[] | undefined {
-  if (!raw) return undefined;
+  if (!Array.isArray(raw)) return undefined;
   const out: string[] = [];
   for (const r of raw) {
     const s = str(r);
@@ -96,6 +96,10 @@ export function writeUsage(sink: AttributeSink, u: Usage): void {
     ATTR.usageAudioCacheReadInputTokens,
   ]);
 }
+
+// Framework extras stay well under the SDK's default attribute count limit (128), so they can
+// never push out the GenAI attributes.
+const MAX_EXTRA_ATTRIBUTES = 32;
 
 /** Writes every non-content fact. `provider` must already be normalised. */
 export function writeFacts(sink: AttributeSink, f: OperationFacts, provider: string | undefined): void {
@@ -148,22 +152,27 @@ export function writeFacts(sink: AttributeSink, f: OperationFacts, provider: str
     sink.putExtra(OTEL_AGENTS_ATTR.frameworkParentRunId, str(f.framework.parentRunId));
     sink.putExtra(OTEL_AGENTS_ATTR.frameworkTraceId, str(f.framework.traceId));
   }
-  if (f.attributes) {
-    for (const key of Object.keys(f.attributes)) sink.putExtra(key, primitive(f.attributes[key]));
+  const extra = f.attributes;
+  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
+    let n = 0;
+    for (const key of Object.keys(extra)) {
+      if (n++ >= MAX_EXTRA_ATTRIBUTES) break;
+      sink.putExtra(key, primitive(extra[key]));
+    }
   }
 }
 
 type ContentField = keyof OperationContent;
 
-const CONTENT_FIELDS: ReadonlyArray<readonly [ContentField, string, "json" | "string", boolean]> = [
-  ["systemInstructions", ATTR.systemInstructions, "json", false],
-  ["inputMessages", ATTR.inputMessages, "json", false],
-  ["outputMessages", ATTR.outputMessages, "json", false],
-  ["toolDefinitions", ATTR.toolDefinitions, "json", false],
-  ["toolArguments", ATTR.toolCallArguments, "json", true],
-  ["toolResult", ATTR.toolCallResult, "json", true],
+const CONTENT_FIELDS: ReadonlyArray<readonly [ContentField, string, ContentKind, boolean]> = [
+  ["systemInstructions", ATTR.systemInstructions, "parts", false],
+  ["inputMessages", ATTR.inputMessages, "messages", false],
+  ["outputMessages", ATTR.outputMessages, "messages", false],
+  ["toolDefinitions", ATTR.toolDefinitions, "typed", false],
+  ["toolArguments", ATTR.toolCallArguments, "object", true],
+  ["toolResult", ATTR.toolCallResult, "object", true],
   ["retrievalQuery", ATTR.retrievalQueryText, "string", false],
-  ["retrievalDocuments", ATTR.retrievalDocuments, "json", false],
+  ["retrievalDocuments", ATTR.retrievalDocuments, "objects", false],
 ];
 
 // The schemas of tool call arguments and results are JSON objects: a tool that takes or returns a

@@ -42,6 +42,15 @@ export interface HandleDeps {
   readonly instruments: Instruments | undefined;
 }
 
+/** Runs one step of recording; a failure is logged and skipped. */
+export function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    diag.debug("otel-agents: skipped a fact that could not be read", err);
+  }
+}
+
 /** Epoch milliseconds with sub-millisecond resolution, as the OpenTelemetry SDK measures. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -185,7 +194,7 @@ export class OperationHandle implements OperationHandleLike {
     } catch (err) {
       diag.debug("otel-agents: could not record metrics", err);
     }
-    this.rollUpToAgent();
+    safely(() => this.rollUpToAgent());
     // Nothing but the identity is needed any more; let framework objects go.
     this.pending = {};
     this.facts.content = undefined;
@@ -195,25 +204,34 @@ export class OperationHandle implements OperationHandleLike {
     const f = this.pending;
     const provider = normalizeProvider(this.facts.provider);
     const sink = new AttributeSink(this.allowed, provider);
-    if (this.totals && !this.facts.usage) this.applyTotals(f);
-    writeFacts(sink, f, f.provider !== undefined ? provider : undefined);
-    if (this.firstChunkMs !== undefined) {
-      sink.put(ATTR.responseTimeToFirstChunk, Math.max(0, this.firstChunkMs - this.startMs) / 1e3);
-      if (this.facts.request?.stream === undefined) sink.put(ATTR.requestStream, true);
-    }
-    if (this.deps.policy.capture && f.content) {
-      sink.truncated = this.truncated;
-      writeContent(sink, f.content, this.deps.policy, this.operation);
-    }
+    // The error kind first: it must survive any attribute count limit.
     if (type !== undefined) {
       // A framework step has no registry span type, yet its failure still needs a kind.
       if (this.spanType) sink.put(ATTR.errorType, type);
       else sink.putExtra(ATTR.errorType, type);
-      this.recordError(type, error);
     }
+    // Facts come from frameworks and may be anything (throwing getters included): each part is
+    // written on its own so one bad fact costs only itself, never the status or the end.
+    safely(() => {
+      if (this.totals && !this.facts.usage) this.applyTotals(f);
+      writeFacts(sink, f, f.provider !== undefined ? provider : undefined);
+    });
+    if (this.firstChunkMs !== undefined) {
+      sink.put(ATTR.responseTimeToFirstChunk, Math.max(0, this.firstChunkMs - this.startMs) / 1e3);
+      safely(() => {
+        if (this.facts.request?.stream === undefined) sink.put(ATTR.requestStream, true);
+      });
+    }
+    if (this.deps.policy.capture && f.content) {
+      sink.truncated = this.truncated;
+      safely(() => writeContent(sink, f.content ?? {}, this.deps.policy, this.operation));
+    }
+    if (type !== undefined) safely(() => this.recordError(type, error));
     if (this.nameIsFallback) {
-      const name = spanNameOf(this.start, this.facts);
-      if (name !== this.operation) this.span.updateName(name);
+      safely(() => {
+        const name = spanNameOf(this.start, this.facts);
+        if (name !== this.operation) this.span.updateName(name);
+      });
     }
     this.span.setAttributes(sink.out);
   }
