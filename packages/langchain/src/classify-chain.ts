@@ -1,0 +1,99 @@
+import { asDict, asString, asStringArray, type Dict, serializedClass } from "./read.js";
+
+// Which operation a LangChain chain run is. The rules (README "Mapping"):
+// - a LangGraph graph built by `createAgent` (metadata `lc_agent_name` or `ls_integration:
+//   langchain_create_agent`) is an agent: `invoke_agent {name}`;
+// - the outermost run otherwise (a plain LangGraph graph, an LCEL chain) is a workflow:
+//   `invoke_workflow {run name}`;
+// - graph nodes and every other chain are framework steps named by node or run name;
+// - hidden runs (`langsmith:hidden`, `__start__`/`__end__`) are folded away, and so are
+//   conditional-edge routers (decided at their end, see `isRouteOutput`).
+
+export const HIDDEN_TAG = "langsmith:hidden";
+
+export type ChainKind =
+  | { kind: "agent"; name: string | undefined }
+  | { kind: "workflow"; name: string }
+  | { kind: "node"; name: string; graph: boolean }
+  | { kind: "chain"; name: string; graph: boolean }
+  | { kind: "hidden" }
+  | { kind: "router"; name: string };
+
+export interface ParentInfo {
+  /** The parent run is a LangGraph graph. */
+  isGraph: boolean;
+  /** The LangGraph node the parent run is, if it is one. */
+  node: string | undefined;
+}
+
+export interface ChainStartInput {
+  serialized: unknown;
+  tags: readonly string[] | undefined;
+  metadata: Dict | undefined;
+  runName: string | undefined;
+  /** Undefined for the outermost run we see. */
+  parent: ParentInfo | undefined;
+  keepHidden: boolean;
+}
+
+const GRAPH_CLASSES = new Set(["CompiledStateGraph", "CompiledGraph", "Pregel", "CompiledSubgraph"]);
+
+export function isGraphRun(serialized: unknown): boolean {
+  const cls = serializedClass(serialized);
+  return cls !== undefined && GRAPH_CLASSES.has(cls);
+}
+
+/** `createAgent` marks its graph (and, by inheritance, everything inside) with these. */
+export function agentNameOf(metadata: Dict | undefined): string | undefined {
+  return asString(metadata?.lc_agent_name);
+}
+
+function isAgentGraph(metadata: Dict | undefined): boolean {
+  return agentNameOf(metadata) !== undefined || metadata?.ls_integration === "langchain_create_agent";
+}
+
+export function classifyChain(input: ChainStartInput): ChainKind {
+  const { serialized, tags, metadata, parent } = input;
+  const cls = serializedClass(serialized);
+  const name = input.runName ?? cls ?? "chain";
+  if (!input.keepHidden && (tags?.includes(HIDDEN_TAG) || name === "__start__" || name === "__end__")) {
+    return { kind: "hidden" };
+  }
+  const graph = isGraphRun(serialized);
+  if (graph && isAgentGraph(metadata)) {
+    const agentName = agentNameOf(metadata) ?? (input.runName === "LangGraph" ? undefined : input.runName);
+    return { kind: "agent", name: agentName };
+  }
+  const node = asString(metadata?.langgraph_node);
+  if (parent?.isGraph && node !== undefined && node === input.runName) return { kind: "node", name: node, graph };
+  if (!parent) return { kind: "workflow", name };
+  // LangGraph runs a conditional edge's path function as a RunnableLambda right inside the node
+  // that precedes the edge, with the node's metadata.
+  if (!input.keepHidden && parent.node !== undefined && cls === "RunnableLambda" && node === parent.node) {
+    return { kind: "router", name };
+  }
+  return { kind: "chain", name, graph };
+}
+
+/** What a router returns: a node name, `__end__`, a list of them, or `Send` packets. */
+export function isRouteOutput(outputs: unknown): boolean {
+  const value = asDict(outputs)?.output;
+  if (typeof value === "string") return true;
+  if (!Array.isArray(value) || value.length === 0) return false;
+  return value.every((v) => typeof v === "string" || asString(asDict(v)?.node) !== undefined);
+}
+
+/** LangGraph's per-node metadata, as `langgraph.*` span attributes. */
+export function nodeAttributes(metadata: Dict | undefined): Record<string, string | number | string[] | undefined> {
+  const step = metadata?.langgraph_step;
+  return {
+    "langgraph.node": asString(metadata?.langgraph_node),
+    "langgraph.step": typeof step === "number" && Number.isFinite(step) ? step : undefined,
+    "langgraph.triggers": asStringArray(metadata?.langgraph_triggers),
+  };
+}
+
+/** The conversation id a run belongs to: LangGraph copies `configurable.thread_id` into metadata. */
+export function conversationIdOf(metadata: Dict | undefined): string | undefined {
+  return asString(metadata?.thread_id) ?? asString(metadata?.session_id) ?? asString(metadata?.conversation_id);
+}

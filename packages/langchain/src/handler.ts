@@ -1,0 +1,213 @@
+// Importing the context entry point initialises LangChain's AsyncLocalStorage singleton; without it,
+// runnables called inside other runnables without an explicit config lose their callbacks.
+import "@langchain/core/context";
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { DocumentInterface } from "@langchain/core/documents";
+import type { Serialized } from "@langchain/core/load/serializable";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { LLMResult } from "@langchain/core/outputs";
+import type { ChainValues } from "@langchain/core/utils/types";
+import { diag, type MeterProvider, type TracerProvider } from "@opentelemetry/api";
+import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
+import { asDict, type Dict } from "./read.js";
+import { RunTracker } from "./run-tracker.js";
+import { VERSION } from "./version.js";
+
+export interface OpenTelemetryCallbackHandlerOptions {
+  /** Default: the global TracerProvider. */
+  tracerProvider?: TracerProvider;
+  /** Default: the global MeterProvider. */
+  meterProvider?: MeterProvider;
+  /**
+   * Record prompts, completions, tool arguments/results and retrieved documents. Default: off, or
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
+   */
+  captureContent?: boolean;
+  /** Largest serialised size of one content attribute, in characters. Default 65536. */
+  maxContentLength?: number;
+  /** Edit or drop each content attribute before it is recorded. */
+  redact?: RedactHook;
+  /** Keep the runs LangChain hides (`langsmith:hidden`, `__start__`, edge routers) as spans. Default false. */
+  keepHiddenRuns?: boolean;
+  /** Most runs tracked at once; beyond it the oldest is ended as evicted. Default 10,000. */
+  maxOpenRuns?: number;
+}
+
+const HANDLER_NAME = "otel-agents";
+
+/**
+ * A LangChain.js callback handler that reports runs as OpenTelemetry GenAI spans and metrics:
+ * model calls as `chat`, tools as `execute_tool`, retrievers as `retrieval`, `createAgent` agents as
+ * `invoke_agent`, the outermost chain or graph as `invoke_workflow`, graph nodes and other chains as
+ * steps. Never throws into LangChain and never changes a result.
+ */
+export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
+  override name = HANDLER_NAME;
+  // Inline calls see each run's own async context; LangChain's background queue would run them
+  // late, in whichever request's context the queue happened to start in.
+  override awaitHandlers = true;
+  private readonly tracker: RunTracker;
+
+  constructor(options: OpenTelemetryCallbackHandlerOptions = {}) {
+    super();
+    // `BaseCallbackHandler.copy()` calls `new this.constructor(this)`: a copy shares the state.
+    if (options instanceof OpenTelemetryCallbackHandler) {
+      this.tracker = options.tracker;
+      return;
+    }
+    const telemetry = new GenAITelemetry(
+      { name: "@otel-agents/langchain", version: VERSION },
+      {
+        tracerProvider: options.tracerProvider,
+        meterProvider: options.meterProvider,
+        captureContent: options.captureContent,
+        maxContentLength: options.maxContentLength,
+        redact: options.redact,
+      },
+    );
+    const max = options.maxOpenRuns;
+    this.tracker = new RunTracker(telemetry, {
+      keepHiddenRuns: options.keepHiddenRuns === true,
+      maxOpenRuns: typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000,
+    });
+  }
+
+  /** Ends every span still open as orphaned (`error.type` `otel_agents.orphaned`); returns how many. */
+  endOpenRuns(): number {
+    return guard("endOpenRuns", () => this.tracker.endAll()) ?? 0;
+  }
+
+  // The runtime argument order (CallbackManager in @langchain/core dist/callbacks/manager.js) is
+  // (chain, inputs, runId, parentRunId, tags, metadata, runType, runName, extra); base.d.ts declares
+  // another. The parameter types line up either way, so this override type-checks.
+  override handleChainStart(
+    chain: Serialized,
+    _inputs: ChainValues,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    runType?: string,
+    runName?: string,
+  ): void {
+    guard("handleChainStart", () =>
+      this.tracker.chainStart(chain, runId, parentRunId, stringArray(tags), asDict(metadata), runType, runName),
+    );
+  }
+
+  override handleChainEnd(outputs: ChainValues, runId: string): void {
+    guard("handleChainEnd", () => this.tracker.chainEnd(outputs, runId));
+  }
+
+  override handleChainError(err: Error, runId: string): void {
+    guard("handleChainError", () => this.tracker.chainError(err, runId));
+  }
+
+  override handleChatModelStart(
+    llm: Serialized,
+    messages: BaseMessage[][],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    guard("handleChatModelStart", () =>
+      this.tracker.chatModelStart(llm, messages, runId, parentRunId, extraParams, metadataOf(metadata)),
+    );
+  }
+
+  override handleLLMStart(
+    llm: Serialized,
+    prompts: string[],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    guard("handleLLMStart", () => this.tracker.llmStart(llm, prompts, runId, parentRunId, extraParams, metadataOf(metadata)));
+  }
+
+  override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
+    guard("handleLLMNewToken", () => this.tracker.newToken(runId));
+  }
+
+  override handleLLMEnd(output: LLMResult, runId: string): void {
+    guard("handleLLMEnd", () => this.tracker.modelEnd(output, runId));
+  }
+
+  override handleLLMError(err: Error, runId: string): void {
+    guard("handleLLMError", () => this.tracker.fail(err, runId));
+  }
+
+  override handleToolStart(
+    tool: Serialized,
+    input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    runName?: string,
+    toolCallId?: string,
+  ): void {
+    guard("handleToolStart", () =>
+      this.tracker.toolStart(tool, input, runId, parentRunId, metadataOf(metadata), runName, toolCallId),
+    );
+  }
+
+  override handleToolEnd(output: unknown, runId: string): void {
+    guard("handleToolEnd", () => this.tracker.toolEnd(output, runId));
+  }
+
+  override handleToolError(err: Error, runId: string): void {
+    guard("handleToolError", () => this.tracker.fail(err, runId));
+  }
+
+  override handleRetrieverStart(
+    retriever: Serialized,
+    query: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
+    guard("handleRetrieverStart", () =>
+      this.tracker.retrieverStart(retriever, query, runId, parentRunId, metadataOf(metadata), name),
+    );
+  }
+
+  override handleRetrieverEnd(documents: DocumentInterface[], runId: string): void {
+    guard("handleRetrieverEnd", () => this.tracker.retrieverEnd(documents, runId));
+  }
+
+  override handleRetrieverError(err: Error, runId: string): void {
+    guard("handleRetrieverError", () => this.tracker.fail(err, runId));
+  }
+}
+
+let warned = false;
+
+/** Runs a hook body; a bug of ours must never reach LangChain (it would console.warn or, with raiseError, throw). */
+function guard<T>(hook: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    if (!warned) {
+      warned = true;
+      diag.warn(`otel-agents: LangChain ${hook} failed; the run is not affected`, err);
+    } else {
+      diag.debug(`otel-agents: LangChain ${hook} failed`, err);
+    }
+    return undefined;
+  }
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
+}
+
+function metadataOf(metadata: unknown): Dict | undefined {
+  return asDict(metadata);
+}

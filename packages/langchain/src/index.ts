@@ -1,0 +1,2 @@
+export { GLOBAL_HANDLER_CONTEXT_VARIABLE, registerGlobalHandler } from "./global.js";
+export { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "./handler.js";

@@ -1,0 +1,119 @@
+import type { OperationFacts, RequestParams, Usage } from "@otel-agents/core";
+import { asDict, asNumber, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
+
+// What a model run tells us: request facts at start (from `ls_*` metadata and invocation params),
+// response facts at end (from the returned message's `response_metadata` and `usage_metadata`).
+
+export interface ModelStart {
+  provider: string | undefined;
+  requestModel: string | undefined;
+  request: RequestParams;
+  tools: unknown;
+}
+
+export function modelStartFacts(serialized: unknown, extraParams: unknown, metadata: Dict | undefined): ModelStart {
+  const params = asDict(asDict(extraParams)?.invocation_params);
+  const options = asDict(asDict(extraParams)?.options);
+  const request: RequestParams = {
+    temperature: firstNumber(params, "temperature") ?? asNumber(metadata?.ls_temperature),
+    maxTokens:
+      firstNumber(
+        params,
+        "max_tokens",
+        "max_completion_tokens",
+        "max_output_tokens",
+        "maxTokens",
+        "maxOutputTokens",
+        "num_predict",
+      ) ?? asNumber(metadata?.ls_max_tokens),
+    topP: firstNumber(params, "top_p", "topP"),
+    topK: firstNumber(params, "top_k", "topK"),
+    frequencyPenalty: firstNumber(params, "frequency_penalty", "frequencyPenalty"),
+    presencePenalty: firstNumber(params, "presence_penalty", "presencePenalty"),
+    seed: firstNumber(params, "seed", "random_seed"),
+    choiceCount: firstNumber(params, "n", "candidate_count", "candidateCount"),
+    stopSequences: asStringArray(params?.stop ?? params?.stop_sequences ?? params?.stopSequences ?? metadata?.ls_stop),
+    stream: params?.stream === true ? true : undefined,
+    reasoningLevel: asString(params?.reasoning_effort) ?? asString(asDict(params?.reasoning)?.effort),
+    previousResponseId: asString(params?.previous_response_id),
+    outputType: outputType(params),
+  };
+  return {
+    provider: asString(metadata?.ls_provider) ?? serializedClass(serialized),
+    requestModel:
+      asString(metadata?.ls_model_name) ?? firstString(params, "model", "model_name", "modelName", "model_id", "modelId"),
+    request,
+    tools: params?.tools ?? options?.tools,
+  };
+}
+
+function outputType(params: Dict | undefined): string | undefined {
+  const format = asDict(params?.response_format);
+  const type = asString(format?.type);
+  if (type === "json_object" || type === "json_schema") return "json";
+  if (type === "text") return "text";
+  return undefined;
+}
+
+/** The generations of the (single) prompt of one model run: LangChain starts one run per prompt. */
+export function generationsOf(output: unknown): unknown[] {
+  const generations = asDict(output)?.generations;
+  const first = Array.isArray(generations) ? generations[0] : undefined;
+  return Array.isArray(first) ? first : [];
+}
+
+// LangChain names messages it assembled from a stream `run-<runId>` (1.x also `lc_run--<runId>`):
+// they are no provider response id.
+function isFrameworkId(id: string): boolean {
+  return id.startsWith("run-") || id.startsWith("lc_run-");
+}
+
+export function modelEndFacts(output: unknown): OperationFacts {
+  const generations = generationsOf(output);
+  const facts: OperationFacts = {};
+  const reasons: string[] = [];
+  for (const generation of generations) {
+    const g = asDict(generation);
+    const message = asDict(g?.message);
+    const meta = asDict(message?.response_metadata);
+    const info = asDict(g?.generationInfo);
+    const reason =
+      firstString(meta, "finish_reason", "stop_reason", "finishReason") ?? firstString(info, "finish_reason", "finishReason");
+    if (reason) reasons.push(reason);
+    facts.responseModel ??= firstString(meta, "model_name", "model", "modelId", "model_id");
+    facts.provider ??= asString(meta?.model_provider);
+    const id = asString(message?.id) ?? asString(meta?.id);
+    if (id && !isFrameworkId(id)) facts.responseId ??= id;
+    facts.usage ??= usageOf(asDict(message?.usage_metadata));
+    const fingerprint = asString(meta?.system_fingerprint);
+    const tier = asString(meta?.service_tier);
+    if ((fingerprint || tier) && !facts.openai) facts.openai = { systemFingerprint: fingerprint, responseServiceTier: tier };
+  }
+  if (reasons.length > 0) facts.finishReasons = reasons;
+  facts.usage ??= legacyUsage(asDict(asDict(output)?.llmOutput));
+  return facts;
+}
+
+/** `usage_metadata` (core 1.x): input tokens include cache reads and writes; output includes reasoning. */
+export function usageOf(u: Dict | undefined): Usage | undefined {
+  if (!u) return undefined;
+  const input = asDict(u.input_token_details);
+  const output = asDict(u.output_token_details);
+  const usage: Usage = {
+    inputTokens: asNumber(u.input_tokens),
+    outputTokens: asNumber(u.output_tokens),
+    cacheReadInputTokens: asNumber(input?.cache_read),
+    cacheWriteInputTokens: asNumber(input?.cache_creation),
+    reasoningOutputTokens: asNumber(output?.reasoning),
+  };
+  return usage.inputTokens === undefined && usage.outputTokens === undefined ? undefined : usage;
+}
+
+// Older integrations report only `llmOutput.tokenUsage` (camelCase) or `estimatedTokenUsage`.
+function legacyUsage(llmOutput: Dict | undefined): Usage | undefined {
+  const t = asDict(llmOutput?.tokenUsage) ?? asDict(llmOutput?.estimatedTokenUsage);
+  if (!t) return undefined;
+  const inputTokens = firstNumber(t, "promptTokens", "prompt_tokens", "input_tokens");
+  const outputTokens = firstNumber(t, "completionTokens", "completion_tokens", "output_tokens");
+  return inputTokens === undefined && outputTokens === undefined ? undefined : { inputTokens, outputTokens };
+}
