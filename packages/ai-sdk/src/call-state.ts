@@ -1,0 +1,83 @@
+import { ERROR_TYPE, type OperationHandle } from "@otel-agents/core";
+
+/** What kind of AI SDK operation a top-level call is. */
+export type CallKind = "text" | "embed" | "rerank";
+
+/** An inference span in flight, with when its provider call began (for time to first chunk). */
+export interface OpenModelCall {
+  readonly handle: OperationHandle;
+  startedMs: number;
+}
+
+/**
+ * Everything we track for one top-level AI SDK call. Every event carries its `callId`; model-call
+ * events carry no step number and some streaming callbacks run outside the caller's async
+ * context, so spans are found here, never through the active context.
+ */
+export interface CallState {
+  readonly callId: string;
+  readonly kind: CallKind;
+  readonly root: OperationHandle;
+  /** Input content may be recorded: our capture policy and the call's `recordInputs` both allow it. */
+  readonly inputs: boolean;
+  /** Output content may be recorded: our capture policy and the call's `recordOutputs` both allow it. */
+  readonly outputs: boolean;
+  readonly stream: boolean;
+  readonly outputType: string | undefined;
+  readonly toolDescriptions: ReadonlyMap<string, string>;
+  /** Steps run one after another, so one model call at most is open per call. */
+  model: OpenModelCall | undefined;
+  readonly tools: Map<string, OperationHandle>;
+  /** The last error a wrapper saw: events carry a placeholder error when recording is off. */
+  lastError: unknown;
+}
+
+export const DEFAULT_MAX_OPEN_CALLS = 10_000;
+
+/** Open calls by `callId`, bounded: beyond the limit the oldest call's spans are ended as evicted. */
+export class CallStore {
+  private readonly calls = new Map<string, CallState>();
+
+  constructor(private readonly maxOpen = DEFAULT_MAX_OPEN_CALLS) {}
+
+  get(callId: unknown): CallState | undefined {
+    return typeof callId === "string" ? this.calls.get(callId) : undefined;
+  }
+
+  has(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  add(state: CallState): void {
+    this.calls.set(state.callId, state);
+    while (this.calls.size > this.maxOpen) {
+      const oldest = this.calls.values().next().value;
+      if (!oldest) break;
+      this.calls.delete(oldest.callId);
+      closeAll(oldest, (h) => h.failWithType(ERROR_TYPE.evicted));
+    }
+  }
+
+  delete(callId: string): void {
+    this.calls.delete(callId);
+  }
+
+  get size(): number {
+    return this.calls.size;
+  }
+}
+
+/** Ends the open children, then the root, the same way (children first so their times nest). */
+export function closeAll(state: CallState, close: (handle: OperationHandle) => void): void {
+  closeChildren(state, close);
+  close(state.root);
+}
+
+export function closeChildren(state: CallState, close: (handle: OperationHandle) => void): void {
+  if (state.model) {
+    close(state.model.handle);
+    state.model = undefined;
+  }
+  for (const handle of state.tools.values()) close(handle);
+  state.tools.clear();
+}

@@ -1,0 +1,401 @@
+import { context, diag } from "@opentelemetry/api";
+import { ERROR_TYPE, errorType, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core";
+import type { Telemetry } from "ai";
+import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
+import { embeddingTokens, languageModelUsage, outputTypeOf, requestParams, serverOf } from "./map-facts.js";
+import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
+
+type Rec = Record<string, unknown>;
+
+const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+const asString = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+const nowMs = () => performance.timeOrigin + performance.now();
+/** Durable runs report events after the fact, each with its own time. */
+const timeOf = (e: Rec): number | undefined => (typeof e.timestamp === "number" ? e.timestamp : undefined);
+
+const TEXT_OPERATIONS = new Set(["ai.generateText", "ai.streamText"]);
+const EMBED_OPERATIONS = new Set(["ai.embed", "ai.embedMany"]);
+const RERANK_OPERATION = "ai.rerank";
+// Events carry this placeholder instead of the real error when recordInputs/recordOutputs is off.
+const PLACEHOLDER_ERROR_MESSAGE = "AI SDK operation failed";
+
+/**
+ * The AI SDK `Telemetry` integration: lifecycle events become GenAI operations, and the two
+ * execute wrappers run the provider call and each tool body inside their span's context.
+ */
+export class AiSdkIntegration implements Telemetry {
+  private readonly calls: CallStore;
+
+  constructor(
+    private readonly telemetry: GenAITelemetry,
+    maxOpenCalls?: number,
+  ) {
+    this.calls = new CallStore(maxOpenCalls);
+  }
+
+  onStart(event: unknown): void {
+    this.guard("onStart", () => {
+      const e = event as Rec;
+      const callId = asString(e.callId);
+      const op = asString(e.operationId);
+      if (!callId || !op || this.calls.has(callId)) return;
+      let kind: CallKind;
+      if (TEXT_OPERATIONS.has(op)) kind = "text";
+      else if (EMBED_OPERATIONS.has(op)) kind = "embed";
+      else if (op === RERANK_OPERATION) kind = "rerank";
+      else return;
+      const capture = this.telemetry.captureContent;
+      const inputs = capture && e.recordInputs !== false;
+      const outputs = capture && e.recordOutputs !== false;
+      const stream = op === "ai.streamText";
+      const outputType = outputTypeOf(e.output);
+      const root = this.startRoot(kind, e, inputs, stream, outputType);
+      this.calls.add({
+        callId,
+        kind,
+        root,
+        inputs,
+        outputs,
+        stream,
+        outputType,
+        toolDescriptions: describeTools(e.tools),
+        model: undefined,
+        tools: new Map(),
+        lastError: undefined,
+      });
+    });
+  }
+
+  onLanguageModelCallStart(event: unknown): void {
+    this.guard("onLanguageModelCallStart", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      if (state?.kind === "text") this.startModelCall(state, e);
+    });
+  }
+
+  executeLanguageModelCall<T>(options: { callId: string; execute: () => PromiseLike<T> }): PromiseLike<T> {
+    const { execute } = options;
+    let state: CallState | undefined;
+    let handle: OperationHandle | undefined;
+    try {
+      state = this.calls.get(options.callId);
+      if (state?.kind === "text") {
+        // Without an earlier start event the wrapper opens the span itself. The AI SDK measures time
+        // to first output from here, so the chunk time is placed relative to this moment.
+        const model = this.startModelCall(state, options as unknown as Rec);
+        model.startedMs = nowMs();
+        handle = model.handle;
+      }
+    } catch (err) {
+      diag.debug("otel-agents/ai-sdk: executeLanguageModelCall could not find its span", err);
+    }
+    if (!state || !handle) return execute();
+    const failed = state;
+    const model = handle;
+    return this.runIn(model, execute, (err) => {
+      failed.lastError = err;
+      model.fail(err);
+    });
+  }
+
+  onLanguageModelCallEnd(event: unknown): void {
+    this.guard("onLanguageModelCallEnd", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      const model = state?.model;
+      if (!state || !model) return;
+      state.model = undefined;
+      const perf = isRec(e.performance) ? e.performance : {};
+      const ttfo = perf.timeToFirstOutputMs;
+      if (state.stream && typeof ttfo === "number" && Number.isFinite(ttfo)) {
+        model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfo));
+      }
+      const request = isRec(e.request) ? e.request : {};
+      model.handle.end(
+        {
+          // On the end event `modelId` is the model that answered (the response's model id).
+          responseModel: asString(e.modelId),
+          responseId: asString(e.responseId),
+          finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
+          usage: languageModelUsage(e.usage),
+          server: serverOf(request.url),
+          content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
+        },
+        timeOf(e),
+      );
+    });
+  }
+
+  onToolExecutionStart(event: unknown): void {
+    this.guard("onToolExecutionStart", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      if (state?.kind === "text" && isRec(e.toolCall)) this.startTool(state, e.toolCall, timeOf(e));
+    });
+  }
+
+  executeTool<T>(options: { callId: string; toolCallId: string; execute: () => PromiseLike<T> }): PromiseLike<T> {
+    const { execute } = options;
+    let handle: OperationHandle | undefined;
+    try {
+      const state = this.calls.get(options.callId);
+      if (state?.kind === "text") {
+        const toolCall = (options as unknown as Rec).toolCall;
+        handle =
+          state.tools.get(options.toolCallId) ??
+          (isRec(toolCall) ? this.startTool(state, { ...toolCall, toolCallId: options.toolCallId }, undefined) : undefined);
+      }
+    } catch (err) {
+      diag.debug("otel-agents/ai-sdk: executeTool could not find its span", err);
+    }
+    if (!handle) return execute();
+    const tool = handle;
+    // The end event follows with the result; a throw is recorded here, with the real error.
+    return this.runIn(tool, execute, (err) => tool.fail(err));
+  }
+
+  onToolExecutionEnd(event: unknown): void {
+    this.guard("onToolExecutionEnd", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      const toolCall = isRec(e.toolCall) ? e.toolCall : {};
+      const id = asString(toolCall.toolCallId);
+      const handle = id ? state?.tools.get(id) : undefined;
+      if (!state || !id || !handle) return;
+      state.tools.delete(id);
+      const output = isRec(e.toolOutput) ? e.toolOutput : {};
+      if (output.type === "tool-error") {
+        handle.fail(output.error, undefined, timeOf(e));
+        return;
+      }
+      handle.end({ content: state.outputs ? { toolResult: () => output.output } : undefined }, timeOf(e));
+    });
+  }
+
+  onStepEnd(event: unknown): void {
+    this.guard("onStepEnd", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      const model = state?.model;
+      if (!state || !model) return;
+      // The model-call end event did not come (an older `ai`, or a path without one): the step
+      // result has the same facts.
+      state.model = undefined;
+      const response = isRec(e.response) ? e.response : {};
+      model.handle.end(
+        {
+          responseModel: asString(response.modelId),
+          responseId: asString(response.id),
+          finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
+          usage: languageModelUsage(e.usage),
+          content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
+        },
+        timeOf(e),
+      );
+    });
+  }
+
+  onStepError(event: unknown): void {
+    this.guard("onStepError", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      if (!state) return;
+      const error = this.realError(state, e.error);
+      closeChildren(state, (h) => h.fail(error, undefined, timeOf(e)));
+    });
+  }
+
+  onEnd(event: unknown): void {
+    this.guard("onEnd", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      if (!state) return;
+      this.calls.delete(state.callId);
+      const end = timeOf(e);
+      closeChildren(state, (h) => h.end(undefined, end));
+      if (state.kind === "text") {
+        const finalStep = isRec(e.finalStep) ? e.finalStep : undefined;
+        const content: OperationContent | undefined = state.outputs
+          ? { outputMessages: () => outputMessages(finalStep?.content) ?? textOutput(e.text) }
+          : undefined;
+        state.root.end({ content }, end);
+      } else if (state.kind === "embed") {
+        state.root.end(
+          { usage: { inputTokens: embeddingTokens(e.usage) }, embeddingsDimensionCount: dimensionsOf(e.embedding) },
+          end,
+        );
+      } else {
+        state.root.end(undefined, end);
+      }
+    });
+  }
+
+  onAbort(event: unknown): void {
+    this.guard("onAbort", () => {
+      const e = event as Rec;
+      const state = this.calls.get(e.callId);
+      if (!state) return;
+      this.calls.delete(state.callId);
+      const type = abortType(e.reason);
+      closeAll(state, (h) => h.failWithType(type, undefined, timeOf(e)));
+    });
+  }
+
+  onError(event: unknown): void {
+    this.guard("onError", () => {
+      const e = isRec(event) ? event : {};
+      const state = this.calls.get(e.callId);
+      if (!state) return;
+      this.calls.delete(state.callId);
+      const error = this.realError(state, e.error);
+      closeAll(state, (h) => h.fail(error, undefined, timeOf(e)));
+    });
+  }
+
+  /** Calls still open (for tests and diagnostics). */
+  get openCalls(): number {
+    return this.calls.size;
+  }
+
+  private startRoot(kind: CallKind, e: Rec, inputs: boolean, stream: boolean, outputType: string | undefined) {
+    const provider = asString(e.provider);
+    const requestModel = asString(e.modelId);
+    const startTime = timeOf(e);
+    if (kind === "embed") {
+      return this.telemetry.start({
+        operation: "embeddings",
+        provider,
+        requestModel,
+        embeddingsDimensionCount: typeof e.dimensions === "number" ? e.dimensions : undefined,
+        startTime,
+      });
+    }
+    if (kind === "rerank") {
+      // Reranking has no operation in the conventions: a framework step, named for the model.
+      return this.telemetry.start({
+        operation: "step",
+        step: { type: "rerank", name: requestModel ? `rerank ${requestModel}` : "rerank" },
+        startTime,
+      });
+    }
+    return this.telemetry.start({
+      operation: "invoke_agent",
+      agent: { name: asString(e.functionId) },
+      provider,
+      requestModel,
+      request: requestParams(e, stream, outputType),
+      content: inputs
+        ? {
+            systemInstructions: () => systemInstructions(e.instructions),
+            inputMessages: () => inputMessages(e.messages),
+            toolDefinitions: () => toolDefinitions(e.tools),
+          }
+        : undefined,
+      startTime,
+    });
+  }
+
+  private startModelCall(state: CallState, e: Rec) {
+    // Steps run one after another and each step's end closes its model call, so an open one here is
+    // this same call seen twice (the integration registered twice, or the wrapper after the event).
+    if (state.model) return state.model;
+    const handle = this.telemetry.start({
+      operation: "chat",
+      parent: state.root,
+      provider: asString(e.provider),
+      requestModel: asString(e.modelId),
+      request: requestParams(e, state.stream, state.outputType),
+      content: state.inputs
+        ? {
+            systemInstructions: () => systemInstructions(e.instructions),
+            inputMessages: () => inputMessages(e.messages),
+            toolDefinitions: () => toolDefinitions(e.tools),
+          }
+        : undefined,
+      startTime: timeOf(e),
+    });
+    const model = { handle, startedMs: timeOf(e) ?? nowMs() };
+    state.model = model;
+    return model;
+  }
+
+  private startTool(state: CallState, toolCall: Rec, startTime: number | undefined): OperationHandle | undefined {
+    const id = asString(toolCall.toolCallId);
+    if (!id) return undefined;
+    const existing = state.tools.get(id);
+    if (existing) return existing;
+    const name = asString(toolCall.toolName);
+    const handle = this.telemetry.start({
+      operation: "execute_tool",
+      parent: state.root,
+      tool: {
+        name,
+        callId: id,
+        type: "function",
+        description: name ? state.toolDescriptions.get(name) : undefined,
+      },
+      content: state.inputs ? { toolArguments: () => toolCall.input } : undefined,
+      startTime,
+    });
+    state.tools.set(id, handle);
+    return handle;
+  }
+
+  /** Runs `execute` as the span's child context; the result and any error reach the caller unchanged. */
+  private runIn<T>(handle: OperationHandle, execute: () => PromiseLike<T>, onError: (err: unknown) => void): PromiseLike<T> {
+    const report = (err: unknown) => {
+      try {
+        onError(err);
+      } catch (e) {
+        diag.debug("otel-agents/ai-sdk: could not record an error", e);
+      }
+    };
+    let result: PromiseLike<T>;
+    try {
+      result = context.with(handle.context, execute);
+    } catch (err) {
+      report(err);
+      throw err;
+    }
+    return Promise.resolve(result).then(undefined, (err: unknown) => {
+      report(err);
+      throw err;
+    });
+  }
+
+  private realError(state: CallState, error: unknown): unknown {
+    const placeholder = error instanceof Error && error.message === PLACEHOLDER_ERROR_MESSAGE && error.name === "Error";
+    return placeholder && state.lastError !== undefined ? state.lastError : error;
+  }
+
+  private guard(hook: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      diag.warn(`otel-agents/ai-sdk: ${hook} failed; telemetry for this call may be incomplete`, err);
+    }
+  }
+}
+
+function describeTools(tools: unknown): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  if (!isRec(tools)) return out;
+  for (const [name, tool] of Object.entries(tools)) {
+    if (isRec(tool) && typeof tool.description === "string" && tool.description) out.set(name, tool.description);
+  }
+  return out;
+}
+
+/** The length of the returned vectors: `embed` returns one vector, `embedMany` several. */
+function dimensionsOf(embedding: unknown): number | undefined {
+  if (!Array.isArray(embedding) || embedding.length === 0) return undefined;
+  const first = embedding[0];
+  if (Array.isArray(first)) return first.length > 0 ? first.length : undefined;
+  return typeof first === "number" ? embedding.length : undefined;
+}
+
+function abortType(reason: unknown): string {
+  const type = errorType(reason);
+  return type === ERROR_TYPE.other || type === "Error" ? ERROR_TYPE.aborted : type;
+}

@@ -1,0 +1,66 @@
+import type { RequestParams, ServerInfo, Usage } from "@otel-agents/core";
+
+type Rec = Record<string, unknown>;
+
+const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/**
+ * `LanguageModelUsage` to the core's usage. The AI SDK's `inputTokens` already includes cached
+ * tokens and `outputTokens` reasoning tokens, as the conventions want.
+ */
+export function languageModelUsage(usage: unknown): Usage | undefined {
+  if (!isRec(usage)) return undefined;
+  const input = isRec(usage.inputTokenDetails) ? usage.inputTokenDetails : {};
+  const output = isRec(usage.outputTokenDetails) ? usage.outputTokenDetails : {};
+  const out: Usage = {
+    inputTokens: num(usage.inputTokens),
+    outputTokens: num(usage.outputTokens),
+    cacheReadInputTokens: num(input.cacheReadTokens),
+    cacheWriteInputTokens: num(input.cacheWriteTokens),
+    reasoningOutputTokens: num(output.reasoningTokens),
+  };
+  return Object.values(out).some((v) => v !== undefined) ? out : undefined;
+}
+
+/** `EmbeddingModelUsage` (`{ tokens }`). */
+export function embeddingTokens(usage: unknown): number | undefined {
+  return isRec(usage) ? num(usage.tokens) : undefined;
+}
+
+/** The call settings of a model call (`LanguageModelCallOptions`). */
+export function requestParams(e: Rec, stream: boolean, outputType: string | undefined): RequestParams {
+  const reasoning = typeof e.reasoning === "string" && e.reasoning !== "provider-default" ? e.reasoning : undefined;
+  return {
+    maxTokens: num(e.maxOutputTokens),
+    temperature: num(e.temperature),
+    topP: num(e.topP),
+    topK: num(e.topK),
+    presencePenalty: num(e.presencePenalty),
+    frequencyPenalty: num(e.frequencyPenalty),
+    stopSequences: Array.isArray(e.stopSequences) ? (e.stopSequences as string[]) : undefined,
+    seed: num(e.seed),
+    reasoningLevel: reasoning,
+    stream: stream || undefined,
+    outputType,
+  };
+}
+
+/** `gen_ai.output.type` from the call's `output` spec: plain text, or JSON for every structured mode. */
+export function outputTypeOf(output: unknown): string | undefined {
+  if (!isRec(output) || typeof output.name !== "string") return undefined;
+  return output.name === "text" ? "text" : "json";
+}
+
+/** The provider's HTTP origin (`request.url` on model-call end events) as server address and port. */
+export function serverOf(url: unknown): ServerInfo | undefined {
+  if (typeof url !== "string" || url.length === 0) return undefined;
+  try {
+    const u = new URL(url);
+    if (!u.hostname) return undefined;
+    const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
+    return { address: u.hostname, port };
+  } catch {
+    return undefined;
+  }
+}

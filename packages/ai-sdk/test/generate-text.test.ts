@@ -1,0 +1,439 @@
+import { assertConformance, assertMetricConformance } from "@otel-agents/testing/conformance";
+import { createHarness } from "@otel-agents/testing/harness";
+import { shape, spanTree } from "@otel-agents/testing/span-tree";
+import { generateText, stepCountIs, ToolLoopAgent, tool } from "ai";
+import { MockLanguageModelV4 } from "ai/test";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "../src/index.js";
+import { textResult, toolCallResult, usage } from "./fixtures.js";
+import { conforms, contentKeysOf, tree } from "./helpers.js";
+
+const h = createHarness();
+const integration = (options: OtelAgentsTelemetryOptions = {}) =>
+  otelAgentsTelemetry({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, ...options });
+
+beforeEach(() => h.reset());
+afterAll(() => h.shutdown());
+
+const weather = tool({
+  description: "Gets the weather",
+  inputSchema: z.object({ city: z.string() }),
+  execute: async ({ city }) => ({ city, sky: "sunny" }),
+});
+
+/** Step 1 asks for the weather tool, step 2 answers. */
+function toolLoopModel() {
+  return new MockLanguageModelV4({
+    provider: "openai.chat",
+    modelId: "gpt-4o",
+    doGenerate: [
+      toolCallResult(
+        [{ id: "call_1", name: "weather", input: { city: "Paris" } }],
+        "resp_1",
+        usage(100, 20, { cacheRead: 40, cacheWrite: 10, reasoning: 5 }),
+      ),
+      textResult("Sunny in Paris.", "resp_2", usage(150, 8)),
+    ],
+  });
+}
+
+describe("generateText", () => {
+  it("reports a single call as invoke_agent with one chat child, with request, response and usage", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "anthropic.messages",
+      modelId: "claude-sonnet",
+      doGenerate: textResult("Hello!", "msg_1", usage(11, 2)),
+    });
+    const result = await generateText({
+      model,
+      prompt: "Say hello",
+      temperature: 0.3,
+      maxOutputTokens: 64,
+      topP: 0.9,
+      stopSequences: ["END"],
+      seed: 7,
+      telemetry: { functionId: "greeter", integrations: [integration()] },
+    });
+    expect(result.text).toBe("Hello!");
+
+    const spans = h.spans();
+    const request = {
+      "gen_ai.request.model": "claude-sonnet",
+      "gen_ai.request.temperature": 0.3,
+      "gen_ai.request.max_tokens": 64,
+      "gen_ai.request.top_p": 0.9,
+      "gen_ai.request.stop_sequences": ["END"],
+      "gen_ai.request.seed": 7,
+    };
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent greeter",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "greeter",
+          ...request,
+          "gen_ai.usage.input_tokens": 11,
+          "gen_ai.usage.output_tokens": 2,
+          "gen_ai.response.finish_reasons": ["stop"],
+        },
+        children: [
+          {
+            name: "chat claude-sonnet",
+            kind: "CLIENT",
+            status: "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "anthropic",
+              ...request,
+              "gen_ai.response.model": "mock-model-2025-01-01",
+              "gen_ai.response.id": "msg_1",
+              "gen_ai.response.finish_reasons": ["stop"],
+              "gen_ai.usage.input_tokens": 11,
+              "gen_ai.usage.output_tokens": 2,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    conforms(spans);
+    assertMetricConformance(await h.metrics());
+  });
+
+  it("reports a two-step tool loop: chat, execute_tool, chat under one invoke_agent, usage summed on the agent", async () => {
+    const result = await generateText({
+      model: toolLoopModel(),
+      prompt: "Weather in Paris?",
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+      telemetry: { functionId: "support-agent", integrations: [integration()] },
+    });
+    expect(result.text).toBe("Sunny in Paris.");
+
+    const spans = h.spans();
+    const chat = (id: string, reasons: string[], tokens: Record<string, number>) => ({
+      name: "chat gpt-4o",
+      kind: "CLIENT",
+      status: "UNSET",
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.response.model": "mock-model-2025-01-01",
+        "gen_ai.response.id": id,
+        "gen_ai.response.finish_reasons": reasons,
+        ...tokens,
+      },
+      children: [],
+    });
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent support-agent",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "support-agent",
+          "gen_ai.request.model": "gpt-4o",
+          // The agent's model calls, summed; no cache usage on the internal agent span (#469).
+          "gen_ai.usage.input_tokens": 250,
+          "gen_ai.usage.output_tokens": 28,
+          "gen_ai.response.finish_reasons": ["tool_call", "stop"],
+        },
+        children: [
+          chat("resp_1", ["tool_call"], {
+            "gen_ai.usage.input_tokens": 100,
+            "gen_ai.usage.output_tokens": 20,
+            "gen_ai.usage.cache_read.input_tokens": 40,
+            "gen_ai.usage.cache_write.input_tokens": 10,
+            "gen_ai.usage.reasoning.output_tokens": 5,
+          }),
+          {
+            name: "execute_tool weather",
+            kind: "INTERNAL",
+            status: "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "execute_tool",
+              "gen_ai.tool.name": "weather",
+              "gen_ai.tool.call.id": "call_1",
+              "gen_ai.tool.type": "function",
+              "gen_ai.tool.description": "Gets the weather",
+              "gen_ai.agent.name": "support-agent",
+            },
+            children: [],
+          },
+          chat("resp_2", ["stop"], { "gen_ai.usage.input_tokens": 150, "gen_ai.usage.output_tokens": 8 }),
+        ],
+      },
+    ]);
+    // Capture is off by default: no prompt, output or tool data anywhere.
+    expect(contentKeysOf(spans)).toEqual([]);
+    conforms(spans);
+
+    const metrics = await h.metrics();
+    assertMetricConformance(metrics);
+    const names = new Set(metrics.map((m) => m.descriptor.name));
+    for (const name of [
+      "gen_ai.client.inference.duration",
+      "gen_ai.client.inference.usage.input_tokens",
+      "gen_ai.client.inference.usage.cache_read.input_tokens",
+      "gen_ai.client.inference.usage.cache_write.input_tokens",
+      "gen_ai.client.inference.usage.reasoning.output_tokens",
+      "gen_ai.execute_tool.duration",
+      "gen_ai.invoke_agent.duration",
+      "gen_ai.invoke_agent.tool_calls",
+    ]) {
+      expect(names, name).toContain(name);
+    }
+  });
+
+  it("records instructions, messages, tool definitions, arguments and results as semconv content when capture is on", async () => {
+    await generateText({
+      model: toolLoopModel(),
+      instructions: "You are terse.",
+      prompt: "Weather in Paris?",
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+      telemetry: { functionId: "support-agent", integrations: [integration({ captureContent: true })] },
+    });
+    const spans = h.spans();
+    const [root] = tree(spans);
+    const system = [{ type: "text", content: "You are terse." }];
+    const user = { role: "user", parts: [{ type: "text", content: "Weather in Paris?" }] };
+    const call = { type: "tool_call", id: "call_1", name: "weather", arguments: { city: "Paris" } };
+    const answer = [{ role: "assistant", parts: [{ type: "text", content: "Sunny in Paris." }] }];
+    const parameters = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      type: "object",
+      properties: { city: { type: "string" } },
+      required: ["city"],
+      additionalProperties: false,
+    };
+    const definitions = [{ type: "function", name: "weather", description: "Gets the weather", parameters }];
+
+    expect(root?.attributes).toMatchObject({
+      "gen_ai.system_instructions": system,
+      "gen_ai.input.messages": [user],
+      // The call's tool set holds validator objects, not JSON schemas: names and descriptions only.
+      "gen_ai.tool.definitions": [{ type: "function", name: "weather", description: "Gets the weather" }],
+      "gen_ai.output.messages": answer,
+    });
+    const [first, toolSpan, second] = root?.children ?? [];
+    expect(first?.attributes).toMatchObject({
+      "gen_ai.system_instructions": system,
+      "gen_ai.input.messages": [user],
+      "gen_ai.tool.definitions": definitions,
+      "gen_ai.output.messages": [{ role: "assistant", parts: [call] }],
+    });
+    expect(toolSpan?.attributes).toMatchObject({
+      "gen_ai.tool.call.arguments": { city: "Paris" },
+      "gen_ai.tool.call.result": { city: "Paris", sky: "sunny" },
+    });
+    expect(second?.attributes).toMatchObject({
+      "gen_ai.input.messages": [
+        user,
+        { role: "assistant", parts: [call] },
+        { role: "tool", parts: [{ type: "tool_call_response", id: "call_1", response: { city: "Paris", sky: "sunny" } }] },
+      ],
+      "gen_ai.output.messages": answer,
+    });
+    expect(contentKeysOf(spans)).toEqual([
+      "gen_ai.input.messages",
+      "gen_ai.output.messages",
+      "gen_ai.system_instructions",
+      "gen_ai.tool.call.arguments",
+      "gen_ai.tool.call.result",
+      "gen_ai.tool.definitions",
+    ]);
+    conforms(spans);
+  });
+
+  it("honours recordInputs=false and recordOutputs=false on top of content capture", async () => {
+    const t = integration({ captureContent: true });
+    const run = (flags: { recordInputs?: boolean; recordOutputs?: boolean }) =>
+      generateText({
+        model: toolLoopModel(),
+        instructions: "You are terse.",
+        prompt: "Weather in Paris?",
+        tools: { weather },
+        stopWhen: stepCountIs(3),
+        telemetry: { functionId: "support-agent", integrations: [t], ...flags },
+      });
+
+    await run({ recordInputs: false });
+    expect(contentKeysOf(h.spans())).toEqual(["gen_ai.output.messages", "gen_ai.tool.call.result"]);
+    conforms(h.spans());
+
+    h.reset();
+    await run({ recordOutputs: false });
+    expect(contentKeysOf(h.spans())).toEqual([
+      "gen_ai.input.messages",
+      "gen_ai.system_instructions",
+      "gen_ai.tool.call.arguments",
+      "gen_ai.tool.definitions",
+    ]);
+    conforms(h.spans());
+  });
+
+  it("reports a failing model call as ERROR with error.type on the chat and agent spans; the caller gets the same error", async () => {
+    class RateLimitError extends Error {
+      override name = "RateLimitError";
+    }
+    const boom = new RateLimitError("429: quota exceeded for prompt 'secret'");
+    const model = new MockLanguageModelV4({
+      modelId: "gpt-4o",
+      doGenerate: async () => {
+        throw boom;
+      },
+    });
+    await expect(
+      generateText({ model, prompt: "secret", maxRetries: 0, telemetry: { functionId: "a", integrations: [integration()] } }),
+    ).rejects.toBe(boom);
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent a",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "a",
+          "gen_ai.request.model": "gpt-4o",
+          "error.type": "RateLimitError",
+        },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "mock-provider",
+              "gen_ai.request.model": "gpt-4o",
+              "error.type": "RateLimitError",
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    // Error messages can quote prompts: without capture only the type is recorded.
+    expect(JSON.stringify(spans.map((s) => [s.attributes, s.events, s.status]))).not.toContain("secret");
+    assertMetricConformance(await h.metrics());
+    // A failed call has no response, so the expected response attributes cannot be there.
+    assertConformance(spans);
+  });
+
+  it("keeps the real error.type when recordInputs=false hands integrations a placeholder error", async () => {
+    class TimeoutError extends Error {
+      override name = "TimeoutError";
+    }
+    const boom = new TimeoutError("took too long");
+    const model = new MockLanguageModelV4({
+      modelId: "gpt-4o",
+      doGenerate: async () => {
+        throw boom;
+      },
+    });
+    await expect(
+      generateText({
+        model,
+        prompt: "x",
+        maxRetries: 0,
+        telemetry: { functionId: "a", recordInputs: false, integrations: [integration({ captureContent: true })] },
+      }),
+    ).rejects.toBe(boom);
+    expect(
+      tree(h.spans()).map((root) => [root.status, root.attributes["error.type"], root.children[0]?.attributes["error.type"]]),
+    ).toEqual([["ERROR", "TimeoutError", "TimeoutError"]]);
+    assertConformance(h.spans());
+  });
+
+  it("reports a failing tool as an ERROR execute_tool span while the loop goes on; the SDK hands the same error back", async () => {
+    class LookupError extends Error {
+      override name = "LookupError";
+    }
+    const boom = new LookupError("city not found");
+    const model = new MockLanguageModelV4({
+      modelId: "gpt-4o",
+      doGenerate: [
+        toolCallResult([{ id: "call_9", name: "lookup", input: { city: "Atlantis" } }], "resp_1"),
+        textResult("I could not find it.", "resp_2"),
+      ],
+    });
+    const result = await generateText({
+      model,
+      prompt: "Where is Atlantis?",
+      stopWhen: stepCountIs(3),
+      tools: {
+        lookup: tool({
+          inputSchema: z.object({ city: z.string() }),
+          execute: async (): Promise<string> => {
+            throw boom;
+          },
+        }),
+      },
+      telemetry: { functionId: "geo", integrations: [integration()] },
+    });
+    expect(result.text).toBe("I could not find it.");
+    const toolError = result.steps[0]?.content.find((p) => p.type === "tool-error");
+    expect(toolError && "error" in toolError ? toolError.error : undefined).toBe(boom);
+
+    const spans = h.spans();
+    expect(shape(spanTree(spans))).toEqual([
+      { "invoke_agent geo [INTERNAL]": ["chat gpt-4o [CLIENT]", "execute_tool lookup [INTERNAL]", "chat gpt-4o [CLIENT]"] },
+    ]);
+    const [root] = tree(spans);
+    expect(root?.status).toBe("UNSET");
+    expect(root?.children.map((c) => c.status)).toEqual(["UNSET", "ERROR", "UNSET"]);
+    expect(root?.children[1]?.attributes).toEqual({
+      "gen_ai.operation.name": "execute_tool",
+      "gen_ai.tool.name": "lookup",
+      "gen_ai.tool.call.id": "call_9",
+      "gen_ai.tool.type": "function",
+      "gen_ai.agent.name": "geo",
+      "error.type": "LookupError",
+    });
+    conforms(spans);
+    assertMetricConformance(await h.metrics());
+  });
+});
+
+describe("ToolLoopAgent", () => {
+  it("reports agent.generate() as invoke_agent named by telemetry.functionId", async () => {
+    const agent = new ToolLoopAgent({
+      model: toolLoopModel(),
+      instructions: "You answer weather questions.",
+      tools: { weather },
+      telemetry: { functionId: "weather-agent", integrations: [integration()] },
+    });
+    const result = await agent.generate({ prompt: "Weather in Paris?" });
+    expect(result.text).toBe("Sunny in Paris.");
+
+    const spans = h.spans();
+    expect(shape(spanTree(spans))).toEqual([
+      {
+        "invoke_agent weather-agent [INTERNAL]": [
+          "chat gpt-4o [CLIENT]",
+          "execute_tool weather [INTERNAL]",
+          "chat gpt-4o [CLIENT]",
+        ],
+      },
+    ]);
+    const [root] = tree(spans);
+    expect(root?.attributes).toEqual({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.agent.name": "weather-agent",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.usage.input_tokens": 250,
+      "gen_ai.usage.output_tokens": 28,
+      "gen_ai.response.finish_reasons": ["tool_call", "stop"],
+    });
+    expect(root?.children.map((c) => c.attributes["gen_ai.response.id"])).toEqual(["resp_1", undefined, "resp_2"]);
+    conforms(spans);
+  });
+});
