@@ -1,0 +1,30 @@
+import type { SpanError } from "@openai/agents-core";
+import { ERROR_TYPE } from "@otel-agents/core";
+
+// The runner stores `String(error)` ("BoomError: boom") in `data.error`; that leading class name
+// is the only low-cardinality type an Agents span error carries.
+const LEADING_NAME = /^([A-Za-z_$][\w$.]{0,63}):/;
+
+/** What an Agents span error says, as something the core's `fail()` can read. */
+export interface AgentsFailure {
+  name: string;
+  message: string;
+}
+
+export function failureOf(error: SpanError | null | undefined): AgentsFailure | undefined {
+  if (!error) return undefined;
+  try {
+    const detail = error.data?.error;
+    const text = typeof detail === "string" && detail.length > 0 ? detail : String(error.message ?? "");
+    const match = typeof detail === "string" ? LEADING_NAME.exec(detail) : null;
+    // Plain objects, not Errors: no stack from this processor ends up on the user's span.
+    return { name: match?.[1] ?? ERROR_TYPE.other, message: text };
+  } catch {
+    return { name: ERROR_TYPE.other, message: "" };
+  }
+}
+
+/** Guardrail trips end the turn and the agent with an error, but no model call failed. */
+export function isGuardrailTrip(failure: AgentsFailure | undefined): boolean {
+  return failure !== undefined && /GuardrailTripwireTriggered$/.test(failure.name);
+}

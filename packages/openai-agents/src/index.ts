@@ -1,0 +1,5 @@
+export {
+  type CustomModelInfo,
+  OpenTelemetryTracingProcessor,
+  type OpenTelemetryTracingProcessorOptions,
+} from "./processor.js";

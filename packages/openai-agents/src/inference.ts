@@ -1,0 +1,189 @@
+import type { GenerationSpanData, ResponseSpanData, TurnUsageData } from "@openai/agents-core";
+import type { OperationFacts, Usage } from "@otel-agents/core";
+import {
+  chatCompletionToMessages,
+  chatMessagesToMessages,
+  instructionsToParts,
+  responsesItemsToMessages,
+  responsesOutputToMessages,
+} from "./map-messages.js";
+
+// Facts about one model call, from whichever Agents span describes it. Read at span end only:
+// the SDK fills these objects in while the call runs.
+
+type Rec = Record<string, unknown>;
+const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+/** A tool call the model asked for, to give the tool span its call id. */
+export interface RequestedToolCall {
+  name: string;
+  callId: string;
+  arguments: string | undefined;
+}
+
+export interface InferenceFacts {
+  facts: OperationFacts;
+  /** The call carried its own usage (so the turn's usage is not needed). */
+  hasUsage: boolean;
+  toolCalls: RequestedToolCall[];
+}
+
+/** Provider of a generation span: model_config.provider when a non-OpenAI model set one. */
+export function generationProvider(data: GenerationSpanData): string | undefined {
+  const cfg = data.model_config;
+  return isObject(cfg) ? str(cfg.provider) : undefined;
+}
+
+/** Facts known when a generation span starts (Chat Completions model, or another model that traces). */
+export function generationStartFacts(data: GenerationSpanData): OperationFacts {
+  const cfg = isObject(data.model_config) ? data.model_config : {};
+  return {
+    requestModel: str(data.model),
+    request: {
+      temperature: num(cfg.temperature),
+      topP: num(cfg.top_p),
+      maxTokens: num(cfg.max_tokens),
+      frequencyPenalty: num(cfg.frequency_penalty),
+      presencePenalty: num(cfg.presence_penalty),
+      reasoningLevel: str(cfg.reasoning_effort),
+    },
+  };
+}
+
+/** Usage in any of the shapes the SDK and OpenAI use (Responses, Chat Completions, Agents `Usage`). */
+export function usageOf(raw: unknown): Usage | undefined {
+  if (!isObject(raw)) return undefined;
+  const input = num(raw.input_tokens) ?? num(raw.prompt_tokens) ?? num(raw.inputTokens);
+  const output = num(raw.output_tokens) ?? num(raw.completion_tokens) ?? num(raw.outputTokens);
+  if (input === undefined && output === undefined) return undefined;
+  const inDetails = firstObject(raw.input_tokens_details, raw.prompt_tokens_details, raw.inputTokensDetails, detailsOf(raw));
+  const outDetails = firstObject(
+    raw.output_tokens_details,
+    raw.completion_tokens_details,
+    raw.outputTokensDetails,
+    detailsOf(raw),
+  );
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    cacheReadInputTokens: num(inDetails?.cached_tokens) ?? num(inDetails?.cached_input_tokens),
+    cacheWriteInputTokens: num(inDetails?.cache_write_tokens) ?? num(inDetails?.cache_write_input_tokens),
+    reasoningOutputTokens: num(outDetails?.reasoning_tokens),
+  };
+}
+
+function detailsOf(raw: Rec): Rec | undefined {
+  return isObject(raw.details) ? raw.details : undefined;
+}
+
+function firstObject(...values: unknown[]): Rec | undefined {
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      const first = v.find(isObject);
+      if (first) return first;
+    } else if (isObject(v)) return v;
+  }
+  return undefined;
+}
+
+/** The per-model-call usage the runner puts on a turn span. */
+export function turnUsage(usage: TurnUsageData | undefined): Usage | undefined {
+  if (!usage) return undefined;
+  return {
+    inputTokens: num(usage.input_tokens),
+    outputTokens: num(usage.output_tokens),
+    // Zero is what the runner writes when the model reported nothing: not a measured cache hit.
+    cacheReadInputTokens: num(usage.cached_input_tokens) || undefined,
+    cacheWriteInputTokens: num(usage.cache_write_input_tokens) || undefined,
+  };
+}
+
+/** Facts of a finished response span (Responses model). `_response` is there only with sensitive data on. */
+export function responseEndFacts(data: ResponseSpanData, capture: boolean): InferenceFacts {
+  const response = isObject(data._response) ? data._response : undefined;
+  const usage = usageOf(response?.usage);
+  const output = Array.isArray(response?.output) ? (response.output as unknown[]) : [];
+  const toolCalls: RequestedToolCall[] = [];
+  for (const item of output) {
+    if (isObject(item) && item.type === "function_call" && str(item.name) && str(item.call_id)) {
+      toolCalls.push({ name: item.name as string, callId: item.call_id as string, arguments: str(item.arguments) });
+    }
+  }
+  const facts: OperationFacts = {
+    responseId: str(data.response_id) ?? str(response?.id),
+    responseModel: str(response?.model),
+    usage,
+    finishReasons: response ? responsesFinishReasons(response, toolCalls.length > 0) : undefined,
+  };
+  if (response) {
+    facts.requestModel = str(response.model);
+    facts.request = {
+      temperature: num(response.temperature),
+      topP: num(response.top_p),
+      maxTokens: num(response.max_output_tokens),
+      previousResponseId: str(response.previous_response_id),
+      reasoningLevel: isObject(response.reasoning) ? str(response.reasoning.effort) : undefined,
+    };
+    facts.openai = { responseServiceTier: str(response.service_tier) };
+  }
+  if (capture) {
+    facts.content = {
+      inputMessages: () => (data._input === undefined ? undefined : responsesItemsToMessages(data._input)),
+      outputMessages: () => (response ? responsesOutputToMessages(response.output) : undefined),
+      systemInstructions: () => instructionsToParts(response?.instructions),
+    };
+  }
+  return { facts, hasUsage: usage !== undefined, toolCalls };
+}
+
+function responsesFinishReasons(response: Rec, calledTools: boolean): string[] | undefined {
+  const status = str(response.status);
+  if (status === "incomplete") {
+    const reason = isObject(response.incomplete_details) ? str(response.incomplete_details.reason) : undefined;
+    return [reason ?? "length"];
+  }
+  if (status === "failed") return ["error"];
+  if (status === "completed" || status === undefined) return [calledTools ? "tool_call" : "stop"];
+  return undefined;
+}
+
+/** Facts of a finished generation span (Chat Completions model: the raw completion is `output[0]`). */
+export function generationEndFacts(data: GenerationSpanData, capture: boolean): InferenceFacts {
+  const completion = Array.isArray(data.output) && isObject(data.output[0]) ? data.output[0] : undefined;
+  const isCompletion = completion !== undefined && Array.isArray(completion.choices);
+  const usage = usageOf(data.usage) ?? (isCompletion ? usageOf(completion.usage) : undefined);
+  const toolCalls: RequestedToolCall[] = [];
+  const finishReasons: string[] = [];
+  if (isCompletion) {
+    for (const choice of completion.choices as unknown[]) {
+      if (!isObject(choice)) continue;
+      const reason = str(choice.finish_reason);
+      if (reason) finishReasons.push(reason);
+      const calls = isObject(choice.message) && Array.isArray(choice.message.tool_calls) ? choice.message.tool_calls : [];
+      for (const c of calls) {
+        const fn = isObject(c) && isObject(c.function) ? c.function : undefined;
+        if (fn && str(fn.name) && str(c.id))
+          toolCalls.push({ name: fn.name as string, callId: c.id as string, arguments: str(fn.arguments) });
+      }
+    }
+  }
+  const facts: OperationFacts = {
+    ...generationStartFacts(data),
+    responseId: isCompletion ? str(completion.id) : undefined,
+    responseModel: isCompletion ? str(completion.model) : undefined,
+    usage,
+    finishReasons: finishReasons.length > 0 ? finishReasons : undefined,
+  };
+  if (isCompletion) {
+    facts.openai = { responseServiceTier: str(completion.service_tier), systemFingerprint: str(completion.system_fingerprint) };
+  }
+  if (capture) {
+    facts.content = {
+      inputMessages: () => chatMessagesToMessages(data.input),
+      outputMessages: () => (isCompletion ? chatCompletionToMessages(completion) : undefined),
+    };
+  }
+  return { facts, hasUsage: usage !== undefined, toolCalls };
+}

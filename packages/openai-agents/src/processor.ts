@@ -1,0 +1,507 @@
+import type { Span, SpanData, Trace, TracingProcessor } from "@openai/agents-core";
+import { type Context, context, diag, type MeterProvider, type TracerProvider, trace } from "@opentelemetry/api";
+import {
+  type ContentOptions,
+  GenAITelemetry,
+  type OperationFacts,
+  type OperationHandle,
+  RunRegistry,
+  type StartOptions,
+  type Usage,
+} from "@otel-agents/core";
+import { type AgentsFailure, failureOf, isGuardrailTrip } from "./error-type.js";
+import {
+  generationEndFacts,
+  generationProvider,
+  generationStartFacts,
+  type InferenceFacts,
+  type RequestedToolCall,
+  responseEndFacts,
+  turnUsage,
+} from "./inference.js";
+import { endFactsOf, FRAMEWORK_NAME, startOptionsOf } from "./span-facts.js";
+import { adoptedTraceContext } from "./trace-root.js";
+import { VERSION } from "./version.js";
+
+export interface CustomModelInfo {
+  /** `gen_ai.provider.name` of the model behind this agent. */
+  provider?: string;
+  /** `gen_ai.request.model`. */
+  model?: string;
+}
+
+export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
+  /** Default: the global TracerProvider. */
+  tracerProvider?: TracerProvider;
+  /** Default: the global MeterProvider. */
+  meterProvider?: MeterProvider;
+  /** Most Agents spans kept open at once; beyond it the oldest is ended (`error.type` otel_agents.evicted). Default 10,000. */
+  maxOpenRuns?: number;
+  /**
+   * Reuse the Agents trace id (`trace_<32 hex>`) as the OpenTelemetry trace id when no caller span is
+   * active. Off by default: OpenTelemetry can only do this through a synthetic remote parent, so the
+   * root span names a parent span id that is never exported, and a parent-based sampler decides on
+   * that parent's sampled flag instead of its root sampler.
+   */
+  useAgentsTraceId?: boolean;
+  /**
+   * Provider and model of model calls the Agents SDK does not describe (custom `Model`s emit no
+   * generation/response span), by agent name. Default provider: `unknown`.
+   */
+  customModelInfo?: (agentName: string) => CustomModelInfo | undefined;
+}
+
+/** A model call seen as a response/generation span, waiting for its turn's usage. */
+interface InferenceCall {
+  id: string;
+  handle: OperationHandle;
+  ended: boolean;
+  /** Set when its Agents span ended but the handle waits for the turn's usage. */
+  pending?: { endMs: number; facts: OperationFacts; failure: AgentsFailure | undefined };
+  toolCalls: RequestedToolCall[];
+}
+
+/** A turn: one model call and the tools/handoffs it asked for. Not a span of its own. */
+interface TurnState {
+  id: string;
+  parentId: string | null;
+  agentName: string | undefined;
+  conversationId: string | undefined;
+  parent: Context;
+  startMs: number;
+  firstChildMs: number | undefined;
+  ranTools: boolean;
+  calls: InferenceCall[];
+  toolCalls: RequestedToolCall[];
+  /** Usage of model calls in runs nested in this turn (agents as tools): the runner counts it in the turn's. */
+  nested: Usage | undefined;
+}
+
+interface NodeState {
+  traceId: string;
+  parentId: string | null;
+  type: SpanData["type"];
+  /** The operation this span maps to; undefined for folded spans (task, turn) and pending handoffs. */
+  handle?: OperationHandle;
+  turn?: TurnState;
+  startMs: number;
+}
+
+interface TraceState {
+  workflow: OperationHandle;
+  conversationId: string | undefined;
+  failure: AgentsFailure | undefined;
+  spanIds: Set<string>;
+  openRuns: number;
+}
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * An Agents SDK `TracingProcessor` that records the GenAI semantic conventions through
+ * OpenTelemetry. Every method resolves and none throws: the SDK stops calling later processors
+ * after one that throws.
+ */
+export class OpenTelemetryTracingProcessor implements TracingProcessor {
+  private readonly telemetry: GenAITelemetry;
+  private readonly registry: RunRegistry;
+  private readonly traces = new Map<string, TraceState>();
+  private readonly nodes = new Map<string, NodeState>();
+  private readonly closedTraces = new Set<string>();
+  private readonly tracerProvider: TracerProvider | undefined;
+  private readonly useAgentsTraceId: boolean;
+  private readonly customModelInfo: OpenTelemetryTracingProcessorOptions["customModelInfo"];
+  private readonly maxNodes: number;
+
+  constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
+    const { tracerProvider, meterProvider, captureContent, maxContentLength, redact } = options;
+    this.telemetry = new GenAITelemetry(
+      { name: "@otel-agents/openai-agents", version: VERSION },
+      { tracerProvider, meterProvider, captureContent, maxContentLength, redact },
+    );
+    this.registry = new RunRegistry(this.telemetry, { maxOpen: options.maxOpenRuns });
+    this.tracerProvider = tracerProvider;
+    this.useAgentsTraceId = options.useAgentsTraceId === true;
+    this.customModelInfo = options.customModelInfo;
+    const max = options.maxOpenRuns;
+    this.maxNodes = 2 * (typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000);
+  }
+
+  async onTraceStart(t: Trace): Promise<void> {
+    this.guard("onTraceStart", () => this.traceStarted(t));
+  }
+
+  async onTraceEnd(t: Trace): Promise<void> {
+    this.guard("onTraceEnd", () => this.traceEnded(t));
+  }
+
+  async onSpanStart(span: Span<SpanData>): Promise<void> {
+    this.guard("onSpanStart", () => this.spanStarted(span));
+  }
+
+  async onSpanEnd(span: Span<SpanData>): Promise<void> {
+    this.guard("onSpanEnd", () => this.spanEnded(span));
+  }
+
+  /** Ends every span still open as orphaned (`error.type` otel_agents.orphaned), then flushes. */
+  async shutdown(_timeout?: number): Promise<void> {
+    this.guard("shutdown", () => {
+      // Late events of runs cut off here must not start new root spans.
+      for (const id of this.traces.keys()) this.closedTraces.add(id);
+      if (this.closedTraces.size > this.maxNodes) this.closedTraces.clear();
+      this.registry.endAll();
+      this.traces.clear();
+      this.nodes.clear();
+    });
+    await this.flushProvider();
+  }
+
+  /** Flushes the tracer provider. Open spans stay open: their runs may still be going. */
+  async forceFlush(): Promise<void> {
+    await this.flushProvider();
+  }
+
+  private guard(where: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      diag.warn(`otel-agents: OpenAI Agents ${where} failed; ignoring`, err);
+    }
+  }
+
+  private async flushProvider(): Promise<void> {
+    try {
+      const provider = (this.tracerProvider ?? trace.getTracerProvider()) as {
+        forceFlush?: () => Promise<void>;
+        getDelegate?: () => { forceFlush?: () => Promise<void> };
+      };
+      const target = typeof provider.forceFlush === "function" ? provider : provider.getDelegate?.();
+      await target?.forceFlush?.();
+    } catch (err) {
+      diag.debug("otel-agents: forceFlush of the tracer provider failed", err);
+    }
+  }
+
+  // ---- traces -------------------------------------------------------------------------------
+
+  private traceStarted(t: Trace): void {
+    if (this.traces.has(t.traceId)) return;
+    // Events arrive in the caller's async context: its active span is the workflow's parent.
+    let parent = context.active();
+    if (this.useAgentsTraceId) parent = adoptedTraceContext(parent, t.traceId);
+    const conversationId = t.groupId ?? undefined;
+    const workflow = this.registry.start(t.traceId, {
+      operation: "invoke_workflow",
+      workflowName: t.name,
+      conversationId,
+      framework: { name: FRAMEWORK_NAME, traceId: t.traceId },
+      fallbackParent: parent,
+    });
+    this.traces.set(t.traceId, { workflow, conversationId, failure: undefined, spanIds: new Set(), openRuns: 0 });
+    if (this.traces.size > this.maxNodes) {
+      const oldest = this.traces.keys().next();
+      if (!oldest.done) this.traces.delete(oldest.value);
+    }
+  }
+
+  private traceEnded(t: Trace): void {
+    const state = this.traces.get(t.traceId);
+    if (!state) return;
+    this.traces.delete(t.traceId);
+    for (const id of state.spanIds) this.nodes.delete(id);
+    if (state.failure) this.registry.fail(t.traceId, state.failure);
+    else this.registry.end(t.traceId);
+  }
+
+  // ---- spans --------------------------------------------------------------------------------
+
+  private spanStarted(span: Span<SpanData>): void {
+    if (this.nodes.has(span.spanId) || this.closedTraces.has(span.traceId)) return;
+    const data = span.spanData;
+    const node: NodeState = { traceId: span.traceId, parentId: span.parentId, type: data.type, startMs: nowMs() };
+    this.remember(span.spanId, node);
+    const turn = this.enclosingTurn(span.parentId);
+    switch (data.type) {
+      case "task":
+        // Folded: its children hang from its parent; usage comes per model call from turns.
+        if (span.parentId === null && this.traces.has(span.traceId)) {
+          const state = this.traces.get(span.traceId);
+          if (state) state.openRuns++;
+        }
+        return;
+      case "turn":
+        node.turn = {
+          id: span.spanId,
+          parentId: span.parentId,
+          agentName: data.agent_name,
+          conversationId: this.traces.get(span.traceId)?.conversationId,
+          nested: undefined,
+          parent: this.parentContext(span),
+          startMs: node.startMs,
+          firstChildMs: undefined,
+          ranTools: false,
+          calls: [],
+          toolCalls: [],
+        };
+        return;
+      case "handoff":
+        // Started at its end, when `to_agent` (and so its name) is known; it has no children.
+        if (turn) {
+          turn.firstChildMs ??= node.startMs;
+          turn.ranTools = true;
+        }
+        return;
+      case "response":
+      case "generation": {
+        const provider = data.type === "generation" ? generationProvider(data) : undefined;
+        const isOpenAI = provider === undefined;
+        node.handle = this.startOp(span, {
+          operation: "chat",
+          provider: provider ?? "openai",
+          ...(data.type === "generation" ? generationStartFacts(data) : {}),
+          openai: isOpenAI ? { apiType: data.type === "response" ? "responses" : "chat_completions" } : undefined,
+        });
+        turn?.calls.push({ id: span.spanId, handle: node.handle, ended: false, toolCalls: [] });
+        return;
+      }
+      case "function":
+        if (turn) {
+          turn.firstChildMs ??= node.startMs;
+          turn.ranTools = true;
+        }
+        node.handle = this.startOp(span, startOptionsOf(data));
+        return;
+      default:
+        node.handle = this.startOp(span, startOptionsOf(data));
+        return;
+    }
+  }
+
+  private spanEnded(span: Span<SpanData>): void {
+    if (this.closedTraces.has(span.traceId)) return;
+    let node = this.nodes.get(span.spanId);
+    if (!node) {
+      // Its start never reached us (registered mid-run, or an earlier processor delayed it).
+      this.spanStarted(span);
+      node = this.nodes.get(span.spanId);
+      if (!node) return;
+    }
+    const data = span.spanData;
+    const failure = failureOf(span.error);
+    const state = this.traces.get(span.traceId);
+    switch (data.type) {
+      case "task":
+        if (span.parentId === null && state) this.runEnded(span.traceId, state, failure);
+        break;
+      case "turn":
+        if (node.turn) this.turnEnded(node.turn, data.usage, failure);
+        break;
+      case "handoff":
+        this.handoffEnded(span, node, data.from_agent, data.to_agent);
+        break;
+      case "response":
+      case "generation":
+        this.inferenceEnded(span, failure);
+        break;
+      case "function": {
+        const facts: OperationFacts = endFactsOf(data);
+        const callId = this.matchToolCall(span.parentId, data.name, data.input);
+        if (callId) facts.tool = { callId };
+        this.finishOp(span.spanId, facts, failure);
+        break;
+      }
+      default:
+        this.finishOp(span.spanId, endFactsOf(data), failure);
+        break;
+    }
+  }
+
+  /**
+   * A top-level run ended. The SDK never ends a trace whose run threw (0.20 skips `trace.end()`
+   * on error), so a failed run ends the workflow itself when no other run of the trace is open.
+   */
+  private runEnded(traceId: string, state: TraceState, failure: AgentsFailure | undefined): void {
+    state.openRuns = Math.max(0, state.openRuns - 1);
+    if (!failure) return;
+    state.failure = failure;
+    if (state.openRuns === 0) this.registry.fail(traceId, failure);
+  }
+
+  private startOp(span: Span<SpanData>, options: StartOptions): OperationHandle {
+    const state = this.traces.get(span.traceId);
+    const { parent: _ignored, ...start } = options;
+    return this.registry.start(span.spanId, {
+      ...start,
+      conversationId: state?.conversationId,
+      framework: {
+        name: FRAMEWORK_NAME,
+        runId: span.spanId,
+        parentRunId: span.parentId ?? undefined,
+        traceId: span.traceId,
+      },
+      fallbackParent: this.parentContext(span),
+    });
+  }
+
+  private finishOp(id: string, facts: OperationFacts, failure: AgentsFailure | undefined, endMs?: number): void {
+    if (failure) this.registry.fail(id, failure, facts, endMs);
+    else this.registry.end(id, facts, endMs);
+  }
+
+  /** The context of the nearest ancestor that is an operation; folded spans are skipped. */
+  private parentContext(span: Span<SpanData>): Context {
+    let id = span.parentId;
+    for (let hops = 0; id !== null && hops < 1000; hops++) {
+      const node = this.nodes.get(id);
+      if (!node) break;
+      if (node.handle) return node.handle.context;
+      if (node.turn) return node.turn.parent;
+      id = node.parentId;
+    }
+    const state = this.traces.get(span.traceId);
+    return state ? state.workflow.context : context.active();
+  }
+
+  private enclosingTurn(parentId: string | null): TurnState | undefined {
+    let id = parentId;
+    for (let hops = 0; id !== null && hops < 1000; hops++) {
+      const node = this.nodes.get(id);
+      if (!node || node.handle) return undefined;
+      if (node.turn) return node.turn;
+      id = node.parentId;
+    }
+    return undefined;
+  }
+
+  private remember(id: string, node: NodeState): void {
+    this.nodes.set(id, node);
+    this.traces.get(node.traceId)?.spanIds.add(id);
+    if (this.nodes.size > this.maxNodes) {
+      const oldest = this.nodes.keys().next();
+      if (!oldest.done) this.nodes.delete(oldest.value);
+    }
+  }
+
+  // ---- model calls --------------------------------------------------------------------------
+
+  private inferenceEnded(span: Span<SpanData>, failure: AgentsFailure | undefined): void {
+    const data = span.spanData;
+    const capture = this.telemetry.captureContent;
+    let info: InferenceFacts | undefined;
+    if (data.type === "response") info = responseEndFacts(data, capture);
+    else if (data.type === "generation") info = generationEndFacts(data, capture);
+    if (!info) return;
+    const turn = this.enclosingTurn(span.parentId);
+    const call = turn?.calls.find((c) => c.id === span.spanId);
+    if (turn) turn.toolCalls.push(...info.toolCalls);
+    if (call && !info.hasUsage) {
+      // Usage (and, for failures, the error's class name) arrive with the turn: wait for it.
+      call.pending = { endMs: nowMs(), facts: info.facts, failure };
+      return;
+    }
+    if (call) call.ended = true;
+    if (info.facts.usage && turn) this.addToEnclosingTurns(turn.parentId, info.facts.usage);
+    this.finishOp(span.spanId, info.facts, failure);
+  }
+
+  /** Counts a nested model call's usage in every turn above it, so that those turns can take it out. */
+  private addToEnclosingTurns(parentId: string | null, usage: Usage): void {
+    let id = parentId;
+    for (let hops = 0; id !== null && hops < 1000; hops++) {
+      const node = this.nodes.get(id);
+      if (!node) return;
+      if (node.turn) node.turn.nested = plus(node.turn.nested, usage);
+      id = node.parentId;
+    }
+  }
+
+  private turnEnded(turn: TurnState, rawUsage: Parameters<typeof turnUsage>[0], failure: AgentsFailure | undefined): void {
+    const usage = turnUsage(rawUsage);
+    const finishReason = turn.ranTools ? "tool_call" : "stop";
+    if (turn.calls.length > 0) {
+      // One model call per turn: its usage is the turn's. More than one cannot be split; leave them without.
+      const single = turn.calls.length === 1;
+      for (const call of turn.calls) {
+        if (call.ended || !call.pending) continue;
+        call.ended = true;
+        const { endMs, facts, failure: own } = call.pending;
+        const merged: OperationFacts = { ...facts };
+        if (single && usage && !own) merged.usage = minus(usage, turn.nested);
+        if (merged.usage) this.addToEnclosingTurns(turn.parentId, merged.usage);
+        if (!merged.finishReasons && !own) merged.finishReasons = [finishReason];
+        const callFailure = own && failure && !isGuardrailTrip(failure) && own.name === "_OTHER" ? failure : own;
+        this.finishOp(call.id, merged, callFailure, endMs);
+      }
+      return;
+    }
+    // No generation/response span: a custom Model. A turn with usage had exactly one completed call;
+    // a failed turn without usage or children failed in its model call.
+    const modelFailed =
+      failure !== undefined && usage === undefined && turn.firstChildMs === undefined && !isGuardrailTrip(failure);
+    if (!usage && !modelFailed) return;
+    const info = this.customModelInfo?.(turn.agentName ?? "");
+    const handle = this.telemetry.start({
+      operation: "chat",
+      provider: info?.provider ?? "unknown",
+      requestModel: info?.model,
+      conversationId: turn.conversationId,
+      parent: turn.parent,
+      startTime: turn.startMs,
+    });
+    const endMs = turn.firstChildMs ?? nowMs();
+    if (modelFailed && failure) {
+      handle.fail(failure, undefined, endMs);
+      return;
+    }
+    const own = usage ? minus(usage, turn.nested) : undefined;
+    if (own) this.addToEnclosingTurns(turn.parentId, own);
+    handle.end({ usage: own, finishReasons: [finishReason] }, endMs);
+  }
+
+  private matchToolCall(parentId: string | null, name: string, input: string): string | undefined {
+    const turn = this.enclosingTurn(parentId);
+    if (!turn || turn.toolCalls.length === 0) return undefined;
+    const sameName = turn.toolCalls.filter((c) => c.name === name);
+    const hit = sameName.find((c) => c.arguments === input) ?? sameName[0];
+    if (!hit) return undefined;
+    turn.toolCalls.splice(turn.toolCalls.indexOf(hit), 1);
+    return hit.callId;
+  }
+
+  // ---- handoffs -----------------------------------------------------------------------------
+
+  private handoffEnded(span: Span<SpanData>, node: NodeState, from: string | undefined, to: string | undefined): void {
+    const handle = this.startOp(span, {
+      operation: "step",
+      step: { type: "handoff", name: to ? `handoff ${to}` : "handoff" },
+      handoff: { fromAgent: from, toAgent: to },
+      startTime: node.startMs,
+    });
+    node.handle = handle;
+    this.finishOp(span.spanId, {}, failureOf(span.error));
+  }
+}
+
+const USAGE_KEYS = [
+  "inputTokens",
+  "outputTokens",
+  "cacheReadInputTokens",
+  "cacheWriteInputTokens",
+  "reasoningOutputTokens",
+] as const;
+
+function plus(a: Usage | undefined, b: Usage): Usage {
+  const out: Usage = { ...a };
+  for (const k of USAGE_KEYS) if (b[k] !== undefined) out[k] = (a?.[k] ?? 0) + (b[k] ?? 0);
+  return out;
+}
+
+function minus(a: Usage, b: Usage | undefined): Usage {
+  if (!b) return a;
+  const out: Usage = { ...a };
+  for (const k of USAGE_KEYS) {
+    const v = a[k];
+    if (v !== undefined && b[k] !== undefined) out[k] = Math.max(0, v - (b[k] ?? 0));
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+import type { SpanData } from "@openai/agents-core";
+import type { StartOptions } from "@otel-agents/core";
+
+// Framework-specific attributes this adapter adds (never gen_ai.*; the core refuses those here).
+export const AGENTS_ATTR = {
+  agentTools: "otel_agents.openai_agents.agent.tools",
+  agentHandoffs: "otel_agents.openai_agents.agent.handoffs",
+  agentOutputType: "otel_agents.openai_agents.agent.output_type",
+  mcpData: "otel_agents.openai_agents.function.mcp_data",
+  mcpServer: "otel_agents.openai_agents.mcp.server",
+  mcpTools: "otel_agents.openai_agents.mcp.tools",
+  audioModel: "otel_agents.openai_agents.audio.model",
+  customName: "otel_agents.openai_agents.custom.name",
+} as const;
+
+export const FRAMEWORK_NAME = "openai-agents";
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+
+/** Start options of the spans that map one to one (agent, function, guardrail, custom, MCP, audio). */
+export function startOptionsOf(data: SpanData): StartOptions {
+  switch (data.type) {
+    case "agent":
+      return { operation: "invoke_agent", agent: { name: str(data.name) } };
+    case "function":
+      return { operation: "execute_tool", tool: { name: str(data.name), type: "function" } };
+    case "guardrail":
+      return {
+        operation: "step",
+        step: { type: "guardrail", name: `guardrail ${str(data.name) ?? ""}`.trim() },
+        guardrail: { name: str(data.name) },
+      };
+    case "custom":
+      // Custom data is the app's own payload: never recorded, the name says what it was.
+      return { operation: "step", step: { type: "custom", name: str(data.name) ?? "custom" } };
+    case "mcp_tools":
+      return {
+        operation: "step",
+        step: { type: "mcp_list_tools", name: `mcp list_tools ${str(data.server) ?? ""}`.trim() },
+        attributes: { [AGENTS_ATTR.mcpServer]: str(data.server) },
+      };
+    case "speech":
+    case "transcription":
+      return { operation: "step", step: { type: data.type, name: `${data.type} ${str(data.model) ?? ""}`.trim() } };
+    case "speech_group":
+      return { operation: "step", step: { type: "speech_group", name: "speech_group" } };
+    default:
+      return {
+        operation: "step",
+        step: { type: str((data as { type?: unknown }).type) ?? "span", name: str((data as { type?: unknown }).type) ?? "span" },
+      };
+  }
+}
+
+/** Facts only known at the end (span data is filled in while the span runs). */
+export function endFactsOf(data: SpanData): Omit<StartOptions, "operation"> {
+  switch (data.type) {
+    case "agent":
+      return {
+        attributes: {
+          [AGENTS_ATTR.agentTools]: strings(data.tools)?.length ? data.tools : undefined,
+          [AGENTS_ATTR.agentHandoffs]: strings(data.handoffs)?.length ? data.handoffs : undefined,
+          [AGENTS_ATTR.agentOutputType]: str(data.output_type),
+        },
+      };
+    case "function":
+      return {
+        attributes: { [AGENTS_ATTR.mcpData]: str(data.mcp_data) },
+        content: { toolArguments: () => data.input || undefined, toolResult: () => data.output },
+      };
+    case "guardrail":
+      return { guardrail: { name: str(data.name), triggered: data.triggered === true } };
+    case "mcp_tools":
+      return { attributes: { [AGENTS_ATTR.mcpTools]: strings(data.result) } };
+    case "speech":
+    case "transcription":
+      return { attributes: { [AGENTS_ATTR.audioModel]: str(data.model) } };
+    default:
+      return {};
+  }
+}

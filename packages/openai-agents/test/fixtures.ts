@@ -1,0 +1,19 @@
+import { tool } from "@openai/agents";
+import { Usage } from "@openai/agents-core";
+import { z } from "zod";
+
+export const weather = tool({
+  name: "get_weather",
+  description: "Weather for a city",
+  parameters: z.object({ city: z.string() }),
+  execute: async ({ city }) => `sunny in ${city}`,
+});
+
+export const usage = (inputTokens: number, outputTokens: number, cached = 0) =>
+  new Usage({
+    requests: 1,
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
+    inputTokensDetails: cached ? { cached_tokens: cached } : {},
+  });

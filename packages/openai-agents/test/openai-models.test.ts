@@ -1,0 +1,336 @@
+import { Agent, OpenAIProvider, Runner } from "@openai/agents";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { weather } from "./fixtures.js";
+import { chatReply, type Loopback, responsesReply, startLoopback } from "./loopback.js";
+import { checkedTrees, h, install } from "./setup.js";
+
+let server: Loopback | undefined;
+beforeEach(() => h.reset());
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("OpenAI's own models on a loopback server", () => {
+  it("Responses model: one chat span per call from the response span, usage incl. cache and reasoning", async () => {
+    install({ captureContent: true });
+    server = await startLoopback([
+      responsesReply(
+        "resp_1",
+        [
+          {
+            type: "function_call",
+            id: "fc_1",
+            call_id: "call_w",
+            name: "get_weather",
+            arguments: '{"city":"Paris"}',
+            status: "completed",
+          },
+        ],
+        {
+          input_tokens: 50,
+          output_tokens: 10,
+          total_tokens: 60,
+          input_tokens_details: { cached_tokens: 20 },
+          output_tokens_details: { reasoning_tokens: 4 },
+        },
+      ),
+      responsesReply(
+        "resp_2",
+        [
+          {
+            type: "message",
+            id: "msg_1",
+            role: "assistant",
+            status: "completed",
+            content: [{ type: "output_text", text: "Sunny in Paris", annotations: [] }],
+          },
+        ],
+        {
+          input_tokens: 70,
+          output_tokens: 5,
+          total_tokens: 75,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens_details: { reasoning_tokens: 0 },
+        },
+      ),
+    ]);
+    const runner = new Runner({
+      modelProvider: new OpenAIProvider({ apiKey: "test", baseURL: server.baseURL, useResponses: true }),
+    });
+    const agent = new Agent({
+      name: "Weather",
+      instructions: "You answer weather questions.",
+      model: "gpt-4.1",
+      tools: [weather],
+    });
+    const result = await runner.run(agent, "Weather in Paris?");
+    expect(result.finalOutput).toBe("Sunny in Paris");
+    expect(server.requests.map((r) => r.path)).toEqual(["/v1/responses", "/v1/responses"]);
+    expect(await checkedTrees()).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "gen_ai.agent.name": "Weather",
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.response.finish_reasons": [
+                  "tool_call",
+                  "stop",
+                ],
+                "gen_ai.usage.input_tokens": 120,
+                "gen_ai.usage.output_tokens": 15,
+                "otel_agents.openai_agents.agent.output_type": "text",
+                "otel_agents.openai_agents.agent.tools": [
+                  "get_weather",
+                ],
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "gen_ai.input.messages": "[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]",
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.output.messages": "[{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]}]",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.request.temperature": 0.3,
+                    "gen_ai.request.top_p": 1,
+                    "gen_ai.response.finish_reasons": [
+                      "tool_call",
+                    ],
+                    "gen_ai.response.id": "resp_1",
+                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.system_instructions": "[{"type":"text","content":"You answer weather questions."}]",
+                    "gen_ai.usage.cache_read.input_tokens": 20,
+                    "gen_ai.usage.input_tokens": 50,
+                    "gen_ai.usage.output_tokens": 10,
+                    "gen_ai.usage.reasoning.output_tokens": 4,
+                    "openai.api.type": "responses",
+                    "openai.response.service_tier": "default",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4.1-2025-04-14",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.agent.name": "Weather",
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.call.arguments": "{"city":"Paris"}",
+                    "gen_ai.tool.call.id": "call_w",
+                    "gen_ai.tool.call.result": "{"output":"sunny in Paris"}",
+                    "gen_ai.tool.name": "get_weather",
+                    "gen_ai.tool.type": "function",
+                  },
+                  "children": [],
+                  "kind": "INTERNAL",
+                  "name": "execute_tool get_weather",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.input.messages": "[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_w","response":"sunny in Paris"}]}]",
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.output.messages": "[{"role":"assistant","parts":[{"type":"text","content":"Sunny in Paris"}]}]",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.request.temperature": 0.3,
+                    "gen_ai.request.top_p": 1,
+                    "gen_ai.response.finish_reasons": [
+                      "stop",
+                    ],
+                    "gen_ai.response.id": "resp_2",
+                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.system_instructions": "[{"type":"text","content":"You answer weather questions."}]",
+                    "gen_ai.usage.cache_read.input_tokens": 0,
+                    "gen_ai.usage.input_tokens": 70,
+                    "gen_ai.usage.output_tokens": 5,
+                    "gen_ai.usage.reasoning.output_tokens": 0,
+                    "openai.api.type": "responses",
+                    "openai.response.service_tier": "default",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4.1-2025-04-14",
+                  "status": "UNSET",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Weather",
+              "status": "UNSET",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "UNSET",
+        },
+      ]
+    `);
+  });
+
+  it("Chat Completions model: one chat span per call from the generation span", async () => {
+    install();
+    server = await startLoopback([
+      chatReply(
+        "chatcmpl-1",
+        { tool_calls: [{ id: "call_c", type: "function", function: { name: "get_weather", arguments: '{"city":"Rome"}' } }] },
+        "tool_calls",
+        { prompt_tokens: 40, completion_tokens: 8, total_tokens: 48, prompt_tokens_details: { cached_tokens: 16 } },
+      ),
+      chatReply("chatcmpl-2", { content: "Warm in Rome" }, "stop", { prompt_tokens: 60, completion_tokens: 4, total_tokens: 64 }),
+    ]);
+    const runner = new Runner({
+      modelProvider: new OpenAIProvider({ apiKey: "test", baseURL: server.baseURL, useResponses: false }),
+    });
+    const agent = new Agent({ name: "Weather", model: "gpt-4o-mini", modelSettings: { temperature: 0.2 }, tools: [weather] });
+    const result = await runner.run(agent, "Weather in Rome?");
+    expect(result.finalOutput).toBe("Warm in Rome");
+    expect(server.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
+    expect(await checkedTrees()).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "gen_ai.agent.name": "Weather",
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.response.finish_reasons": [
+                  "tool_call",
+                  "stop",
+                ],
+                "gen_ai.usage.input_tokens": 100,
+                "gen_ai.usage.output_tokens": 12,
+                "otel_agents.openai_agents.agent.output_type": "text",
+                "otel_agents.openai_agents.agent.tools": [
+                  "get_weather",
+                ],
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4o-mini",
+                    "gen_ai.request.temperature": 0.2,
+                    "gen_ai.response.finish_reasons": [
+                      "tool_call",
+                    ],
+                    "gen_ai.response.id": "chatcmpl-1",
+                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+                    "gen_ai.usage.cache_read.input_tokens": 16,
+                    "gen_ai.usage.input_tokens": 40,
+                    "gen_ai.usage.output_tokens": 8,
+                    "openai.api.type": "chat_completions",
+                    "openai.response.system_fingerprint": "fp_1",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4o-mini",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.agent.name": "Weather",
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.call.id": "call_c",
+                    "gen_ai.tool.name": "get_weather",
+                    "gen_ai.tool.type": "function",
+                  },
+                  "children": [],
+                  "kind": "INTERNAL",
+                  "name": "execute_tool get_weather",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4o-mini",
+                    "gen_ai.request.temperature": 0.2,
+                    "gen_ai.response.finish_reasons": [
+                      "stop",
+                    ],
+                    "gen_ai.response.id": "chatcmpl-2",
+                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+                    "gen_ai.usage.input_tokens": 60,
+                    "gen_ai.usage.output_tokens": 4,
+                    "openai.api.type": "chat_completions",
+                    "openai.response.system_fingerprint": "fp_1",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4o-mini",
+                  "status": "UNSET",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Weather",
+              "status": "UNSET",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "UNSET",
+        },
+      ]
+    `);
+  });
+
+  it("Responses model with sensitive data off: the response span has no usage, the turn's usage fills it in", async () => {
+    install();
+    server = await startLoopback([
+      responsesReply(
+        "resp_q",
+        [
+          {
+            type: "message",
+            id: "msg_q",
+            role: "assistant",
+            status: "completed",
+            content: [{ type: "output_text", text: "ok", annotations: [] }],
+          },
+        ],
+        {
+          input_tokens: 33,
+          output_tokens: 3,
+          total_tokens: 36,
+          input_tokens_details: { cached_tokens: 11 },
+          output_tokens_details: { reasoning_tokens: 0 },
+        },
+      ),
+    ]);
+    const runner = new Runner({
+      traceIncludeSensitiveData: false,
+      modelProvider: new OpenAIProvider({ apiKey: "test", baseURL: server.baseURL, useResponses: true }),
+    });
+    expect((await runner.run(new Agent({ name: "Private", model: "gpt-4.1" }), "hi")).finalOutput).toBe("ok");
+    const [tree] = await checkedTrees();
+    expect(tree?.children[0]?.children).toEqual([
+      {
+        name: "chat",
+        kind: "CLIENT",
+        status: "UNSET",
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.provider.name": "openai",
+          "openai.api.type": "responses",
+          "gen_ai.response.finish_reasons": ["stop"],
+          "gen_ai.usage.input_tokens": 33,
+          "gen_ai.usage.output_tokens": 3,
+          "gen_ai.usage.cache_read.input_tokens": 11,
+        },
+        children: [],
+      },
+    ]);
+  });
+});
