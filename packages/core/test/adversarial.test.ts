@@ -124,15 +124,14 @@ describe("adversarial input", () => {
         let started = 0;
         for (const e of events) {
           const id = String(e.id);
-          // biome-ignore lint/suspicious/noExplicitAny: the point is to pass values of the wrong type
-          const f = e.kind === "start" || e.kind === "update" || e.kind === "end" ? (e.facts as any) : undefined;
+          // Values of the wrong type on purpose: `as never` lets them through the types.
+          const f = e.kind === "start" || e.kind === "update" || e.kind === "end" ? (e.facts as never) : undefined;
           switch (e.kind) {
             case "start":
               if (!r.get(id)) started++;
-              // biome-ignore lint/suspicious/noExplicitAny: wrong types on purpose
               r.start(id, {
                 ...f,
-                operation: e.operation as any,
+                operation: e.operation as never,
                 parentId: e.parentId === null ? undefined : String(e.parentId),
               });
               break;
@@ -140,12 +139,10 @@ describe("adversarial input", () => {
               r.update(id, f);
               break;
             case "chunk":
-              // biome-ignore lint/suspicious/noExplicitAny: wrong types on purpose
-              r.get(id)?.recordChunk(e.time as any);
+              r.get(id)?.recordChunk(e.time as never);
               break;
             case "end":
-              // biome-ignore lint/suspicious/noExplicitAny: wrong types on purpose
-              r.end(id, f, e.time as any);
+              r.end(id, f, e.time as never);
               break;
             case "fail":
               r.fail(id, e.error);
