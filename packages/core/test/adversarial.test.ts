@@ -3,6 +3,7 @@ import { spanViolations } from "@otel-agents/testing/conformance";
 import { createHarness } from "@otel-agents/testing/harness";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { OperationFacts } from "../src/operation/types.js";
 import { RunRegistry } from "../src/registry/run-registry.js";
 import { GenAITelemetry } from "../src/telemetry.js";
 
@@ -112,56 +113,60 @@ function validValue(value: AttributeValue | undefined): boolean {
 }
 
 describe("adversarial input", () => {
-  it.each([false, true])("never throws, ends every span and exports only valid values (content capture %s)", (captureContent) => {
-    fc.assert(
-      fc.property(fc.array(event, { maxLength: 25 }), (events) => {
-        h.reset();
-        const t = new GenAITelemetry(
-          { name: "adversarial" },
-          { tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, captureContent, maxContentLength: MAX_CONTENT },
-        );
-        const r = new RunRegistry(t, { maxOpen: 6 });
-        let started = 0;
-        for (const e of events) {
-          const id = String(e.id);
-          // Values of the wrong type on purpose: `as never` lets them through the types.
-          const f = e.kind === "start" || e.kind === "update" || e.kind === "end" ? (e.facts as never) : undefined;
-          switch (e.kind) {
-            case "start":
-              if (!r.get(id)) started++;
-              r.start(id, {
-                ...f,
-                operation: e.operation as never,
-                parentId: e.parentId === null ? undefined : String(e.parentId),
-              });
-              break;
-            case "update":
-              r.update(id, f);
-              break;
-            case "chunk":
-              r.get(id)?.recordChunk(e.time as never);
-              break;
-            case "end":
-              r.end(id, f, e.time as never);
-              break;
-            case "fail":
-              r.fail(id, e.error);
-              break;
+  it.each([false, true])(
+    "never throws, ends every span and exports only valid values (content capture %s)",
+    (captureContent) => {
+      fc.assert(
+        fc.property(fc.array(event, { maxLength: 25 }), (events) => {
+          h.reset();
+          const t = new GenAITelemetry(
+            { name: "adversarial" },
+            { tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, captureContent, maxContentLength: MAX_CONTENT },
+          );
+          const r = new RunRegistry(t, { maxOpen: 6 });
+          let started = 0;
+          for (const e of events) {
+            const id = String(e.id);
+            // Values of the wrong type on purpose: `as never` lets them through the types.
+            const f = (e.kind === "start" || e.kind === "update" || e.kind === "end" ? e.facts : {}) as unknown as OperationFacts;
+            switch (e.kind) {
+              case "start":
+                if (!r.get(id)) started++;
+                r.start(id, {
+                  ...f,
+                  operation: e.operation as never,
+                  parentId: e.parentId === null ? undefined : String(e.parentId),
+                });
+                break;
+              case "update":
+                r.update(id, f);
+                break;
+              case "chunk":
+                r.get(id)?.recordChunk(e.time as never);
+                break;
+              case "end":
+                r.end(id, f, e.time as never);
+                break;
+              case "fail":
+                r.fail(id, e.error);
+                break;
+            }
           }
-        }
-        r.endAll();
-        const spans = h.spans();
-        expect(spans).toHaveLength(started);
-        for (const span of spans) {
-          for (const [key, value] of Object.entries(span.attributes)) expect(validValue(value), key).toBe(true);
-          // Garbage may lack what the registry requires or use unknown enum values; it must never
-          // produce a key of the wrong type, a deprecated key, or one the span type does not list.
-          const tolerated = ["not a registry value", "name should be", "missing required"];
-          expect(spanViolations(span).filter((v) => !tolerated.some((t) => v.includes(t)))).toEqual([]);
-        }
-        expect(r.size).toBe(0);
-      }),
-      { numRuns: 1000 },
-    );
-  });
+          r.endAll();
+          const spans = h.spans();
+          expect(spans).toHaveLength(started);
+          for (const span of spans) {
+            for (const [key, value] of Object.entries(span.attributes)) expect(validValue(value), key).toBe(true);
+            // Garbage may lack what the registry requires or use unknown enum values; it must never
+            // produce a key of the wrong type, a deprecated key, or one the span type does not list.
+            const tolerated = ["not a registry value", "name should be", "missing required"];
+            expect(spanViolations(span).filter((v) => !tolerated.some((t) => v.includes(t)))).toEqual([]);
+          }
+          expect(r.size).toBe(0);
+        }),
+        { numRuns: Number(process.env.FC_RUNS ?? 1000) },
+      );
+    },
+    120_000,
+  );
 });

@@ -63,7 +63,10 @@ export function toEpochMs(time: TimeInput | undefined): number | undefined {
     const t = time.getTime();
     return Number.isNaN(t) ? undefined : t;
   }
-  if (Array.isArray(time) && time.length === 2) return time[0] * 1e3 + time[1] / 1e6;
+  if (Array.isArray(time) && time.length === 2) {
+    const ms = (time[0] as unknown as number) * 1e3 + (time[1] as unknown as number) / 1e6;
+    return typeof time[0] === "number" && typeof time[1] === "number" && Number.isFinite(ms) ? ms : undefined;
+  }
   return undefined;
 }
 
