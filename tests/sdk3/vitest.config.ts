@@ -15,6 +15,9 @@ const sdk3 = [
   "@opentelemetry/sdk-metrics",
   "@opentelemetry/sdk-trace",
   "@opentelemetry/exporter-trace-otlp-proto",
+  "@opentelemetry/exporter-trace-otlp-http",
+  "@opentelemetry/exporter-metrics-otlp-http",
+  "@opentelemetry/exporter-metrics-otlp-proto",
 ];
 
 export default defineProject({

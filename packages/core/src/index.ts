@@ -27,6 +27,7 @@ export {
   withConversationId,
 } from "./propagation/conversation.js";
 export { extractTraceContext, injectTraceHeaders } from "./propagation/headers.js";
+export { fetchWithTraceContext, runWithIncomingContext, traceContextMiddleware } from "./propagation/http.js";
 export { type RegistryStart, RunRegistry, type RunRegistryOptions } from "./registry/run-registry.js";
 export { finishReason } from "./semconv/finish-reasons.js";
 export * from "./semconv/names.js";

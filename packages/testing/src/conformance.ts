@@ -56,7 +56,8 @@ function typeMatches(type: string, value: AttributeValue): boolean {
 }
 
 function registryAttribute(key: string) {
-  const direct = registry.attributes[key];
+  // Own keys only: an attribute named "toString" is no registry attribute.
+  const direct = Object.hasOwn(registry.attributes, key) ? registry.attributes[key] : undefined;
   if (direct) return direct;
   if (key.startsWith("gen_ai.prompt.variable.")) return registry.attributes["gen_ai.prompt.variable"];
   return undefined;
@@ -129,9 +130,9 @@ export function spanViolations(span: CheckedSpan): string[] {
     if (spec.requirement.level === "required" && attrs[key] === undefined) out.push(`${where}: missing required ${key}`);
   }
   for (const key of Object.keys(attrs)) {
-    const isRegistryKey = key.startsWith("gen_ai.") || registry.attributes[key] !== undefined;
+    const isRegistryKey = key.startsWith("gen_ai.") || Object.hasOwn(registry.attributes, key);
     if (!isRegistryKey || key.startsWith("gen_ai.prompt.variable.")) continue;
-    if (!(key in type.attributes) && !(refinement && key in refinement.attributes)) {
+    if (!Object.hasOwn(type.attributes, key) && !(refinement && Object.hasOwn(refinement.attributes, key))) {
       out.push(`${where}: ${key} is not an attribute of ${typeId}`);
     }
   }
@@ -201,8 +202,8 @@ export function metricViolations(metric: CheckedMetric): string[] {
   if (def.unit !== unit) out.push(`metric ${name}: unit ${unit}, registry ${def.unit}`);
   for (const point of metric.dataPoints) {
     for (const [key, value] of Object.entries(point.attributes)) {
-      if (!(key in def.attributes)) out.push(`metric ${name}: attribute ${key} not allowed`);
-      const attr = registry.attributes[key];
+      if (!Object.hasOwn(def.attributes, key)) out.push(`metric ${name}: attribute ${key} not allowed`);
+      const attr = Object.hasOwn(registry.attributes, key) ? registry.attributes[key] : undefined;
       if (attr && value !== undefined && !typeMatches(attr.type, value)) out.push(`metric ${name}: ${key} has the wrong type`);
     }
     for (const [key, spec] of Object.entries(def.attributes)) {

@@ -123,6 +123,8 @@ function copyEntries(
   for (const [rawKey, v] of entries) {
     if (count++ >= o.maxEntries) break;
     const key = capString(String(rawKey), 256);
+    // Assigning "__proto__" would replace the copy's prototype instead of adding a key.
+    if (key === "__proto__") continue;
     if (isSecretKey(key)) {
       if (v !== undefined && v !== null) out[key] = REDACTED;
       continue;

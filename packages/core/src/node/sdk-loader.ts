@@ -50,6 +50,15 @@ const ctor = (mod: Module, name: string): Ctor => {
   return value as Ctor;
 };
 
+/** The signal's OTLP/HTTP URL from the standard variables (the per-signal one is used as is). */
+export function otlpUrl(env: Record<string, string | undefined>, signal: "TRACES" | "METRICS"): string | undefined {
+  const specific = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`];
+  if (specific) return specific;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!base) return undefined;
+  return `${base.replace(/\/+$/, "")}/v1/${signal.toLowerCase()}`;
+}
+
 function protocolOf(env: Record<string, string | undefined>, signal: "TRACES" | "METRICS"): "http/protobuf" | "http/json" {
   const raw = (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] || env.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf").trim();
   return raw === "http/json" ? "http/json" : "http/protobuf";
@@ -89,7 +98,9 @@ export async function loadSdk(): Promise<LoadedSdk> {
           ? "@opentelemetry/exporter-trace-otlp-http"
           : "@opentelemetry/exporter-trace-otlp-proto";
       const mod = await mustImport(pkg, "Exporting over OTLP");
-      return new (ctor(mod, "OTLPTraceExporter"))() as SpanExporterLike;
+      // The URL from the environment given to setup(); headers, timeout etc. the exporter reads itself.
+      const url = otlpUrl(env, "TRACES");
+      return new (ctor(mod, "OTLPTraceExporter"))(url ? { url } : {}) as SpanExporterLike;
     },
     otlpMeterProvider: async (resource, env) => {
       const sdkMetrics = await tryImport("@opentelemetry/sdk-metrics");
@@ -99,7 +110,8 @@ export async function loadSdk(): Promise<LoadedSdk> {
           : "@opentelemetry/exporter-metrics-otlp-proto";
       const exporterMod = await tryImport(pkg);
       if (!sdkMetrics || !exporterMod) return undefined;
-      const exporter = new (ctor(exporterMod, "OTLPMetricExporter"))();
+      const url = otlpUrl(env, "METRICS");
+      const exporter = new (ctor(exporterMod, "OTLPMetricExporter"))(url ? { url } : {});
       const reader = new (ctor(sdkMetrics, "PeriodicExportingMetricReader"))({ exporter });
       return new (ctor(sdkMetrics, "MeterProvider"))({ resource, readers: [reader] }) as FlushableMeterProvider;
     },

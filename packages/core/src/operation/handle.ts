@@ -165,11 +165,16 @@ export class OperationHandle implements OperationHandleLike {
     this.finish(undefined, undefined, endTime);
   }
 
-  /** Ends the operation as failed: ERROR status and `error.type`. The error is never rethrown. */
-  fail(error: unknown, facts?: OperationFacts, endTime?: TimeInput): void {
+  /**
+   * Ends the operation as failed: ERROR status and `error.type`. The error is never rethrown.
+   * `type` replaces the `error.type` derived from the error, for adapters that know a better
+   * low-cardinality kind (an HTTP status behind a catch-all API error class); the exception event
+   * keeps the error's own type.
+   */
+  fail(error: unknown, facts?: OperationFacts, endTime?: TimeInput, type?: string): void {
     if (this.ended) return;
     if (facts) this.update(facts);
-    this.finish(errorType(error), error, endTime);
+    this.finish(type ?? errorType(error), error, endTime);
   }
 
   /** Ends the operation as failed with a given `error.type` (orphaned, evicted, cancelled...). */
@@ -247,7 +252,7 @@ export class OperationHandle implements OperationHandleLike {
     const message = details.message !== undefined ? capString(details.message, 1024) : undefined;
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: message ?? type });
     if (error === undefined) return;
-    const event: Record<string, string> = { [ATTR.exceptionType]: type };
+    const event: Record<string, string> = { [ATTR.exceptionType]: errorType(error) };
     if (message !== undefined) event[ATTR.exceptionMessage] = message;
     if (details.stack !== undefined) event[ATTR.exceptionStacktrace] = capString(details.stack, this.deps.policy.maxLength);
     this.span.addEvent("exception", event);
