@@ -1,5 +1,6 @@
 // @otel-agents/core: the GenAI semantic conventions as operations. Edge-safe: no `node:` imports.
 
+export { checkFrameworkVersion, satisfies, type VersionCheck } from "./compat/version-check.js";
 export type * from "./content/messages.js";
 export { parseJsonIfPossible, textPart } from "./content/messages.js";
 export {

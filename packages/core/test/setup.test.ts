@@ -1,9 +1,9 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { SDK_LINE } from "@otel-agents/testing/harness";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderTraceTree } from "../src/node/console-tree-exporter.js";
+import { ConsoleTreeExporter, renderTraceTree } from "../src/node/console-tree-exporter.js";
 import { setup } from "../src/node/setup.js";
-import { injectTraceHeaders } from "../src/propagation/headers.js";
+import { extractTraceContext, injectTraceHeaders } from "../src/propagation/headers.js";
 import { GenAITelemetry } from "../src/telemetry.js";
 
 // setup() replaces the global providers; put back what the other test files rely on.
@@ -62,6 +62,34 @@ describe("setup()", () => {
     await otel.shutdown();
     expect(trace.getTracerProvider().getTracer("x").startSpan("y").isRecording()).toBe(false);
     expect(context.active()).toBeDefined();
+  });
+
+  it("prints one tree for a trace that crosses two services sharing a console exporter", async () => {
+    const lines: string[] = [];
+    const shared = new ConsoleTreeExporter({ waitForRoot: true, write: (s) => lines.push(s) });
+    const a = await setup({ serviceName: "service-a", env: {}, exporter: shared as never });
+    const b = await setup({ serviceName: "service-b", env: {}, exporter: shared as never, global: false });
+    try {
+      const ta = new GenAITelemetry({ name: "a" });
+      const tb = new GenAITelemetry({ name: "b" }, { tracerProvider: b.tracerProvider });
+      await ta.run({ operation: "invoke_agent", agent: { name: "Triage" } }, async () => {
+        const headers = injectTraceHeaders({});
+        tb.run(
+          { operation: "invoke_agent", agent: { name: "Specialist" }, parent: extractTraceContext(headers) },
+          () => undefined,
+        );
+        expect(lines).toEqual([]); // B's part waits for the trace's root
+      });
+    } finally {
+      await b.shutdown();
+      await a.shutdown();
+    }
+    const rows = lines.join("").trimEnd().split("\n");
+    expect(rows[0]).toMatch(/^trace [0-9a-f]{32} {2}service service-a$/);
+    expect(rows.slice(1).map((r) => r.replace(/\d+\.\d ms/g, "N ms"))).toEqual([
+      "└─ invoke_agent Triage  N ms",
+      "   └─ invoke_agent Specialist  N ms  [service-b]",
+    ]);
   });
 
   it("renders spans whose parent was not exported as roots", () => {

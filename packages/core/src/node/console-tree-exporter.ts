@@ -21,6 +21,12 @@ const SUCCESS = 0;
 export interface ConsoleTreeExporterOptions {
   /** Where lines go. Default: `process.stdout`. */
   write?: (text: string) => void;
+  /**
+   * Hold spans whose parent is in another service until the trace's own root ends, so that one
+   * exporter shared by several services in a process (a demo, a test) prints one tree per trace.
+   * Default false: each service prints its part when its local root ends.
+   */
+  waitForRoot?: boolean;
 }
 
 /**
@@ -31,9 +37,11 @@ export interface ConsoleTreeExporterOptions {
 export class ConsoleTreeExporter {
   private readonly pending = new Map<string, PrintableSpan[]>();
   private readonly write: (text: string) => void;
+  private readonly waitForRoot: boolean;
 
   constructor(options: ConsoleTreeExporterOptions = {}) {
     this.write = options.write ?? ((text) => process.stdout.write(text));
+    this.waitForRoot = options.waitForRoot === true;
   }
 
   export(spans: PrintableSpan[], resultCallback: (result: { code: number }) => void): void {
@@ -43,7 +51,7 @@ export class ConsoleTreeExporter {
         let list = this.pending.get(traceId);
         if (!list) this.pending.set(traceId, (list = []));
         list.push(span);
-        if (isLocalRoot(span)) this.print(traceId);
+        if (this.waitForRoot ? parentId(span) === undefined : isLocalRoot(span)) this.print(traceId);
       }
     } catch {
       // Printing is best effort; never fail the pipeline.
@@ -95,18 +103,23 @@ export function renderTraceTree(traceId: string, spans: readonly PrintableSpan[]
   const service = roots[0]?.resource?.attributes["service.name"];
   const remoteParent = roots[0]?.parentSpanContext?.isRemote ? ` (continues ${roots[0].parentSpanContext.spanId})` : "";
   const lines = [`trace ${traceId}${service ? `  service ${String(service)}` : ""}${remoteParent}`];
-  const walk = (span: PrintableSpan, prefix: string, last: boolean): void => {
-    lines.push(`${prefix}${last ? "└─ " : "├─ "}${describe(span)}`);
+  const walk = (span: PrintableSpan, prefix: string, last: boolean, parentService: unknown): void => {
+    // Mark where the trace crosses into another service.
+    const spanService = serviceOf(span);
+    const crossing = spanService !== undefined && spanService !== parentService ? `  [${String(spanService)}]` : "";
+    lines.push(`${prefix}${last ? "└─ " : "├─ "}${describe(span)}${crossing}`);
     const kids = children.get(span.spanContext().spanId) ?? [];
     kids.forEach((kid, i) => {
-      walk(kid, prefix + (last ? "   " : "│  "), i === kids.length - 1);
+      walk(kid, prefix + (last ? "   " : "│  "), i === kids.length - 1, spanService);
     });
   };
   roots.forEach((root, i) => {
-    walk(root, "", i === roots.length - 1);
+    walk(root, "", i === roots.length - 1, service);
   });
   return `${lines.join("\n")}\n`;
 }
+
+const serviceOf = (span: PrintableSpan): unknown => span.resource?.attributes["service.name"];
 
 function describe(span: PrintableSpan): string {
   const a = span.attributes;

@@ -59,6 +59,15 @@ export function otlpUrl(env: Record<string, string | undefined>, signal: "TRACES
   return `${base.replace(/\/+$/, "")}/v1/${signal.toLowerCase()}`;
 }
 
+function exporterConfig(env: Record<string, string | undefined>, signal: "TRACES" | "METRICS"): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  const url = otlpUrl(env, signal);
+  if (url) config.url = url;
+  const timeout = Number(env[`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`] || env.OTEL_EXPORTER_OTLP_TIMEOUT);
+  if (Number.isFinite(timeout) && timeout > 0) config.timeoutMillis = timeout;
+  return config;
+}
+
 function protocolOf(env: Record<string, string | undefined>, signal: "TRACES" | "METRICS"): "http/protobuf" | "http/json" {
   const raw = (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] || env.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf").trim();
   return raw === "http/json" ? "http/json" : "http/protobuf";
@@ -98,9 +107,8 @@ export async function loadSdk(): Promise<LoadedSdk> {
           ? "@opentelemetry/exporter-trace-otlp-http"
           : "@opentelemetry/exporter-trace-otlp-proto";
       const mod = await mustImport(pkg, "Exporting over OTLP");
-      // The URL from the environment given to setup(); headers, timeout etc. the exporter reads itself.
-      const url = otlpUrl(env, "TRACES");
-      return new (ctor(mod, "OTLPTraceExporter"))(url ? { url } : {}) as SpanExporterLike;
+      // URL and timeout from the environment given to setup(); headers etc. the exporter reads itself.
+      return new (ctor(mod, "OTLPTraceExporter"))(exporterConfig(env, "TRACES")) as SpanExporterLike;
     },
     otlpMeterProvider: async (resource, env) => {
       const sdkMetrics = await tryImport("@opentelemetry/sdk-metrics");
@@ -110,8 +118,7 @@ export async function loadSdk(): Promise<LoadedSdk> {
           : "@opentelemetry/exporter-metrics-otlp-proto";
       const exporterMod = await tryImport(pkg);
       if (!sdkMetrics || !exporterMod) return undefined;
-      const url = otlpUrl(env, "METRICS");
-      const exporter = new (ctor(exporterMod, "OTLPMetricExporter"))(url ? { url } : {});
+      const exporter = new (ctor(exporterMod, "OTLPMetricExporter"))(exporterConfig(env, "METRICS"));
       const reader = new (ctor(sdkMetrics, "PeriodicExportingMetricReader"))({ exporter });
       return new (ctor(sdkMetrics, "MeterProvider"))({ resource, readers: [reader] }) as FlushableMeterProvider;
     },

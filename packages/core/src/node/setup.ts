@@ -1,4 +1,13 @@
-import { type ContextManager, context, diag, metrics, propagation, type TracerProvider, trace } from "@opentelemetry/api";
+import {
+  type ContextManager,
+  context,
+  diag,
+  type MeterProvider,
+  metrics,
+  propagation,
+  type TracerProvider,
+  trace,
+} from "@opentelemetry/api";
 import { StepAwareContextManager } from "../context/step-context.js";
 import { ConsoleTreeExporter, type ConsoleTreeExporterOptions } from "./console-tree-exporter.js";
 import { type LoadedSdk, loadSdk } from "./sdk-loader.js";
@@ -16,6 +25,11 @@ export interface SetupOptions {
   metrics?: boolean;
   /** Environment to read. Default: `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Register the providers, async context and W3C propagation globally. Default true. With false
+   * you get providers to pass to the adapters yourself (several services in one process).
+   */
+  global?: boolean;
 }
 
 /** Any SpanExporter of SDK 2 or SDK 3. */
@@ -27,6 +41,8 @@ export interface SpanExporterLike {
 
 export interface SetupResult {
   readonly tracerProvider: TracerProvider;
+  /** Only when exporting metrics over OTLP. */
+  readonly meterProvider: MeterProvider | undefined;
   /** Which exporter is in use. */
   readonly exporter: "otlp" | "console" | "custom";
   /** Which OpenTelemetry SDK line was found: 2 (`sdk-trace-base`) or 3 (`sdk-trace`). */
@@ -57,28 +73,35 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
   else exporter = new ConsoleTreeExporter(options.console) as unknown as SpanExporterLike;
 
   // The console tree wants each span as it ends; OTLP wants batches.
-  const processor = mode === "console" ? sdk.simpleProcessor(exporter) : sdk.batchProcessor(exporter);
+  const printsTrees = mode === "console" || exporter instanceof ConsoleTreeExporter;
+  const processor = printsTrees ? sdk.simpleProcessor(exporter) : sdk.batchProcessor(exporter);
   const tracerProvider = sdk.tracerProvider(resource, [processor]);
 
-  // Step-aware: code inside a framework step (a LangChain tool body...) sees the step's span.
-  const contextManager: ContextManager = new StepAwareContextManager(sdk.contextManager());
-  if (!context.setGlobalContextManager(contextManager)) diag.warn("otel-agents setup: a context manager was already registered");
-  if (!propagation.setGlobalPropagator(sdk.propagator())) diag.warn("otel-agents setup: a propagator was already registered");
-  if (!trace.setGlobalTracerProvider(tracerProvider)) diag.warn("otel-agents setup: a tracer provider was already registered");
+  const global = options.global !== false;
+  if (global) {
+    // Step-aware: code inside a framework step (a LangChain tool body...) sees the step's span.
+    const contextManager: ContextManager = new StepAwareContextManager(sdk.contextManager());
+    if (!context.setGlobalContextManager(contextManager))
+      diag.warn("otel-agents setup: a context manager was already registered");
+    if (!propagation.setGlobalPropagator(sdk.propagator())) diag.warn("otel-agents setup: a propagator was already registered");
+    if (!trace.setGlobalTracerProvider(tracerProvider)) diag.warn("otel-agents setup: a tracer provider was already registered");
+  }
 
   const meterProvider = mode === "otlp" && options.metrics !== false ? await sdk.otlpMeterProvider(resource, env) : undefined;
-  if (meterProvider && !metrics.setGlobalMeterProvider(meterProvider)) {
+  if (global && meterProvider && !metrics.setGlobalMeterProvider(meterProvider)) {
     diag.warn("otel-agents setup: a meter provider was already registered");
   }
 
   let down: Promise<void> | undefined;
   return {
     tracerProvider,
+    meterProvider,
     exporter: mode,
     sdkMajor: sdk.major,
     forceFlush: () => settle(Promise.all([tracerProvider.forceFlush(), meterProvider?.forceFlush()])),
     shutdown: () => {
       down ??= settle(Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown()])).finally(() => {
+        if (!global) return;
         trace.disable();
         context.disable();
         propagation.disable();
