@@ -25,6 +25,8 @@ export interface CallState {
   readonly stream: boolean;
   readonly outputType: string | undefined;
   readonly toolDescriptions: ReadonlyMap<string, string>;
+  /** `providerOptions.openai.serviceTier` of the call (model-call events carry no provider options). */
+  readonly openaiServiceTier: string | undefined;
   /** Steps run one after another, so one model call at most is open per call. */
   model: OpenModelCall | undefined;
   readonly tools: Map<string, OperationHandle>;

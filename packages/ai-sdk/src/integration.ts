@@ -2,8 +2,17 @@ import { context, diag } from "@opentelemetry/api";
 import { ERROR_TYPE, errorType, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core";
 import type { Telemetry } from "ai";
 import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
-import { embeddingTokens, languageModelUsage, outputTypeOf, requestParams, serverOf } from "./map-facts.js";
+import { aiSdkErrorType } from "./error-kind.js";
+import {
+  embeddingResponseModel,
+  embeddingTokens,
+  languageModelUsage,
+  outputTypeOf,
+  requestParams,
+  serverOf,
+} from "./map-facts.js";
 import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
+import { openaiRequestFacts, openaiResponseFacts, requestedServiceTier } from "./openai-facts.js";
 
 type Rec = Record<string, unknown>;
 
@@ -59,6 +68,7 @@ export class AiSdkIntegration implements Telemetry {
         stream,
         outputType,
         toolDescriptions: describeTools(e.tools),
+        openaiServiceTier: requestedServiceTier(e.providerOptions),
         model: undefined,
         tools: new Map(),
         lastError: undefined,
@@ -95,7 +105,9 @@ export class AiSdkIntegration implements Telemetry {
     const model = handle;
     return this.runIn(model, execute, (err) => {
       failed.lastError = err;
-      model.fail(err);
+      // No end event follows a failed call; an API error still names the server it reached.
+      model.update({ server: serverOf(isRec(err) ? err.url : undefined) });
+      failWith(model, err);
     });
   }
 
@@ -120,6 +132,7 @@ export class AiSdkIntegration implements Telemetry {
           finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
           usage: languageModelUsage(e.usage),
           server: serverOf(request.url),
+          openai: openaiResponseFacts(e.provider, e.providerMetadata),
           content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
         },
         timeOf(e),
@@ -152,7 +165,7 @@ export class AiSdkIntegration implements Telemetry {
     if (!handle) return execute();
     const tool = handle;
     // The end event follows with the result; a throw is recorded here, with the real error.
-    return this.runIn(tool, execute, (err) => tool.fail(err));
+    return this.runIn(tool, execute, (err) => failWith(tool, err));
   }
 
   onToolExecutionEnd(event: unknown): void {
@@ -166,7 +179,7 @@ export class AiSdkIntegration implements Telemetry {
       state.tools.delete(id);
       const output = isRec(e.toolOutput) ? e.toolOutput : {};
       if (output.type === "tool-error") {
-        handle.fail(output.error, undefined, timeOf(e));
+        failWith(handle, output.error, timeOf(e));
         return;
       }
       handle.end({ content: state.outputs ? { toolResult: () => output.output } : undefined }, timeOf(e));
@@ -202,7 +215,7 @@ export class AiSdkIntegration implements Telemetry {
       const state = this.calls.get(e.callId);
       if (!state) return;
       const error = this.realError(state, e.error);
-      closeChildren(state, (h) => h.fail(error, undefined, timeOf(e)));
+      closeChildren(state, (h) => failWith(h, error, timeOf(e)));
     });
   }
 
@@ -222,7 +235,11 @@ export class AiSdkIntegration implements Telemetry {
         state.root.end({ content }, end);
       } else if (state.kind === "embed") {
         state.root.end(
-          { usage: { inputTokens: embeddingTokens(e.usage) }, embeddingsDimensionCount: dimensionsOf(e.embedding) },
+          {
+            responseModel: embeddingResponseModel(e.response),
+            usage: { inputTokens: embeddingTokens(e.usage) },
+            embeddingsDimensionCount: dimensionsOf(e.embedding),
+          },
           end,
         );
       } else {
@@ -249,7 +266,7 @@ export class AiSdkIntegration implements Telemetry {
       if (!state) return;
       this.calls.delete(state.callId);
       const error = this.realError(state, e.error);
-      closeAll(state, (h) => h.fail(error, undefined, timeOf(e)));
+      closeAll(state, (h) => failWith(h, error, timeOf(e)));
     });
   }
 
@@ -306,6 +323,7 @@ export class AiSdkIntegration implements Telemetry {
       provider: asString(e.provider),
       requestModel: asString(e.modelId),
       request: requestParams(e, state.stream, state.outputType),
+      openai: openaiRequestFacts(e.provider, state.openaiServiceTier),
       content: state.inputs
         ? {
             systemInstructions: () => systemInstructions(e.instructions),
@@ -393,6 +411,11 @@ function dimensionsOf(embedding: unknown): number | undefined {
   const first = embedding[0];
   if (Array.isArray(first)) return first.length > 0 ? first.length : undefined;
   return typeof first === "number" ? embedding.length : undefined;
+}
+
+/** Fails a span with the AI SDK's error kind where it knows a better one than the class name. */
+function failWith(handle: OperationHandle, error: unknown, endTime?: number): void {
+  handle.fail(error, undefined, endTime, aiSdkErrorType(error));
 }
 
 function abortType(reason: unknown): string {

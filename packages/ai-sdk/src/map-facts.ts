@@ -64,3 +64,18 @@ export function serverOf(url: unknown): ServerInfo | undefined {
     return undefined;
   }
 }
+
+/**
+ * The model that answered an embedding call, from the provider's response body (`model`, as
+ * OpenAI-compatible APIs return it). Embedding events have no response model field, and the AI SDK
+ * withholds bodies from integrations when the call sets `recordOutputs: false`. `embedMany` may
+ * have one response per provider request: the first that names a model wins.
+ */
+export function embeddingResponseModel(response: unknown): string | undefined {
+  const responses = Array.isArray(response) ? response : [response];
+  for (const r of responses) {
+    const body = isRec(r) ? r.body : undefined;
+    if (isRec(body) && typeof body.model === "string" && body.model.length > 0) return body.model;
+  }
+  return undefined;
+}

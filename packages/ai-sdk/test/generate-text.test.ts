@@ -121,6 +121,7 @@ describe("generateText", () => {
       attributes: {
         "gen_ai.operation.name": "chat",
         "gen_ai.provider.name": "openai",
+        "openai.api.type": "chat_completions",
         "gen_ai.request.model": "gpt-4o",
         "gen_ai.response.model": "mock-model-2025-01-01",
         "gen_ai.response.id": id,

@@ -60,6 +60,7 @@ describe("streamText", () => {
             attributes: {
               "gen_ai.operation.name": "chat",
               "gen_ai.provider.name": "openai",
+              "openai.api.type": "responses",
               "gen_ai.request.model": "gpt-4o-mini",
               "gen_ai.request.stream": true,
               "gen_ai.response.model": "mock-model-2025-01-01",

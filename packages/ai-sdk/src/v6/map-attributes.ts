@@ -1,0 +1,111 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { InputMessage, MessagePart, OutputMessage, RequestParams, ToolDefinition, Usage } from "@otel-agents/core";
+import { inputMessages, outputMessages, systemInstructions, toolDefinitions } from "../map-messages.js";
+
+// `ai` 6 span attributes (the `ai.*` namespace it records) to core facts. Only `ai.*` keys are read:
+// `ai` 6 also writes older `gen_ai.*` names, which are not ours to trust.
+
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+function parse(v: unknown): unknown {
+  if (typeof v !== "string") return undefined;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `ai.settings.*`: the call settings. */
+export function settingsOf(a: Attributes, stream: boolean, outputType: string | undefined): RequestParams {
+  const stop = a["ai.settings.stopSequences"];
+  return {
+    maxTokens: num(a["ai.settings.maxOutputTokens"]),
+    temperature: num(a["ai.settings.temperature"]),
+    topP: num(a["ai.settings.topP"]),
+    topK: num(a["ai.settings.topK"]),
+    presencePenalty: num(a["ai.settings.presencePenalty"]),
+    frequencyPenalty: num(a["ai.settings.frequencyPenalty"]),
+    stopSequences: Array.isArray(stop) && stop.every((s) => typeof s === "string") ? (stop as string[]) : undefined,
+    seed: num(a["ai.settings.seed"]),
+    stream: stream || undefined,
+    outputType,
+  };
+}
+
+/** `ai.usage.*` of a model call. `inputTokens` already includes cached tokens, `outputTokens` reasoning. */
+export function usageOf(a: Attributes): Usage | undefined {
+  const out: Usage = {
+    inputTokens: num(a["ai.usage.inputTokens"]),
+    outputTokens: num(a["ai.usage.outputTokens"]),
+    cacheReadInputTokens: num(a["ai.usage.inputTokenDetails.cacheReadTokens"] ?? a["ai.usage.cachedInputTokens"]),
+    cacheWriteInputTokens: num(a["ai.usage.inputTokenDetails.cacheWriteTokens"]),
+    reasoningOutputTokens: num(a["ai.usage.outputTokenDetails.reasoningTokens"] ?? a["ai.usage.reasoningTokens"]),
+  };
+  return Object.values(out).some((v) => v !== undefined) ? out : undefined;
+}
+
+export const finishReasonsOf = (a: Attributes): string[] | undefined => {
+  const reason = str(a["ai.response.finishReason"]);
+  return reason ? [reason] : undefined;
+};
+
+export const responseIdOf = (a: Attributes) => str(a["ai.response.id"]);
+export const responseModelOf = (a: Attributes) => str(a["ai.response.model"]);
+export const providerOf = (a: Attributes) => str(a["ai.model.provider"]);
+export const modelIdOf = (a: Attributes) => str(a["ai.model.id"]);
+export const functionIdOf = (a: Attributes) => str(a["ai.telemetry.functionId"]);
+export const toolNameOf = (a: Attributes) => str(a["ai.toolCall.name"]);
+export const toolCallIdOf = (a: Attributes) => str(a["ai.toolCall.id"]);
+export const embeddingTokensOf = (a: Attributes) => num(a["ai.usage.tokens"]);
+
+/** `ai.prompt.messages` (the provider prompt as JSON): the system part and the rest. */
+export function promptOf(a: Attributes): { system?: MessagePart[]; messages?: InputMessage[] } {
+  const prompt = parse(a["ai.prompt.messages"]);
+  if (!Array.isArray(prompt)) return {};
+  const system = prompt.filter((m) => m?.role === "system");
+  const rest = prompt.filter((m) => m?.role !== "system");
+  return { system: systemInstructions(system), messages: inputMessages(rest) };
+}
+
+/** `ai.prompt` of the top-level call (`{ system, prompt, messages }` as JSON). */
+export function callPromptOf(a: Attributes): { system?: MessagePart[]; messages?: InputMessage[] } {
+  const p = parse(a["ai.prompt"]) as { system?: unknown; prompt?: unknown; messages?: unknown } | undefined;
+  if (!p || typeof p !== "object") return {};
+  const messages =
+    typeof p.prompt === "string" ? [{ role: "user", content: p.prompt }] : Array.isArray(p.prompt) ? p.prompt : p.messages;
+  return { system: systemInstructions(p.system), messages: inputMessages(messages) };
+}
+
+/** `ai.prompt.tools`: one JSON string per tool offered to the model. */
+export function toolsOf(a: Attributes): ToolDefinition[] | undefined {
+  const tools = a["ai.prompt.tools"];
+  if (!Array.isArray(tools)) return undefined;
+  return toolDefinitions(tools.map(parse).filter((t) => t !== undefined));
+}
+
+/** `ai.response.text` / `.reasoning` / `.toolCalls` as the model's output message. */
+export function responseOf(a: Attributes): OutputMessage[] | undefined {
+  const content: unknown[] = [];
+  const reasoning = str(a["ai.response.reasoning"]);
+  if (reasoning) content.push({ type: "reasoning", text: reasoning });
+  const text = str(a["ai.response.text"]);
+  if (text) content.push({ type: "text", text });
+  const calls = parse(a["ai.response.toolCalls"]);
+  if (Array.isArray(calls)) {
+    for (const c of calls) {
+      // Provider-level tool calls hold their input as the JSON text the model produced.
+      if (c && typeof c === "object") content.push({ ...c, type: "tool-call", input: parse(c.input) ?? c.input });
+    }
+  }
+  return outputMessages(content);
+}
+
+export const toolArgumentsOf = (a: Attributes): unknown => parse(a["ai.toolCall.args"]);
+export const toolResultOf = (a: Attributes): unknown => parse(a["ai.toolCall.result"]);
+
+export const hasToolResult = (a: Attributes): boolean => typeof a["ai.toolCall.result"] === "string";
+
+/** `ai.response.providerMetadata` (JSON; `ai` 6 records it only when the call records outputs). */
+export const providerMetadataOf = (a: Attributes): unknown => parse(a["ai.response.providerMetadata"]);
