@@ -1,4 +1,4 @@
-import type { OperationFacts, RequestParams, Usage } from "@otel-agents/core";
+import type { OperationFacts, RequestParams, ServerInfo, Usage } from "@otel-agents/core";
 import { asDict, asNumber, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
 
 // What a model run tells us: request facts at start (from `ls_*` metadata and invocation params),
@@ -9,6 +9,7 @@ export interface ModelStart {
   requestModel: string | undefined;
   request: RequestParams;
   tools: unknown;
+  server: ServerInfo | undefined;
 }
 
 export function modelStartFacts(serialized: unknown, extraParams: unknown, metadata: Dict | undefined): ModelStart {
@@ -44,7 +45,64 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
       asString(metadata?.ls_model_name) ?? firstString(params, "model", "model_name", "modelName", "model_id", "modelId"),
     request,
     tools: params?.tools ?? options?.tools,
+    server: serverOf(serialized),
   };
+}
+
+// Where integrations keep their endpoint in the constructor arguments LangChain serialises (secrets
+// are replaced by placeholders there; URLs are not): ChatOpenAI `configuration.baseURL`, Anthropic
+// `clientOptions.baseURL` / `anthropicApiUrl`, Ollama `baseUrl`, Azure `azureOpenAIEndpoint`...
+const URL_KEYS = [
+  "baseURL",
+  "baseUrl",
+  "base_url",
+  "basePath",
+  "base_path",
+  "anthropic_api_url",
+  "anthropicApiUrl",
+  "azure_openai_endpoint",
+  "azureOpenAIEndpoint",
+  "endpoint",
+];
+const NESTED = ["configuration", "clientOptions", "client_options", "clientConfig", "client_config"];
+
+// Integrations whose client has a fixed default endpoint when none is configured.
+const DEFAULT_URLS: Record<string, { env: string; url: string }> = {
+  ChatOpenAI: { env: "OPENAI_BASE_URL", url: "https://api.openai.com/v1" },
+  OpenAI: { env: "OPENAI_BASE_URL", url: "https://api.openai.com/v1" },
+};
+
+/** `server.address` / `server.port` of the endpoint a model integration was configured with. */
+export function serverOf(serialized: unknown): ServerInfo | undefined {
+  const kwargs = asDict(asDict(serialized)?.kwargs);
+  const sources = [kwargs, ...NESTED.map((key) => asDict(kwargs?.[key]))];
+  let url: string | undefined;
+  for (const source of sources) {
+    url = firstString(source, ...URL_KEYS);
+    if (url) break;
+  }
+  if (!url) {
+    const fallback = DEFAULT_URLS[serializedClass(serialized) ?? ""];
+    if (fallback) url = envVar(fallback.env) ?? fallback.url;
+  }
+  return url ? parseServer(url) : undefined;
+}
+
+function envVar(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return asString(env?.[name]);
+}
+
+function parseServer(url: string): ServerInfo | undefined {
+  try {
+    const u = new URL(url);
+    if (!u.hostname) return undefined;
+    const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
+    // IPv6 hosts come bracketed from URL; the attribute wants the bare address.
+    return { address: u.hostname.replace(/^\[(.*)\]$/, "$1"), port };
+  } catch {
+    return undefined;
+  }
 }
 
 function outputType(params: Dict | undefined): string | undefined {

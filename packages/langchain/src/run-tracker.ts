@@ -13,6 +13,7 @@ import {
 import { splitPrompt, toInputMessages, toOutputMessages, toToolDefinitions } from "./map-messages.js";
 import { generationsOf, modelEndFacts, modelStartFacts } from "./model-facts.js";
 import { asDict, asNumber, asString, type Dict, serializedClass } from "./read.js";
+import { type StepSource, trackRun, untrackRun } from "./step-resolver.js";
 
 export interface TrackerOptions {
   keepHiddenRuns: boolean;
@@ -27,6 +28,14 @@ interface RunInfo {
   node: string | undefined;
   /** A conditional-edge router whose span waits until we know it is no router. */
   deferred: RegistryStart | undefined;
+  /** A model run's provider from its start: sampling-relevant, so the response only fills a gap. */
+  provider?: string | undefined;
+  /** The nearest enclosing agent run (else the outermost run): where tool descriptions are looked up. */
+  scope: string;
+  /** Its own conversation id, else its parent's: tool runs inside a LangGraph thread carry no `thread_id`. */
+  conversationId: string | undefined;
+  /** On scope runs: tool name -> description, from the tool definitions the models in it were given. */
+  toolDescriptions?: Map<string, string>;
 }
 
 const FRAMEWORK = "langchain";
@@ -42,7 +51,7 @@ function nowMs(): number {
  * LangChain runs to GenAI operations. Keyed by run id; a run's parent is the nearest ancestor that
  * has a span, so folded runs (hidden, routers) re-parent their children.
  */
-export class RunTracker {
+export class RunTracker implements StepSource {
   private readonly registry: RunRegistry;
   private readonly runs = new Map<string, RunInfo>();
 
@@ -60,12 +69,19 @@ export class RunTracker {
 
   /** Ends every open span as orphaned (an app shutting down mid-run). */
   endAll(): number {
+    for (const runId of this.runs.keys()) untrackRun(runId, this);
     this.runs.clear();
     return this.registry.endAll();
   }
 
   handle(runId: string): OperationHandle | undefined {
     return this.registry.get(runId);
+  }
+
+  /** The span user code running inside `runId` belongs under (folded runs: their visible ancestor's). */
+  stepHandle(runId: string): OperationHandle | undefined {
+    const spanRunId = this.runs.get(runId)?.spanRunId;
+    return spanRunId === undefined ? undefined : this.registry.get(spanRunId);
   }
 
   // ---- chains -------------------------------------------------------------------------------
@@ -94,6 +110,8 @@ export class RunTracker {
       isGraph: isGraphRun(serialized),
       node: kind.kind === "node" ? kind.name : undefined,
       deferred: undefined,
+      scope: kind.kind === "agent" || !parent ? runId : parent.scope,
+      conversationId: conversationIdOf(metadata) ?? parent?.conversationId,
     };
     const spanParent = this.spanParentId(parentRunId);
     if (kind.kind === "hidden") {
@@ -101,7 +119,7 @@ export class RunTracker {
       this.remember(runId, info);
       return;
     }
-    const start = this.chainStartOptions(kind, runId, spanParent, metadata, runType);
+    const start = this.chainStartOptions(kind, runId, spanParent, metadata, runType, info.conversationId);
     if (kind.kind === "router") {
       info.spanRunId = spanParent;
       info.deferred = { ...start, startTime: nowMs() };
@@ -139,9 +157,9 @@ export class RunTracker {
     parentId: string | undefined,
     metadata: Dict | undefined,
     runType: string | undefined,
+    conversationId: string | undefined,
   ): RegistryStart {
     const base = { parentId, framework: { name: FRAMEWORK, runId } };
-    const conversationId = conversationIdOf(metadata);
     switch (kind.kind) {
       case "agent":
         return { ...base, operation: "invoke_agent", agent: { name: kind.name }, conversationId };
@@ -171,14 +189,15 @@ export class RunTracker {
   ): void {
     const prompt = Array.isArray(messages) && Array.isArray(messages[0]) ? (messages[0] as unknown[]) : [];
     const facts = modelStartFacts(serialized, extraParams, metadata);
+    this.learnToolDescriptions(parentRunId, facts.tools);
     let split: ReturnType<typeof splitPrompt> | undefined;
     const prompts = () => (split ??= splitPrompt(prompt));
-    this.startVisible(runId, parentRunId, {
+    this.startVisible(runId, parentRunId, metadata, {
       operation: "chat",
       provider: facts.provider,
       requestModel: facts.requestModel,
       request: facts.request,
-      conversationId: conversationIdOf(metadata),
+      server: facts.server,
       framework: { name: FRAMEWORK, runId },
       content: {
         systemInstructions: () => prompts().systemInstructions,
@@ -198,12 +217,12 @@ export class RunTracker {
   ): void {
     const facts = modelStartFacts(serialized, extraParams, metadata);
     const prompt = Array.isArray(prompts) ? prompts[0] : undefined;
-    this.startVisible(runId, parentRunId, {
+    this.startVisible(runId, parentRunId, metadata, {
       operation: "text_completion",
       provider: facts.provider,
       requestModel: facts.requestModel,
       request: facts.request,
-      conversationId: conversationIdOf(metadata),
+      server: facts.server,
       framework: { name: FRAMEWORK, runId },
       content: { inputMessages: () => (typeof prompt === "string" ? toInputMessages([prompt]) : undefined) },
     });
@@ -214,12 +233,11 @@ export class RunTracker {
   }
 
   modelEnd(output: unknown, runId: string): void {
-    this.forget(runId);
-    const handle = this.registry.get(runId);
-    if (!handle) return;
+    const info = this.forget(runId);
+    if (!this.registry.get(runId)) return;
     const facts: OperationFacts = modelEndFacts(output);
     // The provider is sampling-relevant and set at start; the response only fills a gap.
-    if (handle.facts.provider !== undefined) facts.provider = undefined;
+    if (info?.provider !== undefined) facts.provider = undefined;
     facts.content = { outputMessages: () => toOutputMessages(generationsOf(output)) };
     this.registry.end(runId, facts);
   }
@@ -237,15 +255,16 @@ export class RunTracker {
   ): void {
     const s = asDict(serialized);
     const name = runName ?? asString(s?.name) ?? serializedClass(serialized) ?? "tool";
-    this.startVisible(runId, parentRunId, {
+    this.startVisible(runId, parentRunId, metadata, {
       operation: "execute_tool",
       tool: {
         name,
         callId: asString(toolCallId),
         type: "function",
-        description: asString(asDict(s?.kwargs)?.description) ?? asString(s?.description),
+        // Tools are not serialisable (`not_implemented`): the description is the one the model was given.
+        description:
+          asString(asDict(s?.kwargs)?.description) ?? asString(s?.description) ?? this.toolDescription(parentRunId, name),
       },
-      conversationId: conversationIdOf(metadata),
       framework: { name: FRAMEWORK, runId },
       content: { toolArguments: () => input },
     });
@@ -264,11 +283,10 @@ export class RunTracker {
     metadata: Dict | undefined,
     runName: string | undefined,
   ): void {
-    this.startVisible(runId, parentRunId, {
+    this.startVisible(runId, parentRunId, metadata, {
       operation: "retrieval",
       dataSourceId: runName ?? serializedClass(serialized),
       request: { topKDocuments: asNumber(metadata?.ls_retriever_k) },
-      conversationId: conversationIdOf(metadata),
       framework: { name: FRAMEWORK, runId },
       content: { retrievalQuery: () => (typeof query === "string" ? query : undefined) },
     });
@@ -288,10 +306,37 @@ export class RunTracker {
 
   // ---- parents ------------------------------------------------------------------------------
 
-  private startVisible(runId: string, parentRunId: string | undefined, start: RegistryStart): void {
+  private startVisible(runId: string, parentRunId: string | undefined, metadata: Dict | undefined, start: RegistryStart): void {
+    const parent = this.parentOf(parentRunId);
     const parentId = this.spanParentId(parentRunId);
-    this.remember(runId, { spanRunId: runId, isGraph: false, node: undefined, deferred: undefined });
-    this.registry.start(runId, { ...start, parentId });
+    const conversationId = conversationIdOf(metadata) ?? parent?.conversationId;
+    this.remember(runId, {
+      spanRunId: runId,
+      isGraph: false,
+      node: undefined,
+      deferred: undefined,
+      provider: asString(start.provider),
+      scope: parent?.scope ?? runId,
+      conversationId,
+    });
+    this.registry.start(runId, { ...start, conversationId, parentId });
+  }
+
+  private learnToolDescriptions(parentRunId: string | undefined, tools: unknown): void {
+    if (!Array.isArray(tools) || tools.length === 0) return;
+    const parent = this.parentOf(parentRunId);
+    const scope = parent ? this.runs.get(parent.scope) : undefined;
+    if (!scope) return;
+    for (const def of toToolDefinitions(tools) ?? []) {
+      if (!def.description) continue;
+      scope.toolDescriptions ??= new Map();
+      scope.toolDescriptions.set(def.name, def.description);
+    }
+  }
+
+  private toolDescription(parentRunId: string | undefined, name: string): string | undefined {
+    const parent = this.parentOf(parentRunId);
+    return parent ? this.runs.get(parent.scope)?.toolDescriptions?.get(name) : undefined;
   }
 
   private parentOf(parentRunId: string | undefined): RunInfo | undefined {
@@ -315,10 +360,11 @@ export class RunTracker {
 
   private remember(runId: string, info: RunInfo): void {
     this.runs.set(runId, info);
+    trackRun(runId, this);
     if (this.runs.size > this.options.maxOpenRuns) {
       // The registry ends the matching spans; here only the bookkeeping goes.
       const oldest = this.runs.keys().next();
-      if (!oldest.done) this.runs.delete(oldest.value);
+      if (!oldest.done) this.forget(oldest.value);
       diag.debug("otel-agents: too many open LangChain runs; forgetting the oldest");
     }
   }
@@ -326,6 +372,7 @@ export class RunTracker {
   private forget(runId: string): RunInfo | undefined {
     const info = this.runs.get(runId);
     this.runs.delete(runId);
+    untrackRun(runId, this);
     return info;
   }
 }

@@ -1,10 +1,14 @@
 import type { Attributes } from "@opentelemetry/api";
+import { installStepAwareContext } from "@otel-agents/core";
 import { assertConformance } from "@otel-agents/testing/conformance";
 import { createHarness } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../src/index.js";
 
 export const h = createHarness();
+// As core `setup()` does: every suite runs with the step-aware context manager, so the trees below
+// are also the proof that it changes nothing outside step bodies.
+installStepAwareContext();
 
 export function makeHandler(options: OpenTelemetryCallbackHandlerOptions = {}): OpenTelemetryCallbackHandler {
   return new OpenTelemetryCallbackHandler({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, ...options });

@@ -1,0 +1,192 @@
+import { AIMessage } from "@langchain/core/messages";
+import { fakeModel } from "@langchain/core/testing";
+import { tool } from "@langchain/core/tools";
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { context, propagation, type Span, trace } from "@opentelemetry/api";
+import { createAgent } from "langchain";
+import { beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { trackedRunCount } from "../src/step-resolver.js";
+import { FW, h, makeHandler, n, tree } from "./helpers.js";
+
+beforeEach(() => h.reset());
+
+const State = Annotation.Root({ n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }) });
+
+const userTracer = () => h.tracerProvider.getTracer("user-code");
+
+/** What an HTTP instrumentation does for an outgoing request: the parent span id of its traceparent. */
+function outgoingParentSpanId(): string | undefined {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers.traceparent?.split("-")[2];
+}
+
+const spanId = (name: string) =>
+  h
+    .spans()
+    .find((s) => s.name === name)
+    ?.spanContext().spanId;
+
+/** A user span, as the user's own code inside a step would start one. */
+const userSpan = (name: string, children: ReturnType<typeof n>[] = []) => n(name, "INTERNAL", {}, children);
+
+const node = (name: string, step: number, triggers: string[], children: ReturnType<typeof n>[] = []) =>
+  n(
+    name,
+    "INTERNAL",
+    { "otel_agents.step.type": "node", ...FW, "langgraph.node": name, "langgraph.step": step, "langgraph.triggers": triggers },
+    children,
+  );
+
+describe("step-aware context", () => {
+  it("makes a tool's execute_tool span active inside its body: user spans and outgoing traceparents nest under it", async () => {
+    const seen: Array<string | undefined> = [];
+    const fetchPage = tool(
+      async ({ url }: { url: string }) => {
+        seen.push(outgoingParentSpanId());
+        await userTracer().startActiveSpan("db.query", async (span: Span) => {
+          // Inside the user's own span, the user's span stays active.
+          seen.push(outgoingParentSpanId());
+          span.end();
+        });
+        return `page ${url}`;
+      },
+      { name: "fetch_page", description: "Fetch a page", schema: z.object({ url: z.string() }) },
+    );
+    const graph = new StateGraph(State)
+      .addNode("tools", async (s) => {
+        await fetchPage.invoke({ url: "https://example.com" });
+        return { n: s.n + 1 };
+      })
+      .addEdge(START, "tools")
+      .addEdge("tools", END)
+      .compile({ name: "browser" });
+    const request = userTracer().startSpan("handle-request");
+    await context.with(trace.setSpan(context.active(), request), async () => {
+      await graph.invoke({ n: 0 }, { callbacks: [makeHandler()] });
+      // Outside the run nothing changed.
+      expect(trace.getActiveSpan()).toBe(request);
+      expect(outgoingParentSpanId()).toBe(request.spanContext().spanId);
+    });
+    request.end();
+
+    expect(seen).toEqual([spanId("execute_tool fetch_page"), spanId("db.query")]);
+    expect(trackedRunCount()).toBe(0);
+    expect(tree()).toEqual([
+      userSpan("handle-request", [
+        n(
+          "invoke_workflow browser",
+          "INTERNAL",
+          { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "browser", ...FW },
+          [
+            node(
+              "tools",
+              1,
+              ["branch:to:tools"],
+              [
+                n(
+                  "execute_tool fetch_page",
+                  "INTERNAL",
+                  {
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.name": "fetch_page",
+                    "gen_ai.tool.type": "function",
+                    ...FW,
+                  },
+                  [userSpan("db.query")],
+                ),
+              ],
+            ),
+          ],
+        ),
+      ]),
+    ]);
+  });
+
+  it("makes a LangGraph node's span active inside the node; a folded router's body sees the node before it", async () => {
+    const seen: Record<string, string | undefined> = {};
+    const graph = new StateGraph(State)
+      .addNode("fetch", async (s) => {
+        seen.fetch = outgoingParentSpanId();
+        userTracer().startActiveSpan("cache.get", (span: Span) => span.end());
+        return { n: s.n + 1 };
+      })
+      .addNode("publish", (s) => ({ n: s.n * 10 }))
+      .addEdge(START, "fetch")
+      .addConditionalEdges("fetch", () => {
+        // The router is folded away: its body belongs to the node it follows.
+        seen.router = outgoingParentSpanId();
+        return "publish";
+      }, ["publish"])
+      .addEdge("publish", END)
+      .compile({ name: "pipeline" });
+    expect(await graph.invoke({ n: 1 }, { callbacks: [makeHandler()] })).toEqual({ n: 20 });
+
+    expect(seen).toEqual({ fetch: spanId("fetch"), router: spanId("fetch") });
+    expect(tree()).toEqual([
+      n(
+        "invoke_workflow pipeline",
+        "INTERNAL",
+        { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "pipeline", ...FW },
+        [node("fetch", 1, ["branch:to:fetch"], [userSpan("cache.get")]), node("publish", 2, ["branch:to:publish"])],
+      ),
+    ]);
+  });
+
+  it("changes nothing for code that runs outside a LangChain run or in a run without the handler", async () => {
+    const seen: Array<string | undefined> = [];
+    const probe = tool(
+      async () => {
+        seen.push(outgoingParentSpanId());
+        return "ok";
+      },
+      { name: "probe", description: "Probe", schema: z.object({}) },
+    );
+    const request = userTracer().startSpan("handle-request");
+    await context.with(trace.setSpan(context.active(), request), async () => {
+      await probe.invoke({});
+    });
+    request.end();
+    expect(seen).toEqual([request.spanContext().spanId]);
+    expect(h.spans().map((s) => s.name)).toEqual(["handle-request"]);
+  });
+
+  it("keeps 10 concurrent runs apart: each tool body sees its own execute_tool span", async () => {
+    const handler = makeHandler({ captureContent: true });
+    const seen = new Map<number, string | undefined>();
+    const echo = tool(
+      async ({ i }: { i: number }) => {
+        // Interleave the runs before and after looking at the context.
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.set(i, outgoingParentSpanId());
+        await new Promise((resolve) => setImmediate(resolve));
+        userTracer().startSpan(`user ${i}`).end();
+        return `echo ${i}`;
+      },
+      { name: "echo", description: "Echo", schema: z.object({ i: z.number() }) },
+    );
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => {
+        const model = fakeModel()
+          .respondWithTools([{ name: "echo", args: { i }, id: `call_${i}` }])
+          .respond(new AIMessage(`done ${i}`));
+        const agent = createAgent({ model, tools: [echo], name: "echo_agent" });
+        return agent.invoke({ messages: [{ role: "user", content: `run ${i}` }] }, { callbacks: [handler] });
+      }),
+    );
+    const roots = tree();
+    expect(roots).toHaveLength(10);
+    const spans = h.spans();
+    for (let i = 0; i < 10; i++) {
+      // Matched by arguments, not call id: langchain 1.0.x passes no tool call id to handlers.
+      const toolSpan = spans.find(
+        (s) => s.name === "execute_tool echo" && s.attributes["gen_ai.tool.call.arguments"] === `{"i":${i}}`,
+      );
+      expect(toolSpan).toBeDefined();
+      const user = spans.find((s) => s.name === `user ${i}`);
+      expect(seen.get(i)).toBe(toolSpan?.spanContext().spanId);
+      expect(user?.parentSpanContext?.spanId).toBe(toolSpan?.spanContext().spanId);
+    }
+  });
+});
