@@ -4,6 +4,9 @@ import { ERROR_TYPE } from "@otel-agents/core";
 // The runner stores `String(error)` ("BoomError: boom") in `data.error`; that leading class name
 // is the only low-cardinality type an Agents span error carries.
 const LEADING_NAME = /^([A-Za-z_$][\w$.]{0,63}):/;
+// OpenAI client errors keep the generic name "Error" and start their message with the HTTP status
+// ("Error: 429 Rate limit reached..."): the status is their kind, as in the HTTP conventions.
+const GENERIC_WITH_STATUS = /^Error: ([1-5]\d\d) /;
 
 /** What an Agents span error says, as something the core's `fail()` can read. */
 export interface AgentsFailure {
@@ -16,6 +19,8 @@ export function failureOf(error: SpanError | null | undefined): AgentsFailure | 
   try {
     const detail = error.data?.error;
     const text = typeof detail === "string" && detail.length > 0 ? detail : String(error.message ?? "");
+    const status = typeof detail === "string" ? GENERIC_WITH_STATUS.exec(detail) : null;
+    if (status?.[1]) return { name: status[1], message: text };
     const match = typeof detail === "string" ? LEADING_NAME.exec(detail) : null;
     // Plain objects, not Errors: no stack from this processor ends up on the user's span.
     return { name: match?.[1] ?? ERROR_TYPE.other, message: text };

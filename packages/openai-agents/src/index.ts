@@ -3,3 +3,4 @@ export {
   OpenTelemetryTracingProcessor,
   type OpenTelemetryTracingProcessorOptions,
 } from "./processor.js";
+export { instrumentModel, instrumentModelProvider } from "./streaming.js";

@@ -171,7 +171,8 @@ export function generationEndFacts(data: GenerationSpanData, capture: boolean): 
   }
   const facts: OperationFacts = {
     ...generationStartFacts(data),
-    responseId: isCompletion ? str(completion.id) : undefined,
+    // A streamed call keeps the SDK placeholder id `FAKE_ID` when no chunk carried one.
+    responseId: isCompletion && completion.id !== "FAKE_ID" ? str(completion.id) : undefined,
     responseModel: isCompletion ? str(completion.model) : undefined,
     usage,
     finishReasons: finishReasons.length > 0 ? finishReasons : undefined,

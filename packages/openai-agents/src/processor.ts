@@ -20,6 +20,15 @@ import {
   turnUsage,
 } from "./inference.js";
 import { endFactsOf, FRAMEWORK_NAME, startOptionsOf } from "./span-facts.js";
+import {
+  ensureStepResolver,
+  type StreamObserver,
+  trackSpan,
+  trackTrace,
+  untrackAll,
+  untrackSpan,
+  untrackTrace,
+} from "./step-context.js";
 import { adoptedTraceContext } from "./trace-root.js";
 import { VERSION } from "./version.js";
 
@@ -75,6 +84,10 @@ interface TurnState {
   toolCalls: RequestedToolCall[];
   /** Usage of model calls in runs nested in this turn (agents as tools): the runner counts it in the turn's. */
   nested: Usage | undefined;
+  /** A streamed model request started in this turn (seen by `instrumentModel`), not yet claimed by a model span. */
+  streaming: boolean;
+  /** First chunk of a custom Model's stream (its chat span is only made at the turn's end). */
+  firstChunkMs: number | undefined;
 }
 
 interface NodeState {
@@ -84,6 +97,10 @@ interface NodeState {
   /** The operation this span maps to; undefined for folded spans (task, turn) and pending handoffs. */
   handle?: OperationHandle;
   turn?: TurnState;
+  /** A model call made through `instrumentModel`'s streaming path. */
+  streamed?: boolean;
+  /** A top-level run started under a span the app made active inside the workflow: its parent. */
+  runParent?: Context;
   startMs: number;
 }
 
@@ -112,6 +129,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   private readonly useAgentsTraceId: boolean;
   private readonly customModelInfo: OpenTelemetryTracingProcessorOptions["customModelInfo"];
   private readonly maxNodes: number;
+  private readonly observer: StreamObserver;
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
     const { tracerProvider, meterProvider, captureContent, maxContentLength, redact } = options;
@@ -125,6 +143,11 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.customModelInfo = options.customModelInfo;
     const max = options.maxOpenRuns;
     this.maxNodes = 2 * (typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000);
+    this.observer = {
+      streamStarted: (spanId) => this.guard("streamStarted", () => this.streamStarted(spanId)),
+      firstChunk: (spanId, timeMs) => this.guard("firstChunk", () => this.firstChunk(spanId, timeMs)),
+    };
+    ensureStepResolver();
   }
 
   async onTraceStart(t: Trace): Promise<void> {
@@ -152,6 +175,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       this.registry.endAll();
       this.traces.clear();
       this.nodes.clear();
+      untrackAll(this.observer);
     });
     await this.flushProvider();
   }
@@ -198,9 +222,13 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       fallbackParent: parent,
     });
     this.traces.set(t.traceId, { workflow, conversationId, failure: undefined, spanIds: new Set(), openRuns: 0 });
+    trackTrace(this.observer, t.traceId, workflow);
     if (this.traces.size > this.maxNodes) {
       const oldest = this.traces.keys().next();
-      if (!oldest.done) this.traces.delete(oldest.value);
+      if (!oldest.done) {
+        this.traces.delete(oldest.value);
+        untrackTrace(this.observer, oldest.value);
+      }
     }
   }
 
@@ -208,7 +236,11 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const state = this.traces.get(t.traceId);
     if (!state) return;
     this.traces.delete(t.traceId);
-    for (const id of state.spanIds) this.nodes.delete(id);
+    untrackTrace(this.observer, t.traceId);
+    for (const id of state.spanIds) {
+      this.nodes.delete(id);
+      untrackSpan(this.observer, id);
+    }
     if (state.failure) this.registry.fail(t.traceId, state.failure);
     else this.registry.end(t.traceId);
   }
@@ -226,7 +258,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
         // Folded: its children hang from its parent; usage comes per model call from turns.
         if (span.parentId === null && this.traces.has(span.traceId)) {
           const state = this.traces.get(span.traceId);
-          if (state) state.openRuns++;
+          if (state) {
+            state.openRuns++;
+            node.runParent = userSpanInside(state.workflow);
+          }
         }
         return;
       case "turn":
@@ -236,6 +271,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
           agentName: data.agent_name,
           conversationId: this.traces.get(span.traceId)?.conversationId,
           nested: undefined,
+          streaming: false,
+          firstChunkMs: undefined,
           parent: this.parentContext(span),
           startMs: node.startMs,
           firstChildMs: undefined,
@@ -255,10 +292,16 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       case "generation": {
         const provider = data.type === "generation" ? generationProvider(data) : undefined;
         const isOpenAI = provider === undefined;
+        const facts = data.type === "generation" ? generationStartFacts(data) : {};
+        // The streamed request the turn announced is this call's.
+        const stream = turn?.streaming === true;
+        if (turn) turn.streaming = false;
+        node.streamed = stream;
         node.handle = this.startOp(span, {
           operation: "chat",
           provider: provider ?? "openai",
-          ...(data.type === "generation" ? generationStartFacts(data) : {}),
+          ...facts,
+          ...(stream ? { request: { ...facts.request, stream } } : {}),
           openai: isOpenAI ? { apiType: data.type === "response" ? "responses" : "chat_completions" } : undefined,
         });
         turn?.calls.push({ id: span.spanId, handle: node.handle, ended: false, toolCalls: [] });
@@ -286,6 +329,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       node = this.nodes.get(span.spanId);
       if (!node) return;
     }
+    // Code running after its span ended is no longer inside the step.
+    untrackSpan(this.observer, span.spanId);
     const data = span.spanData;
     const failure = failureOf(span.error);
     const state = this.traces.get(span.traceId);
@@ -356,6 +401,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       if (!node) break;
       if (node.handle) return node.handle.context;
       if (node.turn) return node.turn.parent;
+      if (node.runParent) return node.runParent;
       id = node.parentId;
     }
     const state = this.traces.get(span.traceId);
@@ -375,10 +421,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
 
   private remember(id: string, node: NodeState): void {
     this.nodes.set(id, node);
+    trackSpan(this.observer, id, node);
     this.traces.get(node.traceId)?.spanIds.add(id);
     if (this.nodes.size > this.maxNodes) {
       const oldest = this.nodes.keys().next();
-      if (!oldest.done) this.nodes.delete(oldest.value);
+      if (!oldest.done) {
+        this.nodes.delete(oldest.value);
+        untrackSpan(this.observer, oldest.value);
+      }
     }
   }
 
@@ -391,6 +441,9 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     if (data.type === "response") info = responseEndFacts(data, capture);
     else if (data.type === "generation") info = generationEndFacts(data, capture);
     if (!info) return;
+    // A streamed Chat Completions call leaves the SDK's own completion object here, whose `model`
+    // is the requested one (the chunks' model is never copied in): not the response's model.
+    if (data.type === "generation" && this.nodes.get(span.spanId)?.streamed) info.facts.responseModel = undefined;
     const turn = this.enclosingTurn(span.parentId);
     const call = turn?.calls.find((c) => c.id === span.spanId);
     if (turn) turn.toolCalls.push(...info.toolCalls);
@@ -444,10 +497,12 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       operation: "chat",
       provider: info?.provider ?? "unknown",
       requestModel: info?.model,
+      ...(turn.streaming ? { request: { stream: true } } : {}),
       conversationId: turn.conversationId,
       parent: turn.parent,
       startTime: turn.startMs,
     });
+    if (turn.firstChunkMs !== undefined) handle.recordFirstChunk(turn.firstChunkMs);
     const endMs = turn.firstChildMs ?? nowMs();
     if (modelFailed && failure) {
       handle.fail(failure, undefined, endMs);
@@ -468,6 +523,24 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     return hit.callId;
   }
 
+  // ---- streaming (through instrumentModel) --------------------------------------------------
+
+  private streamStarted(spanId: string): void {
+    const turn = this.enclosingTurn(spanId);
+    if (turn) turn.streaming = true;
+  }
+
+  private firstChunk(spanId: string, timeMs: number): void {
+    const node = this.nodes.get(spanId);
+    if (!node) return;
+    if (node.handle && (node.type === "response" || node.type === "generation")) {
+      node.handle.recordFirstChunk(timeMs);
+      return;
+    }
+    // A custom Model: the turn is current, and its chat span is made at the turn's end.
+    if (node.turn && node.turn.calls.length === 0) node.turn.firstChunkMs ??= timeMs;
+  }
+
   // ---- handoffs -----------------------------------------------------------------------------
 
   private handoffEnded(span: Span<SpanData>, node: NodeState, from: string | undefined, to: string | undefined): void {
@@ -480,6 +553,18 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     node.handle = handle;
     this.finishOp(span.spanId, {}, failureOf(span.error));
   }
+}
+
+/**
+ * The active context when the app started a span of its own inside `withTrace(...)` and runs an
+ * agent under it: the run nests under that span (and its tool bodies still see their tool spans),
+ * as the app asked. Undefined when the active span is the workflow or what it started under.
+ */
+function userSpanInside(workflow: OperationHandle): Context | undefined {
+  const active = context.active();
+  const span = trace.getSpan(active);
+  if (!span || span === workflow.span || span === trace.getSpan(workflow.parentContext)) return undefined;
+  return span.spanContext().traceId === workflow.span.spanContext().traceId ? active : undefined;
 }
 
 const USAGE_KEYS = [

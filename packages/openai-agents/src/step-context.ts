@@ -1,0 +1,129 @@
+import { getCurrentSpan, getCurrentTrace } from "@openai/agents-core";
+import { diag } from "@opentelemetry/api";
+import { type OperationHandle, registerStepResolver } from "@otel-agents/core";
+
+/**
+ * What the step resolver needs of an Agents span: the processor's own node, read live (its handle
+ * is set when the operation starts; folded task/turn spans never get one).
+ */
+export interface StepNode {
+  readonly parentId: string | null;
+  readonly handle?: OperationHandle | undefined;
+}
+
+/** A processor, as the streaming wrappers reach it (several processors may see the same span). */
+export interface StreamObserver {
+  /** A streamed model request starts in the Agents span `spanId` (the turn). */
+  streamStarted(spanId: string): void;
+  /** The first chunk of a streamed model response arrived while `spanId` was the current span. */
+  firstChunk(spanId: string, timeMs: number): void;
+}
+
+interface Entry {
+  owner: StreamObserver;
+  node: StepNode;
+}
+
+// Agents span ids and trace ids -> the operation their processor started. Module-level because the
+// resolver is registered once per process while the app may run several processors (one per
+// TracerProvider); each processor adds its spans at start and removes them at end.
+const spans = new Map<string, Entry[]>();
+const traces = new Map<string, { owner: StreamObserver; handle: OperationHandle }>();
+// A run cut off without end events (a crashed processor chain) must not grow these for ever.
+const MAX_ENTRIES = 100_000;
+const MAX_HOPS = 64;
+
+let registered = false;
+
+/**
+ * Registers the process-wide resolver that tells the core's StepAwareContextManager which
+ * operation is running: the Agents SDK's current span (a function span inside a tool body, a turn
+ * inside a custom Model), or the nearest ancestor that is an operation for folded spans.
+ */
+export function ensureStepResolver(): void {
+  if (registered) return;
+  registered = true;
+  registerStepResolver(resolveStep);
+}
+
+function resolveStep(): OperationHandle | undefined {
+  // Called on every `context.active()` of the app: nothing to find without open Agents spans.
+  if (spans.size === 0 && traces.size === 0) return undefined;
+  const current = getCurrentSpan();
+  if (!current) {
+    // Inside `withTrace(...)` but outside any run: the workflow.
+    const t = getCurrentTrace();
+    const workflow = t ? traces.get(t.traceId)?.handle : undefined;
+    return workflow && !workflow.isEnded ? workflow : undefined;
+  }
+  let id: string | null = current.spanId;
+  for (let hops = 0; id !== null && hops < MAX_HOPS; hops++) {
+    const list = spans.get(id);
+    // An unknown span (ended, or never seen): do not guess.
+    const entry = list?.[list.length - 1];
+    if (!entry) return undefined;
+    const handle = entry.node.handle;
+    if (handle && !handle.isEnded) return handle;
+    id = entry.node.parentId;
+  }
+  if (id !== null) return undefined;
+  // A top-level task span (parent: the trace) folds into the workflow.
+  const workflow = traces.get(current.traceId)?.handle;
+  return workflow && !workflow.isEnded ? workflow : undefined;
+}
+
+export function trackSpan(owner: StreamObserver, spanId: string, node: StepNode): void {
+  try {
+    const list = spans.get(spanId);
+    if (list) list.push({ owner, node });
+    else spans.set(spanId, [{ owner, node }]);
+    if (spans.size > MAX_ENTRIES) {
+      const oldest = spans.keys().next();
+      if (!oldest.done) spans.delete(oldest.value);
+    }
+  } catch (err) {
+    diag.debug("otel-agents: step tracking failed", err);
+  }
+}
+
+export function untrackSpan(owner: StreamObserver, spanId: string): void {
+  const list = spans.get(spanId);
+  if (!list) return;
+  const rest = list.filter((e) => e.owner !== owner);
+  if (rest.length > 0) spans.set(spanId, rest);
+  else spans.delete(spanId);
+}
+
+export function trackTrace(owner: StreamObserver, traceId: string, handle: OperationHandle): void {
+  traces.set(traceId, { owner, handle });
+  if (traces.size > MAX_ENTRIES) {
+    const oldest = traces.keys().next();
+    if (!oldest.done) traces.delete(oldest.value);
+  }
+}
+
+export function untrackTrace(owner: StreamObserver, traceId: string): void {
+  if (traces.get(traceId)?.owner === owner) traces.delete(traceId);
+}
+
+/** Forgets everything a processor tracked (its shutdown). */
+export function untrackAll(owner: StreamObserver): void {
+  for (const id of [...spans.keys()]) untrackSpan(owner, id);
+  for (const [id, entry] of traces) if (entry.owner === owner) traces.delete(id);
+}
+
+/** Tells every processor that saw the current Agents span (the turn) that a streamed model call starts. */
+export function notifyStreamStarted(): void {
+  if (spans.size === 0) return;
+  const current = getCurrentSpan();
+  if (!current) return;
+  for (const e of spans.get(current.spanId) ?? []) e.owner.streamStarted(current.spanId);
+}
+
+/** Tells every processor that saw the current Agents span (the model call's, or the turn) of a first chunk. */
+export function notifyFirstChunk(timeMs: number): void {
+  if (spans.size === 0) return;
+  const current = getCurrentSpan();
+  if (!current) return;
+  for (const e of spans.get(current.spanId) ?? []) e.owner.firstChunk(current.spanId, timeMs);
+}

@@ -1,0 +1,79 @@
+import type { Model, ModelProvider, ModelRequest, StreamEvent } from "@openai/agents-core";
+import { diag } from "@opentelemetry/api";
+import { notifyFirstChunk, notifyStreamStarted } from "./step-context.js";
+
+// The Agents SDK traces no streaming detail: a streamed model call's response/generation span looks
+// exactly like a plain one, and nothing reaches a TracingProcessor while chunks arrive. The only
+// place that sees chunks is the Model itself, so the time to first chunk needs the model wrapped.
+
+const WRAPPED = Symbol.for("otel-agents.openai-agents.instrumented-model");
+
+const isPromiseLike = (v: unknown): v is PromiseLike<Model> =>
+  typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+async function* observed(model: Model, request: ModelRequest): AsyncIterable<StreamEvent> {
+  try {
+    // The turn is the current Agents span here: the model's own span starts inside the first `next()`.
+    notifyStreamStarted();
+  } catch (err) {
+    diag.debug("otel-agents: stream start note failed", err);
+  }
+  let first = true;
+  for await (const event of model.getStreamedResponse(request)) {
+    if (first) {
+      first = false;
+      try {
+        // The model's span (Responses / Chat Completions) is current now; for a custom Model, the turn.
+        notifyFirstChunk(nowMs());
+      } catch (err) {
+        diag.debug("otel-agents: first chunk note failed", err);
+      }
+    }
+    yield event;
+  }
+}
+
+/**
+ * Wraps an Agents SDK `Model` so that streamed calls (`run(agent, input, { stream: true })`)
+ * record the time to first chunk (`gen_ai.response.time_to_first_chunk` and its metric) and
+ * `gen_ai.request.stream` on their `chat` span. Everything else is the model's own: the same
+ * object (prototype, fields, `instanceof`), with `getStreamedResponse` observed.
+ */
+export function instrumentModel<M extends Model>(model: M): M {
+  if (typeof model !== "object" || model === null || (model as { [WRAPPED]?: boolean })[WRAPPED]) return model;
+  return new Proxy(model, {
+    get(target, key) {
+      if (key === WRAPPED) return true;
+      if (key === "getStreamedResponse") {
+        return (request: ModelRequest) => observed(target, request);
+      }
+      const value: unknown = Reflect.get(target, key);
+      // Methods run on the model itself: SDK models keep state in private (#) fields a proxy lacks.
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Wraps a `ModelProvider` so that every model it returns is wrapped by `instrumentModel`: for
+ * agents that name their model by string (`new Runner({ modelProvider })`, or
+ * `setDefaultModelProvider(instrumentModelProvider(getDefaultModelProvider()))` before the first run).
+ */
+export function instrumentModelProvider<P extends ModelProvider>(provider: P): P {
+  if (typeof provider !== "object" || provider === null || (provider as { [WRAPPED]?: boolean })[WRAPPED]) return provider;
+  return new Proxy(provider, {
+    get(target, key) {
+      if (key === WRAPPED) return true;
+      if (key === "getModel") {
+        return (name?: string) => {
+          const model = target.getModel(name);
+          return isPromiseLike(model) ? Promise.resolve(model).then((m) => instrumentModel(m)) : instrumentModel(model);
+        };
+      }
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,497 @@
+import { Agent, OpenAIProvider, Runner, run } from "@openai/agents";
+import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
+import { context, propagation } from "@opentelemetry/api";
+import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
+import type { TreeNode } from "@otel-agents/testing/span-tree";
+import OpenAI from "openai";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { instrumentModel, instrumentModelProvider } from "../src/index.js";
+import { usage, weather } from "./fixtures.js";
+import { checkedTrees, h, install } from "./setup.js";
+
+let server: OpenAIServer | undefined;
+beforeEach(() => h.reset());
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const TTFC = "gen_ai.response.time_to_first_chunk";
+const FIRST_CHUNK_DELAY_MS = 60;
+
+/** An OpenAI client that, like an HTTP instrumentation, injects the active context into each request. */
+function tracingClient(baseURL: string): OpenAI {
+  return new OpenAI({
+    baseURL,
+    apiKey: "test",
+    maxRetries: 0,
+    fetch: (url, init) => {
+      const headers = new Headers(init?.headers);
+      const carrier: Record<string, string> = {};
+      propagation.inject(context.active(), carrier);
+      for (const [k, v] of Object.entries(carrier)) headers.set(k, v);
+      return fetch(url, { ...init, headers });
+    },
+  });
+}
+
+async function drained<T extends { completed: Promise<void> } & AsyncIterable<unknown>>(result: T): Promise<T> {
+  for await (const _event of result) {
+    // drain
+  }
+  await result.completed;
+  return result;
+}
+
+/** Checks each chat span's time to first chunk against `expected` (seconds) and replaces it by its range. */
+function withTtfc(trees: TreeNode[], check: (name: string, ttfc: unknown) => void): TreeNode[] {
+  const walk = (n: TreeNode): TreeNode => {
+    const attributes = { ...n.attributes };
+    if (attributes["gen_ai.operation.name"] === "chat") {
+      check(n.name, attributes[TTFC]);
+      if (TTFC in attributes) attributes[TTFC] = "<checked>";
+    }
+    return { ...n, attributes, children: n.children.map(walk) };
+  };
+  return trees.map(walk);
+}
+
+const delayed = (seconds: unknown) => {
+  expect(typeof seconds).toBe("number");
+  // The server holds the first chunk back FIRST_CHUNK_DELAY_MS (timers may fire a little early).
+  expect(seconds as number).toBeGreaterThanOrEqual((FIRST_CHUNK_DELAY_MS - 5) / 1e3);
+  expect(seconds as number).toBeLessThan(5);
+};
+
+describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
+  it("Responses model: time to first chunk and request.stream on each chat span; the HTTP call sees its chat span", async () => {
+    install();
+    server = await startOpenAIServer({
+      replies: [
+        {
+          toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" }, id: "call_o" }],
+          usage: { input: 30, output: 6, cachedInput: 10 },
+          model: "gpt-4.1-2025-04-14",
+          id: "resp_s1",
+          delayMs: FIRST_CHUNK_DELAY_MS,
+        },
+        {
+          text: "Cold in Oslo",
+          usage: { input: 50, output: 4, reasoning: 2 },
+          model: "gpt-4.1-2025-04-14",
+          id: "resp_s2",
+          delayMs: FIRST_CHUNK_DELAY_MS,
+        },
+      ],
+    });
+    const runner = new Runner({
+      modelProvider: instrumentModelProvider(new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: true })),
+    });
+    const agent = new Agent({ name: "Weather", model: "gpt-4.1", tools: [weather] });
+    const result = await drained(await runner.run(agent, "Oslo?", { stream: true }));
+    expect(result.finalOutput).toBe("Cold in Oslo");
+    expect(server.requests.map((r) => [r.path, r.body?.stream])).toEqual([
+      ["/v1/responses", true],
+      ["/v1/responses", true],
+    ]);
+    // The model's own HTTP request ran with its chat span active.
+    const chats = h.spans().filter((s) => s.name.startsWith("chat"));
+    expect(server.requests.map((r) => r.headers.traceparent)).toEqual(
+      chats.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`),
+    );
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "gen_ai.agent.name": "Weather",
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.response.finish_reasons": [
+                  "tool_call",
+                  "stop",
+                ],
+                "gen_ai.usage.input_tokens": 80,
+                "gen_ai.usage.output_tokens": 10,
+                "otel_agents.openai_agents.agent.output_type": "text",
+                "otel_agents.openai_agents.agent.tools": [
+                  "get_weather",
+                ],
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.request.temperature": 1,
+                    "gen_ai.request.top_p": 1,
+                    "gen_ai.response.finish_reasons": [
+                      "tool_call",
+                    ],
+                    "gen_ai.response.id": "resp_s1",
+                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.response.time_to_first_chunk": "<checked>",
+                    "gen_ai.usage.cache_read.input_tokens": 10,
+                    "gen_ai.usage.input_tokens": 30,
+                    "gen_ai.usage.output_tokens": 6,
+                    "gen_ai.usage.reasoning.output_tokens": 0,
+                    "openai.api.type": "responses",
+                    "openai.response.service_tier": "default",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4.1-2025-04-14",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.agent.name": "Weather",
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.call.id": "call_o",
+                    "gen_ai.tool.name": "get_weather",
+                    "gen_ai.tool.type": "function",
+                  },
+                  "children": [],
+                  "kind": "INTERNAL",
+                  "name": "execute_tool get_weather",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.request.temperature": 1,
+                    "gen_ai.request.top_p": 1,
+                    "gen_ai.response.finish_reasons": [
+                      "stop",
+                    ],
+                    "gen_ai.response.id": "resp_s2",
+                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
+                    "gen_ai.response.time_to_first_chunk": "<checked>",
+                    "gen_ai.usage.cache_read.input_tokens": 0,
+                    "gen_ai.usage.input_tokens": 50,
+                    "gen_ai.usage.output_tokens": 4,
+                    "gen_ai.usage.reasoning.output_tokens": 2,
+                    "openai.api.type": "responses",
+                    "openai.response.service_tier": "default",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4.1-2025-04-14",
+                  "status": "UNSET",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Weather",
+              "status": "UNSET",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "UNSET",
+        },
+      ]
+    `);
+    const ttfcMetric = (await h.metrics()).find((m) => m.descriptor.name === "gen_ai.client.inference.time_to_first_chunk");
+    expect(ttfcMetric?.dataPoints.map((p) => (p.value as { count: number }).count)).toEqual([2]);
+  });
+
+  it("Chat Completions model: time to first chunk and request.stream, usage from the stream's last chunk", async () => {
+    install();
+    server = await startOpenAIServer({
+      replies: [
+        {
+          toolCalls: [{ name: "get_weather", arguments: { city: "Lima" }, id: "call_l" }],
+          usage: { input: 40, output: 8, cachedInput: 16 },
+          model: "gpt-4o-mini-2024-07-18",
+          id: "chatcmpl-s1",
+          delayMs: FIRST_CHUNK_DELAY_MS,
+        },
+        {
+          text: "Mild in Lima",
+          usage: { input: 60, output: 4 },
+          model: "gpt-4o-mini-2024-07-18",
+          id: "chatcmpl-s2",
+          delayMs: FIRST_CHUNK_DELAY_MS,
+        },
+      ],
+    });
+    const runner = new Runner({
+      modelProvider: instrumentModelProvider(
+        new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: false }),
+      ),
+    });
+    const agent = new Agent({ name: "Weather", model: "gpt-4o-mini", tools: [weather] });
+    const result = await drained(await runner.run(agent, "Lima?", { stream: true }));
+    expect(result.finalOutput).toBe("Mild in Lima");
+    expect(server.requests.map((r) => [r.path, r.body?.stream])).toEqual([
+      ["/v1/chat/completions", true],
+      ["/v1/chat/completions", true],
+    ]);
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "gen_ai.agent.name": "Weather",
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.response.finish_reasons": [
+                  "tool_call",
+                  "stop",
+                ],
+                "gen_ai.usage.input_tokens": 100,
+                "gen_ai.usage.output_tokens": 12,
+                "otel_agents.openai_agents.agent.output_type": "text",
+                "otel_agents.openai_agents.agent.tools": [
+                  "get_weather",
+                ],
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4o-mini",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.response.finish_reasons": [
+                      "tool_call",
+                    ],
+                    "gen_ai.response.id": "chatcmpl-s1",
+                    "gen_ai.response.time_to_first_chunk": "<checked>",
+                    "gen_ai.usage.cache_read.input_tokens": 16,
+                    "gen_ai.usage.input_tokens": 40,
+                    "gen_ai.usage.output_tokens": 8,
+                    "gen_ai.usage.reasoning.output_tokens": 0,
+                    "openai.api.type": "chat_completions",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4o-mini",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.agent.name": "Weather",
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.call.id": "call_l",
+                    "gen_ai.tool.name": "get_weather",
+                    "gen_ai.tool.type": "function",
+                  },
+                  "children": [],
+                  "kind": "INTERNAL",
+                  "name": "execute_tool get_weather",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4o-mini",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.response.finish_reasons": [
+                      "stop",
+                    ],
+                    "gen_ai.response.id": "chatcmpl-s2",
+                    "gen_ai.response.time_to_first_chunk": "<checked>",
+                    "gen_ai.usage.cache_read.input_tokens": 0,
+                    "gen_ai.usage.input_tokens": 60,
+                    "gen_ai.usage.output_tokens": 4,
+                    "gen_ai.usage.reasoning.output_tokens": 0,
+                    "openai.api.type": "chat_completions",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat gpt-4o-mini",
+                  "status": "UNSET",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Weather",
+              "status": "UNSET",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "UNSET",
+        },
+      ]
+    `);
+  });
+
+  it("a custom Model wrapped with instrumentModel: the synthesised chat span gets request.stream and its first chunk", async () => {
+    install();
+    const model = instrumentModel(
+      new ScriptedModel([
+        { usage: usage(10, 5), output: [functionCall("get_weather", { city: "Rome" }, { callId: "call_s" })] },
+        { usage: usage(20, 6), output: [assistantMessage("Warm in Rome")] },
+      ]),
+    );
+    const result = await drained(await run(new Agent({ name: "Weather", model, tools: [weather] }), "Rome?", { stream: true }));
+    expect(result.finalOutput).toBe("Warm in Rome");
+    expect(
+      withTtfc(await checkedTrees(), (_name, ttfc) => {
+        expect(typeof ttfc).toBe("number");
+        expect(ttfc as number).toBeGreaterThanOrEqual(0);
+      }),
+    ).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "gen_ai.agent.name": "Weather",
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.response.finish_reasons": [
+                  "tool_call",
+                  "stop",
+                ],
+                "gen_ai.usage.input_tokens": 30,
+                "gen_ai.usage.output_tokens": 11,
+                "otel_agents.openai_agents.agent.output_type": "text",
+                "otel_agents.openai_agents.agent.tools": [
+                  "get_weather",
+                ],
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "unknown",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.response.finish_reasons": [
+                      "tool_call",
+                    ],
+                    "gen_ai.response.time_to_first_chunk": "<checked>",
+                    "gen_ai.usage.input_tokens": 10,
+                    "gen_ai.usage.output_tokens": 5,
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.agent.name": "Weather",
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.name": "get_weather",
+                    "gen_ai.tool.type": "function",
+                  },
+                  "children": [],
+                  "kind": "INTERNAL",
+                  "name": "execute_tool get_weather",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "unknown",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.response.finish_reasons": [
+                      "stop",
+                    ],
+                    "gen_ai.response.time_to_first_chunk": "<checked>",
+                    "gen_ai.usage.input_tokens": 20,
+                    "gen_ai.usage.output_tokens": 6,
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat",
+                  "status": "UNSET",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Weather",
+              "status": "UNSET",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "UNSET",
+        },
+      ]
+    `);
+  });
+
+  it("a wrapped model in a run that does not stream: nothing about streaming is recorded", async () => {
+    install();
+    const model = instrumentModel(new ScriptedModel([{ usage: usage(3, 1), output: [assistantMessage("hi")] }]));
+    expect((await run(new Agent({ name: "Plain", model }), "hi")).finalOutput).toBe("hi");
+    const chat = h.spans().find((s) => s.name === "chat");
+    expect(chat?.attributes).not.toHaveProperty("gen_ai.request.stream");
+    expect(chat?.attributes).not.toHaveProperty(TTFC);
+    await checkedTrees();
+  });
+});
+
+describe("a streamed call that fails", () => {
+  it("a 429 before the first chunk: the chat span still says stream, and chat, agent and workflow fail with 429", async () => {
+    install();
+    server = await startOpenAIServer({ replies: [{ error: { status: 429, retryAfter: 0 } }] });
+    const runner = new Runner({
+      modelProvider: instrumentModelProvider(new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: true })),
+    });
+    const result = await runner.run(new Agent({ name: "Busy", model: "gpt-4.1" }), "hi", { stream: true });
+    const error = await drained(result).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(await checkedTrees()).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "error.type": "429",
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "error.type": "429",
+                "gen_ai.agent.name": "Busy",
+                "gen_ai.operation.name": "invoke_agent",
+                "otel_agents.openai_agents.agent.output_type": "text",
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "error.type": "429",
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.stream": true,
+                    "openai.api.type": "responses",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat",
+                  "status": "ERROR",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Busy",
+              "status": "ERROR",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "ERROR",
+        },
+      ]
+    `);
+  });
+});
