@@ -1,0 +1,165 @@
+import { Bench } from "tinybench";
+import type { Arm, ArmKind, ArmRun } from "./arm.ts";
+import { CountingExporter } from "./otel.ts";
+
+export interface Counts {
+  /** Operations warmed before timing, per round. */
+  warmup: number;
+  /** Timed operations per arm, split over `rounds` interleaved rounds. */
+  ops: number;
+  rounds: number;
+  /** Operations for spans and bytes per operation. */
+  sample: number;
+  /** Operations between the two heap snapshots (0: skip). */
+  heap: number;
+  /** Arm kinds that get a heap measurement. */
+  heapKinds: readonly ArmKind[];
+}
+
+export interface ArmResult {
+  name: string;
+  kind: ArmKind;
+  version?: string;
+  note?: string;
+  unavailable?: string;
+  /** Mean and median latency per operation, µs. */
+  meanUs?: number;
+  p50Us?: number;
+  /** Spread of the per-round means, µs (max - min). */
+  roundSpreadUs?: number;
+  spansPerOp?: number;
+  bytesPerOp?: number;
+  heapGrowthBytes?: number;
+  heapOps?: number;
+  openRunsAfter?: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc?.();
+  }
+}
+
+async function repeat(run: ArmRun, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await run.op();
+}
+
+/** Spans and JSON bytes exported per operation, after a short warm-up. */
+async function countSpans(arm: Arm, counts: Counts): Promise<Pick<ArmResult, "spansPerOp" | "bytesPerOp">> {
+  const exporter = new CountingExporter();
+  const run = await arm.setup!(exporter);
+  try {
+    await repeat(run, Math.min(counts.warmup, 20));
+    await run.flush();
+    exporter.reset();
+    exporter.measureBytes = true;
+    await repeat(run, counts.sample);
+    await run.flush();
+    return { spansPerOp: exporter.spans / counts.sample, bytesPerOp: exporter.bytes / counts.sample };
+  } finally {
+    await run.teardown();
+  }
+}
+
+/** One timed round of one arm with tinybench; spans are flushed (and counted) inside the arm. */
+async function timeRound(arm: Arm, counts: Counts): Promise<{ mean: number; p50: number }> {
+  const exporter = new CountingExporter();
+  const run = await arm.setup!(exporter);
+  try {
+    const iterations = Math.max(1, Math.round(counts.ops / counts.rounds));
+    const bench = new Bench({
+      iterations,
+      time: 0,
+      warmupIterations: Math.max(1, Math.round(counts.warmup / counts.rounds)),
+      warmupTime: 0,
+      throws: true,
+    });
+    bench.add(arm.name, run.op);
+    await bench.run();
+    const result = bench.tasks[0]!.result;
+    if (result.state !== "completed") throw new Error(`${arm.name}: tinybench ended in state ${result.state}`);
+    await run.flush();
+    return { mean: result.latency.mean * 1000, p50: result.latency.p50 * 1000 };
+  } finally {
+    await run.teardown();
+  }
+}
+
+/** Heap growth after GC over `counts.heap` operations, and the runs our adapter still holds. */
+async function heapGrowth(arm: Arm, counts: Counts): Promise<Pick<ArmResult, "heapGrowthBytes" | "heapOps" | "openRunsAfter">> {
+  const exporter = new CountingExporter();
+  const run = await arm.setup!(exporter);
+  try {
+    await repeat(run, Math.min(counts.warmup, 500));
+    await run.flush();
+    await settle();
+    const before = process.memoryUsage().heapUsed;
+    await repeat(run, counts.heap);
+    await run.flush();
+    await settle();
+    const after = process.memoryUsage().heapUsed;
+    return { heapGrowthBytes: after - before, heapOps: counts.heap, openRunsAfter: run.openRuns?.() };
+  } finally {
+    await run.teardown();
+  }
+}
+
+/**
+ * Measures every arm in this process. Timing is done in interleaved rounds (none, floor, ours...,
+ * then again), so drift of the machine or of the JIT is spread over all arms instead of favouring
+ * the ones measured first.
+ */
+export async function measureArms(arms: Arm[], counts: Counts, log: (line: string) => void): Promise<ArmResult[]> {
+  const results: ArmResult[] = arms.map((a) => ({
+    name: a.name,
+    kind: a.kind,
+    version: a.version,
+    note: a.note,
+    unavailable: a.unavailable,
+  }));
+  const runnable = arms.map((a, i) => ({ arm: a, result: results[i]! })).filter((x) => x.arm.setup && !x.arm.unavailable);
+
+  for (const { arm, result } of runnable) {
+    try {
+      Object.assign(result, await countSpans(arm, counts));
+      log(`  ${arm.name}: ${result.spansPerOp} spans/op, ${Math.round(result.bytesPerOp ?? 0)} B/op`);
+    } catch (err) {
+      result.unavailable = `failed to run: ${(err as Error).message.split("\n")[0]}`;
+      log(`  ${arm.name}: ${result.unavailable}`);
+    }
+  }
+  const timed = runnable.filter((x) => !x.result.unavailable);
+  const rounds = new Map<string, { mean: number; p50: number }[]>();
+  for (let r = 0; r < counts.rounds; r++) {
+    for (const { arm } of timed) {
+      const t = await timeRound(arm, counts);
+      rounds.set(arm.name, [...(rounds.get(arm.name) ?? []), t]);
+      log(`  round ${r + 1} ${arm.name}: ${t.mean.toFixed(1)} µs/op`);
+    }
+  }
+  for (const { arm, result } of timed) {
+    const rs = rounds.get(arm.name)!;
+    const means = rs.map((x) => x.mean);
+    // Median of the round means: one round disturbed by a neighbour process does not move it.
+    result.meanUs = median(means);
+    result.p50Us = median(rs.map((x) => x.p50));
+    result.roundSpreadUs = Math.max(...means) - Math.min(...means);
+  }
+  if (counts.heap > 0) {
+    for (const { arm, result } of timed) {
+      if (!counts.heapKinds.includes(arm.kind)) continue;
+      Object.assign(result, await heapGrowth(arm, counts));
+      log(`  heap ${arm.name}: ${((result.heapGrowthBytes ?? 0) / 1024).toFixed(0)} KiB over ${counts.heap} ops`);
+    }
+  }
+  return results;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
