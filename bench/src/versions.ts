@@ -22,7 +22,8 @@ export function versionOf(name: string): string {
     // ESM-only packages without a package.json export: read it from this package's node_modules.
     try {
       const here = dirname(new URL(import.meta.url).pathname);
-      return (JSON.parse(readFileSync(join(here, "..", "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+      return (JSON.parse(readFileSync(join(here, "..", "node_modules", name, "package.json"), "utf8")) as { version: string })
+        .version;
     } catch {
       return "?";
     }
