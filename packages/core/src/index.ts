@@ -1,6 +1,7 @@
 // @otel-agents/core: the GenAI semantic conventions as operations. Edge-safe: no `node:` imports.
 
-export { checkFrameworkVersion, satisfies, type VersionCheck } from "./compat/version-check.js";
+export { installedVersion, registeredApiVersion } from "./compat/installed-version.js";
+export { checkFrameworkVersion, satisfies, type VersionCheck, warnOnce } from "./compat/version-check.js";
 export type * from "./content/messages.js";
 export { parseJsonIfPossible, textPart } from "./content/messages.js";
 export {

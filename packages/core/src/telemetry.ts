@@ -14,7 +14,7 @@ import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from ".
 import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
 import { mergeFacts } from "./operation/facts.js";
-import { handleFromContext, isOperationHandle, nowMs, OperationHandle, safely, toEpochMs } from "./operation/handle.js";
+import { type HandleDeps, handleFromContext, isOperationHandle, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
 import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
 import type { OperationFacts, OperationHandleLike, StartOptions } from "./operation/types.js";
 import { str } from "./operation/values.js";
@@ -43,6 +43,7 @@ export class GenAITelemetry {
   readonly policy: ContentPolicy;
   private readonly tracer: Tracer;
   private readonly instruments: Instruments | undefined;
+  private readonly deps: HandleDeps;
   private warned = false;
 
   constructor(scope: InstrumentationScope, options: TelemetryOptions = {}) {
@@ -50,6 +51,7 @@ export class GenAITelemetry {
     const provider = options.tracerProvider ?? trace.getTracerProvider();
     this.tracer = provider.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
     this.instruments = options.metrics === false ? undefined : new Instruments(scope, options.meterProvider);
+    this.deps = { policy: this.policy, instruments: this.instruments };
   }
 
   /** Whether message content is recorded. */
@@ -101,43 +103,38 @@ export class GenAITelemetry {
   }
 
   private startUnsafe(options: StartOptions, parentContext: Context): OperationHandle {
-    const { operation, step, remote, parent: _parent, startTime, ...input } = options;
+    const operation = options.operation;
     const capture = this.policy.capture;
     const parentHandle = handleFromContext(parentContext);
-    const agentHandle = parentHandle
-      ? parentHandle.operation === OPERATION.invokeAgent
-        ? parentHandle
-        : parentHandle.agent
-      : undefined;
-
-    const facts: OperationFacts = {};
-    safely(() => mergeFacts(facts, input as OperationFacts, capture));
-    const spanType = spanTypeOf(operation, remote);
+    const spanType = spanTypeOf(operation, options.remote);
     const allowed = allowedAttributes(spanType);
-
-    // A tool run by an agent names the agent; the conversation id can come from the caller.
-    safely(() => {
+    const facts: OperationFacts = {};
+    const sink = new AttributeSink(allowed, undefined);
+    let name: string = operation;
+    // Facts come from frameworks and may be anything: a bad one costs only the facts after it,
+    // never the span.
+    if (spanType) sink.put(ATTR.operationName, operation);
+    else sink.putExtra(OTEL_AGENTS_ATTR.stepType, typeof options.step?.type === "string" ? options.step.type : "step");
+    try {
+      mergeFacts(facts, options, capture, START_ONLY_KEYS);
+      // A tool run by an agent names the agent; the conversation id can come from the caller.
       if (operation === OPERATION.executeTool && !str(facts.agent?.name)) {
+        const agentHandle = parentHandle?.operation === OPERATION.invokeAgent ? parentHandle : parentHandle?.agent;
         const agentName = str(agentHandle?.facts.agent?.name);
         if (agentName) facts.agent = { ...facts.agent, name: agentName };
       }
-    });
-    if (facts.conversationId === undefined && allowed.has(ATTR.conversationId)) {
-      const fromBaggage = propagation.getBaggage(parentContext)?.getEntry(BAGGAGE.conversationId)?.value;
-      if (fromBaggage) facts.conversationId = fromBaggage;
-    }
-
-    const provider = normalizeProvider(facts.provider);
-    const sink = new AttributeSink(allowed, provider);
-    if (spanType) sink.put(ATTR.operationName, operation);
-    else sink.putExtra(OTEL_AGENTS_ATTR.stepType, str(step?.type) ?? "step");
-    safely(() => writeFacts(sink, facts, provider));
-
-    let name: string = operation;
-    safely(() => {
+      if (facts.conversationId === undefined && allowed.has(ATTR.conversationId)) {
+        const fromBaggage = propagation.getBaggage(parentContext)?.getEntry(BAGGAGE.conversationId)?.value;
+        if (fromBaggage) facts.conversationId = fromBaggage;
+      }
+      const provider = normalizeProvider(facts.provider);
+      sink.provider = provider;
+      writeFacts(sink, facts, provider);
       name = spanNameOf(options, facts);
-    });
-    const startMs = toEpochMs(startTime) ?? nowMs();
+    } catch (err) {
+      diag.debug("otel-agents: skipped start facts that could not be read", err);
+    }
+    const startMs = toEpochMs(options.startTime) ?? nowMs();
     const span = this.tracer.startSpan(
       name,
       { kind: spanKindOf(spanType), attributes: sink.out, startTime: startMs },
@@ -152,15 +149,18 @@ export class GenAITelemetry {
       allowed,
       parentHandle,
       startMs,
-      { policy: this.policy, instruments: this.instruments },
+      this.deps,
       facts,
       name === operation,
     );
     // Content is never sampling-relevant: compute it only for spans that record.
     if (capture && facts.content && span.isRecording()) {
-      const contentSink = new AttributeSink(allowed, provider);
-      const content = facts.content;
-      safely(() => writeContent(contentSink, content, this.policy, operation));
+      const contentSink = new AttributeSink(allowed, sink.provider);
+      try {
+        writeContent(contentSink, facts.content, this.policy, operation);
+      } catch (err) {
+        diag.debug("otel-agents: skipped start content that could not be read", err);
+      }
       span.setAttributes(contentSink.out);
       handle.markTruncated(contentSink.truncated);
       // Start content is written; keep only what may still change.
@@ -186,6 +186,9 @@ export class GenAITelemetry {
     );
   }
 }
+
+// StartOptions keys that describe the start itself, not the operation's facts.
+const START_ONLY_KEYS: ReadonlySet<string> = new Set(["operation", "step", "remote", "parent", "startTime"]);
 
 function resolveParent(parent: OperationHandleLike | Context | null | undefined): Context {
   if (parent === null) return ROOT_CONTEXT;

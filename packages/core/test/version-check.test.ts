@@ -1,6 +1,6 @@
 import { DiagLogLevel, diag } from "@opentelemetry/api";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { checkFrameworkVersion, satisfies } from "../src/compat/version-check.js";
+import { checkFrameworkVersion, satisfies, warnOnce } from "../src/compat/version-check.js";
 
 afterEach(() => {
   diag.disable();
@@ -39,5 +39,15 @@ describe("framework version check", () => {
     expect(checkFrameworkVersion({ adapter: "a", framework: "fw", version: "1.2.3", supported: ">=1.0.0" })).toBe(true);
     expect(consoleWarn).toHaveBeenCalledTimes(1);
     expect(String(consoleWarn.mock.calls[0]?.[0])).toContain("fw an unknown version is outside the tested range >=1.0.0");
+  });
+});
+
+describe("warnOnce", () => {
+  it("logs a message once per key, on the console when no diag logger is set", () => {
+    const consoleWarn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    warnOnce("k1", "first");
+    warnOnce("k1", "again");
+    warnOnce("k2", "second");
+    expect(consoleWarn.mock.calls.map((c) => c[0])).toEqual(["[otel-agents] first", "[otel-agents] second"]);
   });
 });

@@ -64,3 +64,17 @@ export function checkFrameworkVersion(check: VersionCheck): boolean {
   if (!hasDiagLogger()) console.warn(`[otel-agents] ${message}`);
   return false;
 }
+
+const warnedKeys = new Set<string>();
+
+/**
+ * Logs `message` once per `key` for the process, through `diag.warn`, and on the console when no
+ * diag logger is registered: for setup mistakes the user must see (a second instrumentation
+ * emitting the same spans, an unsupported version).
+ */
+export function warnOnce(key: string, message: string): void {
+  if (warnedKeys.has(key)) return;
+  warnedKeys.add(key);
+  diag.warn(message);
+  if (!hasDiagLogger()) console.warn(`[otel-agents] ${message}`);
+}

@@ -59,7 +59,11 @@ export function recordContent(
     }
   }
   const tree = toSafeJson(value, { maxStringLength: policy.maxLength, maxDepth: 32, maxEntries: policy.maxLength >> 1 });
-  if (tree === undefined) return undefined;
+  // A value whose reading threw (a throwing getter, a revoked proxy) comes back as a marker string:
+  // not the object or list its schema wants.
+  if (tree === undefined || tree === null || typeof tree !== "object" || Array.isArray(tree) === (kind === "object")) {
+    return undefined;
+  }
   const { json, truncated } = serializeWithinLimit(tree, policy.maxLength);
   return { value: json, truncated };
 }

@@ -1,6 +1,7 @@
 import {
   type Attributes,
   type Counter,
+  createNoopMeter,
   type Histogram,
   type Meter,
   type MeterProvider,
@@ -10,6 +11,9 @@ import {
 import { METRICS, type MetricName, SCHEMA_URL } from "../semconv/names.js";
 
 type Instrument = Histogram | Counter;
+
+// The API returns this one meter whenever no MeterProvider is registered.
+const NOOP_METER = createNoopMeter();
 
 /**
  * The GenAI instruments of one meter, created on first use with the registry's units and bucket
@@ -26,6 +30,11 @@ export class Instruments {
     private readonly explicitProvider: MeterProvider | undefined,
   ) {}
 
+  /** False while there is no MeterProvider (the API's no-op one): then nothing is worth computing. */
+  enabled(): boolean {
+    return this.currentMeter() !== NOOP_METER;
+  }
+
   record(name: MetricName, value: number, attributes: Attributes): void {
     const def = METRICS[name];
     const filtered: Attributes = {};
@@ -37,13 +46,18 @@ export class Instruments {
     else (instrument as Histogram).record(value, filtered);
   }
 
-  private instrument(name: MetricName): Instrument {
+  private currentMeter(): Meter {
     const provider = this.explicitProvider ?? metrics.getMeterProvider();
     if (provider !== this.provider || !this.meter) {
       this.provider = provider;
       this.meter = provider.getMeter(this.scope.name, this.scope.version, { schemaUrl: SCHEMA_URL });
       this.cache.clear();
     }
+    return this.meter;
+  }
+
+  private instrument(name: MetricName): Instrument {
+    const meter = this.currentMeter();
     let instrument = this.cache.get(name);
     if (!instrument) {
       const def = METRICS[name];
@@ -53,8 +67,7 @@ export class Instruments {
         valueType: def.valueType === "int" ? ValueType.INT : ValueType.DOUBLE,
         ...(def.buckets ? { advice: { explicitBucketBoundaries: [...def.buckets] } } : {}),
       };
-      instrument =
-        def.instrument === "counter" ? this.meter.createCounter(name, options) : this.meter.createHistogram(name, options);
+      instrument = def.instrument === "counter" ? meter.createCounter(name, options) : meter.createHistogram(name, options);
       this.cache.set(name, instrument);
     }
     return instrument;

@@ -18,7 +18,8 @@ export class AttributeSink {
 
   constructor(
     private readonly allowed: ReadonlySet<string> | undefined,
-    private readonly provider: string | undefined,
+    /** The normalised provider, for its refinement attributes; may be set once known. */
+    public provider: string | undefined,
   ) {}
 
   put(key: string, value: AttributeValue | undefined): void {

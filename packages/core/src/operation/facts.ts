@@ -19,31 +19,49 @@ const NESTED = new Set([
  * Merges later facts into earlier ones: scalars replace, the nested groups merge field by field,
  * `undefined` never erases. Content is skipped when capture is off so no framework object is held.
  */
-export function mergeFacts(target: OperationFacts, source: OperationFacts, keepContent: boolean): void {
+export function mergeFacts(
+  target: OperationFacts,
+  source: OperationFacts,
+  keepContent: boolean,
+  skip?: ReadonlySet<string>,
+): void {
   const t = target as Mergeable;
   for (const key of Object.keys(source)) {
-    const value = (source as Mergeable)[key];
-    if (value === undefined) continue;
-    if (key === "content") {
-      if (keepContent && value && typeof value === "object") {
-        target.content = { ...target.content, ...definedOnly(value as Mergeable) };
-      }
-      continue;
+    if (skip?.has(key)) continue;
+    // One unreadable fact (a throwing getter) costs only itself.
+    try {
+      mergeKey(t, key, (source as Mergeable)[key], keepContent);
+    } catch {
+      // skipped
     }
-    if (NESTED.has(key) && value !== null && typeof value === "object" && !Array.isArray(value)) {
-      const prev = t[key];
-      t[key] =
-        prev && typeof prev === "object"
-          ? { ...(prev as Mergeable), ...definedOnly(value as Mergeable) }
-          : { ...(value as Mergeable) };
-      continue;
-    }
-    t[key] = value;
   }
+}
+
+function mergeKey(t: Mergeable, key: string, value: unknown, keepContent: boolean): void {
+  if (value === undefined) return;
+  if (key === "content") {
+    if (keepContent && value && typeof value === "object") {
+      t.content = { ...(t.content as Mergeable | undefined), ...definedOnly(value as Mergeable) };
+    }
+    return;
+  }
+  if (NESTED.has(key)) {
+    // A group (usage, agent, request...) that is not a plain object is garbage: ignore it.
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+    const prev = t[key];
+    // The first value of a group is kept as given (never mutated: later merges build new objects);
+    // readers skip undefined fields.
+    t[key] = prev && typeof prev === "object" ? { ...(prev as Mergeable), ...definedOnly(value as Mergeable) } : value;
+    return;
+  }
+  t[key] = value;
 }
 
 function definedOnly(o: Mergeable): Mergeable {
   const out: Mergeable = {};
-  for (const k of Object.keys(o)) if (o[k] !== undefined) out[k] = o[k];
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }

@@ -1,4 +1,4 @@
-import { type Context, createContextKey, diag, type Span, SpanStatusCode, type TimeInput, trace } from "@opentelemetry/api";
+import { type Context, diag, type Span, SpanStatusCode, type TimeInput, trace } from "@opentelemetry/api";
 import type { ContentPolicy } from "../content/policy.js";
 import { capString } from "../content/safe-json.js";
 import type { Instruments } from "../metrics/instruments.js";
@@ -11,8 +11,12 @@ import { spanNameOf } from "./span-shape.js";
 import type { OperationFacts, OperationHandleLike, OperationKind, StartOptions } from "./types.js";
 import { count, str } from "./values.js";
 
-/** Where the active operation handle lives in an OpenTelemetry context. */
-export const HANDLE_KEY = createContextKey("otel-agents operation handle");
+// Which operation a span belongs to, as a symbol-keyed property on the span. A context value would
+// cost a copy of the context's map per operation, and a WeakMap makes every garbage collection
+// walk its entries. The key is shared by every copy of the core (ESM and CJS builds), so each sees
+// the other's operations as parents.
+const HANDLE_OF_SPAN = Symbol.for("otel-agents.operation-handle-of-span.v1");
+type SpanWithHandle = Span & { [HANDLE_OF_SPAN]?: OperationHandle };
 
 // A brand rather than `instanceof`: the ESM and CJS builds of the core (or two adapters built
 // against it) are separate copies of the class in one process, and must still see each other's
@@ -24,9 +28,11 @@ export function isOperationHandle(value: unknown): value is OperationHandle {
 }
 
 export function handleFromContext(ctx: Context): OperationHandle | undefined {
-  const value = ctx.getValue(HANDLE_KEY);
-  return isOperationHandle(value) ? value : undefined;
+  const handle = (trace.getSpan(ctx) as SpanWithHandle | undefined)?.[HANDLE_OF_SPAN];
+  return isOperationHandle(handle) ? handle : undefined;
 }
+
+const NO_FACTS: OperationFacts = Object.freeze({}) as OperationFacts;
 
 /** Totals an agent collects from its own model and tool calls. */
 interface AgentTotals {
@@ -40,15 +46,6 @@ interface AgentTotals {
 export interface HandleDeps {
   readonly policy: ContentPolicy;
   readonly instruments: Instruments | undefined;
-}
-
-/** Runs one step of recording; a failure is logged and skipped. */
-export function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    diag.debug("otel-agents: skipped a fact that could not be read", err);
-  }
 }
 
 /** Epoch milliseconds with sub-millisecond resolution, as the OpenTelemetry SDK measures. */
@@ -108,7 +105,15 @@ export class OperationHandle implements OperationHandleLike {
     this.startMs = startMs;
     this.nameIsFallback = nameIsFallback;
     this.facts = facts;
-    this.context = trace.setSpan(parentContext, span).setValue(HANDLE_KEY, this);
+    this.context = trace.setSpan(parentContext, span);
+    // A non-recording span may be shared (the API's invalid span): only real spans identify us.
+    if (span.isRecording()) {
+      try {
+        (span as SpanWithHandle)[HANDLE_OF_SPAN] = this;
+      } catch {
+        // A frozen span (some other SDK): this operation then cannot be found from its context.
+      }
+    }
     this.agent = parent ? (parent.operation === OPERATION.invokeAgent ? parent : parent.agent) : undefined;
     if (operation === OPERATION.invokeAgent) {
       this.totals = { inference: 0, tools: 0, inputTokens: undefined, outputTokens: undefined, finishReasons: undefined };
@@ -199,12 +204,12 @@ export class OperationHandle implements OperationHandleLike {
     }
     try {
       this.recordMetrics((endMs - this.startMs) / 1e3, type);
+      this.rollUpToAgent();
     } catch (err) {
       diag.debug("otel-agents: could not record metrics", err);
     }
-    safely(() => this.rollUpToAgent());
     // Nothing but the identity is needed any more; let framework objects go.
-    this.pending = {};
+    this.pending = NO_FACTS;
     this.facts.content = undefined;
   }
 
@@ -220,28 +225,30 @@ export class OperationHandle implements OperationHandleLike {
     }
     // Facts come from frameworks and may be anything (throwing getters included): each part is
     // written on its own so one bad fact costs only itself, never the status or the end.
-    safely(() => {
-      if (this.totals && !this.facts.usage) this.applyTotals(f);
-      writeFacts(sink, f, f.provider !== undefined ? provider : undefined);
-    });
     if (this.firstChunkMs !== undefined) {
       sink.put(ATTR.responseTimeToFirstChunk, Math.max(0, this.firstChunkMs - this.startMs) / 1e3);
-      safely(() => {
-        if (this.facts.request?.stream === undefined) sink.put(ATTR.requestStream, true);
-      });
+    }
+    try {
+      if (this.firstChunkMs !== undefined && this.facts.request?.stream === undefined) sink.put(ATTR.requestStream, true);
+      if (this.totals && !this.facts.usage) this.applyTotals(f);
+      writeFacts(sink, f, f.provider !== undefined ? provider : undefined);
+    } catch (err) {
+      diag.debug("otel-agents: skipped facts that could not be read", err);
     }
     if (this.deps.policy.capture && f.content) {
       sink.truncated = this.truncated;
-      safely(() => writeContent(sink, f.content ?? {}, this.deps.policy, this.operation));
-    }
-    if (type !== undefined) safely(() => this.recordError(type, error));
-    if (this.nameIsFallback) {
-      safely(() => {
-        const name = spanNameOf(this.start, this.facts);
-        if (name !== this.operation) this.span.updateName(name);
-      });
+      try {
+        writeContent(sink, f.content, this.deps.policy, this.operation);
+      } catch (err) {
+        diag.debug("otel-agents: skipped content that could not be read", err);
+      }
     }
     this.span.setAttributes(sink.out);
+    if (type !== undefined) this.recordError(type, error);
+    if (this.nameIsFallback) {
+      const name = spanNameOf(this.start, this.facts);
+      if (name !== this.operation) this.span.updateName(name);
+    }
   }
 
   private recordError(type: string, error: unknown): void {
@@ -284,7 +291,7 @@ export class OperationHandle implements OperationHandleLike {
 
   private recordMetrics(durationS: number, type: string | undefined): void {
     const instruments = this.deps.instruments;
-    if (!instruments || this.operation === "step") return;
+    if (!instruments || this.operation === "step" || !instruments.enabled()) return;
     const f = this.facts;
     recordOperationMetrics(instruments, {
       operation: this.operation,

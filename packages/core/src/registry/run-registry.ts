@@ -50,7 +50,7 @@ export class RunRegistry {
   start(id: string, options: RegistryStart): OperationHandle {
     const existing = this.open.get(id);
     if (existing) {
-      diag.debug(`otel-agents: run ${id} started twice; keeping the first`);
+      diag.debug(`otel-agents: run ${safeId(id)} started twice; keeping the first`);
       return existing.handle;
     }
     const { parentId, fallbackParent, ...start } = options;
@@ -107,7 +107,7 @@ export class RunRegistry {
   private take(id: string): Entry | undefined {
     const entry = this.open.get(id);
     if (entry) this.open.delete(id);
-    else diag.debug(`otel-agents: end of unknown run ${id}`);
+    else diag.debug(`otel-agents: end of unknown run ${safeId(id)}`);
     return entry;
   }
 
@@ -116,7 +116,17 @@ export class RunRegistry {
     if (first.done) return;
     const entry = this.open.get(first.value);
     this.open.delete(first.value);
-    diag.warn(`otel-agents: more than ${this.maxOpen} runs open; ending the oldest (${first.value})`);
+    // End first: the id is whatever the framework handed over, and formatting it may throw.
     entry?.handle.failWithType(ERROR_TYPE.evicted);
+    diag.warn(`otel-agents: more than ${this.maxOpen} runs open; ending the oldest (${safeId(first.value)})`);
+  }
+}
+
+/** An id for a log line; never throws (a Symbol or a proxy may come in where a string belongs). */
+function safeId(id: unknown): string {
+  try {
+    return typeof id === "string" ? id : String(id);
+  } catch {
+    return "<unprintable id>";
   }
 }
