@@ -46,7 +46,7 @@ export function requestParams(e: Rec, stream: boolean, outputType: string | unde
   };
 }
 
-/** `gen_ai.output.type` from the call's `output` spec: plain text, or JSON for every structured mode. */
+/** The output type from the call's `output` spec: plain text, or JSON for every structured mode. */
 export function outputTypeOf(output: unknown): string | undefined {
   if (!isRec(output) || typeof output.name !== "string") return undefined;
   return output.name === "text" ? "text" : "json";

@@ -9,6 +9,7 @@ import {
   type StartOptions,
   type Usage,
 } from "@otel-agents/core";
+import { checkVersions } from "./compat.js";
 import { type AgentsFailure, failureOf, isGuardrailTrip } from "./error-type.js";
 import {
   generationEndFacts,
@@ -33,9 +34,9 @@ import { adoptedTraceContext } from "./trace-root.js";
 import { VERSION } from "./version.js";
 
 export interface CustomModelInfo {
-  /** `gen_ai.provider.name` of the model behind this agent. */
+  /** The provider name of the model behind this agent. */
   provider?: string;
-  /** `gen_ai.request.model`. */
+  /** The requested model name. */
   model?: string;
 }
 
@@ -137,6 +138,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       { name: "@otel-agents/openai-agents", version: VERSION },
       { tracerProvider, meterProvider, captureContent, maxContentLength, redact },
     );
+    checkVersions();
     this.registry = new RunRegistry(this.telemetry, { maxOpen: options.maxOpenRuns });
     this.tracerProvider = tracerProvider;
     this.useAgentsTraceId = options.useAgentsTraceId === true;

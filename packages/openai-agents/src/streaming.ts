@@ -37,8 +37,8 @@ async function* observed(model: Model, request: ModelRequest): AsyncIterable<Str
 
 /**
  * Wraps an Agents SDK `Model` so that streamed calls (`run(agent, input, { stream: true })`)
- * record the time to first chunk (`gen_ai.response.time_to_first_chunk` and its metric) and
- * `gen_ai.request.stream` on their `chat` span. Everything else is the model's own: the same
+ * record the time to first chunk (the response attribute and its metric) and
+ * the request stream flag on their `chat` span. Everything else is the model's own: the same
  * object (prototype, fields, `instanceof`), with `getStreamedResponse` observed.
  */
 export function instrumentModel<M extends Model>(model: M): M {
