@@ -7,44 +7,51 @@ import { FW, h, makeHandler, n, tree } from "./helpers.js";
 
 beforeEach(() => h.reset());
 
-// In an app, registerGlobalHandler() belongs at module top level. Under vitest each test body runs
-// in its own async scope (not a continuation of the module's), and LangChain keeps the hook in its
-// AsyncLocalStorage via `enterWith`, so each test registers at the top of its own body instead.
+// In an app, registerGlobalHandler() belongs at module top level. LangChain keeps the hook in its
+// AsyncLocalStorage via `enterWith`, which reaches the rest of the current async scope: on Node 24
+// each vitest test body is its own scope, on Node 22 it is not (the registration would leak into
+// later tests). So each test registers inside a scope of its own.
+const inOwnScope = <T>(fn: () => Promise<T>): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    setImmediate(() => fn().then(resolve, reject));
+  });
 
 describe("registerGlobalHandler", () => {
-  it("adds the handler to runs that pass no callbacks, nested runs included", async () => {
-    const handler = registerGlobalHandler({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
-    expect(handler).toBeInstanceOf(OpenTelemetryCallbackHandler);
-    const model = fakeModel().respond(new AIMessage({ content: "hi", response_metadata: { finish_reason: "stop" } }));
-    const chain = RunnableLambda.from(async (q: string) => (await model.invoke(q)).content).withConfig({ runName: "greet" });
-    expect(await chain.invoke("hello")).toBe("hi");
-    expect(tree()).toEqual([
-      n(
-        "invoke_workflow greet",
-        "INTERNAL",
-        { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "greet", ...FW },
-        [
-          n("chat", "CLIENT", {
-            "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": "fakebuiltmodel",
-            "gen_ai.response.finish_reasons": ["stop"],
-            ...FW,
-          }),
-        ],
-      ),
-    ]);
-  });
+  it("adds the handler to runs that pass no callbacks, nested runs included", () =>
+    inOwnScope(async () => {
+      const handler = registerGlobalHandler({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
+      expect(handler).toBeInstanceOf(OpenTelemetryCallbackHandler);
+      const model = fakeModel().respond(new AIMessage({ content: "hi", response_metadata: { finish_reason: "stop" } }));
+      const chain = RunnableLambda.from(async (q: string) => (await model.invoke(q)).content).withConfig({ runName: "greet" });
+      expect(await chain.invoke("hello")).toBe("hi");
+      expect(tree()).toEqual([
+        n(
+          "invoke_workflow greet",
+          "INTERNAL",
+          { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "greet", ...FW },
+          [
+            n("chat", "CLIENT", {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "fakebuiltmodel",
+              "gen_ai.response.finish_reasons": ["stop"],
+              ...FW,
+            }),
+          ],
+        ),
+      ]);
+    }));
 
   it("is scoped to the async context it was called in: another test's runs do not see it", async () => {
     await fakeModel().respond(new AIMessage("hi")).invoke("hello");
     expect(h.spans()).toEqual([]);
   });
 
-  it("does not add a second copy when an otel-agents handler is also passed explicitly", async () => {
-    registerGlobalHandler({ tracerProvider: h.tracerProvider });
-    await fakeModel()
-      .respond(new AIMessage("hi"))
-      .invoke("hello", { callbacks: [makeHandler()] });
-    expect(tree().map((t) => t.name)).toEqual(["chat"]);
-  });
+  it("does not add a second copy when an otel-agents handler is also passed explicitly", () =>
+    inOwnScope(async () => {
+      registerGlobalHandler({ tracerProvider: h.tracerProvider });
+      await fakeModel()
+        .respond(new AIMessage("hi"))
+        .invoke("hello", { callbacks: [makeHandler()] });
+      expect(tree().map((t) => t.name)).toEqual(["chat"]);
+    }));
 });
