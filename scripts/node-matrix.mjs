@@ -34,6 +34,7 @@ for (const line of lines) {
     [
       path.join(root, "node_modules", "vitest", "vitest.mjs"),
       "run",
+      ...PROJECTS.flatMap((p) => ["--project", p]),
       "--reporter=dot",
       "--reporter=json",
       `--outputFile.json=${report}`,
