@@ -1,5 +1,11 @@
 // @otel-agents/core: the GenAI semantic conventions as operations. Edge-safe: no `node:` imports.
 
+export {
+  type CoexistenceOptions,
+  CoexistenceSpanProcessor,
+  type InferenceSpansPolicy,
+  type SpanProcessorLike,
+} from "./coexistence/inference-spans.js";
 export { installedVersion, registeredApiVersion } from "./compat/installed-version.js";
 export { checkFrameworkVersion, satisfies, type VersionCheck, warnOnce } from "./compat/version-check.js";
 export type * from "./content/messages.js";

@@ -4,6 +4,7 @@ import {
   diag,
   INVALID_SPAN_CONTEXT,
   type MeterProvider,
+  ProxyTracerProvider,
   propagation,
   ROOT_CONTEXT,
   type Tracer,
@@ -44,10 +45,12 @@ export class GenAITelemetry {
   private readonly tracer: Tracer;
   private readonly instruments: Instruments | undefined;
   private readonly deps: HandleDeps;
+  private readonly explicitTracing: boolean;
   private warned = false;
 
   constructor(scope: InstrumentationScope, options: TelemetryOptions = {}) {
     this.policy = resolveContentPolicy(options);
+    this.explicitTracing = options.tracerProvider !== undefined;
     const provider = options.tracerProvider ?? trace.getTracerProvider();
     this.tracer = provider.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
     this.instruments = options.metrics === false ? undefined : new Instruments(scope, options.meterProvider);
@@ -59,9 +62,19 @@ export class GenAITelemetry {
     return this.policy.capture;
   }
 
+  /**
+   * Whether anything would be recorded: false while no TracerProvider and no MeterProvider is
+   * registered (the API's no-ops) and none was given. Adapters may skip their own mapping work then.
+   */
+  get active(): boolean {
+    return this.explicitTracing || !isNoopTracerProvider(trace.getTracerProvider()) || this.instruments?.enabled() === true;
+  }
+
   /** Starts an operation. Never throws: on any failure it returns a handle that records nothing. */
   start(options: StartOptions): OperationHandle {
     const parentContext = resolveParent(options.parent);
+    // Nothing registered: no span, no metric, so no work beyond a handle that passes the context on.
+    if (!this.active) return this.noopHandle(options, parentContext, true);
     try {
       return this.startUnsafe(options, parentContext);
     } catch (err) {
@@ -169,8 +182,8 @@ export class GenAITelemetry {
     return handle;
   }
 
-  private noopHandle(options: StartOptions, parentContext: Context): OperationHandle {
-    const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  private noopHandle(options: StartOptions, parentContext: Context, passThrough = false): OperationHandle {
+    const span = passThrough ? (trace.getSpan(parentContext) ?? INVALID_SPAN) : trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     return new OperationHandle(
       span,
       parentContext,
@@ -183,8 +196,19 @@ export class GenAITelemetry {
       { policy: this.policy, instruments: undefined },
       {},
       false,
+      passThrough,
     );
   }
+}
+
+const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+// Before any TracerProvider is registered the API hands out a proxy whose delegate is its no-op
+// provider. Compared by class name: the no-op class is not exported (and a minified bundle only
+// loses this shortcut, never correctness).
+function isNoopTracerProvider(provider: TracerProvider): boolean {
+  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+  return delegate.constructor?.name === "NoopTracerProvider";
 }
 
 // StartOptions keys that describe the start itself, not the operation's facts.

@@ -101,11 +101,13 @@ export class OperationHandle implements OperationHandleLike {
     private readonly deps: HandleDeps,
     facts: OperationFacts,
     nameIsFallback: boolean,
+    /** With nothing recording, children see the parent's context unchanged (its remote parent included). */
+    passThrough = false,
   ) {
     this.startMs = startMs;
     this.nameIsFallback = nameIsFallback;
     this.facts = facts;
-    this.context = trace.setSpan(parentContext, span);
+    this.context = passThrough ? parentContext : trace.setSpan(parentContext, span);
     // A non-recording span may be shared (the API's invalid span): only real spans identify us.
     if (span.isRecording()) {
       try {
