@@ -1,9 +1,8 @@
 // Micro-benchmark of the core alone: a chat operation (start + end with usage) vs a bare span.
-import { metrics, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { GenAITelemetry } from "@otel-agents/core";
 
-const exporter = { export: (spans, cb) => cb({ code: 0 }), shutdown: async () => {} };
+const exporter = { export: (_spans, cb) => cb({ code: 0 }), shutdown: async () => {} };
 const provider = new BasicTracerProvider({
   spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 100000, maxExportBatchSize: 5000 })],
 });
