@@ -127,7 +127,7 @@ export class GenAITelemetry {
     // Facts come from frameworks and may be anything: a bad one costs only the facts after it,
     // never the span.
     if (spanType) sink.put(ATTR.operationName, operation);
-    else sink.putExtra(OTEL_AGENTS_ATTR.stepType, typeof options.step?.type === "string" ? options.step.type : "step");
+    else sink.putExtra(OTEL_AGENTS_ATTR.stepType, stepTypeOf(options));
     try {
       mergeFacts(facts, options, capture, START_ONLY_KEYS);
       // A tool run by an agent names the agent; the conversation id can come from the caller.
@@ -202,6 +202,17 @@ export class GenAITelemetry {
 }
 
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+// A step's type is a low-cardinality identifier; anything else (a getter that throws, a 10 MB
+// string an adapter passed through) is reported as a plain step.
+function stepTypeOf(options: StartOptions): string {
+  try {
+    const type = options.step?.type;
+    return typeof type === "string" && /^[A-Za-z0-9_.:-]{1,64}$/.test(type) ? type : "step";
+  } catch {
+    return "step";
+  }
+}
 
 // Before any TracerProvider is registered the API hands out a proxy whose delegate is its no-op
 // provider. Compared by class name: the no-op class is not exported (and a minified bundle only
