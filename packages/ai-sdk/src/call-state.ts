@@ -60,6 +60,14 @@ export class CallStore {
     }
   }
 
+  /** Closes and forgets every call, newest first (a nested call's spans end before its parent's). */
+  closeAllCalls(close: (handle: OperationHandle) => void): number {
+    const open = Array.from(this.calls.values()).reverse();
+    this.calls.clear();
+    for (const state of open) closeAll(state, close);
+    return open.length;
+  }
+
   delete(callId: string): void {
     this.calls.delete(callId);
   }

@@ -1,2 +1,2 @@
 // @otel-agents/ai-sdk: the Vercel AI SDK (`ai` 7) on the OpenTelemetry GenAI semantic conventions.
-export { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "./telemetry.js";
+export { type OtelAgentsTelemetry, type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "./telemetry.js";

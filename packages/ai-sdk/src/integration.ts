@@ -2,6 +2,7 @@ import { context, diag } from "@opentelemetry/api";
 import { ERROR_TYPE, errorType, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core";
 import type { Telemetry } from "ai";
 import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
+import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
 import { aiSdkErrorType } from "./error-kind.js";
 import {
   embeddingResponseModel,
@@ -20,7 +21,13 @@ const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !
 const asString = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 const nowMs = () => performance.timeOrigin + performance.now();
 /** Durable runs report events after the fact, each with its own time. */
-const timeOf = (e: Rec): number | undefined => (typeof e.timestamp === "number" ? e.timestamp : undefined);
+const timeOf = (e: Rec): number | undefined => {
+  try {
+    return typeof e.timestamp === "number" ? e.timestamp : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 const TEXT_OPERATIONS = new Set(["ai.generateText", "ai.streamText"]);
 const EMBED_OPERATIONS = new Set(["ai.embed", "ai.embedMany"]);
@@ -34,6 +41,7 @@ const PLACEHOLDER_ERROR_MESSAGE = "AI SDK operation failed";
  */
 export class AiSdkIntegration implements Telemetry {
   private readonly calls: CallStore;
+  private versionChecked = false;
 
   constructor(
     private readonly telemetry: GenAITelemetry,
@@ -45,6 +53,12 @@ export class AiSdkIntegration implements Telemetry {
   onStart(event: unknown): void {
     this.guard("onStart", () => {
       const e = event as Rec;
+      if (!this.versionChecked) {
+        this.versionChecked = true;
+        checkAiVersion(e.aiVersion);
+      }
+      // Checked on each call: @ai-sdk/otel may be registered after this integration.
+      warnIfAiSdkOtelRegistered(this);
       const callId = asString(e.callId);
       const op = asString(e.operationId);
       if (!callId || !op || this.calls.has(callId)) return;
@@ -58,6 +72,10 @@ export class AiSdkIntegration implements Telemetry {
       const outputs = capture && e.recordOutputs !== false;
       const stream = op === "ai.streamText";
       const outputType = outputTypeOf(e.output);
+      // Everything that reads user-supplied values comes before the span starts: a throw after it
+      // would leave a span no call state knows about.
+      const toolDescriptions = describeTools(e.tools);
+      const openaiServiceTier = requestedServiceTier(e.providerOptions);
       const root = this.startRoot(kind, e, inputs, stream, outputType);
       this.calls.add({
         callId,
@@ -67,8 +85,8 @@ export class AiSdkIntegration implements Telemetry {
         outputs,
         stream,
         outputType,
-        toolDescriptions: describeTools(e.tools),
-        openaiServiceTier: requestedServiceTier(e.providerOptions),
+        toolDescriptions,
+        openaiServiceTier,
         model: undefined,
         tools: new Map(),
         lastError: undefined,
@@ -105,9 +123,12 @@ export class AiSdkIntegration implements Telemetry {
     const model = handle;
     return this.runIn(model, execute, (err) => {
       failed.lastError = err;
-      // No end event follows a failed call; an API error still names the server it reached.
-      model.update({ server: serverOf(isRec(err) ? err.url : undefined) });
-      failWith(model, err);
+      try {
+        // No end event follows a failed call; an API error still names the server it reached.
+        model.update({ server: serverOf(isRec(err) ? err.url : undefined) });
+      } finally {
+        failWith(model, err);
+      }
     });
   }
 
@@ -117,7 +138,6 @@ export class AiSdkIntegration implements Telemetry {
       const state = this.calls.get(e.callId);
       const model = state?.model;
       if (!state || !model) return;
-      state.model = undefined;
       const perf = isRec(e.performance) ? e.performance : {};
       const ttfo = perf.timeToFirstOutputMs;
       if (state.stream && typeof ttfo === "number" && Number.isFinite(ttfo)) {
@@ -137,6 +157,8 @@ export class AiSdkIntegration implements Telemetry {
         },
         timeOf(e),
       );
+      // Forgotten only once ended: if reading the event threw, the call's end still closes the span.
+      state.model = undefined;
     });
   }
 
@@ -176,13 +198,10 @@ export class AiSdkIntegration implements Telemetry {
       const id = asString(toolCall.toolCallId);
       const handle = id ? state?.tools.get(id) : undefined;
       if (!state || !id || !handle) return;
-      state.tools.delete(id);
       const output = isRec(e.toolOutput) ? e.toolOutput : {};
-      if (output.type === "tool-error") {
-        failWith(handle, output.error, timeOf(e));
-        return;
-      }
-      handle.end({ content: state.outputs ? { toolResult: () => output.output } : undefined }, timeOf(e));
+      if (output.type === "tool-error") failWith(handle, output.error, timeOf(e));
+      else handle.end({ content: state.outputs ? { toolResult: () => output.output } : undefined }, timeOf(e));
+      state.tools.delete(id);
     });
   }
 
@@ -194,7 +213,6 @@ export class AiSdkIntegration implements Telemetry {
       if (!state || !model) return;
       // The model-call end event did not come (an older `ai`, or a path without one): the step
       // result has the same facts.
-      state.model = undefined;
       const response = isRec(e.response) ? e.response : {};
       model.handle.end(
         {
@@ -206,6 +224,7 @@ export class AiSdkIntegration implements Telemetry {
         },
         timeOf(e),
       );
+      state.model = undefined;
     });
   }
 
@@ -224,7 +243,6 @@ export class AiSdkIntegration implements Telemetry {
       const e = event as Rec;
       const state = this.calls.get(e.callId);
       if (!state) return;
-      this.calls.delete(state.callId);
       const end = timeOf(e);
       closeChildren(state, (h) => h.end(undefined, end));
       if (state.kind === "text") {
@@ -245,6 +263,8 @@ export class AiSdkIntegration implements Telemetry {
       } else {
         state.root.end(undefined, end);
       }
+      // Forgotten only once ended: if reading the event threw, `endOpenCalls()` still closes the root.
+      this.calls.delete(state.callId);
     });
   }
 
@@ -270,9 +290,24 @@ export class AiSdkIntegration implements Telemetry {
     });
   }
 
-  /** Calls still open (for tests and diagnostics). */
+  /** Calls still open (started, not yet ended); 0 when idle. */
   get openCalls(): number {
     return this.calls.size;
+  }
+
+  /**
+   * Ends the spans of every call still open as orphaned (`error.type` `otel_agents.orphaned`) and
+   * forgets them; returns how many calls. For shutdown: a call whose end event never comes (the
+   * process is stopping, or the SDK lost the call) would otherwise keep its spans open.
+   */
+  endOpenCalls(): number {
+    let n = 0;
+    try {
+      n = this.calls.closeAllCalls((h) => h.failWithType(ERROR_TYPE.orphaned));
+    } catch (err) {
+      diag.warn("otel-agents/ai-sdk: endOpenCalls failed", err);
+    }
+    return n;
   }
 
   private startRoot(kind: CallKind, e: Rec, inputs: boolean, stream: boolean, outputType: string | undefined) {
@@ -383,8 +418,13 @@ export class AiSdkIntegration implements Telemetry {
   }
 
   private realError(state: CallState, error: unknown): unknown {
-    const placeholder = error instanceof Error && error.message === PLACEHOLDER_ERROR_MESSAGE && error.name === "Error";
-    return placeholder && state.lastError !== undefined ? state.lastError : error;
+    try {
+      const placeholder = error instanceof Error && error.message === PLACEHOLDER_ERROR_MESSAGE && error.name === "Error";
+      return placeholder && state.lastError !== undefined ? state.lastError : error;
+    } catch {
+      // An error whose `message` or `name` getter throws is no placeholder.
+      return error;
+    }
   }
 
   private guard(hook: string, fn: () => void): void {

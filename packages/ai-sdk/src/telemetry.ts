@@ -1,6 +1,7 @@
 import { diag, type MeterProvider, type TracerProvider } from "@opentelemetry/api";
 import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
 import type { Telemetry } from "ai";
+import { checkApiVersion } from "./compat.js";
 import { AiSdkIntegration } from "./integration.js";
 import { VERSION } from "./version.js";
 
@@ -25,6 +26,14 @@ export interface OtelAgentsTelemetryOptions {
   maxOpenCalls?: number;
 }
 
+/** The integration `otelAgentsTelemetry()` returns: an AI SDK `Telemetry` plus two shutdown helpers. */
+export interface OtelAgentsTelemetry extends Telemetry {
+  /** Calls still open (started, not yet ended); 0 when idle. */
+  readonly openCalls: number;
+  /** Ends the spans of every call still open as orphaned (`error.type` `otel_agents.orphaned`); returns how many calls. */
+  endOpenCalls(): number;
+}
+
 /**
  * An AI SDK telemetry integration that reports `generateText`, `streamText`, `ToolLoopAgent`,
  * `embed`/`embedMany` and `rerank` calls as OpenTelemetry GenAI spans and metrics.
@@ -33,14 +42,15 @@ export interface OtelAgentsTelemetryOptions {
  * registerTelemetry(otelAgentsTelemetry());
  * ```
  */
-export function otelAgentsTelemetry(options: OtelAgentsTelemetryOptions = {}): Telemetry {
+export function otelAgentsTelemetry(options: OtelAgentsTelemetryOptions = {}): OtelAgentsTelemetry {
   const { maxOpenCalls, ...rest } = options;
   try {
+    checkApiVersion();
     const telemetry = new GenAITelemetry({ name: "@otel-agents/ai-sdk", version: VERSION }, rest);
     return new AiSdkIntegration(telemetry, maxOpenCalls);
   } catch (err) {
     // A provider that fails at setup must not break the application: report nothing instead.
     diag.warn("otel-agents/ai-sdk: could not set up telemetry; AI SDK calls will not be reported", err);
-    return {};
+    return { openCalls: 0, endOpenCalls: () => 0 };
   }
 }

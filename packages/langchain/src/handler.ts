@@ -9,7 +9,8 @@ import type { LLMResult } from "@langchain/core/outputs";
 import type { ChainValues } from "@langchain/core/utils/types";
 import { diag, type MeterProvider, type TracerProvider } from "@opentelemetry/api";
 import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
-import { asDict, type Dict } from "./read.js";
+import { checkVersions } from "./compat.js";
+import { asDict, asString, type Dict } from "./read.js";
 import { RunTracker } from "./run-tracker.js";
 import { VERSION } from "./version.js";
 
@@ -55,6 +56,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       this.tracker = options.tracker;
       return;
     }
+    checkVersions();
     const telemetry = new GenAITelemetry(
       { name: "@otel-agents/langchain", version: VERSION },
       {
@@ -70,6 +72,11 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       keepHiddenRuns: options.keepHiddenRuns === true,
       maxOpenRuns: typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000,
     });
+  }
+
+  /** Runs still tracked (started, not yet ended), shared with the copies LangChain makes; 0 when idle. */
+  get openRuns(): number {
+    return guard("openRuns", () => this.tracker.openRuns) ?? 0;
   }
 
   /** Ends every span still open as orphaned (`error.type` `otel_agents.orphaned`); returns how many. */
@@ -90,17 +97,17 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     runType?: string,
     runName?: string,
   ): void {
-    guard("handleChainStart", () =>
-      this.tracker.chainStart(chain, runId, parentRunId, stringArray(tags), asDict(metadata), runType, runName),
+    forRun("handleChainStart", runId, () =>
+      this.tracker.chainStart(chain, runId, idOf(parentRunId), stringArray(tags), asDict(metadata), runType, asString(runName)),
     );
   }
 
   override handleChainEnd(outputs: ChainValues, runId: string): void {
-    guard("handleChainEnd", () => this.tracker.chainEnd(outputs, runId));
+    forRun("handleChainEnd", runId, () => this.tracker.chainEnd(outputs, runId));
   }
 
   override handleChainError(err: Error, runId: string): void {
-    guard("handleChainError", () => this.tracker.chainError(err, runId));
+    forRun("handleChainError", runId, () => this.tracker.chainError(err, runId));
   }
 
   override handleChatModelStart(
@@ -112,8 +119,8 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    guard("handleChatModelStart", () =>
-      this.tracker.chatModelStart(llm, messages, runId, parentRunId, extraParams, metadataOf(metadata)),
+    forRun("handleChatModelStart", runId, () =>
+      this.tracker.chatModelStart(llm, messages, runId, idOf(parentRunId), extraParams, metadataOf(metadata)),
     );
   }
 
@@ -126,19 +133,21 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    guard("handleLLMStart", () => this.tracker.llmStart(llm, prompts, runId, parentRunId, extraParams, metadataOf(metadata)));
+    forRun("handleLLMStart", runId, () =>
+      this.tracker.llmStart(llm, prompts, runId, idOf(parentRunId), extraParams, metadataOf(metadata)),
+    );
   }
 
   override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
-    guard("handleLLMNewToken", () => this.tracker.newToken(runId));
+    forRun("handleLLMNewToken", runId, () => this.tracker.newToken(runId));
   }
 
   override handleLLMEnd(output: LLMResult, runId: string): void {
-    guard("handleLLMEnd", () => this.tracker.modelEnd(output, runId));
+    forRun("handleLLMEnd", runId, () => this.tracker.modelEnd(output, runId));
   }
 
   override handleLLMError(err: Error, runId: string): void {
-    guard("handleLLMError", () => this.tracker.fail(err, runId));
+    forRun("handleLLMError", runId, () => this.tracker.fail(err, runId));
   }
 
   override handleToolStart(
@@ -151,17 +160,17 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     runName?: string,
     toolCallId?: string,
   ): void {
-    guard("handleToolStart", () =>
-      this.tracker.toolStart(tool, input, runId, parentRunId, metadataOf(metadata), runName, toolCallId),
+    forRun("handleToolStart", runId, () =>
+      this.tracker.toolStart(tool, input, runId, idOf(parentRunId), metadataOf(metadata), asString(runName), toolCallId),
     );
   }
 
   override handleToolEnd(output: unknown, runId: string): void {
-    guard("handleToolEnd", () => this.tracker.toolEnd(output, runId));
+    forRun("handleToolEnd", runId, () => this.tracker.toolEnd(output, runId));
   }
 
   override handleToolError(err: Error, runId: string): void {
-    guard("handleToolError", () => this.tracker.fail(err, runId));
+    forRun("handleToolError", runId, () => this.tracker.fail(err, runId));
   }
 
   override handleRetrieverStart(
@@ -173,17 +182,17 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     name?: string,
   ): void {
-    guard("handleRetrieverStart", () =>
-      this.tracker.retrieverStart(retriever, query, runId, parentRunId, metadataOf(metadata), name),
+    forRun("handleRetrieverStart", runId, () =>
+      this.tracker.retrieverStart(retriever, query, runId, idOf(parentRunId), metadataOf(metadata), asString(name)),
     );
   }
 
   override handleRetrieverEnd(documents: DocumentInterface[], runId: string): void {
-    guard("handleRetrieverEnd", () => this.tracker.retrieverEnd(documents, runId));
+    forRun("handleRetrieverEnd", runId, () => this.tracker.retrieverEnd(documents, runId));
   }
 
   override handleRetrieverError(err: Error, runId: string): void {
-    guard("handleRetrieverError", () => this.tracker.fail(err, runId));
+    forRun("handleRetrieverError", runId, () => this.tracker.fail(err, runId));
   }
 }
 
@@ -202,6 +211,18 @@ function guard<T>(hook: string, fn: () => T): T | undefined {
     }
     return undefined;
   }
+}
+
+/**
+ * Runs the hook body of a run. LangChain's run ids are UUID strings; an event without one belongs
+ * to no run we could end, so it is dropped rather than tracked under a key we cannot log or end.
+ */
+function forRun(hook: string, runId: unknown, fn: () => void): void {
+  if (typeof runId === "string" && runId.length > 0) guard(hook, fn);
+}
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
 function stringArray(value: unknown): string[] | undefined {

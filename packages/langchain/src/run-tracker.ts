@@ -1,6 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core";
-import { RunRegistry } from "@otel-agents/core";
+import { ERROR_TYPE, RunRegistry } from "@otel-agents/core";
 import {
   type ChainKind,
   classifyChain,
@@ -42,6 +42,11 @@ const FRAMEWORK = "langchain";
 
 // LangGraph signals interrupts and parent-graph commands by throwing; they are control flow.
 const CONTROL_FLOW_ERRORS = new Set(["GraphInterrupt", "NodeInterrupt", "ParentCommand", "GraphBubbleUp"]);
+
+/** LangGraph's Pregel loop rejects with a plain `Error("Abort")` when the run's signal aborts or its timeout fires. */
+function isGraphAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === "Error" && error.message === "Abort";
+}
 
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -146,6 +151,12 @@ export class RunTracker implements StepSource {
     const name = asString(asDict(error)?.name);
     if (name && CONTROL_FLOW_ERRORS.has(name)) {
       this.registry.end(runId, { attributes: { "langgraph.interrupt": name } });
+      return;
+    }
+    if (isGraphAbort(error)) {
+      // The caller gets the signal's own AbortError; the graph's run only sees this plain Error.
+      this.registry.get(runId)?.fail(error, undefined, undefined, ERROR_TYPE.aborted);
+      this.registry.end(runId);
       return;
     }
     this.registry.fail(runId, error);

@@ -2,6 +2,7 @@ import type { Span, SpanData, Trace, TracingProcessor } from "@openai/agents-cor
 import { type Context, context, diag, type MeterProvider, type TracerProvider, trace } from "@opentelemetry/api";
 import {
   type ContentOptions,
+  ERROR_TYPE,
   GenAITelemetry,
   type OperationFacts,
   type OperationHandle,
@@ -168,6 +169,11 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.guard("onSpanEnd", () => this.spanEnded(span));
   }
 
+  /** Spans still open (started, not yet ended), workflows included; 0 when idle. */
+  get openRuns(): number {
+    return this.registry.size;
+  }
+
   /** Ends every span still open as orphaned (`error.type` otel_agents.orphaned), then flushes. */
   async shutdown(_timeout?: number): Promise<void> {
     this.guard("shutdown", () => {
@@ -242,6 +248,13 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     for (const id of state.spanIds) {
       this.nodes.delete(id);
       untrackSpan(this.observer, id);
+      // A span whose end never came (a cancelled stream, an SDK path that skips it): nothing will
+      // end it once its trace is over.
+      const open = this.registry.get(id);
+      if (open) {
+        open.failWithType(ERROR_TYPE.orphaned);
+        this.registry.end(id);
+      }
     }
     if (state.failure) this.registry.fail(t.traceId, state.failure);
     else this.registry.end(t.traceId);

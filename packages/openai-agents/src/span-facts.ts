@@ -19,6 +19,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
 
+const SPAN_TYPE = /^[A-Za-z][\w.-]{0,63}$/;
+
 /** Start options of the spans that map one to one (agent, function, guardrail, custom, MCP, audio). */
 export function startOptionsOf(data: SpanData): StartOptions {
   switch (data.type) {
@@ -46,11 +48,13 @@ export function startOptionsOf(data: SpanData): StartOptions {
       return { operation: "step", step: { type: data.type, name: `${data.type} ${str(data.model) ?? ""}`.trim() } };
     case "speech_group":
       return { operation: "step", step: { type: "speech_group", name: "speech_group" } };
-    default:
-      return {
-        operation: "step",
-        step: { type: str((data as { type?: unknown }).type) ?? "span", name: str((data as { type?: unknown }).type) ?? "span" },
-      };
+    default: {
+      // A span type this version does not know: kept as the step's type and name if it looks like
+      // the SDK's identifiers (`otel_agents.step.type` is not length-capped like names are).
+      const raw = (data as { type?: unknown }).type;
+      const type = typeof raw === "string" && SPAN_TYPE.test(raw) ? raw : "span";
+      return { operation: "step", step: { type, name: type } };
+    }
   }
 }
 

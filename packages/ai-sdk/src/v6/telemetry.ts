@@ -1,5 +1,6 @@
 import { diag, type MeterProvider, ProxyTracerProvider, type Tracer, type TracerProvider } from "@opentelemetry/api";
 import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
+import { checkApiVersion } from "../compat.js";
 import { VERSION } from "../version.js";
 import { AiSdkV6Tracer } from "./tracer.js";
 
@@ -33,6 +34,7 @@ export interface OtelAgentsTracerOptions {
  */
 export function otelAgentsTracer(options: OtelAgentsTracerOptions = {}): Tracer {
   try {
+    checkApiVersion();
     const telemetry = new GenAITelemetry({ name: "@otel-agents/ai-sdk", version: VERSION }, options);
     return new AiSdkV6Tracer(telemetry);
   } catch (err) {

@@ -1,0 +1,74 @@
+import { diag } from "@opentelemetry/api";
+import { checkFrameworkVersion, registeredApiVersion, warnOnce } from "@otel-agents/core";
+import type { Telemetry } from "ai";
+
+const ADAPTER = "@otel-agents/ai-sdk";
+
+/**
+ * The tested ranges, in one place. `ai` is the `peerDependencies` range of package.json (a test
+ * keeps them equal): `ai` 7 through the `Telemetry` interface (this entry), `ai` 6 through `/v6`.
+ */
+export const SUPPORTED = {
+  ai: ">=6.0.0 <8.0.0",
+  "@opentelemetry/api": ">=1.9.0 <2.0.0",
+} as const;
+/** The `ai` releases this entry (the `Telemetry` interface) is tested with. */
+export const SUPPORTED_TELEMETRY_INTERFACE = ">=7.0.0 <8.0.0";
+
+/** Warns (once, through `diag` or the console) when the `@opentelemetry/api` in use is outside the tested range. */
+export function checkApiVersion(): void {
+  try {
+    const api = registeredApiVersion();
+    if (api === undefined) return;
+    checkFrameworkVersion({
+      adapter: ADAPTER,
+      framework: "@opentelemetry/api",
+      version: api,
+      supported: SUPPORTED["@opentelemetry/api"],
+    });
+  } catch (err) {
+    diag.debug("otel-agents/ai-sdk: version check failed", err);
+  }
+}
+
+/**
+ * `ai` stamps every event it sends integrations with its own version (`aiVersion`): the exact
+ * release calling us, wherever it was bundled or resolved from.
+ */
+export function checkAiVersion(aiVersion: unknown): void {
+  if (typeof aiVersion !== "string") return;
+  checkFrameworkVersion({ adapter: ADAPTER, framework: "ai", version: aiVersion, supported: SUPPORTED_TELEMETRY_INTERFACE });
+}
+
+/**
+ * Whether `integration` is one of `@ai-sdk/otel`'s (`OpenTelemetry` or `LegacyOpenTelemetry`).
+ * Recognised by shape as well as by class name, so that a minified bundle is still recognised.
+ */
+export function isAiSdkOtel(integration: unknown): boolean {
+  if (typeof integration !== "object" || integration === null) return false;
+  const i = integration as Record<string, unknown>;
+  const name = (integration as { constructor?: { name?: unknown } }).constructor?.name;
+  if (name === "OpenTelemetry" || name === "LegacyOpenTelemetry") return true;
+  return (
+    i.callStates instanceof Map &&
+    typeof i.getCallState === "function" &&
+    typeof i.cleanupCallState === "function" &&
+    typeof i.tracer === "object"
+  );
+}
+
+/**
+ * When this integration and `@ai-sdk/otel` are both registered globally, every call not given its
+ * own `integrations` reaches both, and each emits its own trace tree (two agent spans, two model-call
+ * spans per model call). Warn once. Per-call `integrations` replace the global ones for that call, so
+ * a global `@ai-sdk/otel` next to a per-call otel-agents (or the reverse) does not duplicate.
+ */
+export function warnIfAiSdkOtelRegistered(self: Telemetry): void {
+  const registered = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown }).AI_SDK_TELEMETRY_INTEGRATIONS;
+  if (!Array.isArray(registered) || !registered.includes(self)) return;
+  if (!registered.some((i) => i !== self && isAiSdkOtel(i))) return;
+  warnOnce(
+    "ai-sdk:@ai-sdk/otel",
+    "@otel-agents/ai-sdk: @ai-sdk/otel is registered with registerTelemetry() as well; both will emit a trace tree for every AI SDK call (each model call traced twice). Register only one of them.",
+  );
+}

@@ -1,0 +1,468 @@
+import type { AttributeValue, Span, Tracer, TracerProvider } from "@opentelemetry/api";
+import { spanViolations } from "@otel-agents/testing/conformance";
+import { createHarness, type ReadableSpan } from "@otel-agents/testing/harness";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { otelAgentsTelemetry } from "../src/index.js";
+import type { AiSdkIntegration } from "../src/integration.js";
+
+// The integration's public Telemetry methods, driven directly with generated garbage and in any
+// order: ends before starts, ends twice, unknown call and tool call ids, missing ids, errors that
+// are strings, null or objects whose getters throw, circular and BigInt values, 10 MB strings,
+// lone surrogates, NaN and negative token counts, timestamps that make durations negative. The
+// execute wrappers get execute functions that resolve, reject or throw: the caller must get the
+// same value or the same error. Nothing may throw, no promise may be left rejected, every span
+// started must end (at the latest at `endOpenCalls()`), and only attribute values of supported
+// types and sizes may reach the exporter.
+
+const h = createHarness();
+const RUNS = Number(process.env.FC_RUNS ?? 10_000);
+const MAX_CONTENT = 256;
+const MAX_IDENTIFIER = 1024 + 16;
+const CONTENT_KEYS = new Set([
+  "gen_ai.system_instructions",
+  "gen_ai.input.messages",
+  "gen_ai.output.messages",
+  "gen_ai.tool.definitions",
+  "gen_ai.tool.call.arguments",
+  "gen_ai.tool.call.result",
+]);
+const TOLERATED = ["not a registry value", "name should be", "missing required"];
+
+// ---- garbage ----------------------------------------------------------------------------------
+
+// Fixed huge strings: generating 10 MB per case would dominate the run time.
+const HUGE = "x".repeat(10 * 1024 * 1024);
+const HUGE_BROKEN = `${"\ud83d".repeat(1024)}${"y".repeat(10 * 1024 * 1024)}\udc00`;
+
+const throwingGetters = (): Record<string, unknown> =>
+  new Proxy(
+    {},
+    {
+      get(_t, key) {
+        // Symbols (fast-check's own markers, Symbol.toPrimitive) and `then` stay readable.
+        if (typeof key === "symbol" || key === "then") return undefined;
+        throw new Error(`getter ${String(key)}`);
+      },
+      has: () => true,
+      ownKeys: () => {
+        throw new Error("ownKeys");
+      },
+    },
+  );
+const throwingName = (): Error => {
+  const e = new Error("boom");
+  Object.defineProperty(e, "name", {
+    get() {
+      throw new Error("name getter");
+    },
+  });
+  return e;
+};
+const circular = (): Record<string, unknown> => {
+  const o: Record<string, unknown> = { a: 1, big: 2n ** 70n };
+  o.self = o;
+  o.list = [o, 1n];
+  return o;
+};
+
+const scalar = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constant(Number.NaN),
+  fc.constant(-1),
+  fc.constant(-1e9),
+  fc.constant(Number.POSITIVE_INFINITY),
+  fc.constant(2n ** 70n),
+  fc.constant("\ud800broken\udfff"),
+  fc.constant(""),
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(Symbol("s")),
+);
+const garbage: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: scalar, weight: 20 },
+  { arbitrary: fc.constant(() => "fn"), weight: 1 },
+  { arbitrary: fc.constant(null).map(throwingGetters), weight: 2 },
+  { arbitrary: fc.constant(null).map(throwingName), weight: 1 },
+  { arbitrary: fc.constant(null).map(circular), weight: 2 },
+  { arbitrary: fc.array(scalar, { maxLength: 3 }), weight: 2 },
+  { arbitrary: fc.object({ maxDepth: 1, maxKeys: 3 }), weight: 2 },
+  // Rare, because a 10 MB value costs milliseconds wherever it is copied.
+  { arbitrary: fc.constantFrom(HUGE, HUGE_BROKEN), weight: 1 },
+);
+const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: arb, weight: 3 }, { arbitrary: garbage, weight: 1 });
+const num = fc.oneof(
+  fc.constant(Number.NaN),
+  fc.constant(-5),
+  fc.constant(Number.NEGATIVE_INFINITY),
+  fc.constant(2n ** 70n),
+  fc.nat(),
+  garbage,
+);
+
+const time = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(Number.NaN),
+  fc.constant(-1),
+  fc.constant(Number.NEGATIVE_INFINITY),
+  // Before the start, or long after: negative and huge durations.
+  fc.constant(0),
+  fc.constant(performance.timeOrigin + performance.now() + 1e9),
+  garbage,
+);
+
+const CALL_IDS = ["call-0", "call-1", "call-2"];
+const TOOL_CALL_IDS = ["tc-0", "tc-1"];
+const callId = fc.oneof({ arbitrary: fc.constantFrom(...CALL_IDS), weight: 12 }, { arbitrary: garbage, weight: 1 });
+const toolCallId = fc.oneof({ arbitrary: fc.constantFrom(...TOOL_CALL_IDS), weight: 8 }, { arbitrary: garbage, weight: 1 });
+const operationId = fc.oneof(
+  { arbitrary: fc.constantFrom("ai.generateText", "ai.streamText", "ai.embed", "ai.embedMany", "ai.rerank"), weight: 8 },
+  { arbitrary: garbage, weight: 1 },
+);
+const usage = sometimes(
+  fc.record(
+    {
+      inputTokens: num,
+      outputTokens: num,
+      inputTokenDetails: sometimes(fc.record({ cacheReadTokens: num, cacheWriteTokens: num }, { requiredKeys: [] })),
+      outputTokenDetails: sometimes(fc.record({ reasoningTokens: num }, { requiredKeys: [] })),
+      tokens: num,
+    },
+    { requiredKeys: [] },
+  ),
+);
+const messages = sometimes(
+  fc.array(
+    sometimes(
+      fc.record(
+        {
+          role: fc.oneof(fc.constantFrom("system", "user", "assistant", "tool"), garbage),
+          content: fc.oneof(
+            garbage,
+            fc.array(
+              sometimes(
+                fc.record(
+                  { type: fc.oneof(fc.constantFrom("text", "tool-call", "file"), garbage), text: garbage },
+                  { requiredKeys: [] },
+                ),
+              ),
+              { maxLength: 2 },
+            ),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    { maxLength: 3 },
+  ),
+);
+const tools = sometimes(
+  fc.dictionary(
+    fc.constantFrom("echo", "search"),
+    sometimes(fc.record({ description: garbage, inputSchema: garbage }, { requiredKeys: [] })),
+    { maxKeys: 2 },
+  ),
+);
+const content = sometimes(
+  fc.array(
+    sometimes(
+      fc.record(
+        {
+          type: fc.oneof(fc.constantFrom("text", "tool-call", "tool-result", "reasoning"), garbage),
+          text: garbage,
+          toolCallId,
+          toolName: garbage,
+          input: garbage,
+          output: garbage,
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    { maxLength: 3 },
+  ),
+);
+const error = fc.oneof(
+  fc.constant(new Error("plain")),
+  fc.constant(new Error("AI SDK operation failed")),
+  fc.constant(
+    Object.assign(new Error("429"), { name: "AI_APICallError", statusCode: 429, url: "https://api.openai.com/v1/chat" }),
+  ),
+  fc.constant(
+    Object.assign(new Error("retry"), { name: "AI_RetryError", lastError: { name: "AI_APICallError", statusCode: Number.NaN } }),
+  ),
+  fc.constant(Object.assign(new Error("aborted"), { name: "AbortError" })),
+  fc.constant("a string"),
+  fc.constant(null),
+  garbage,
+);
+const model = {
+  provider: fc.oneof(fc.constantFrom("openai.responses", "anthropic.messages", "mock-provider"), garbage),
+  modelId: garbage,
+};
+
+/** An event object: usually a record of the right fields with wrong values, sometimes not even an object. */
+const ev = <T>(fields: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
+  fc.oneof(
+    { arbitrary: fc.record(fields, { requiredKeys: ["callId" as keyof T] }), weight: 12 },
+    { arbitrary: garbage, weight: 1 },
+  );
+
+const event = fc.oneof(
+  fc.tuple(
+    fc.constant("onStart"),
+    ev({
+      callId,
+      operationId,
+      ...model,
+      functionId: garbage,
+      recordInputs: fc.oneof(fc.boolean(), garbage),
+      recordOutputs: fc.oneof(fc.boolean(), garbage),
+      tools,
+      messages,
+      instructions: garbage,
+      output: sometimes(fc.record({ name: fc.oneof(fc.constantFrom("text", "object"), garbage) })),
+      providerOptions: sometimes(fc.record({ openai: sometimes(fc.record({ serviceTier: garbage })) })),
+      maxOutputTokens: num,
+      temperature: num,
+      stopSequences: garbage,
+      dimensions: num,
+      timestamp: time,
+    }),
+  ),
+  fc.tuple(fc.constant("onStepStart"), ev({ callId, stepNumber: num, messages, timestamp: time })),
+  fc.tuple(
+    fc.constant("onLanguageModelCallStart"),
+    ev({ callId, ...model, messages, tools, instructions: garbage, timestamp: time }),
+  ),
+  fc.tuple(
+    fc.constant("onLanguageModelCallEnd"),
+    ev({
+      callId,
+      ...model,
+      responseId: garbage,
+      finishReason: fc.oneof(fc.constantFrom("stop", "tool-calls", "length"), garbage),
+      usage,
+      performance: sometimes(fc.record({ timeToFirstOutputMs: num })),
+      request: sometimes(
+        fc.record({
+          url: fc.oneof(fc.constantFrom("https://api.openai.com/v1/responses", "not a url", "http://[::1]:99999"), garbage),
+        }),
+      ),
+      providerMetadata: sometimes(fc.record({ openai: sometimes(fc.record({ serviceTier: garbage })) })),
+      content,
+      timestamp: time,
+    }),
+  ),
+  fc.tuple(
+    fc.constant("onToolExecutionStart"),
+    ev({
+      callId,
+      toolCall: sometimes(
+        fc.record({ toolCallId, toolName: fc.oneof(fc.constant("echo"), garbage), input: garbage }, { requiredKeys: [] }),
+      ),
+      timestamp: time,
+    }),
+  ),
+  fc.tuple(
+    fc.constant("onToolExecutionEnd"),
+    ev({
+      callId,
+      toolCall: sometimes(fc.record({ toolCallId }, { requiredKeys: [] })),
+      toolOutput: sometimes(
+        fc.record(
+          { type: fc.oneof(fc.constantFrom("tool-result", "tool-error"), garbage), output: garbage, error },
+          { requiredKeys: [] },
+        ),
+      ),
+      timestamp: time,
+    }),
+  ),
+  fc.tuple(
+    fc.constant("onStepEnd"),
+    ev({
+      callId,
+      response: sometimes(fc.record({ modelId: garbage, id: garbage }, { requiredKeys: [] })),
+      finishReason: garbage,
+      usage,
+      content,
+      timestamp: time,
+    }),
+  ),
+  fc.tuple(fc.constant("onStepError"), ev({ callId, error, timestamp: time })),
+  fc.tuple(
+    fc.constant("onEnd"),
+    ev({
+      callId,
+      finalStep: sometimes(fc.record({ content }, { requiredKeys: [] })),
+      text: garbage,
+      response: garbage,
+      usage,
+      embedding: fc.oneof(fc.constant([0.1, 0.2]), fc.constant([[0.1], [0.2]]), garbage),
+      timestamp: time,
+    }),
+  ),
+  fc.tuple(fc.constant("onError"), ev({ callId, error, timestamp: time })),
+  fc.tuple(fc.constant("onAbort"), ev({ callId, reason: error, timestamp: time })),
+  // The wrappers: how the execute function settles, and the value or error it settles with.
+  fc.tuple(
+    fc.constant("executeLanguageModelCall"),
+    fc.record({ callId, ...model, settle: fc.constantFrom("resolve", "reject", "throw"), value: garbage, error }),
+  ),
+  fc.tuple(
+    fc.constant("executeTool"),
+    fc.record({
+      callId,
+      toolCallId,
+      toolCall: sometimes(fc.record({ toolName: garbage, input: garbage }, { requiredKeys: [] })),
+      settle: fc.constantFrom("resolve", "reject", "throw"),
+      value: garbage,
+      error,
+    }),
+  ),
+);
+
+type Hooks = Record<string, (arg: unknown) => unknown>;
+type WrapperCall = { settle: "resolve" | "reject" | "throw"; value: unknown; error: unknown } & Record<string, unknown>;
+
+/**
+ * Calls a wrapper the way the AI SDK does and checks that the caller gets exactly what `execute`
+ * gave: the same value, or the same error (thrown synchronously if `execute` threw synchronously).
+ */
+async function callWrapper(hooks: Hooks, name: string, call: WrapperCall): Promise<void> {
+  const { settle, value, error, ...options } = call;
+  const marker = { error };
+  const execute = () => {
+    if (settle === "throw") throw marker;
+    return settle === "resolve" ? Promise.resolve(value) : Promise.reject(marker);
+  };
+  let result: unknown;
+  try {
+    result = hooks[name]?.({ ...options, execute });
+  } catch (thrown) {
+    expect(settle).toBe("throw");
+    expect(thrown).toBe(marker);
+    return;
+  }
+  expect(settle).not.toBe("throw");
+  const outcome = await Promise.resolve(result).then(
+    (v) => ({ ok: true, v }),
+    (e) => ({ ok: false, v: e }),
+  );
+  // The very same value or error object (compared by identity: some values throw when inspected).
+  if (settle === "resolve") expect(outcome.ok && Object.is(outcome.v, value)).toBe(true);
+  else expect(outcome.ok === false && outcome.v === marker).toBe(true);
+}
+
+// ---- spans started vs ended -------------------------------------------------------------------
+
+/** A provider that remembers every span the handler starts, so that spans never ended are seen. */
+function watchedProvider(inner: TracerProvider): { provider: TracerProvider; started: Span[] } {
+  const started: Span[] = [];
+  const provider: TracerProvider = {
+    getTracer(name, version, options) {
+      const tracer = inner.getTracer(name, version, options);
+      const watched: Tracer = {
+        startSpan(spanName, spanOptions, ctx) {
+          const span = tracer.startSpan(spanName, spanOptions, ctx);
+          started.push(span);
+          return span;
+        },
+        startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer["startActiveSpan"],
+      };
+      return watched;
+    },
+  };
+  return { provider, started };
+}
+
+function validValue(key: string, value: AttributeValue | undefined): boolean {
+  if (value === undefined) return true;
+  const limit = CONTENT_KEYS.has(key) ? MAX_CONTENT + 64 : MAX_IDENTIFIER;
+  if (typeof value === "string") return value.length <= limit;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "boolean") return true;
+  if (Array.isArray(value)) {
+    if (value.length > 128) return false;
+    const types = new Set(value.map((v) => typeof v));
+    if (types.size > 1) return false;
+    return value.every(
+      (v) =>
+        (typeof v === "string" && v.length <= limit) || (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean",
+    );
+  }
+  return false;
+}
+
+function checkExported(spans: readonly ReadableSpan[]): void {
+  for (const span of spans) {
+    expect(span.name.length, "span name length").toBeLessThanOrEqual(MAX_IDENTIFIER + 32);
+    for (const [key, value] of Object.entries(span.attributes)) expect(validValue(key, value), key).toBe(true);
+    expect(spanViolations(span).filter((v) => !TOLERATED.some((t) => v.includes(t)))).toEqual([]);
+  }
+}
+
+// ---- the property -----------------------------------------------------------------------------
+
+const { provider, started } = watchedProvider(h.tracerProvider);
+const base = { tracerProvider: provider, meterProvider: h.meterProvider };
+// Capture on with a small limit in half of the runs; a tiny call limit (eviction) in some.
+const INTEGRATIONS = [
+  otelAgentsTelemetry({ ...base }),
+  otelAgentsTelemetry({ ...base, captureContent: true, maxContentLength: MAX_CONTENT }),
+  otelAgentsTelemetry({ ...base, maxOpenCalls: 2 }),
+  otelAgentsTelemetry({
+    ...base,
+    captureContent: true,
+    maxContentLength: MAX_CONTENT,
+    maxOpenCalls: 2,
+    redact: ({ attribute, value }) => {
+      if (attribute.includes("tool")) throw new Error("redact hook bug");
+      return value;
+    },
+  }),
+];
+
+let unhandled = 0;
+const onUnhandled = () => {
+  unhandled++;
+};
+process.on("unhandledRejection", onUnhandled);
+afterAll(async () => {
+  process.off("unhandledRejection", onUnhandled);
+  await h.shutdown();
+});
+
+describe("adversarial input to the AI SDK integration", () => {
+  it(`never throws or rejects, hands back execute results and errors unchanged, ends every span it starts and exports only valid, bounded values (${RUNS} generated sequences)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(INTEGRATIONS.length - 1), fc.array(event, { maxLength: 12 }), async (which, events) => {
+        h.reset();
+        started.length = 0;
+        const integration = INTEGRATIONS[which] as AiSdkIntegration;
+        const hooks = integration as unknown as Hooks;
+        // Wrapper calls overlap the events that follow them, as in a real call.
+        const pending: Promise<void>[] = [];
+        for (const [hook, arg] of events) {
+          if (hook === "executeLanguageModelCall" || hook === "executeTool")
+            pending.push(callWrapper(hooks, hook, arg as WrapperCall));
+          else expect(hooks[hook]?.(arg)).toBeUndefined();
+        }
+        await Promise.all(pending);
+        integration.endOpenCalls();
+
+        expect(integration.openCalls).toBe(0);
+        const notEnded = started.filter((s) => !(s as unknown as ReadableSpan).ended);
+        expect(notEnded.map((s) => (s as unknown as ReadableSpan).name)).toEqual([]);
+        const spans = h.spans();
+        expect(spans).toHaveLength(started.length);
+        checkExported(spans);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(unhandled).toBe(0);
+  }, 120_000);
+});

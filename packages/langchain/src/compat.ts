@@ -1,0 +1,53 @@
+import { diag } from "@opentelemetry/api";
+import { checkFrameworkVersion, installedVersion, registeredApiVersion } from "@otel-agents/core";
+
+const ADAPTER = "@otel-agents/langchain";
+
+/**
+ * The tested ranges: the same as the `peerDependencies` in package.json (a test keeps them equal).
+ * Outside them the handler warns once and keeps working as far as it can.
+ */
+export const SUPPORTED = {
+  "@langchain/core": ">=1.0.0 <2.0.0",
+  "@opentelemetry/api": ">=1.9.0 <2.0.0",
+} as const;
+
+export interface FoundVersions {
+  framework: string | undefined;
+  api: string | undefined;
+}
+
+// Resolve from this file, so the copy read is the one this adapter imports (CJS build: __filename).
+const here = (): string => (typeof __filename === "string" ? __filename : import.meta.url);
+
+/** The `@langchain/core` this adapter resolves, and the `@opentelemetry/api` that registered the globals. */
+export function detectVersions(): FoundVersions {
+  return { framework: installedVersion("@langchain/core", here()), api: registeredApiVersion() };
+}
+
+/**
+ * Warns (once per version, through `diag` or the console) when either version is outside its
+ * tested range. A version that cannot be read (no Node module system) is not a mismatch.
+ */
+export function checkVersions(found: FoundVersions = detectVersions()): void {
+  try {
+    if (found.framework !== undefined) {
+      checkFrameworkVersion({
+        adapter: ADAPTER,
+        framework: "@langchain/core",
+        version: found.framework,
+        supported: SUPPORTED["@langchain/core"],
+      });
+    }
+    if (found.api !== undefined) {
+      checkFrameworkVersion({
+        adapter: ADAPTER,
+        framework: "@opentelemetry/api",
+        version: found.api,
+        supported: SUPPORTED["@opentelemetry/api"],
+      });
+    }
+  } catch (err) {
+    diag.debug("otel-agents/langchain: version check failed", err);
+  }
+}

@@ -1,0 +1,337 @@
+import type { AttributeValue, Span, Tracer, TracerProvider } from "@opentelemetry/api";
+import { spanViolations } from "@otel-agents/testing/conformance";
+import type { ReadableSpan } from "@otel-agents/testing/harness";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from "../src/index.js";
+import { h } from "./setup.js";
+
+// The processor's public methods, driven directly with generated traces and spans in any order:
+// span ends before starts, ends twice, unknown parents and traces, missing ids, span data of every
+// type with wrong values, errors that are strings, null or objects whose getters throw, circular
+// and BigInt values, 10 MB strings, lone surrogates, NaN and negative token counts, shutdown and
+// flush in the middle. Every method must resolve (never throw or reject), every span started must
+// end (at the latest at `shutdown()`), and only attribute values of supported types and sizes may
+// reach the exporter.
+
+const RUNS = Number(process.env.FC_RUNS ?? 10_000);
+const MAX_CONTENT = 256;
+const MAX_IDENTIFIER = 1024 + 16;
+const CONTENT_KEYS = new Set([
+  "gen_ai.system_instructions",
+  "gen_ai.input.messages",
+  "gen_ai.output.messages",
+  "gen_ai.tool.definitions",
+  "gen_ai.tool.call.arguments",
+  "gen_ai.tool.call.result",
+]);
+const TOLERATED = ["not a registry value", "name should be", "missing required"];
+
+// ---- garbage ----------------------------------------------------------------------------------
+
+// Fixed huge strings: generating 10 MB per case would dominate the run time.
+const HUGE = "x".repeat(10 * 1024 * 1024);
+const HUGE_BROKEN = `${"\ud83d".repeat(1024)}${"y".repeat(10 * 1024 * 1024)}\udc00`;
+
+const throwingGetters = (): Record<string, unknown> =>
+  new Proxy(
+    {},
+    {
+      get(_t, key) {
+        // Symbols (fast-check's own markers, Symbol.toPrimitive) and `then` stay readable.
+        if (typeof key === "symbol" || key === "then") return undefined;
+        throw new Error(`getter ${String(key)}`);
+      },
+      has: () => true,
+      ownKeys: () => {
+        throw new Error("ownKeys");
+      },
+    },
+  );
+const throwingName = (): Error => {
+  const e = new Error("boom");
+  Object.defineProperty(e, "name", {
+    get() {
+      throw new Error("name getter");
+    },
+  });
+  return e;
+};
+const circular = (): Record<string, unknown> => {
+  const o: Record<string, unknown> = { a: 1, big: 2n ** 70n };
+  o.self = o;
+  o.list = [o, 1n];
+  return o;
+};
+
+const scalar = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constant(Number.NaN),
+  fc.constant(-1),
+  fc.constant(-1e9),
+  fc.constant(Number.POSITIVE_INFINITY),
+  fc.constant(2n ** 70n),
+  fc.constant("\ud800broken\udfff"),
+  fc.constant(""),
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(Symbol("s")),
+);
+const garbage: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: scalar, weight: 20 },
+  { arbitrary: fc.constant(() => "fn"), weight: 1 },
+  { arbitrary: fc.constant(null).map(throwingGetters), weight: 2 },
+  { arbitrary: fc.constant(null).map(throwingName), weight: 1 },
+  { arbitrary: fc.constant(null).map(circular), weight: 2 },
+  { arbitrary: fc.array(scalar, { maxLength: 3 }), weight: 2 },
+  { arbitrary: fc.object({ maxDepth: 1, maxKeys: 3 }), weight: 2 },
+  // Rare, because a 10 MB value costs milliseconds wherever it is copied.
+  { arbitrary: fc.constantFrom(HUGE, HUGE_BROKEN), weight: 1 },
+);
+const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: arb, weight: 3 }, { arbitrary: garbage, weight: 1 });
+const num = fc.oneof(
+  fc.constant(Number.NaN),
+  fc.constant(-5),
+  fc.constant(Number.NEGATIVE_INFINITY),
+  fc.constant(2n ** 70n),
+  fc.nat(),
+  garbage,
+);
+
+const TRACE_IDS = ["trace_00000000000000000000000000000001", "trace_00000000000000000000000000000002"];
+const SPAN_IDS = Array.from({ length: 6 }, (_, i) => `span_00000000000000000000000${i}`);
+const traceId = fc.oneof({ arbitrary: fc.constantFrom(...TRACE_IDS), weight: 12 }, { arbitrary: garbage, weight: 1 });
+const spanId = fc.oneof({ arbitrary: fc.constantFrom(...SPAN_IDS), weight: 12 }, { arbitrary: garbage, weight: 1 });
+const parentId = fc.oneof(fc.constant(null), fc.constantFrom(...SPAN_IDS), fc.constant("span_unknown"), garbage);
+const usage = sometimes(
+  fc.record(
+    {
+      input_tokens: num,
+      output_tokens: num,
+      cached_input_tokens: num,
+      reasoning_tokens: num,
+      prompt_tokens: num,
+      completion_tokens: num,
+      input_tokens_details: garbage,
+    },
+    { requiredKeys: [] },
+  ),
+);
+const items = sometimes(
+  fc.array(
+    sometimes(
+      fc.record(
+        {
+          type: fc.oneof(fc.constantFrom("message", "function_call", "function_call_output", "reasoning"), garbage),
+          role: fc.oneof(fc.constantFrom("user", "assistant", "system"), garbage),
+          content: garbage,
+          name: garbage,
+          arguments: garbage,
+          callId: garbage,
+          call_id: garbage,
+          output: garbage,
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    { maxLength: 3 },
+  ),
+);
+const spanData = fc.oneof(
+  fc.record(
+    { type: fc.constant("agent"), name: garbage, tools: garbage, handoffs: garbage, output_type: garbage },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("function"),
+      name: fc.oneof(fc.constant("get_weather"), garbage),
+      input: garbage,
+      output: garbage,
+      mcp_data: garbage,
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("generation"),
+      model: garbage,
+      model_config: sometimes(fc.record({ provider: garbage, temperature: num, max_tokens: num }, { requiredKeys: [] })),
+      input: items,
+      output: items,
+      usage,
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("response"),
+      response_id: garbage,
+      _response: sometimes(
+        fc.record({ id: garbage, model: garbage, output: items, usage, status: garbage }, { requiredKeys: [] }),
+      ),
+      _input: items,
+      usage,
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record({ type: fc.constant("turn"), agent_name: garbage, usage }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constant("task"), name: garbage, usage }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constant("handoff"), from_agent: garbage, to_agent: garbage }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constant("guardrail"), name: garbage, triggered: garbage }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constant("custom"), name: garbage, data: garbage }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constant("mcp_tools"), server: garbage, result: garbage }, { requiredKeys: ["type"] }),
+  fc.record({ type: fc.constantFrom("speech", "transcription", "speech_group"), model: garbage }, { requiredKeys: ["type"] }),
+  fc.record({ type: garbage }),
+  garbage,
+);
+const spanError = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 6 },
+  { arbitrary: fc.constant({ message: "Error in agent run", data: { error: "BoomError: boom" } }), weight: 1 },
+  { arbitrary: fc.constant({ message: "x", data: { error: "Error: 429 Rate limit reached" } }), weight: 1 },
+  { arbitrary: fc.record({ message: garbage, data: sometimes(fc.record({ error: garbage })) }, { requiredKeys: [] }), weight: 1 },
+  { arbitrary: garbage, weight: 1 },
+);
+const span = sometimes(
+  fc.record(
+    { traceId, spanId, parentId, spanData, error: spanError, startedAt: garbage, endedAt: garbage },
+    { requiredKeys: ["traceId", "spanId", "spanData"] },
+  ),
+);
+const traceObject = sometimes(
+  fc.record({ traceId, name: garbage, groupId: garbage, metadata: garbage }, { requiredKeys: ["traceId"] }),
+);
+
+const event = fc.oneof(
+  { arbitrary: fc.tuple(fc.constant("onTraceStart"), traceObject), weight: 3 },
+  { arbitrary: fc.tuple(fc.constant("onTraceEnd"), traceObject), weight: 2 },
+  { arbitrary: fc.tuple(fc.constant("onSpanStart"), span), weight: 6 },
+  { arbitrary: fc.tuple(fc.constant("onSpanEnd"), span), weight: 6 },
+  { arbitrary: fc.tuple(fc.constant("forceFlush"), fc.constant(undefined)), weight: 1 },
+  { arbitrary: fc.tuple(fc.constant("shutdown"), garbage), weight: 1 },
+);
+
+type Hooks = Record<string, (arg: unknown) => unknown>;
+
+// ---- spans started vs ended -------------------------------------------------------------------
+
+/** A provider that remembers every span the handler starts, so that spans never ended are seen. */
+function watchedProvider(inner: TracerProvider): { provider: TracerProvider; started: Span[] } {
+  const started: Span[] = [];
+  const provider: TracerProvider = {
+    getTracer(name, version, options) {
+      const tracer = inner.getTracer(name, version, options);
+      const watched: Tracer = {
+        startSpan(spanName, spanOptions, ctx) {
+          const span = tracer.startSpan(spanName, spanOptions, ctx);
+          started.push(span);
+          return span;
+        },
+        startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer["startActiveSpan"],
+      };
+      return watched;
+    },
+  };
+  return { provider, started };
+}
+
+function validValue(key: string, value: AttributeValue | undefined): boolean {
+  if (value === undefined) return true;
+  const limit = CONTENT_KEYS.has(key) ? MAX_CONTENT + 64 : MAX_IDENTIFIER;
+  if (typeof value === "string") return value.length <= limit;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "boolean") return true;
+  if (Array.isArray(value)) {
+    if (value.length > 128) return false;
+    const types = new Set(value.map((v) => typeof v));
+    if (types.size > 1) return false;
+    return value.every(
+      (v) =>
+        (typeof v === "string" && v.length <= limit) || (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean",
+    );
+  }
+  return false;
+}
+
+function checkExported(spans: readonly ReadableSpan[]): void {
+  for (const span of spans) {
+    expect(span.name.length, "span name length").toBeLessThanOrEqual(MAX_IDENTIFIER + 32);
+    for (const [key, value] of Object.entries(span.attributes)) expect(validValue(key, value), key).toBe(true);
+    expect(spanViolations(span).filter((v) => !TOLERATED.some((t) => v.includes(t)))).toEqual([]);
+  }
+}
+
+// ---- the property -----------------------------------------------------------------------------
+
+const { provider, started } = watchedProvider(h.tracerProvider);
+const base = { tracerProvider: provider, meterProvider: h.meterProvider };
+// Capture on with a small limit in half of the runs; a tiny span limit (eviction) in some.
+const CONFIGS: OpenTelemetryTracingProcessorOptions[] = [
+  { ...base },
+  { ...base, captureContent: true, maxContentLength: MAX_CONTENT },
+  { ...base, maxOpenRuns: 2, useAgentsTraceId: true },
+  {
+    ...base,
+    captureContent: true,
+    maxContentLength: MAX_CONTENT,
+    maxOpenRuns: 2,
+    customModelInfo: (name) => (name.length % 2 ? { provider: name, model: name } : (undefined as never)),
+    redact: ({ attribute, value }) => {
+      if (attribute.includes("tool")) throw new Error("redact hook bug");
+      return value;
+    },
+  },
+];
+
+const PROCESSORS = CONFIGS.map((options) => new OpenTelemetryTracingProcessor(options));
+let sequence = 0;
+
+function ownTrace(arg: unknown, suffix: string): unknown {
+  if (typeof arg !== "object" || arg === null || Array.isArray(arg) || !Object.hasOwn(arg, "traceId")) return arg;
+  const traceId = (arg as { traceId: unknown }).traceId;
+  return typeof traceId === "string" && TRACE_IDS.includes(traceId) ? { ...arg, traceId: traceId + suffix } : arg;
+}
+
+let unhandled = 0;
+const onUnhandled = () => {
+  unhandled++;
+};
+process.on("unhandledRejection", onUnhandled);
+afterAll(() => {
+  process.off("unhandledRejection", onUnhandled);
+});
+
+describe("adversarial input to the Agents tracing processor", () => {
+  it(`every method resolves, every span it starts ends and only valid, bounded values are exported (${RUNS} generated sequences)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(CONFIGS.length - 1), fc.array(event, { maxLength: 8 }), async (which, events) => {
+        h.reset();
+        started.length = 0;
+        const processor = PROCESSORS[which] as OpenTelemetryTracingProcessor;
+        const hooks = processor as unknown as Hooks;
+        // Shutdown closes a processor's traces for good: each sequence gets trace ids of its own.
+        const suffix = `_${++sequence}`;
+        for (const [hook, arg] of events) {
+          const result = hooks[hook]?.(ownTrace(arg, suffix));
+          if (!(result instanceof Promise)) throw new Error(`${hook} returned no promise`);
+          // A rejection fails the property here.
+          if ((await result) !== undefined) throw new Error(`${hook} resolved to a value`);
+        }
+        await processor.shutdown();
+
+        expect(processor.openRuns).toBe(0);
+        const notEnded = started.filter((s) => !(s as unknown as ReadableSpan).ended);
+        expect(notEnded.map((s) => (s as unknown as ReadableSpan).name)).toEqual([]);
+        const spans = h.spans();
+        expect(spans).toHaveLength(started.length);
+        checkExported(spans);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(unhandled).toBe(0);
+  }, 120_000);
+});
