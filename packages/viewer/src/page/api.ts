@@ -1,0 +1,42 @@
+import type { ConversationDetail, FilterValues, TraceDetail, TraceSummary, TracesChangedEvent } from "../shared/model.js";
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export interface ListQuery {
+  service?: string;
+  agent?: string;
+  model?: string;
+  conversation?: string;
+  status?: string;
+  q?: string;
+}
+
+export const api = {
+  traces: (query: ListQuery) => {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
+    return get<{ traces: TraceSummary[] }>(`/api/traces?${params}`).then((r) => r.traces);
+  },
+  filters: () => get<FilterValues>("/api/filters"),
+  trace: (id: string) => get<TraceDetail>(`/api/traces/${encodeURIComponent(id)}`),
+  conversation: (id: string) => get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),
+  exportUrl: (id: string) => `/api/traces/${encodeURIComponent(id)}/otlp`,
+  async import(text: string): Promise<{ spans: number; traceIds: string[] }> {
+    const res = await fetch("/api/import", { method: "POST", body: text, headers: { "content-type": "application/json" } });
+    const body = (await res.json()) as { spans: number; traceIds: string[]; error?: string };
+    if (!res.ok) throw new Error(body.error ?? `import failed: ${res.status}`);
+    return body;
+  },
+};
+
+/** Live updates: calls back with the ids of traces that changed; the browser reconnects by itself. */
+export function subscribe(onChange: (e: TracesChangedEvent) => void, onStatus: (live: boolean) => void): EventSource {
+  const source = new EventSource("/api/events");
+  source.addEventListener("ready", () => onStatus(true));
+  source.addEventListener("error", () => onStatus(false));
+  source.addEventListener("traces", (e) => onChange(JSON.parse((e as MessageEvent<string>).data) as TracesChangedEvent));
+  return source;
+}

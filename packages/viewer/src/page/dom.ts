@@ -1,0 +1,35 @@
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | undefined | ((event: Event) => void) | Record<string, string>>;
+
+/**
+ * Builds an element. Text always goes in as text nodes, never as HTML: span names, attributes and
+ * messages come from whatever sent the telemetry.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === "function") el.addEventListener(key.replace(/^on/, ""), value);
+    else if (key === "class") el.className = String(value);
+    // Through the CSSOM: the page's Content-Security-Policy forbids style attributes in markup.
+    else if (typeof value === "object") for (const [prop, v] of Object.entries(value)) el.style.setProperty(prop, v);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+  }
+}
+
+export function clear(el: Element): void {
+  el.replaceChildren();
+}

@@ -1,0 +1,62 @@
+import { ATTR, INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
+import type { ServedSpan } from "../shared/model.js";
+
+/** How the waterfall draws a span: one colour and label per kind of GenAI operation. */
+export type Category = "agent" | "workflow" | "chat" | "tool" | "retrieval" | "embeddings" | "genai" | "other";
+
+export const CATEGORY_LABEL: Record<Category, string> = {
+  agent: "agent",
+  workflow: "workflow",
+  chat: "model",
+  tool: "tool",
+  retrieval: "retrieval",
+  embeddings: "embeddings",
+  genai: "gen_ai",
+  other: "",
+};
+
+export function categoryOf(span: ServedSpan): Category {
+  const op = span.attributes[ATTR.operationName];
+  if (typeof op !== "string") return "other";
+  if (op === OPERATION.invokeAgent || op === OPERATION.createAgent) return "agent";
+  if (op === OPERATION.invokeWorkflow || op === OPERATION.plan) return "workflow";
+  if (INFERENCE_OPERATIONS.has(op)) return "chat";
+  if (op === OPERATION.executeTool) return "tool";
+  if (op === OPERATION.retrieval) return "retrieval";
+  if (op === OPERATION.embeddings) return "embeddings";
+  return "genai";
+}
+
+export function str(span: ServedSpan, key: string): string | undefined {
+  const v = span.attributes[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+export function num(span: ServedSpan, key: string): number | undefined {
+  const v = span.attributes[key];
+  return typeof v === "number" ? v : undefined;
+}
+
+/** A short fact line for the waterfall row: model and tokens of a model call, the tool of a tool call. */
+export function facts(span: ServedSpan): string {
+  const parts: string[] = [];
+  const model = str(span, ATTR.responseModel) ?? str(span, ATTR.requestModel);
+  if (categoryOf(span) === "chat" && model) parts.push(model);
+  const input = num(span, ATTR.usageInputTokens);
+  const output = num(span, ATTR.usageOutputTokens);
+  if (input !== undefined || output !== undefined) parts.push(`${input ?? 0}→${output ?? 0} tok`);
+  const finish = span.attributes[ATTR.responseFinishReasons];
+  if (Array.isArray(finish) && finish.length > 0) parts.push(finish.join(","));
+  return parts.join(" · ");
+}
+
+export const CONTENT_KEYS = {
+  system: ATTR.systemInstructions,
+  input: ATTR.inputMessages,
+  output: ATTR.outputMessages,
+  tools: ATTR.toolDefinitions,
+  toolArguments: ATTR.toolCallArguments,
+  toolResult: ATTR.toolCallResult,
+  conversation: ATTR.conversationId,
+  toolName: ATTR.toolName,
+} as const;

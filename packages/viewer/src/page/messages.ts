@@ -1,0 +1,139 @@
+import type { ServedSpan } from "../shared/model.js";
+import { h } from "./dom.js";
+import { prettyJson } from "./format.js";
+import { CONTENT_KEYS } from "./genai.js";
+
+interface Part {
+  type?: string;
+  content?: unknown;
+  id?: string;
+  name?: string;
+  arguments?: unknown;
+  response?: unknown;
+  [key: string]: unknown;
+}
+interface Message {
+  role?: string;
+  parts?: Part[];
+  name?: string | null;
+  finish_reason?: string;
+}
+
+function parse(value: unknown): unknown {
+  if (typeof value !== "string") return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function part(p: Part): HTMLElement {
+  switch (p.type) {
+    case "text":
+      return h("div", { class: "part text" }, String(p.content ?? ""));
+    case "reasoning":
+      return h("details", { class: "part reasoning" }, h("summary", {}, "reasoning"), h("div", {}, String(p.content ?? "")));
+    case "tool_call":
+      return h(
+        "div",
+        { class: "part tool-call" },
+        h(
+          "div",
+          { class: "part-title" },
+          "calls ",
+          h("code", {}, p.name ?? "?"),
+          p.id ? h("span", { class: "muted" }, ` ${p.id}`) : null,
+        ),
+        h("pre", {}, prettyJson(p.arguments ?? {})),
+      );
+    case "tool_call_response":
+      return h(
+        "div",
+        { class: "part tool-result" },
+        h("div", { class: "part-title" }, "result", p.id ? h("span", { class: "muted" }, ` ${p.id}`) : null),
+        h("pre", {}, prettyJson(p.response ?? null)),
+      );
+    default:
+      return h("div", { class: "part other" }, h("div", { class: "part-title" }, p.type ?? "part"), h("pre", {}, prettyJson(p)));
+  }
+}
+
+export function messageView(m: Message): HTMLElement {
+  const role = m.role ?? "unknown";
+  return h(
+    "div",
+    { class: `message role-${role.replace(/[^a-z_]/gi, "")}`, "data-role": role },
+    h(
+      "div",
+      { class: "role" },
+      role,
+      m.name ? ` (${m.name})` : null,
+      m.finish_reason ? h("span", { class: "muted" }, ` · ${m.finish_reason}`) : null,
+    ),
+    ...(Array.isArray(m.parts) ? m.parts : []).map(part),
+  );
+}
+
+/**
+ * The span's captured content as a conversation: system instructions, the messages sent, the
+ * messages received, tool definitions, a tool call's arguments and result. Null when nothing was
+ * captured (content capture is off by default in every GenAI instrumentation).
+ */
+export function conversationOf(span: ServedSpan): HTMLElement | null {
+  const a = span.attributes;
+  const blocks: HTMLElement[] = [];
+  const system = parse(a[CONTENT_KEYS.system]);
+  if (Array.isArray(system)) blocks.push(messageView({ role: "system", parts: system as Part[] }));
+  const input = parse(a[CONTENT_KEYS.input]);
+  if (Array.isArray(input)) for (const m of input as Message[]) blocks.push(messageView(m));
+  const args = a[CONTENT_KEYS.toolArguments];
+  if (args !== undefined)
+    blocks.push(
+      messageView({
+        role: "tool call",
+        parts: [{ type: "tool_call", name: String(a[CONTENT_KEYS.toolName] ?? ""), arguments: parse(args) ?? args }],
+      }),
+    );
+  const result = a[CONTENT_KEYS.toolResult];
+  if (result !== undefined)
+    blocks.push(messageView({ role: "tool", parts: [{ type: "tool_call_response", response: parse(result) ?? result }] }));
+  const output = parse(a[CONTENT_KEYS.output]);
+  if (Array.isArray(output)) {
+    if (blocks.length > 0) blocks.push(h("div", { class: "divider" }, "response"));
+    for (const m of output as Message[]) blocks.push(messageView(m));
+  }
+  const tools = parse(a[CONTENT_KEYS.tools]);
+  if (Array.isArray(tools)) {
+    blocks.push(
+      h(
+        "details",
+        { class: "tool-definitions" },
+        h("summary", {}, `${tools.length} tool definition${tools.length === 1 ? "" : "s"}`),
+        ...(tools as { name?: string; description?: string }[]).map((t) =>
+          h(
+            "div",
+            { class: "tool-def" },
+            h("code", {}, t.name ?? "?"),
+            t.description ? ` ${t.description}` : null,
+            h("pre", {}, prettyJson(t)),
+          ),
+        ),
+      ),
+    );
+  }
+  return blocks.length > 0 ? h("div", { class: "conversation-messages" }, ...blocks) : null;
+}
+
+/** The newest user message of a model call (what a conversation turn asked). */
+export function lastUserMessage(span: ServedSpan): HTMLElement | null {
+  const input = parse(span.attributes[CONTENT_KEYS.input]);
+  if (!Array.isArray(input)) return null;
+  const user = [...(input as Message[])].reverse().find((m) => m.role === "user");
+  return user ? messageView(user) : null;
+}
+
+export function outputMessages(span: ServedSpan): HTMLElement[] {
+  const output = parse(span.attributes[CONTENT_KEYS.output]);
+  return Array.isArray(output) ? (output as Message[]).map(messageView) : [];
+}

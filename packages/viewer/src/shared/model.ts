@@ -1,0 +1,91 @@
+/** Attribute values as the viewer keeps them: OTLP AnyValue turned into plain JSON. */
+export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
+export type Attrs = Record<string, AttrValue>;
+
+/** OTLP span kinds (the protobuf enum numbering: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer). */
+export type OtlpSpanKind = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** One span as stored and served: everything OTLP carries, ids in hex, times as OTLP nanosecond strings. */
+export interface ViewerSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  traceState?: string;
+  name: string;
+  kind: OtlpSpanKind;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: Attrs;
+  events: { timeUnixNano: string; name: string; attributes: Attrs }[];
+  links: { traceId: string; spanId: string; attributes: Attrs }[];
+  status: { code: 0 | 1 | 2; message?: string };
+  resource: Attrs;
+  scope: { name: string; version?: string };
+}
+
+/** A span as the trace API serves it: the stored span plus what the viewer derived. */
+export interface ServedSpan extends ViewerSpan {
+  service: string;
+  /** Microseconds since the epoch (exact enough to draw, and a safe integer). */
+  startUs: number;
+  endUs: number;
+  /** Conformance problems of this span against the GenAI registry (empty when it conforms). */
+  violations: string[];
+  /** Recommended attributes the OpenTelemetry conformance suite expects and the span lacks. */
+  missingExpected: string[];
+}
+
+/** One row of the trace list. */
+export interface TraceSummary {
+  traceId: string;
+  service: string;
+  services: string[];
+  rootName: string;
+  startUs: number;
+  durationUs: number;
+  spanCount: number;
+  modelCalls: number;
+  toolCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  reasoningTokens: number;
+  errors: number;
+  conformanceProblems: number;
+  agents: string[];
+  models: string[];
+  conversationIds: string[];
+}
+
+export interface TraceDetail {
+  summary: TraceSummary;
+  spans: ServedSpan[];
+}
+
+export interface ConversationDetail {
+  conversationId: string;
+  traces: TraceDetail[];
+}
+
+export interface TraceFilter {
+  service?: string;
+  agent?: string;
+  model?: string;
+  conversationId?: string;
+  status?: "ok" | "error";
+  text?: string;
+  limit?: number;
+}
+
+/** The values the list filters can take, for the page's drop-downs. */
+export interface FilterValues {
+  services: string[];
+  agents: string[];
+  models: string[];
+  conversationIds: string[];
+}
+
+/** Payload of the server-sent `traces` event. */
+export interface TracesChangedEvent {
+  traceIds: string[];
+}

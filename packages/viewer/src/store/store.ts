@@ -1,0 +1,218 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { conformanceOf } from "../server/conformance.js";
+import type { ConversationDetail, FilterValues, TraceDetail, TraceFilter, TraceSummary, ViewerSpan } from "../shared/model.js";
+import { ViewerError } from "./errors.js";
+import { ensureSchema } from "./schema.js";
+import { searchText, serviceOf, summarize, toUs } from "./summarize.js";
+
+export interface StoreOptions {
+  /** A file path, or ":memory:". */
+  path: string;
+  /** Traces kept; the ones that arrived first are evicted beyond it. */
+  maxTraces: number;
+  /** Metric export requests kept (oldest dropped first). */
+  maxMetricRequests?: number;
+}
+
+const FACETS = { service: "service", agent: "agent", model: "model", conversation: "conversation" } as const;
+
+/** The trace database: spans in, list rows, traces and conversations out. All calls are synchronous transactions. */
+export class TraceStore {
+  private readonly db: DatabaseSync;
+  private readonly maxTraces: number;
+  private readonly maxMetricRequests: number;
+  private readonly stmt: Record<
+    | "putSpan"
+    | "spansOf"
+    | "traceRow"
+    | "putTrace"
+    | "deleteFacets"
+    | "putFacet"
+    | "count"
+    | "oldest"
+    | "deleteTrace"
+    | "deleteSpans"
+    | "nextSeq"
+    | "putMetrics"
+    | "trimMetrics",
+    StatementSync
+  >;
+
+  constructor(options: StoreOptions) {
+    this.maxTraces = Math.max(1, Math.floor(options.maxTraces));
+    this.maxMetricRequests = options.maxMetricRequests ?? 10_000;
+    const location = options.path === ":memory:" ? "the in-memory database" : options.path;
+    try {
+      if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+      this.db = new DatabaseSync(options.path);
+      // The first statement is where SQLite notices a file that is no database.
+      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
+    } catch (error) {
+      throw new ViewerError(
+        `${location} cannot be opened as a SQLite database (${(error as Error).message}). ` +
+          "Pass another --db, or delete the file to start afresh.",
+      );
+    }
+    try {
+      ensureSchema(this.db, location);
+    } catch (error) {
+      this.db.close();
+      if (error instanceof ViewerError) throw error;
+      throw new ViewerError(`${location} is unreadable (${(error as Error).message}). Pass another --db, or delete the file.`);
+    }
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmt = {
+      putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data) VALUES (?, ?, ?, ?)"),
+      spansOf: p("SELECT data FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
+      traceRow: p("SELECT seq, summary FROM traces WHERE trace_id = ?"),
+      putTrace: p("INSERT OR REPLACE INTO traces (trace_id, seq, start_us, errors, summary, search) VALUES (?, ?, ?, ?, ?, ?)"),
+      deleteFacets: p("DELETE FROM trace_facets WHERE trace_id = ?"),
+      putFacet: p("INSERT OR IGNORE INTO trace_facets (facet, value, trace_id) VALUES (?, ?, ?)"),
+      count: p("SELECT COUNT(*) AS n FROM traces"),
+      oldest: p("SELECT trace_id FROM traces ORDER BY seq LIMIT ?"),
+      deleteTrace: p("DELETE FROM traces WHERE trace_id = ?"),
+      deleteSpans: p("DELETE FROM spans WHERE trace_id = ?"),
+      nextSeq: p("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM traces"),
+      putMetrics: p("INSERT INTO metrics (received_us, data) VALUES (?, ?)"),
+      trimMetrics: p("DELETE FROM metrics WHERE id <= (SELECT MAX(id) FROM metrics) - ?"),
+    };
+  }
+
+  /** Stores spans (a span sent twice replaces itself); returns the ids of the traces that changed. */
+  ingest(spans: readonly ViewerSpan[]): string[] {
+    if (spans.length === 0) return [];
+    const touched = new Set<string>();
+    this.transaction(() => {
+      for (const span of spans) {
+        this.stmt.putSpan.run(span.traceId, span.spanId, toUs(span.startTimeUnixNano), JSON.stringify(span));
+        touched.add(span.traceId);
+      }
+      for (const traceId of touched) this.refreshTrace(traceId);
+      this.evict();
+    });
+    return [...touched];
+  }
+
+  ingestMetrics(request: unknown): void {
+    this.transaction(() => {
+      this.stmt.putMetrics.run(Date.now() * 1000, JSON.stringify(request));
+      this.stmt.trimMetrics.run(this.maxMetricRequests);
+    });
+  }
+
+  metricRequests(limit = 100): unknown[] {
+    const rows = this.db.prepare("SELECT data FROM metrics ORDER BY id DESC LIMIT ?").all(limit) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as unknown).reverse();
+  }
+
+  traceCount(): number {
+    return (this.stmt.count.get() as { n: number }).n;
+  }
+
+  listTraces(filter: TraceFilter = {}): TraceSummary[] {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    const facet = (name: string, value: string | undefined) => {
+      if (!value) return;
+      where.push("trace_id IN (SELECT trace_id FROM trace_facets WHERE facet = ? AND value = ?)");
+      params.push(name, value);
+    };
+    facet(FACETS.service, filter.service);
+    facet(FACETS.agent, filter.agent);
+    facet(FACETS.model, filter.model);
+    facet(FACETS.conversation, filter.conversationId);
+    if (filter.status === "error") where.push("errors > 0");
+    if (filter.status === "ok") where.push("errors = 0");
+    if (filter.text) {
+      where.push("search LIKE ? ESCAPE '\\'");
+      params.push(`%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const limit = Math.min(Math.max(1, filter.limit ?? 200), 5000);
+    const sql = `SELECT summary FROM traces ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY start_us DESC, trace_id LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, limit) as { summary: string }[];
+    return rows.map((r) => JSON.parse(r.summary) as TraceSummary);
+  }
+
+  filterValues(): FilterValues {
+    const values = (facet: string) =>
+      (
+        this.db.prepare("SELECT DISTINCT value FROM trace_facets WHERE facet = ? ORDER BY value").all(facet) as {
+          value: string;
+        }[]
+      ).map((r) => r.value);
+    return {
+      services: values(FACETS.service),
+      agents: values(FACETS.agent),
+      models: values(FACETS.model),
+      conversationIds: values(FACETS.conversation),
+    };
+  }
+
+  spans(traceId: string): ViewerSpan[] {
+    return (this.stmt.spansOf.all(traceId) as { data: string }[]).map((r) => JSON.parse(r.data) as ViewerSpan);
+  }
+
+  trace(traceId: string): TraceDetail | undefined {
+    const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
+    if (!row) return undefined;
+    const spans = this.spans(traceId).map((span) => ({
+      ...span,
+      service: serviceOf(span),
+      startUs: toUs(span.startTimeUnixNano),
+      endUs: toUs(span.endTimeUnixNano),
+      ...conformanceOf(span),
+    }));
+    return { summary: JSON.parse(row.summary) as TraceSummary, spans };
+  }
+
+  /** The traces that share a `gen_ai.conversation.id`, oldest first. */
+  conversation(conversationId: string): ConversationDetail {
+    const ids = this.db
+      .prepare(
+        "SELECT t.trace_id FROM trace_facets f JOIN traces t ON t.trace_id = f.trace_id WHERE f.facet = ? AND f.value = ? ORDER BY t.start_us, t.trace_id",
+      )
+      .all(FACETS.conversation, conversationId) as { trace_id: string }[];
+    return { conversationId, traces: ids.flatMap((r) => this.trace(r.trace_id) ?? []) };
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private refreshTrace(traceId: string): void {
+    const spans = this.spans(traceId);
+    const problems = spans.reduce((n, s) => n + conformanceOf(s).violations.length, 0);
+    const summary = summarize(spans, problems);
+    const existing = this.stmt.traceRow.get(traceId) as { seq: number } | undefined;
+    const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
+    this.stmt.putTrace.run(traceId, seq, summary.startUs, summary.errors, JSON.stringify(summary), searchText(spans, summary));
+    this.stmt.deleteFacets.run(traceId);
+    for (const s of summary.services) this.stmt.putFacet.run(FACETS.service, s, traceId);
+    for (const a of summary.agents) this.stmt.putFacet.run(FACETS.agent, a, traceId);
+    for (const m of summary.models) this.stmt.putFacet.run(FACETS.model, m, traceId);
+    for (const c of summary.conversationIds) this.stmt.putFacet.run(FACETS.conversation, c, traceId);
+  }
+
+  private evict(): void {
+    const excess = this.traceCount() - this.maxTraces;
+    if (excess <= 0) return;
+    for (const { trace_id } of this.stmt.oldest.all(excess) as { trace_id: string }[]) {
+      this.stmt.deleteTrace.run(trace_id);
+      this.stmt.deleteSpans.run(trace_id);
+      this.stmt.deleteFacets.run(trace_id);
+    }
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      fn();
+      this.db.exec("COMMIT");
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}

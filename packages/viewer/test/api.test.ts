@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ConversationDetail, TraceDetail, TraceSummary } from "../src/shared/model.js";
+import type { RunningViewer } from "../src/viewer.js";
+import { openEvents } from "./sse.js";
+import { agentTurn, providerWith, testViewer } from "./support.js";
+
+const viewers: RunningViewer[] = [];
+afterEach(async () => {
+  await Promise.all(viewers.splice(0).map((v) => v.close()));
+});
+
+async function viewer(options: Parameters<typeof testViewer>[0] = {}) {
+  const v = await testViewer(options);
+  viewers.push(v);
+  return v;
+}
+
+async function getJson<T>(v: RunningViewer, path: string): Promise<T> {
+  const res = await fetch(`${v.url}${path}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+describe("the page's JSON API", () => {
+  it("announces a new trace over SSE and serves its list row, spans with conformance, and its conversation", async () => {
+    const v = await viewer();
+    const events = await openEvents(`${v.url}/api/events`);
+    const { provider, memory } = providerWith(new OTLPTraceExporter({ url: `${v.otlpUrl}/v1/traces` }));
+    await agentTurn(provider, { conversationId: "conv-42", question: "Weather in Paris?" });
+    const firstTrace = memory.getFinishedSpans()[0]!.spanContext().traceId;
+    await events.traceChanged(firstTrace);
+    memory.reset();
+    await agentTurn(provider, { conversationId: "conv-42", question: "And tomorrow?" });
+    const secondTrace = memory.getFinishedSpans()[0]!.spanContext().traceId;
+    await events.traceChanged(secondTrace);
+    events.close();
+    await provider.shutdown();
+
+    const { traces } = await getJson<{ traces: TraceSummary[] }>(v, "/api/traces?conversation=conv-42");
+    expect(traces.map((t) => t.traceId)).toEqual([secondTrace, firstTrace]);
+
+    const detail = await getJson<TraceDetail>(v, `/api/traces/${firstTrace}`);
+    const root = detail.spans.find((s) => s.parentSpanId === null)!;
+    expect(
+      detail.spans.map((s) => ({
+        name: s.name,
+        parent: s.parentSpanId === null ? null : s.parentSpanId === root.spanId ? "root" : "other",
+        service: s.service,
+        violations: s.violations,
+        missingExpected: s.missingExpected,
+        durationOk: s.endUs >= s.startUs,
+      })),
+    ).toEqual([
+      {
+        name: "invoke_agent Weather",
+        parent: null,
+        service: "weather-agent",
+        violations: [],
+        missingExpected: [],
+        durationOk: true,
+      },
+      {
+        name: "chat gpt-4o-mini",
+        parent: "root",
+        service: "weather-agent",
+        violations: [],
+        missingExpected: [],
+        durationOk: true,
+      },
+      {
+        name: "execute_tool get_weather",
+        parent: "root",
+        service: "weather-agent",
+        violations: [],
+        missingExpected: [],
+        durationOk: true,
+      },
+      {
+        name: "chat gpt-4o-mini",
+        parent: "root",
+        service: "weather-agent",
+        violations: [],
+        missingExpected: [],
+        durationOk: true,
+      },
+    ]);
+
+    const conversation = await getJson<ConversationDetail>(v, "/api/conversations/conv-42");
+    expect(conversation.traces.map((t) => [t.summary.traceId, t.spans.length])).toEqual([
+      [firstTrace, 4],
+      [secondTrace, 4],
+    ]);
+    expect(await getJson(v, "/api/filters")).toEqual({
+      services: ["weather-agent"],
+      agents: ["Weather"],
+      models: ["gpt-4o-mini", "gpt-4o-mini-2024-07-18"],
+      conversationIds: ["conv-42"],
+    });
+  });
+
+  it("shows a span that breaks the GenAI conventions with its violations", async () => {
+    const v = await viewer();
+    const request = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "legacy" } }] },
+          scopeSpans: [
+            {
+              scope: { name: "old-instrumentation" },
+              spans: [
+                {
+                  traceId: "1".repeat(32),
+                  spanId: "2".repeat(16),
+                  name: "openai.chat",
+                  kind: 3,
+                  startTimeUnixNano: "1700000000000000000",
+                  endTimeUnixNano: "1700000001000000000",
+                  attributes: [
+                    { key: "gen_ai.operation.name", value: { stringValue: "chat" } },
+                    { key: "gen_ai.system", value: { stringValue: "openai" } },
+                    { key: "gen_ai.usage.prompt_tokens", value: { intValue: "10" } },
+                    { key: "gen_ai.usage.input_tokens", value: { stringValue: "ten" } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    await fetch(`${v.otlpUrl}/v1/traces`, {
+      method: "POST",
+      body: JSON.stringify(request),
+      headers: { "content-type": "application/json" },
+    });
+    const detail = await getJson<TraceDetail>(v, `/api/traces/${"1".repeat(32)}`);
+    expect(detail.spans[0]!.violations).toEqual([
+      "deprecated attribute gen_ai.system",
+      "gen_ai.system is not in the GenAI registry",
+      "deprecated attribute gen_ai.usage.prompt_tokens",
+      "gen_ai.usage.prompt_tokens is not in the GenAI registry",
+      'gen_ai.usage.input_tokens should be int, got "ten"',
+      'name should be "chat" or "chat"',
+      "missing required gen_ai.provider.name",
+      "gen_ai.system is not an attribute of gen_ai.client.inference",
+      "gen_ai.usage.prompt_tokens is not an attribute of gen_ai.client.inference",
+    ]);
+    expect(detail.summary.conformanceProblems).toBe(9);
+  });
+
+  it("exports a trace as OTLP JSON that --import and the import endpoint load back unchanged", async () => {
+    const source = await viewer();
+    const { provider, memory } = providerWith(new OTLPTraceExporter({ url: `${source.otlpUrl}/v1/traces` }));
+    await agentTurn(provider, { conversationId: "conv-x" });
+    const traceId = memory.getFinishedSpans()[0]!.spanContext().traceId;
+    await provider.shutdown();
+    const res = await fetch(`${source.url}/api/traces/${traceId}/otlp`);
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="trace-${traceId}.json"`);
+    const exported = await res.text();
+
+    const dir = mkdtempSync(join(tmpdir(), "otel-agents-viewer-import-"));
+    try {
+      const file = join(dir, "trace.json");
+      writeFileSync(file, exported);
+      const imported = await viewer({ importFiles: [file] });
+      expect(imported.store.spans(traceId)).toEqual(source.store.spans(traceId));
+      expect(imported.store.listTraces()).toEqual(source.store.listTraces());
+
+      // The page's drag and drop posts the file; JSON lines (the Collector's file exporter) work too.
+      const dropped = await viewer();
+      const post = await fetch(`${dropped.url}/api/import`, {
+        method: "POST",
+        body: `${exported}\n${exported}\n`,
+        headers: { "content-type": "application/json" },
+      });
+      expect([post.status, await post.json()]).toEqual([200, { spans: 8, traceIds: [traceId] }]);
+      expect(dropped.store.spans(traceId)).toEqual(source.store.spans(traceId));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("answers only to localhost names (no DNS rebinding) and refuses cross-site imports", async () => {
+    const v = await viewer();
+    const port = new URL(v.url).port;
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: "127.0.0.1", port, path: "/api/traces", headers: { host: `evil.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on("error", reject)
+        .end();
+    });
+    expect(status).toBe(403);
+    const form = await fetch(`${v.url}/api/import`, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } });
+    expect(form.status).toBe(415);
+    expect((await fetch(`${v.url}/api/traces/${"a".repeat(32)}`)).status).toBe(404);
+  });
+});

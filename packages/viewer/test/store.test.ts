@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ViewerSpan } from "../src/shared/model.js";
+import { ViewerError } from "../src/store/errors.js";
+import { TraceStore } from "../src/store/store.js";
+import { agentTurn, providerWith, testViewer } from "./support.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "otel-agents-viewer-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function span(traceNo: number, name: string, extra: Partial<ViewerSpan> = {}): ViewerSpan {
+  return {
+    traceId: traceNo.toString(16).padStart(32, "0"),
+    spanId: traceNo.toString(16).padStart(16, "0"),
+    parentSpanId: null,
+    name,
+    kind: 1,
+    startTimeUnixNano: `${1_700_000_000_000_000_000n + BigInt(traceNo) * 1_000_000n}`,
+    endTimeUnixNano: `${1_700_000_000_000_000_000n + BigInt(traceNo) * 1_000_000n + 500_000n}`,
+    attributes: {},
+    events: [],
+    links: [],
+    status: { code: 0 },
+    resource: { "service.name": "svc" },
+    scope: { name: "test" },
+    ...extra,
+  };
+}
+
+describe("SQLite storage", () => {
+  it("keeps traces across a restart of the viewer on the same file", async () => {
+    const db = join(dir, "nested", "traces.sqlite");
+    let viewer = await testViewer({ db });
+    const { provider } = providerWith(new OTLPTraceExporter({ url: `${viewer.otlpUrl}/v1/traces` }));
+    await agentTurn(provider, { conversationId: "c-restart" });
+    await provider.shutdown();
+    const before = viewer.store.listTraces();
+    const detail = viewer.store.trace(before[0]!.traceId);
+    await viewer.close();
+
+    viewer = await testViewer({ db });
+    try {
+      expect(viewer.store.listTraces()).toEqual(before);
+      expect(viewer.store.trace(before[0]!.traceId)).toEqual(detail);
+      expect(before.map((t) => [t.rootName, t.spanCount, t.conversationIds])).toEqual([
+        ["invoke_agent Weather", 4, ["c-restart"]],
+      ]);
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  it("evicts the traces that arrived first beyond --max-traces, with their spans and filter values", () => {
+    const store = new TraceStore({ path: join(dir, "t.sqlite"), maxTraces: 3 });
+    for (let i = 1; i <= 5; i++) store.ingest([span(i, `root ${i}`, { attributes: { "gen_ai.agent.name": `agent-${i}` } })]);
+    // A late span of a kept trace does not make it younger: it keeps its arrival place.
+    store.ingest([span(3, "late child", { spanId: "ff".repeat(8), parentSpanId: (3).toString(16).padStart(16, "0") })]);
+    store.ingest([span(6, "root 6")]);
+    expect(store.listTraces().map((t) => [t.rootName, t.spanCount])).toEqual([
+      ["root 6", 1],
+      ["root 5", 1],
+      ["root 4", 1],
+    ]);
+    expect(store.traceCount()).toBe(3);
+    expect(store.spans((3).toString(16).padStart(32, "0"))).toEqual([]);
+    expect(store.filterValues().agents).toEqual(["agent-4", "agent-5"]);
+    store.close();
+  });
+
+  it("refuses a file that is no SQLite database with a message naming it, not a crash", () => {
+    const file = join(dir, "notes.txt");
+    writeFileSync(file, "these are my notes, not a database ".repeat(100));
+    expect(() => new TraceStore({ path: file, maxTraces: 10 })).toThrow(
+      new ViewerError(
+        `${file} cannot be opened as a SQLite database (file is not a database). Pass another --db, or delete the file to start afresh.`,
+      ),
+    );
+  });
+
+  it("refuses a SQLite database of another program and leaves it untouched", () => {
+    const file = join(dir, "other.db");
+    const other = new DatabaseSync(file);
+    other.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');");
+    other.close();
+    expect(() => new TraceStore({ path: file, maxTraces: 10 })).toThrow(
+      new ViewerError(
+        `${file} is a SQLite database of another program (tables: customers). Pass another --db; the viewer never writes into a database it did not create.`,
+      ),
+    );
+    const again = new DatabaseSync(file);
+    expect(again.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: "customers" }]);
+    again.close();
+  });
+
+  it("filters the list by service, agent, model, conversation, status and free text", () => {
+    const store = new TraceStore({ path: ":memory:", maxTraces: 100 });
+    store.ingest([
+      span(1, "invoke_agent Triage", { attributes: { "gen_ai.agent.name": "Triage", "gen_ai.conversation.id": "c1" } }),
+      span(2, "chat gpt-4o", { attributes: { "gen_ai.request.model": "gpt-4o" }, resource: { "service.name": "billing" } }),
+      span(3, "execute_tool refund_100%", {
+        status: { code: 2, message: "boom" },
+        attributes: { "gen_ai.tool.name": "refund_100%" },
+      }),
+    ]);
+    const roots = (f: Parameters<TraceStore["listTraces"]>[0]) => store.listTraces(f).map((t) => t.rootName);
+    expect(roots({})).toEqual(["execute_tool refund_100%", "chat gpt-4o", "invoke_agent Triage"]);
+    expect(roots({ service: "billing" })).toEqual(["chat gpt-4o"]);
+    expect(roots({ agent: "Triage" })).toEqual(["invoke_agent Triage"]);
+    expect(roots({ model: "gpt-4o" })).toEqual(["chat gpt-4o"]);
+    expect(roots({ conversationId: "c1" })).toEqual(["invoke_agent Triage"]);
+    expect(roots({ status: "error" })).toEqual(["execute_tool refund_100%"]);
+    expect(roots({ status: "ok" })).toEqual(["chat gpt-4o", "invoke_agent Triage"]);
+    expect(roots({ text: "REFUND_100%" })).toEqual(["execute_tool refund_100%"]);
+    expect(roots({ text: "100_" })).toEqual([]);
+    expect(store.filterValues()).toEqual({
+      services: ["billing", "svc"],
+      agents: ["Triage"],
+      models: ["gpt-4o"],
+      conversationIds: ["c1"],
+    });
+    store.close();
+  });
+});
