@@ -191,6 +191,52 @@ describe("generateText", () => {
     }
   });
 
+  it("reports a three-step tool loop (two tools in turn, then the answer) in call order, usage summed on the agent", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doGenerate: [
+        toolCallResult([{ id: "call_1", name: "weather", input: { city: "Paris" } }], "resp_1", usage(100, 20)),
+        toolCallResult([{ id: "call_2", name: "weather", input: { city: "Lyon" } }], "resp_2", usage(130, 18)),
+        textResult("Sunny in Paris and Lyon.", "resp_3", usage(160, 9)),
+      ],
+    });
+    const result = await generateText({
+      model,
+      prompt: "Weather in Paris and Lyon?",
+      tools: { weather },
+      stopWhen: stepCountIs(5),
+      telemetry: { functionId: "support-agent", integrations: [integration()] },
+    });
+    expect(result.steps).toHaveLength(3);
+    const spans = h.spans();
+    conforms(spans);
+    expect(shape(spanTree(spans))).toEqual([
+      {
+        "invoke_agent support-agent [INTERNAL]": [
+          "chat gpt-4o [CLIENT]",
+          "execute_tool weather [INTERNAL]",
+          "chat gpt-4o [CLIENT]",
+          "execute_tool weather [INTERNAL]",
+          "chat gpt-4o [CLIENT]",
+        ],
+      },
+    ]);
+    const [agent] = spanTree(spans);
+    expect(agent?.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": 390,
+      "gen_ai.usage.output_tokens": 47,
+      "gen_ai.response.finish_reasons": ["tool_call", "stop"],
+    });
+    expect(agent?.children.map((c) => c.attributes["gen_ai.response.id"] ?? c.attributes["gen_ai.tool.call.id"])).toEqual([
+      "resp_1",
+      "call_1",
+      "resp_2",
+      "call_2",
+      "resp_3",
+    ]);
+  });
+
   it("records instructions, messages, tool definitions, arguments and results as semconv content when capture is on", async () => {
     await generateText({
       model: toolLoopModel(),
