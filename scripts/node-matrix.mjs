@@ -1,6 +1,7 @@
 // Runs the core, adapter and end-to-end suites again under the other Node.js lines we support (22
-// and 26; the main run, on 24, has everything). Each line's `node` comes from the npm registry, installed by npm into
-// tools/node-matrix/<line> on first use. Prints one closing line per line.
+// and 26; the main run, on 24, has everything). Each line's binary is the npm registry's
+// node-<os>-<cpu> package, installed by npm into tools/node-matrix/<line> on first use (locked, no
+// install scripts). Prints one closing line per line.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -15,7 +16,8 @@ let failed = false;
 
 for (const line of lines) {
   const dir = path.join(root, "tools", "node-matrix", `node${line}`);
-  const bin = path.join(dir, "node_modules", ".bin");
+  // npm installs the one platform package (node-<os>-<cpu>) that fits this machine.
+  const bin = path.join(dir, "node_modules", `node-${process.platform}-${process.arch}`, "bin");
   if (!existsSync(path.join(bin, "node"))) {
     const npm = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"], {
       cwd: dir,
