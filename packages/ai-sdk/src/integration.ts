@@ -59,6 +59,9 @@ export class AiSdkIntegration implements Telemetry {
       }
       // Checked on each call: @ai-sdk/otel may be registered after this integration.
       warnIfAiSdkOtelRegistered(this);
+      // No TracerProvider or MeterProvider yet: track nothing, so every later hook and both
+      // wrappers find no call and cost nothing.
+      if (!this.telemetry.active) return;
       const callId = asString(e.callId);
       const op = asString(e.operationId);
       if (!callId || !op || this.calls.has(callId)) return;

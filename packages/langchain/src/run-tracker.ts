@@ -61,7 +61,7 @@ export class RunTracker implements StepSource {
   private readonly runs = new Map<string, RunInfo>();
 
   constructor(
-    telemetry: GenAITelemetry,
+    private readonly telemetry: GenAITelemetry,
     private readonly options: TrackerOptions,
   ) {
     this.registry = new RunRegistry(telemetry, { maxOpen: options.maxOpenRuns });
@@ -100,6 +100,8 @@ export class RunTracker implements StepSource {
     runType: string | undefined,
     runName: string | undefined,
   ): void {
+    // Nothing registered to record to: track no run (their ends then find nothing).
+    if (!this.telemetry.active) return;
     const parent = this.parentOf(parentRunId);
     const parentInfo: ParentInfo | undefined = parent ? { isGraph: parent.isGraph, node: parent.node } : undefined;
     const kind = classifyChain({
@@ -198,6 +200,7 @@ export class RunTracker implements StepSource {
     extraParams: unknown,
     metadata: Dict | undefined,
   ): void {
+    if (!this.telemetry.active) return;
     const prompt = Array.isArray(messages) && Array.isArray(messages[0]) ? (messages[0] as unknown[]) : [];
     const facts = modelStartFacts(serialized, extraParams, metadata);
     this.learnToolDescriptions(parentRunId, facts.tools);
@@ -226,6 +229,7 @@ export class RunTracker implements StepSource {
     extraParams: unknown,
     metadata: Dict | undefined,
   ): void {
+    if (!this.telemetry.active) return;
     const facts = modelStartFacts(serialized, extraParams, metadata);
     const prompt = Array.isArray(prompts) ? prompts[0] : undefined;
     this.startVisible(runId, parentRunId, metadata, {
@@ -264,6 +268,7 @@ export class RunTracker implements StepSource {
     runName: string | undefined,
     toolCallId: string | undefined,
   ): void {
+    if (!this.telemetry.active) return;
     const s = asDict(serialized);
     const name = runName ?? asString(s?.name) ?? serializedClass(serialized) ?? "tool";
     this.startVisible(runId, parentRunId, metadata, {
@@ -294,6 +299,7 @@ export class RunTracker implements StepSource {
     metadata: Dict | undefined,
     runName: string | undefined,
   ): void {
+    if (!this.telemetry.active) return;
     this.startVisible(runId, parentRunId, metadata, {
       operation: "retrieval",
       dataSourceId: runName ?? serializedClass(serialized),
