@@ -1,5 +1,6 @@
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import type { AttributeValue, Span, Tracer, TracerProvider } from "@opentelemetry/api";
+import { CONTENT_KEYS, garbage, num, sometimes, TOLERATED } from "@otel-agents/testing/adversarial";
 import { spanViolations } from "@otel-agents/testing/conformance";
 import type { ReadableSpan } from "@otel-agents/testing/harness";
 import fc from "fast-check";
@@ -19,95 +20,6 @@ const RUNS = Number(process.env.FC_RUNS ?? 10_000);
 const MAX_CONTENT = 256;
 // Identifiers (names, ids, models) are capped by the core at 1024 characters plus a marker.
 const MAX_IDENTIFIER = 1024 + 16;
-const CONTENT_KEYS = new Set([
-  "gen_ai.system_instructions",
-  "gen_ai.input.messages",
-  "gen_ai.output.messages",
-  "gen_ai.tool.definitions",
-  "gen_ai.tool.call.arguments",
-  "gen_ai.tool.call.result",
-  "gen_ai.retrieval.query.text",
-  "gen_ai.retrieval.documents",
-]);
-// Garbage may lack what the registry requires, use unknown enum values or names the conventions
-// would not pick; it must never produce a key of the wrong type, a deprecated key, or one the span
-// type does not list.
-const TOLERATED = ["not a registry value", "name should be", "missing required"];
-
-// ---- garbage ----------------------------------------------------------------------------------
-
-// Fixed huge strings: generating 10 MB per case would dominate the run time.
-const HUGE = "x".repeat(10 * 1024 * 1024);
-const HUGE_BROKEN = `${"\ud83d".repeat(1024)}${"y".repeat(10 * 1024 * 1024)}\udc00`;
-
-const throwingGetters = (): Record<string, unknown> =>
-  new Proxy(
-    {},
-    {
-      get(_t, key) {
-        // Symbols (fast-check's own markers, Symbol.toPrimitive) and `then` stay readable.
-        if (typeof key === "symbol" || key === "then") return undefined;
-        throw new Error(`getter ${String(key)}`);
-      },
-      has: () => true,
-      ownKeys: () => {
-        throw new Error("ownKeys");
-      },
-    },
-  );
-const throwingName = (): Error => {
-  const e = new Error("boom");
-  Object.defineProperty(e, "name", {
-    get() {
-      throw new Error("name getter");
-    },
-  });
-  return e;
-};
-const circular = (): Record<string, unknown> => {
-  const o: Record<string, unknown> = { a: 1, big: 2n ** 70n };
-  o.self = o;
-  o.list = [o, 1n];
-  return o;
-};
-
-const scalar = fc.oneof(
-  fc.constant(undefined),
-  fc.constant(null),
-  fc.constant(Number.NaN),
-  fc.constant(-1),
-  fc.constant(-1e9),
-  fc.constant(Number.POSITIVE_INFINITY),
-  fc.constant(2n ** 70n),
-  fc.constant("\ud800broken\udfff"),
-  fc.constant(""),
-  fc.string({ unit: "binary", maxLength: 12 }),
-  fc.string({ maxLength: 12 }),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(Symbol("s")),
-);
-const garbage: fc.Arbitrary<unknown> = fc.oneof(
-  { arbitrary: scalar, weight: 20 },
-  { arbitrary: fc.constant(() => "fn"), weight: 1 },
-  { arbitrary: fc.constant(null).map(throwingGetters), weight: 2 },
-  { arbitrary: fc.constant(null).map(throwingName), weight: 1 },
-  { arbitrary: fc.constant(null).map(circular), weight: 2 },
-  { arbitrary: fc.array(scalar, { maxLength: 3 }), weight: 2 },
-  { arbitrary: fc.object({ maxDepth: 1, maxKeys: 3 }), weight: 2 },
-  // Rare, because a 10 MB value costs milliseconds wherever it is copied.
-  { arbitrary: fc.constantFrom(HUGE, HUGE_BROKEN), weight: 1 },
-);
-const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: arb, weight: 3 }, { arbitrary: garbage, weight: 1 });
-const num = fc.oneof(
-  fc.constant(Number.NaN),
-  fc.constant(-5),
-  fc.constant(Number.NEGATIVE_INFINITY),
-  fc.constant(2n ** 70n),
-  fc.nat(),
-  garbage,
-);
 
 const serialized = sometimes(
   fc.record(
