@@ -208,28 +208,9 @@ export class AiSdkIntegration implements Telemetry {
     });
   }
 
-  onStepEnd(event: unknown): void {
-    this.guard("onStepEnd", () => {
-      const e = event as Rec;
-      const state = this.calls.get(e.callId);
-      const model = state?.model;
-      if (!state || !model) return;
-      // The model-call end event did not come (an older `ai`, or a path without one): the step
-      // result has the same facts.
-      const response = isRec(e.response) ? e.response : {};
-      model.handle.end(
-        {
-          responseModel: asString(response.modelId),
-          responseId: asString(response.id),
-          finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
-          usage: languageModelUsage(e.usage),
-          content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
-        },
-        timeOf(e),
-      );
-      state.model = undefined;
-    });
-  }
+  // No onStepEnd: the model-call end event carries the same facts, and `ai` clones and redacts
+  // the whole step result (messages, tool calls and results) for every integration that
+  // subscribes to it, which was the largest cost of a traced step (bench/results/latest.md).
 
   onStepError(event: unknown): void {
     this.guard("onStepError", () => {

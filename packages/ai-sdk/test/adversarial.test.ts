@@ -198,17 +198,6 @@ const event = fc.oneof(
       timestamp: time,
     }),
   ),
-  fc.tuple(
-    fc.constant("onStepEnd"),
-    ev({
-      callId,
-      response: sometimes(fc.record({ modelId: garbage, id: garbage }, { requiredKeys: [] })),
-      finishReason: garbage,
-      usage,
-      content,
-      timestamp: time,
-    }),
-  ),
   fc.tuple(fc.constant("onStepError"), ev({ callId, error, timestamp: time })),
   fc.tuple(
     fc.constant("onEnd"),
