@@ -1,6 +1,4 @@
-import type { AttributeValue, Span, Tracer, TracerProvider } from "@opentelemetry/api";
-import { CONTENT_KEYS, garbage, num, sometimes, TOLERATED } from "@otel-agents/testing/adversarial";
-import { spanViolations } from "@otel-agents/testing/conformance";
+import { checkExported, garbage, MAX_CONTENT, num, sometimes, watchedProvider } from "@otel-agents/testing/adversarial";
 import type { ReadableSpan } from "@otel-agents/testing/harness";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,8 +14,6 @@ import { h } from "./setup.js";
 // reach the exporter.
 
 const RUNS = Number(process.env.FC_RUNS ?? 10_000);
-const MAX_CONTENT = 256;
-const MAX_IDENTIFIER = 1024 + 16;
 
 const TRACE_IDS = ["trace_00000000000000000000000000000001", "trace_00000000000000000000000000000002"];
 const SPAN_IDS = Array.from({ length: 6 }, (_, i) => `span_00000000000000000000000${i}`);
@@ -135,52 +131,6 @@ const event = fc.oneof(
 type Hooks = Record<string, (arg: unknown) => unknown>;
 
 // ---- spans started vs ended -------------------------------------------------------------------
-
-/** A provider that remembers every span the handler starts, so that spans never ended are seen. */
-function watchedProvider(inner: TracerProvider): { provider: TracerProvider; started: Span[] } {
-  const started: Span[] = [];
-  const provider: TracerProvider = {
-    getTracer(name, version, options) {
-      const tracer = inner.getTracer(name, version, options);
-      const watched: Tracer = {
-        startSpan(spanName, spanOptions, ctx) {
-          const span = tracer.startSpan(spanName, spanOptions, ctx);
-          started.push(span);
-          return span;
-        },
-        startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer["startActiveSpan"],
-      };
-      return watched;
-    },
-  };
-  return { provider, started };
-}
-
-function validValue(key: string, value: AttributeValue | undefined): boolean {
-  if (value === undefined) return true;
-  const limit = CONTENT_KEYS.has(key) ? MAX_CONTENT + 64 : MAX_IDENTIFIER;
-  if (typeof value === "string") return value.length <= limit;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (typeof value === "boolean") return true;
-  if (Array.isArray(value)) {
-    if (value.length > 128) return false;
-    const types = new Set(value.map((v) => typeof v));
-    if (types.size > 1) return false;
-    return value.every(
-      (v) =>
-        (typeof v === "string" && v.length <= limit) || (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean",
-    );
-  }
-  return false;
-}
-
-function checkExported(spans: readonly ReadableSpan[]): void {
-  for (const span of spans) {
-    expect(span.name.length, "span name length").toBeLessThanOrEqual(MAX_IDENTIFIER + 32);
-    for (const [key, value] of Object.entries(span.attributes)) expect(validValue(key, value), key).toBe(true);
-    expect(spanViolations(span).filter((v) => !TOLERATED.some((t) => v.includes(t)))).toEqual([]);
-  }
-}
 
 // ---- the property -----------------------------------------------------------------------------
 

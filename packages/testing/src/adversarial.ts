@@ -1,6 +1,15 @@
 // Generated garbage for the adapters' adversarial suites (fast-check): values of every wrong type
 // frameworks could hand an adapter, and the checks the suites share.
+import type { AttributeValue, Span, Tracer, TracerProvider } from "@opentelemetry/api";
 import fc from "fast-check";
+import { expect } from "vitest";
+import { spanViolations } from "./conformance.js";
+import type { ReadableSpan } from "./harness.js";
+
+/** The content limit the suites configure (capture on, small limit, in half the runs). */
+export const MAX_CONTENT = 256;
+/** Identifiers (names, ids, models) are capped by the core at 1024 characters plus a marker. */
+export const MAX_IDENTIFIER = 1024 + 16;
 
 export const CONTENT_KEYS = new Set([
   "gen_ai.system_instructions",
@@ -91,3 +100,51 @@ export const num = fc.oneof(
   fc.nat(),
   garbage,
 );
+
+// ---- what may reach the exporter ---------------------------------------------------------------
+
+/** A provider that remembers every span the handler starts, so that spans never ended are seen. */
+export function watchedProvider(inner: TracerProvider): { provider: TracerProvider; started: Span[] } {
+  const started: Span[] = [];
+  const provider: TracerProvider = {
+    getTracer(name, version, options) {
+      const tracer = inner.getTracer(name, version, options);
+      const watched: Tracer = {
+        startSpan(spanName, spanOptions, ctx) {
+          const span = tracer.startSpan(spanName, spanOptions, ctx);
+          started.push(span);
+          return span;
+        },
+        startActiveSpan: tracer.startActiveSpan.bind(tracer) as Tracer["startActiveSpan"],
+      };
+      return watched;
+    },
+  };
+  return { provider, started };
+}
+
+export function validValue(key: string, value: AttributeValue | undefined): boolean {
+  if (value === undefined) return true;
+  const limit = CONTENT_KEYS.has(key) ? MAX_CONTENT + 64 : MAX_IDENTIFIER;
+  if (typeof value === "string") return value.length <= limit;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "boolean") return true;
+  if (Array.isArray(value)) {
+    if (value.length > 128) return false;
+    const types = new Set(value.map((v) => typeof v));
+    if (types.size > 1) return false;
+    return value.every(
+      (v) =>
+        (typeof v === "string" && v.length <= limit) || (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean",
+    );
+  }
+  return false;
+}
+
+export function checkExported(spans: readonly ReadableSpan[]): void {
+  for (const span of spans) {
+    expect(span.name.length, "span name length").toBeLessThanOrEqual(MAX_IDENTIFIER + 32);
+    for (const [key, value] of Object.entries(span.attributes)) expect(validValue(key, value), key).toBe(true);
+    expect(spanViolations(span).filter((v) => !TOLERATED.some((t) => v.includes(t)))).toEqual([]);
+  }
+}
