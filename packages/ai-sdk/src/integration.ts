@@ -333,7 +333,7 @@ export class AiSdkIntegration implements Telemetry {
   }
 
   private startModelCall(state: CallState, e: Rec) {
-    // Steps run one after another and each step's end closes its model call, so an open one here is
+    // Steps run one after another and each model-call end closes its call, so an open one here is
     // this same call seen twice (the integration registered twice, or the wrapper after the event).
     if (state.model) return state.model;
     const handle = this.telemetry.start({
