@@ -319,14 +319,4 @@ export class OperationHandle implements OperationHandleLike {
   markTruncated(keys: string[] | undefined): void {
     if (keys) this.truncated = keys;
   }
-
-  /** The span type id of the registry this operation maps to, if any. */
-  get type(): SpanType | undefined {
-    return this.spanType;
-  }
-
-  /** `otel_agents.step.type` of a framework step. */
-  get stepType(): string | undefined {
-    return this.start.step?.type;
-  }
 }
