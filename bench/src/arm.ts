@@ -1,6 +1,6 @@
 import type { CountingExporter } from "./otel.ts";
 
-export type ArmKind = "none" | "baseline" | "floor" | "ours-off" | "ours-on" | "ours-nosdk" | "peer";
+export type ArmKind = "none" | "baseline" | "floor" | "floor-context" | "ours-off" | "ours-on" | "ours-nosdk" | "peer";
 
 /** One running configuration: the operation to time, how to drain it, how to undo it. */
 export interface ArmRun {

@@ -30,6 +30,8 @@ export interface ArmResult {
   spansPerOp?: number;
   bytesPerOp?: number;
   heapGrowthBytes?: number;
+  /** Growth over the second half of the heap operations only: a leak keeps growing, caches do not. */
+  heapGrowthSecondHalfBytes?: number;
   heapOps?: number;
   openRunsAfter?: number;
 }
@@ -89,7 +91,10 @@ async function timeRound(arm: Arm, counts: Counts): Promise<{ mean: number; p50:
 }
 
 /** Heap growth after GC over `counts.heap` operations, and the runs our adapter still holds. */
-async function heapGrowth(arm: Arm, counts: Counts): Promise<Pick<ArmResult, "heapGrowthBytes" | "heapOps" | "openRunsAfter">> {
+async function heapGrowth(
+  arm: Arm,
+  counts: Counts,
+): Promise<Pick<ArmResult, "heapGrowthBytes" | "heapGrowthSecondHalfBytes" | "heapOps" | "openRunsAfter">> {
   const exporter = new CountingExporter();
   const run = await arm.setup!(exporter);
   try {
@@ -97,11 +102,21 @@ async function heapGrowth(arm: Arm, counts: Counts): Promise<Pick<ArmResult, "he
     await run.flush();
     await settle();
     const before = process.memoryUsage().heapUsed;
-    await repeat(run, counts.heap);
+    const half = Math.floor(counts.heap / 2);
+    await repeat(run, half);
+    await run.flush();
+    await settle();
+    const middle = process.memoryUsage().heapUsed;
+    await repeat(run, counts.heap - half);
     await run.flush();
     await settle();
     const after = process.memoryUsage().heapUsed;
-    return { heapGrowthBytes: after - before, heapOps: counts.heap, openRunsAfter: run.openRuns?.() };
+    return {
+      heapGrowthBytes: after - before,
+      heapGrowthSecondHalfBytes: after - middle,
+      heapOps: counts.heap,
+      openRunsAfter: run.openRuns?.(),
+    };
   } finally {
     await run.teardown();
   }

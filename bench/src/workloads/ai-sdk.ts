@@ -112,6 +112,7 @@ interface FloorCall {
 function floorIntegration(
   tracer: ReturnType<ReturnType<typeof batchProvider>["getTracer"]>,
   templates: Map<string, SpanTemplate>,
+  withContext = false,
 ) {
   const calls = new Map<string, FloorCall>();
   const open = (key: string, ctx: Context): Span => {
@@ -153,7 +154,22 @@ function floorIntegration(
       call.root.end();
     },
   };
-  return telemetry as unknown as Telemetry;
+  if (!withContext) return telemetry as unknown as Telemetry;
+  // The floor plus the two execute wrappers ours has: the provider call and each tool body run
+  // with their span active, so HTTP spans and the tool's own spans nest. `ai` copies and redacts
+  // each wrapped call's result for every integration with a wrapper: that cost is the
+  // framework's, and this arm shows it apart from ours.
+  const within = <T>(span: Span | undefined, execute: () => PromiseLike<T>) =>
+    span ? context.with(trace.setSpan(context.active(), span), execute) : execute();
+  return {
+    ...telemetry,
+    executeLanguageModelCall<T>(o: { callId: string; execute: () => PromiseLike<T> }) {
+      return within(calls.get(o.callId)?.model, o.execute);
+    },
+    executeTool<T>(o: { callId: string; toolCallId: string; execute: () => PromiseLike<T> }) {
+      return within(calls.get(o.callId)?.tools.get(o.toolCallId), o.execute);
+    },
+  } as unknown as Telemetry;
 }
 
 function integrationArm(
@@ -199,6 +215,15 @@ async function aiSdkArms(invoke: Invoke): Promise<Arm[]> {
     integrationArm("floor", "floor", (p) => floorIntegration(p!.getTracer("floor"), templates), invoke, {
       note: "hand-written Telemetry integration: root, model-call and tool spans with our attribute set from a template",
     }),
+    integrationArm(
+      "floor with execute wrappers",
+      "floor-context",
+      (p) => floorIntegration(p!.getTracer("floor"), templates, true),
+      invoke,
+      {
+        note: "floor with execute wrappers: the floor plus executeLanguageModelCall/executeTool running the provider call and tool body with their span active, as ours does (for nested HTTP and tool spans); ai then copies and redacts each wrapped result",
+      },
+    ),
     integrationArm("ours (capture off)", "ours-off", ours(false), invoke, oursVersion),
     integrationArm("ours (capture on)", "ours-on", ours(true), invoke, oursVersion),
     integrationArm("ours (no SDK: API no-op)", "ours-nosdk", ours(false), invoke, oursVersion, false),

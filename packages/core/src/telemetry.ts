@@ -70,9 +70,13 @@ export class GenAITelemetry {
     return this.explicitTracing || !isNoopTracerProvider(trace.getTracerProvider()) || this.instruments?.enabled() === true;
   }
 
-  /** Starts an operation. Never throws: on any failure it returns a handle that records nothing. */
-  start(options: StartOptions): OperationHandle {
-    const parentContext = resolveParent(options.parent);
+  /**
+   * Starts an operation. Never throws: on any failure it returns a handle that records nothing.
+   * `parent`, when given, takes the place of `options.parent` (callers that resolve the parent
+   * themselves need not copy their options to set it).
+   */
+  start(options: StartOptions, parent?: OperationHandleLike | Context | null): OperationHandle {
+    const parentContext = resolveParent(parent !== undefined ? parent : options.parent);
     // Nothing registered: no span, no metric, so no work beyond a handle that passes the context on.
     if (!this.active) return this.noopHandle(options, parentContext, true);
     try {
@@ -223,7 +227,16 @@ function isNoopTracerProvider(provider: TracerProvider): boolean {
 }
 
 // StartOptions keys that describe the start itself, not the operation's facts.
-const START_ONLY_KEYS: ReadonlySet<string> = new Set(["operation", "step", "remote", "parent", "startTime"]);
+// `parentId` and `fallbackParent` are the run registry's, which passes its options through.
+const START_ONLY_KEYS: ReadonlySet<string> = new Set([
+  "operation",
+  "step",
+  "remote",
+  "parent",
+  "startTime",
+  "parentId",
+  "fallbackParent",
+]);
 
 function resolveParent(parent: OperationHandleLike | Context | null | undefined): Context {
   if (parent === null) return ROOT_CONTEXT;

@@ -55,6 +55,29 @@ describe("run registry", () => {
     expect(r.size).toBe(0);
   });
 
+  it("a fallback parent or a parent id wins over a parent in the options, and no registry key becomes an attribute", () => {
+    const r = make();
+    const t = new GenAITelemetry({ name: "registry-test" }, { tracerProvider: h.tracerProvider });
+    const elsewhere = t.start({ operation: "invoke_workflow", workflowName: "elsewhere" });
+    const root = t.start({ operation: "invoke_agent", agent: { name: "Root" } });
+    // Options are passed through as they are, so a stray `parent` must not decide the parent.
+    const stray = { parent: elsewhere } as Record<string, unknown>;
+    r.start("a", { operation: "execute_tool", tool: { name: "a" }, fallbackParent: root.context, ...stray });
+    r.start("b", { operation: "execute_tool", tool: { name: "b" }, parentId: "a", ...stray });
+    r.end("b");
+    r.end("a");
+    root.end();
+    elsewhere.end();
+    expect(shape(spanTree(h.spans()))).toEqual([
+      "invoke_workflow elsewhere [INTERNAL]",
+      { "invoke_agent Root [INTERNAL]": [{ "execute_tool a [INTERNAL]": ["execute_tool b [INTERNAL]"] }] },
+    ]);
+    for (const span of h.spans()) {
+      expect(Object.keys(span.attributes).filter((k) => /parent/i.test(k) && !k.startsWith("otel_agents.framework"))).toEqual([]);
+    }
+    assertConformance(h.spans());
+  });
+
   it("keeps the first handle when a run starts twice", () => {
     const r = make();
     const a = r.start("x", { operation: "invoke_agent", agent: { name: "first" } });

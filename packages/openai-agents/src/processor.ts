@@ -34,6 +34,8 @@ import {
 import { adoptedTraceContext } from "./trace-root.js";
 import { VERSION } from "./version.js";
 
+const DONE: Promise<void> = Promise.resolve();
+
 export interface CustomModelInfo {
   /** The provider name of the model behind this agent. */
   provider?: string;
@@ -153,20 +155,42 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     ensureStepResolver();
   }
 
-  async onTraceStart(t: Trace): Promise<void> {
-    this.guard("onTraceStart", () => this.traceStarted(t));
+  // Not `async`, and no closure per event: these run for every span of every run, and the SDK
+  // only awaits the promise.
+  onTraceStart(t: Trace): Promise<void> {
+    try {
+      this.traceStarted(t);
+    } catch (err) {
+      this.failed("onTraceStart", err);
+    }
+    return DONE;
   }
 
-  async onTraceEnd(t: Trace): Promise<void> {
-    this.guard("onTraceEnd", () => this.traceEnded(t));
+  onTraceEnd(t: Trace): Promise<void> {
+    try {
+      this.traceEnded(t);
+    } catch (err) {
+      this.failed("onTraceEnd", err);
+    }
+    return DONE;
   }
 
-  async onSpanStart(span: Span<SpanData>): Promise<void> {
-    this.guard("onSpanStart", () => this.spanStarted(span));
+  onSpanStart(span: Span<SpanData>): Promise<void> {
+    try {
+      this.spanStarted(span);
+    } catch (err) {
+      this.failed("onSpanStart", err);
+    }
+    return DONE;
   }
 
-  async onSpanEnd(span: Span<SpanData>): Promise<void> {
-    this.guard("onSpanEnd", () => this.spanEnded(span));
+  onSpanEnd(span: Span<SpanData>): Promise<void> {
+    try {
+      this.spanEnded(span);
+    } catch (err) {
+      this.failed("onSpanEnd", err);
+    }
+    return DONE;
   }
 
   /** Spans still open (started, not yet ended), workflows included; 0 when idle. */
@@ -197,8 +221,12 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     try {
       fn();
     } catch (err) {
-      diag.warn(`otel-agents: OpenAI Agents ${where} failed; ignoring`, err);
+      this.failed(where, err);
     }
+  }
+
+  private failed(where: string, err: unknown): void {
+    diag.warn(`otel-agents: OpenAI Agents ${where} failed; ignoring`, err);
   }
 
   private async flushProvider(): Promise<void> {
@@ -389,9 +417,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
 
   private startOp(span: Span<SpanData>, options: StartOptions): OperationHandle {
     const state = this.traces.get(span.traceId);
-    const { parent: _ignored, ...start } = options;
+    // One copy of the options, passed on as it is; the fallback parent below takes the place of
+    // any `parent` in them.
     return this.registry.start(span.spanId, {
-      ...start,
+      ...(options as Omit<StartOptions, "parent">),
       conversationId: state?.conversationId,
       framework: {
         name: FRAMEWORK_NAME,

@@ -102,64 +102,125 @@ export function writeUsage(sink: AttributeSink, u: Usage): void {
 // never push out the GenAI attributes.
 const MAX_EXTRA_ATTRIBUTES = 32;
 
-/** Writes every non-content fact. `provider` must already be normalised. */
+/**
+ * Writes every non-content fact. `provider` must already be normalised. Walks only the facts
+ * present (a start or an end carries a handful of the ~60 possible ones): this runs twice per span.
+ */
 export function writeFacts(sink: AttributeSink, f: OperationFacts, provider: string | undefined): void {
   sink.put(ATTR.providerName, provider);
-  sink.put(ATTR.requestModel, str(f.requestModel));
-  if (f.request) writeRequest(sink, f.request);
-  sink.put(ATTR.responseModel, str(f.responseModel));
-  sink.put(ATTR.responseId, str(f.responseId));
-  sink.put(ATTR.responseFinishReasons, normalizeFinishReasons(f.finishReasons));
-  if (f.usage) writeUsage(sink, f.usage);
-  if (f.agent) {
-    sink.put(ATTR.agentName, str(f.agent.name));
-    sink.put(ATTR.agentId, str(f.agent.id));
-    sink.put(ATTR.agentDescription, str(f.agent.description));
-    sink.put(ATTR.agentVersion, str(f.agent.version));
-  }
-  if (f.tool) {
-    sink.put(ATTR.toolName, str(f.tool.name));
-    sink.put(ATTR.toolCallId, str(f.tool.callId));
-    sink.put(ATTR.toolType, str(f.tool.type));
-    sink.put(ATTR.toolDescription, str(f.tool.description));
-  }
-  sink.put(ATTR.workflowName, str(f.workflowName));
-  sink.put(ATTR.conversationId, str(f.conversationId));
-  sink.put(ATTR.dataSourceId, str(f.dataSourceId));
-  if (f.server) {
-    const address = str(f.server.address);
-    sink.put(ATTR.serverAddress, address);
-    const port = count(f.server.port);
-    if (address !== undefined && port !== undefined && port > 0 && port < 65536) sink.put(ATTR.serverPort, port);
-  }
-  sink.put(ATTR.embeddingsDimensionCount, count(f.embeddingsDimensionCount));
-  if (f.openai) {
-    sink.put(ATTR.openaiApiType, str(f.openai.apiType));
-    sink.put(ATTR.openaiRequestServiceTier, str(f.openai.requestServiceTier));
-    sink.put(ATTR.openaiResponseServiceTier, str(f.openai.responseServiceTier));
-    sink.put(ATTR.openaiResponseSystemFingerprint, str(f.openai.systemFingerprint));
-  }
-  if (f.handoff) {
-    sink.putExtra(OTEL_AGENTS_ATTR.handoffFromAgent, str(f.handoff.fromAgent));
-    sink.putExtra(OTEL_AGENTS_ATTR.handoffToAgent, str(f.handoff.toAgent));
-  }
-  if (f.guardrail) {
-    sink.putExtra(OTEL_AGENTS_ATTR.guardrailName, str(f.guardrail.name));
-    sink.putExtra(OTEL_AGENTS_ATTR.guardrailTriggered, bool(f.guardrail.triggered));
-  }
-  if (f.framework) {
-    sink.putExtra(OTEL_AGENTS_ATTR.frameworkName, str(f.framework.name));
-    sink.putExtra(OTEL_AGENTS_ATTR.frameworkRunId, str(f.framework.runId));
-    sink.putExtra(OTEL_AGENTS_ATTR.frameworkParentRunId, str(f.framework.parentRunId));
-    sink.putExtra(OTEL_AGENTS_ATTR.frameworkTraceId, str(f.framework.traceId));
-  }
-  const extra = f.attributes;
-  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
-    let n = 0;
-    for (const key of Object.keys(extra)) {
-      if (n++ >= MAX_EXTRA_ATTRIBUTES) break;
-      sink.putExtra(key, primitive(extra[key]));
+  for (const key of Object.keys(f) as (keyof OperationFacts)[]) {
+    const v = f[key];
+    if (v === undefined || v === null) continue;
+    switch (key) {
+      case "requestModel":
+        sink.put(ATTR.requestModel, str(v));
+        break;
+      case "request":
+        writeRequest(sink, v as RequestParams);
+        break;
+      case "responseModel":
+        sink.put(ATTR.responseModel, str(v));
+        break;
+      case "responseId":
+        sink.put(ATTR.responseId, str(v));
+        break;
+      case "finishReasons":
+        sink.put(ATTR.responseFinishReasons, normalizeFinishReasons(v as readonly unknown[]));
+        break;
+      case "usage":
+        writeUsage(sink, v as Usage);
+        break;
+      case "agent":
+        writeAgent(sink, v as NonNullable<OperationFacts["agent"]>);
+        break;
+      case "tool":
+        writeTool(sink, v as NonNullable<OperationFacts["tool"]>);
+        break;
+      case "workflowName":
+        sink.put(ATTR.workflowName, str(v));
+        break;
+      case "conversationId":
+        sink.put(ATTR.conversationId, str(v));
+        break;
+      case "dataSourceId":
+        sink.put(ATTR.dataSourceId, str(v));
+        break;
+      case "server":
+        writeServer(sink, v as NonNullable<OperationFacts["server"]>);
+        break;
+      case "embeddingsDimensionCount":
+        sink.put(ATTR.embeddingsDimensionCount, count(v));
+        break;
+      case "openai":
+        writeOpenAI(sink, v as NonNullable<OperationFacts["openai"]>);
+        break;
+      case "handoff":
+        writeHandoff(sink, v as NonNullable<OperationFacts["handoff"]>);
+        break;
+      case "guardrail":
+        writeGuardrail(sink, v as NonNullable<OperationFacts["guardrail"]>);
+        break;
+      case "framework":
+        writeFramework(sink, v as NonNullable<OperationFacts["framework"]>);
+        break;
+      case "attributes":
+        writeExtras(sink, v);
+        break;
     }
+  }
+}
+
+function writeAgent(sink: AttributeSink, a: NonNullable<OperationFacts["agent"]>): void {
+  sink.put(ATTR.agentName, str(a.name));
+  sink.put(ATTR.agentId, str(a.id));
+  sink.put(ATTR.agentDescription, str(a.description));
+  sink.put(ATTR.agentVersion, str(a.version));
+}
+
+function writeTool(sink: AttributeSink, t: NonNullable<OperationFacts["tool"]>): void {
+  sink.put(ATTR.toolName, str(t.name));
+  sink.put(ATTR.toolCallId, str(t.callId));
+  sink.put(ATTR.toolType, str(t.type));
+  sink.put(ATTR.toolDescription, str(t.description));
+}
+
+function writeServer(sink: AttributeSink, s: NonNullable<OperationFacts["server"]>): void {
+  const address = str(s.address);
+  sink.put(ATTR.serverAddress, address);
+  const port = count(s.port);
+  if (address !== undefined && port !== undefined && port > 0 && port < 65536) sink.put(ATTR.serverPort, port);
+}
+
+function writeOpenAI(sink: AttributeSink, o: NonNullable<OperationFacts["openai"]>): void {
+  sink.put(ATTR.openaiApiType, str(o.apiType));
+  sink.put(ATTR.openaiRequestServiceTier, str(o.requestServiceTier));
+  sink.put(ATTR.openaiResponseServiceTier, str(o.responseServiceTier));
+  sink.put(ATTR.openaiResponseSystemFingerprint, str(o.systemFingerprint));
+}
+
+function writeHandoff(sink: AttributeSink, h: NonNullable<OperationFacts["handoff"]>): void {
+  sink.putExtra(OTEL_AGENTS_ATTR.handoffFromAgent, str(h.fromAgent));
+  sink.putExtra(OTEL_AGENTS_ATTR.handoffToAgent, str(h.toAgent));
+}
+
+function writeGuardrail(sink: AttributeSink, g: NonNullable<OperationFacts["guardrail"]>): void {
+  sink.putExtra(OTEL_AGENTS_ATTR.guardrailName, str(g.name));
+  sink.putExtra(OTEL_AGENTS_ATTR.guardrailTriggered, bool(g.triggered));
+}
+
+function writeFramework(sink: AttributeSink, fw: NonNullable<OperationFacts["framework"]>): void {
+  sink.putExtra(OTEL_AGENTS_ATTR.frameworkName, str(fw.name));
+  sink.putExtra(OTEL_AGENTS_ATTR.frameworkRunId, str(fw.runId));
+  sink.putExtra(OTEL_AGENTS_ATTR.frameworkParentRunId, str(fw.parentRunId));
+  sink.putExtra(OTEL_AGENTS_ATTR.frameworkTraceId, str(fw.traceId));
+}
+
+function writeExtras(sink: AttributeSink, extra: unknown): void {
+  if (typeof extra !== "object" || Array.isArray(extra)) return;
+  let n = 0;
+  for (const key of Object.keys(extra as object)) {
+    if (n++ >= MAX_EXTRA_ATTRIBUTES) break;
+    sink.putExtra(key, primitive((extra as Record<string, unknown>)[key]));
   }
 }
 

@@ -53,10 +53,9 @@ export class RunRegistry {
       diag.debug(`otel-agents: run ${safeId(id)} started twice; keeping the first`);
       return existing.handle;
     }
-    const { parentId, fallbackParent, ...start } = options;
-    const parentHandle = this.get(parentId);
-    const parent = parentHandle ?? fallbackParent;
-    const handle = this.telemetry.start({ ...start, ...(parent === undefined ? {} : { parent }) });
+    // The options go through as they are (the telemetry ignores the two registry keys): no copy.
+    const parent = this.get(options.parentId) ?? options.fallbackParent;
+    const handle = this.telemetry.start(options as StartOptions, parent);
     this.open.set(id, { handle, startedMs: nowMs() });
     if (this.open.size > this.maxOpen) this.evictOldest();
     return handle;

@@ -57,6 +57,20 @@ const ALIASES: Readonly<Record<string, string>> = {
  * their own id (the enum is open), lower-cased.
  */
 export function providerName(raw: string): string {
+  // Every operation's start and end asks, with the same few ids: remember the answers.
+  const known = RESOLVED.get(raw);
+  if (known !== undefined) return known;
+  const resolved = resolve(raw);
+  if (RESOLVED.size >= MAX_RESOLVED) RESOLVED.clear();
+  RESOLVED.set(raw, resolved);
+  return resolved;
+}
+
+const RESOLVED = new Map<string, string>();
+// Provider ids are a handful per process; the bound only guards against ids built per request.
+const MAX_RESOLVED = 256;
+
+function resolve(raw: string): string {
   const id = raw.trim().toLowerCase();
   let candidate = id;
   for (;;) {
