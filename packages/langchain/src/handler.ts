@@ -36,6 +36,33 @@ export interface OpenTelemetryCallbackHandlerOptions {
 
 const HANDLER_NAME = "otel-agents";
 
+const IGNORE_FLAGS = ["ignoreLLM", "ignoreChain", "ignoreAgent", "ignoreRetriever", "ignoreCustomEvent"] as const;
+
+/**
+ * LangChain reads these flags before it queues a start event for a handler. While nothing would be
+ * recorded (no SDK registered yet, or tracing disabled) and no run is open, they say "ignore", so an
+ * app that installs the handler but no SDK pays only LangChain's own bookkeeping. With a run open
+ * they stay false, so every run that started also ends. The base class assigns them as fields:
+ * they are redefined on the instance.
+ */
+function ignoreWhileIdle(handler: OpenTelemetryCallbackHandler): void {
+  const idle = {
+    get(this: OpenTelemetryCallbackHandler): boolean {
+      try {
+        return (this as unknown as { tracker: RunTracker | undefined }).tracker?.idle === true;
+      } catch {
+        return false;
+      }
+    },
+    set(_value: boolean) {
+      // LangChain's copy() and constructor input assign them; the instance decides by itself.
+    },
+    configurable: true,
+    enumerable: true,
+  };
+  for (const key of IGNORE_FLAGS) Object.defineProperty(handler, key, idle);
+}
+
 /**
  * A LangChain.js callback handler that reports runs as OpenTelemetry GenAI spans and metrics:
  * model calls as `chat`, tools as `execute_tool`, retrievers as `retrieval`, `createAgent` agents as
@@ -51,6 +78,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
 
   constructor(options: OpenTelemetryCallbackHandlerOptions = {}) {
     super();
+    ignoreWhileIdle(this);
     // `BaseCallbackHandler.copy()` calls `new this.constructor(this)`: a copy shares the state.
     if (options instanceof OpenTelemetryCallbackHandler) {
       this.tracker = options.tracker;

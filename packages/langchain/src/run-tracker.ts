@@ -72,6 +72,11 @@ export class RunTracker implements StepSource {
     return this.runs.size;
   }
 
+  /** Nothing would be recorded (no TracerProvider or MeterProvider) and no run is open. */
+  get idle(): boolean {
+    return this.runs.size === 0 && !this.telemetry.active;
+  }
+
   /** Ends every open span as orphaned (an app shutting down mid-run). */
   endAll(): number {
     for (const runId of this.runs.keys()) untrackRun(runId, this);
