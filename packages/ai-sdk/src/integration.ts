@@ -48,6 +48,7 @@ export class AiSdkIntegration implements Telemetry {
     maxOpenCalls?: number,
   ) {
     this.calls = new CallStore(maxOpenCalls);
+    offerHooksOnlyWhileActive(this, telemetry);
   }
 
   onStart(event: unknown): void {
@@ -417,6 +418,45 @@ export class AiSdkIntegration implements Telemetry {
     } catch (err) {
       diag.warn(`otel-agents/ai-sdk: ${hook} failed; telemetry for this call may be incomplete`, err);
     }
+  }
+}
+
+// Every hook and wrapper `ai` looks up on an integration.
+const HOOKS = [
+  "onStart",
+  "onLanguageModelCallStart",
+  "executeLanguageModelCall",
+  "onLanguageModelCallEnd",
+  "onToolExecutionStart",
+  "executeTool",
+  "onToolExecutionEnd",
+  "onStepError",
+  "onEnd",
+  "onAbort",
+  "onError",
+] as const;
+
+/**
+ * `ai` looks up each hook of each integration once per call, and for every hook it finds it copies
+ * and redacts each event (and each wrapped result). While nothing would be recorded (no
+ * TracerProvider or MeterProvider), the hooks read as absent, so such a call costs what it would
+ * without the integration. A call keeps the hooks it found at its start, so a call that started
+ * while recording gets all its events even if the provider goes away.
+ */
+function offerHooksOnlyWhileActive(integration: AiSdkIntegration, telemetry: GenAITelemetry): void {
+  for (const key of HOOKS) {
+    const method = AiSdkIntegration.prototype[key];
+    Object.defineProperty(integration, key, {
+      configurable: true,
+      enumerable: false,
+      get: () => {
+        try {
+          return telemetry.active ? method : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+    });
   }
 }
 

@@ -187,7 +187,10 @@ export class GenAITelemetry {
   }
 
   private noopHandle(options: StartOptions, parentContext: Context, passThrough = false): OperationHandle {
-    const span = passThrough ? (trace.getSpan(parentContext) ?? INVALID_SPAN) : trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    // Passing through, the handle shows the parent's ids but must never write to or end the
+    // parent's span (it may be recording, under another provider): a non-recording copy of its ids.
+    const parentSpan = passThrough ? trace.getSpan(parentContext) : undefined;
+    const span = parentSpan ? trace.wrapSpanContext(parentSpan.spanContext()) : INVALID_SPAN;
     return new OperationHandle(
       span,
       parentContext,
