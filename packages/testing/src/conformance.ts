@@ -73,7 +73,8 @@ function expectedName(type: RegistrySpanType, attributes: Attributes): string[] 
     return String(v ?? "");
   });
   const op = String(attributes["gen_ai.operation.name"]);
-  return complete ? [filled] : [fallback ?? op, op];
+  // The fallback is often the operation name itself: list each accepted name once.
+  return complete ? [filled] : [...new Set([fallback ?? op, op])];
 }
 
 /**

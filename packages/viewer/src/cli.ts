@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 import { HELP, parseCli } from "./cli-args.js";
+import { probeViewer } from "./probe.js";
 import { packageVersion } from "./server/package-root.js";
-import { ViewerError } from "./store/errors.js";
-import { startViewer } from "./viewer.js";
+import { PortInUseError, ViewerError } from "./store/errors.js";
+import { startViewer, type ViewerOptions } from "./viewer.js";
+
+/** How long a clean shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 5000;
 
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2));
@@ -14,8 +18,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
-  const viewer = await startViewer(command.options);
+  const viewer = await startViewer(command.options).catch((error: unknown) => explainPortInUse(error, command.options));
   const stored = viewer.store.traceCount();
+  // The bound URLs (not the flags): with --port 0 this is where the ports ended up.
   process.stdout.write(
     [
       `otel-agents-viewer ${packageVersion()}`,
@@ -25,14 +30,40 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
+  let stopping = false;
   const shutdown = () => {
+    // A second Ctrl-C does not wait.
+    if (stopping) process.exit(130);
+    stopping = true;
+    setTimeout(() => {
+      process.stderr.write(`otel-agents-viewer: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting.\n`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     viewer.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: Error) => {
+        process.stderr.write(`otel-agents-viewer: ${error.message}\n`);
+        process.exit(1);
+      },
     );
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+/** A taken port is often a viewer already running: say so, with its URLs, instead of only "in use". */
+async function explainPortInUse(error: unknown, options: ViewerOptions): Promise<never> {
+  if (error instanceof PortInUseError) {
+    const host = options.host?.includes(":") ? `[${options.host}]` : options.host;
+    const running = await probeViewer(`http://${host}:${options.port}`);
+    if (running) {
+      throw new ViewerError(
+        `a viewer is already running: page ${running.url}, OTLP ${running.otlpUrl}. ` +
+          "Use that one, or start another with --port and --otlp-port.",
+      );
+    }
+  }
+  throw error;
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,21 @@
 export { defaultDatabasePath } from "./cache-dir.js";
+export type { ReceivedMetricPoint } from "./otlp/metrics.js";
+export { probeViewer, type ViewerInfo } from "./probe.js";
 export type {
   Attrs,
   AttrValue,
   ConversationDetail,
+  DurationRow,
   FilterValues,
+  MetricsOverview,
   ServedSpan,
+  TokenRow,
+  TokenSeries,
   TraceDetail,
   TraceFilter,
   TraceSummary,
   ViewerSpan,
 } from "./shared/model.js";
-export { ViewerError } from "./store/errors.js";
+export { PortInUseError, ViewerError } from "./store/errors.js";
 export { type StoreOptions, TraceStore } from "./store/store.js";
 export { DEFAULTS, type RunningViewer, startViewer, type ViewerOptions } from "./viewer.js";

@@ -6,10 +6,10 @@ import { parseOtlpJsonFile } from "./otlp/export.js";
 import { createOtlpHandler } from "./otlp/receiver.js";
 import { handleApi, json } from "./server/api.js";
 import { EventHub } from "./server/events.js";
-import { packageRoot } from "./server/package-root.js";
+import { packageRoot, packageVersion } from "./server/package-root.js";
 import { serveStatic } from "./server/static.js";
 import type { ViewerSpan } from "./shared/model.js";
-import { ViewerError } from "./store/errors.js";
+import { PortInUseError, ViewerError } from "./store/errors.js";
 import { TraceStore } from "./store/store.js";
 
 export interface ViewerOptions {
@@ -76,12 +76,13 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   }
 
   const otlpHandler = createOtlpHandler(
-    { ingestSpans: (s) => void ingest(s), ingestMetrics: (r) => store.ingestMetrics(r) },
+    { ingestSpans: (s) => void ingest(s), ingestMetrics: (points) => events.metricsChanged(store.ingestMetrics(points)) },
     { maxBodyBytes },
   );
   const pageDir = options.pageDir ?? join(packageRoot(), "dist", "page");
   const localOnly = isLoopback(host);
-  const api = { store, events, ingest, maxBodyBytes };
+  const info = { name: "@otel-agents/viewer" as const, version: packageVersion(), url: "", otlpUrl: "" };
+  const api = { store, events, ingest, maxBodyBytes, info };
   const ui = async (req: IncomingMessage, res: ServerResponse) => {
     // A page elsewhere that rebinds its DNS name to 127.0.0.1 would reach this port with its own Host header.
     if (localOnly && !isLoopbackHost(req.headers.host)) {
@@ -118,10 +119,12 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
     const { port } = server.address() as AddressInfo;
     return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   };
+  info.url = urlOf(uiServer);
+  info.otlpUrl = urlOf(otlpServer);
   let closing: Promise<void> | undefined;
   return {
-    otlpUrl: urlOf(otlpServer),
-    url: urlOf(uiServer),
+    otlpUrl: info.otlpUrl,
+    url: info.url,
     store,
     close: () =>
       (closing ??= (async () => {
@@ -137,8 +140,10 @@ function listen(server: Server, port: number, host: string, flag: string): Promi
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === "EADDRINUSE"
-          ? new ViewerError(
+          ? new PortInUseError(
               `Port ${port} on ${host} is in use (is another viewer or collector running?). Pick another with ${flag}.`,
+              host,
+              port,
             )
           : new ViewerError(`Cannot listen on ${host}:${port}: ${error.message}`),
       );

@@ -144,7 +144,7 @@ describe("the page's JSON API", () => {
       "deprecated attribute gen_ai.usage.prompt_tokens",
       "gen_ai.usage.prompt_tokens is not in the GenAI registry",
       'gen_ai.usage.input_tokens should be int, got "ten"',
-      'name should be "chat" or "chat"',
+      'name should be "chat"',
       "missing required gen_ai.provider.name",
       "gen_ai.system is not an attribute of gen_ai.client.inference",
       "gen_ai.usage.prompt_tokens is not an attribute of gen_ai.client.inference",

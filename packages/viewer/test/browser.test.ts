@@ -2,13 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { assertConformance } from "@otel-agents/testing/conformance";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build } from "tsdown";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningViewer } from "../src/viewer.js";
 import config from "../tsdown.config.js";
-import { agentTurn, providerWith, testViewer } from "./support.js";
+import { agentTurn, meterProviderWith, providerWith, testViewer } from "./support.js";
 
 // Debian's browser, never a downloaded one. CI installs it (.ci/run); elsewhere these tests say how.
 const CHROMIUM = "/usr/bin/chromium";
@@ -66,9 +68,12 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
   async function sendTurn(question: string): Promise<string> {
     const app = providerWith(new OTLPTraceExporter({ url: `${viewer.otlpUrl}/v1/traces` }), "support-agent");
     const remote = providerWith(new OTLPTraceExporter({ url: `${viewer.otlpUrl}/v1/traces` }), "forecast-service");
-    await agentTurn(app.provider, { conversationId: "conv-demo", question, toolService: remote.provider });
+    // Each turn is a process of its own: a fresh cumulative metric stream, exported at shutdown.
+    const meterProvider = meterProviderWith(new OTLPMetricExporter({ url: `${viewer.otlpUrl}/v1/metrics` }), "support-agent");
+    await agentTurn(app.provider, { conversationId: "conv-demo", question, toolService: remote.provider, meterProvider });
     const traceId = app.memory.getFinishedSpans()[0]!.spanContext().traceId;
-    await Promise.all([app.provider.shutdown(), remote.provider.shutdown()]);
+    assertConformance(app.memory.getFinishedSpans());
+    await Promise.all([app.provider.shutdown(), remote.provider.shutdown(), meterProvider.shutdown()]);
     return traceId;
   }
 
@@ -160,5 +165,41 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
       { trace: second, asked: "userAnd tomorrow?", answered: "assistantIt is sunny in Paris, 21 °C." },
     ]);
     await shot("conversation.png");
+
+    // The charts, from the GenAI metrics the two turns exported (live: the view redraws when metrics arrive).
+    await page.click("#charts-link");
+    await page.waitForSelector('[data-chart="durations"] .chart-row');
+    const tokenRows = await page.$$eval('[data-chart="tokens-by-model"] .chart-row', (rows) =>
+      rows.map((r) => ({
+        model: r.getAttribute("data-label"),
+        segments: [...r.querySelectorAll("rect")].map((x) => [x.getAttribute("data-series"), x.getAttribute("data-value")]),
+        text: r.querySelector("text.value")?.textContent,
+      })),
+    );
+    expect(tokenRows).toEqual([
+      {
+        model: "gpt-4o-mini-2024-07-18",
+        segments: [
+          ["input", "244"],
+          ["cache_read", "40"],
+          ["output", "38"],
+          ["reasoning", "12"],
+        ],
+        text: "284 in · 50 out · 40 cache read · 12 reasoning",
+      },
+    ]);
+    const columns = await page.$$eval('[data-chart="tokens-over-time"] .chart-col rect', (rects) =>
+      rects.reduce((sum, r) => sum + Number(r.getAttribute("data-value")), 0),
+    );
+    expect(columns).toBe(284 + 50);
+    const durationRows = await page.$$eval('[data-chart="durations"] .chart-row', (rows) =>
+      rows.map((r) => [r.getAttribute("data-label"), r.querySelector("text.value")?.textContent]),
+    );
+    expect(durationRows).toEqual([
+      ["invoke_agent Weather · gpt-4o-mini", expect.stringMatching(/^mean [\d.]+(µs|ms) · p95 ≈ [\d.]+(µs|ms) · 2 calls$/)],
+      ["chat · gpt-4o-mini-2024-07-18", expect.stringMatching(/^mean [\d.]+(µs|ms) · p95 ≈ [\d.]+(µs|ms) · 4 calls$/)],
+      ["execute_tool get_weather", expect.stringMatching(/^mean [\d.]+(µs|ms) · p95 ≈ [\d.]+(µs|ms) · 2 calls$/)],
+    ]);
+    await shot("charts.png");
   });
 });

@@ -40,6 +40,8 @@ export async function openEvents(url: string) {
     /** The next `traces` event that names this trace. */
     traceChanged: (traceId: string) =>
       next((e) => e.event === "traces" && (e.data as { traceIds: string[] }).traceIds.includes(traceId)),
+    /** The data of the next event of that name. */
+    event: (name: string) => next((e) => e.event === name).then((e) => e.data),
     close: () => controller.abort(),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -89,14 +89,49 @@ describe("SQLite storage", () => {
     const other = new DatabaseSync(file);
     other.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');");
     other.close();
+    const before = readFileSync(file);
     expect(() => new TraceStore({ path: file, maxTraces: 10 })).toThrow(
       new ViewerError(
         `${file} is a SQLite database of another program (tables: customers). Pass another --db; the viewer never writes into a database it did not create.`,
       ),
     );
+    // Byte for byte: not even the journal mode was switched to WAL.
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
     const again = new DatabaseSync(file);
     expect(again.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: "customers" }]);
     again.close();
+  });
+
+  it("upgrades a version-1 database (metric requests kept whole) to version 2, keeping its traces", () => {
+    const file = join(dir, "v1.sqlite");
+    const store = new TraceStore({ path: file, maxTraces: 10 });
+    store.ingest([span(1, "invoke_agent Triage")]);
+    store.close();
+    // What version 1 left: a `metrics` table of whole requests, no metric points, spans WITHOUT ROWID.
+    const v1 = new DatabaseSync(file);
+    v1.exec(`
+      DROP TABLE metric_points; DROP TABLE metric_streams;
+      CREATE TABLE metrics (id INTEGER PRIMARY KEY, received_us INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE spans_old (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, start_us INTEGER NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
+      INSERT INTO spans_old SELECT * FROM spans; DROP TABLE spans; ALTER TABLE spans_old RENAME TO spans;
+    `);
+    v1.prepare("UPDATE meta SET value = 'otel-agents-viewer/1' WHERE key = 'schema'").run();
+    v1.close();
+    const upgraded = new TraceStore({ path: file, maxTraces: 10 });
+    expect(upgraded.listTraces().map((t) => t.rootName)).toEqual(["invoke_agent Triage"]);
+    expect(upgraded.spans(upgraded.listTraces()[0]!.traceId).map((s) => s.name)).toEqual(["invoke_agent Triage"]);
+    expect(upgraded.metricsOverview().points).toBe(0);
+    upgraded.close();
+    const check = new DatabaseSync(file);
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/2" });
+    expect(
+      (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    ).toEqual(["meta", "metric_points", "metric_streams", "spans", "trace_facets", "traces"]);
+    check.close();
   });
 
   it("filters the list by service, agent, model, conversation, status and free text", () => {

@@ -1,5 +1,6 @@
 import { SpanKind, type Tracer, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -27,16 +28,38 @@ export function providerWith(exporter: SpanExporter, serviceName = "weather-agen
 }
 
 /**
+ * A meter provider that exports to `exporter` only when flushed (cumulative temporality, the SDK
+ * default), so a test decides when metrics are sent.
+ */
+export function meterProviderWith(exporter: PushMetricExporter, serviceName = "weather-agent") {
+  return new MeterProvider({
+    resource: resourceFromAttributes({ "service.name": serviceName }),
+    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+  });
+}
+
+/**
  * One agent turn as the core emits it, content captured: invoke_agent → chat (asks for a tool) →
  * execute_tool → chat (answers). Usage and messages are what a real OpenAI call would report.
  */
 export async function agentTurn(
   provider: BasicTracerProvider,
-  options: { conversationId?: string; question?: string; failTool?: boolean; toolService?: BasicTracerProvider } = {},
+  options: {
+    conversationId?: string;
+    question?: string;
+    failTool?: boolean;
+    toolService?: BasicTracerProvider;
+    /** Records the core's GenAI metrics too. */
+    meterProvider?: MeterProvider;
+  } = {},
 ) {
   const t = new GenAITelemetry(
     { name: "@otel-agents/viewer-test", version: "0.0.0" },
-    { tracerProvider: provider, captureContent: true },
+    {
+      tracerProvider: provider,
+      captureContent: true,
+      ...(options.meterProvider ? { meterProvider: options.meterProvider } : {}),
+    },
   );
   const question = options.question ?? "What is the weather in Paris?";
   const agent = t.start({

@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { gunzipSync } from "node:zlib";
 import type protobuf from "protobufjs";
 import type { ViewerSpan } from "../shared/model.js";
+import { isChartedMetric } from "../store/metrics.js";
+import { normalizeMetricsRequest, type ReceivedMetricPoint } from "./metrics.js";
 import { type IdEncoding, MalformedRequestError, normalizeTraceRequest } from "./normalize.js";
 import { decodeProtobuf, otlpProtoTypes } from "./proto.js";
 
 /** Where decoded telemetry goes. */
 export interface OtlpSink {
   ingestSpans(spans: ViewerSpan[]): void;
-  ingestMetrics(request: Record<string, unknown>): void;
+  ingestMetrics(points: ReceivedMetricPoint[]): void;
 }
 
 export interface ReceiverOptions {
@@ -72,11 +74,8 @@ export function createOtlpHandler(sink: OtlpSink, options: ReceiverOptions) {
         respond(res, encoding, types.traceResponse, partialSuccess ? { partialSuccess } : {});
       } else if (path === "/v1/metrics") {
         const request = decode(body, encoding, types.metricsRequest);
-        const resourceMetrics = request.resourceMetrics ?? request.resource_metrics;
-        if (resourceMetrics !== undefined && !Array.isArray(resourceMetrics)) {
-          throw new MalformedRequestError("ExportMetricsServiceRequest.resourceMetrics must be an array");
-        }
-        if (Array.isArray(resourceMetrics) && resourceMetrics.length > 0) sink.ingestMetrics(request);
+        // GenAI sums and histograms are kept for the charts; other metrics are accepted and dropped.
+        sink.ingestMetrics(normalizeMetricsRequest(request, isChartedMetric));
         respond(res, encoding, types.metricsResponse, {});
       } else {
         // Logs are accepted so an app exporting all three signals sees no errors; the viewer has no log view yet.

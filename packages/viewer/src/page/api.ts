@@ -1,4 +1,11 @@
-import type { ConversationDetail, FilterValues, TraceDetail, TraceSummary, TracesChangedEvent } from "../shared/model.js";
+import type {
+  ConversationDetail,
+  FilterValues,
+  MetricsOverview,
+  TraceDetail,
+  TraceSummary,
+  TracesChangedEvent,
+} from "../shared/model.js";
 
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(path);
@@ -23,6 +30,7 @@ export const api = {
   filters: () => get<FilterValues>("/api/filters"),
   trace: (id: string) => get<TraceDetail>(`/api/traces/${encodeURIComponent(id)}`),
   conversation: (id: string) => get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),
+  metrics: () => get<MetricsOverview>("/api/metrics"),
   exportUrl: (id: string) => `/api/traces/${encodeURIComponent(id)}/otlp`,
   async import(text: string): Promise<{ spans: number; traceIds: string[] }> {
     const res = await fetch("/api/import", { method: "POST", body: text, headers: { "content-type": "application/json" } });
@@ -32,11 +40,16 @@ export const api = {
   },
 };
 
-/** Live updates: calls back with the ids of traces that changed; the browser reconnects by itself. */
-export function subscribe(onChange: (e: TracesChangedEvent) => void, onStatus: (live: boolean) => void): EventSource {
+/** Live updates: calls back with the ids of traces that changed, and when metrics arrived; the browser reconnects by itself. */
+export function subscribe(
+  onChange: (e: TracesChangedEvent) => void,
+  onMetrics: () => void,
+  onStatus: (live: boolean) => void,
+): EventSource {
   const source = new EventSource("/api/events");
   source.addEventListener("ready", () => onStatus(true));
   source.addEventListener("error", () => onStatus(false));
   source.addEventListener("traces", (e) => onChange(JSON.parse((e as MessageEvent<string>).data) as TracesChangedEvent));
+  source.addEventListener("metrics", () => onMetrics());
   return source;
 }

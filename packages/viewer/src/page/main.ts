@@ -1,5 +1,6 @@
 import type { TraceDetail } from "../shared/model.js";
 import { api, type ListQuery, subscribe } from "./api.js";
+import { chartsView } from "./charts.js";
 import { conversationView } from "./conversation.js";
 import { clear, h } from "./dom.js";
 import { duration, tokens } from "./format.js";
@@ -10,12 +11,14 @@ import { waterfall } from "./waterfall.js";
 type Route =
   | { view: "list" }
   | { view: "trace"; traceId: string; spanId?: string }
-  | { view: "conversation"; conversationId: string };
+  | { view: "conversation"; conversationId: string }
+  | { view: "charts" };
 
 function parseRoute(): Route {
   const [, view, id, spanId] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
   if (view === "trace" && id) return { view: "trace", traceId: id, ...(spanId ? { spanId } : {}) };
   if (view === "conversation" && id) return { view: "conversation", conversationId: id };
+  if (view === "charts") return { view: "charts" };
   return { view: "list" };
 }
 
@@ -98,6 +101,12 @@ async function renderDetail(): Promise<void> {
     detailEl.replaceChildren(h("p", { class: "muted hint" }, "Pick a trace to see its waterfall."));
     return;
   }
+  if (route.view === "charts") {
+    const overview = await api.metrics();
+    if (ticket !== detailTicket) return;
+    detailEl.replaceChildren(chartsView(overview));
+    return;
+  }
   if (route.view === "conversation") {
     const detail = await api.conversation(route.conversationId);
     if (ticket !== detailTicket) return;
@@ -174,6 +183,9 @@ subscribe(
     ) {
       void renderDetail();
     }
+  },
+  () => {
+    if (parseRoute().view === "charts") void renderDetail();
   },
   (live) => {
     liveEl.classList.toggle("on", live);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseOtlpJsonFile, toOtlpJson } from "../otlp/export.js";
 import { MalformedRequestError } from "../otlp/normalize.js";
+import type { ViewerInfo } from "../probe.js";
 import type { TraceFilter, ViewerSpan } from "../shared/model.js";
 import type { TraceStore } from "../store/store.js";
 import type { EventHub } from "./events.js";
@@ -10,6 +11,8 @@ export interface ApiContext {
   events: EventHub;
   ingest(spans: ViewerSpan[]): string[];
   maxBodyBytes: number;
+  /** Served at /api/info, so a demo or a second CLI can tell a running viewer from another program. */
+  info: ViewerInfo;
 }
 
 const ID = /^[0-9a-f]{32}$/;
@@ -28,12 +31,16 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     json(res, 200, { traces: ctx.store.listTraces(filterOf(url.searchParams)) });
     return true;
   }
+  if (get && path === "/api/info") {
+    json(res, 200, ctx.info);
+    return true;
+  }
   if (get && path === "/api/filters") {
     json(res, 200, ctx.store.filterValues());
     return true;
   }
   if (get && path === "/api/metrics") {
-    json(res, 200, { requests: ctx.store.metricRequests(Number(url.searchParams.get("limit") ?? 100)) });
+    json(res, 200, ctx.store.metricsOverview());
     return true;
   }
   if (get && parts[0] === "traces" && parts[1] && ID.test(parts[1])) {

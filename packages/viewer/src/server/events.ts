@@ -24,6 +24,13 @@ export class EventHub {
     for (const res of this.clients) res.write(frame);
   }
 
+  /** New metric points arrived: an open chart redraws. */
+  metricsChanged(points: number): void {
+    if (points === 0) return;
+    const frame = `event: metrics\ndata: ${JSON.stringify({ points })}\n\n`;
+    for (const res of this.clients) res.write(frame);
+  }
+
   close(): void {
     for (const res of this.clients) res.end();
     this.clients.clear();

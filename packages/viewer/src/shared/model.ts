@@ -89,3 +89,47 @@ export interface FilterValues {
 export interface TracesChangedEvent {
   traceIds: string[];
 }
+
+/** Tokens of one model, summed over the stored metric points. */
+export interface TokenRow {
+  model: string;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+}
+
+/** Input and output tokens per time bucket (microseconds since the epoch), oldest first. */
+export interface TokenSeries {
+  bucketUs: number;
+  buckets: { startUs: number; input: number; output: number }[];
+}
+
+/** One operation's duration histogram, summed over the stored points. */
+export interface DurationRow {
+  /** The metric, e.g. gen_ai.client.inference.duration. */
+  metric: string;
+  /** What was measured: `invoke_agent Weather`, `execute_tool get_weather`, `chat`... */
+  label: string;
+  /** gen_ai.response.model, else gen_ai.request.model; "" when the metric has none. */
+  model: string;
+  count: number;
+  /** Operations that ended with an error.type. */
+  errors: number;
+  sumS: number;
+  meanS: number;
+  /** Estimated from the histogram buckets; null without buckets. */
+  p95S: number | null;
+}
+
+/** What the charts draw: the GenAI metrics the viewer received. */
+export interface MetricsOverview {
+  /** Stored metric points (deltas). */
+  points: number;
+  firstUs: number | null;
+  lastUs: number | null;
+  tokensByModel: TokenRow[];
+  tokensOverTime: TokenSeries;
+  durations: DurationRow[];
+}

@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { ViewerError } from "./errors.js";
 
 /** Written into `meta`: a database without it is not ours, and one with another value is from another version. */
-export const SCHEMA_ID = "otel-agents-viewer/1";
+export const SCHEMA_ID = "otel-agents-viewer/2";
 
 const DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,19 +25,43 @@ CREATE TABLE trace_facets (
   PRIMARY KEY (facet, value, trace_id)
 ) WITHOUT ROWID;
 CREATE INDEX trace_facets_by_trace ON trace_facets (trace_id);
+-- A rowid table, not WITHOUT ROWID: a span row is about a kilobyte of JSON, and large rows inside
+-- the primary-key b-tree made inserts twice as slow and the file twice as large.
 CREATE TABLE spans (
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
   start_us INTEGER NOT NULL,
-  data TEXT NOT NULL,            -- ViewerSpan as JSON
-  PRIMARY KEY (trace_id, span_id)
-) WITHOUT ROWID;
--- Metric export requests as received (OTLP/JSON shape), kept for charts.
-CREATE TABLE metrics (
-  id INTEGER PRIMARY KEY,
-  received_us INTEGER NOT NULL,
-  data TEXT NOT NULL
+  data TEXT NOT NULL             -- ViewerSpan as JSON
 );
+CREATE UNIQUE INDEX spans_by_id ON spans (trace_id, span_id);
+-- GenAI metric points for the charts, as deltas (cumulative streams are differenced on arrival).
+CREATE TABLE metric_points (
+  id INTEGER PRIMARY KEY,        -- arrival order: trimming drops the lowest
+  time_us INTEGER NOT NULL,      -- the point's time
+  name TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  service TEXT NOT NULL,
+  model TEXT NOT NULL,           -- gen_ai.response.model, else gen_ai.request.model, else ''
+  token_type TEXT,               -- input, output, cache_read, cache_write, reasoning: a token total
+  subject TEXT,                  -- an operation duration: what it measured (invoke_agent Weather...)
+  error TEXT,                    -- error.type
+  value REAL NOT NULL,           -- counter increase, or histogram sum
+  count REAL,                    -- histogram: values recorded
+  min REAL,                      -- histogram: smallest and largest value, when sent (bounds for the percentile)
+  max REAL,
+  buckets TEXT                   -- histogram: {bounds, counts} as JSON
+);
+CREATE INDEX metric_points_by_time ON metric_points (time_us);
+-- The last cumulative value of each stream, to turn the next one into a delta.
+CREATE TABLE metric_streams (
+  key TEXT PRIMARY KEY,
+  start_ns TEXT NOT NULL,
+  sum REAL NOT NULL,
+  count REAL,
+  buckets TEXT,
+  seen_us INTEGER NOT NULL
+);
+CREATE INDEX metric_streams_by_seen ON metric_streams (seen_us);
 `;
 
 /** Creates the schema in an empty database, or checks that an existing one is ours. */
@@ -56,6 +80,19 @@ export function ensureSchema(db: DatabaseSync, location: string): void {
     ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value
     : undefined;
   if (schema === SCHEMA_ID) return;
+  if (schema === "otel-agents-viewer/1") {
+    // Version 1 kept metric requests whole (version 2 keeps chartable points) and spans in a
+    // WITHOUT ROWID table. Traces carry over.
+    db.exec("BEGIN");
+    db.exec("DROP TABLE IF EXISTS metrics");
+    db.exec("ALTER TABLE spans RENAME TO spans_v1");
+    db.exec(DDL.slice(DDL.indexOf("-- A rowid table")));
+    db.exec("INSERT INTO spans (trace_id, span_id, start_us, data) SELECT trace_id, span_id, start_us, data FROM spans_v1");
+    db.exec("DROP TABLE spans_v1");
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_ID);
+    db.exec("COMMIT");
+    return;
+  }
   if (schema?.startsWith("otel-agents-viewer/")) {
     throw new ViewerError(
       `${location} was written by another version of @otel-agents/viewer (${schema}, this one reads ${SCHEMA_ID}). ` +

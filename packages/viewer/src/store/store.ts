@@ -1,9 +1,19 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import { conformanceOf } from "../server/conformance.js";
-import type { ConversationDetail, FilterValues, TraceDetail, TraceFilter, TraceSummary, ViewerSpan } from "../shared/model.js";
+import type {
+  ConversationDetail,
+  FilterValues,
+  MetricsOverview,
+  TraceDetail,
+  TraceFilter,
+  TraceSummary,
+  ViewerSpan,
+} from "../shared/model.js";
 import { ViewerError } from "./errors.js";
+import { MetricTables } from "./metrics.js";
 import { ensureSchema } from "./schema.js";
 import { searchText, serviceOf, summarize, toUs } from "./summarize.js";
 
@@ -12,8 +22,8 @@ export interface StoreOptions {
   path: string;
   /** Traces kept; the ones that arrived first are evicted beyond it. */
   maxTraces: number;
-  /** Metric export requests kept (oldest dropped first). */
-  maxMetricRequests?: number;
+  /** GenAI metric points kept for the charts (the ones that arrived first are dropped beyond it). Default 100,000. */
+  maxMetricPoints?: number;
 }
 
 const FACETS = { service: "service", agent: "agent", model: "model", conversation: "conversation" } as const;
@@ -22,7 +32,7 @@ const FACETS = { service: "service", agent: "agent", model: "model", conversatio
 export class TraceStore {
   private readonly db: DatabaseSync;
   private readonly maxTraces: number;
-  private readonly maxMetricRequests: number;
+  private readonly metricTables: MetricTables;
   private readonly stmt: Record<
     | "putSpan"
     | "spansOf"
@@ -34,21 +44,19 @@ export class TraceStore {
     | "oldest"
     | "deleteTrace"
     | "deleteSpans"
-    | "nextSeq"
-    | "putMetrics"
-    | "trimMetrics",
+    | "nextSeq",
     StatementSync
   >;
 
   constructor(options: StoreOptions) {
     this.maxTraces = Math.max(1, Math.floor(options.maxTraces));
-    this.maxMetricRequests = options.maxMetricRequests ?? 10_000;
     const location = options.path === ":memory:" ? "the in-memory database" : options.path;
     try {
       if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
       this.db = new DatabaseSync(options.path);
-      // The first statement is where SQLite notices a file that is no database.
-      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
+      // The first statement is where SQLite notices a file that is no database. It only reads: nothing
+      // may be written (not even the journal mode) before ensureSchema() knows the file is ours.
+      this.db.prepare("SELECT COUNT(*) FROM sqlite_master").get();
     } catch (error) {
       throw new ViewerError(
         `${location} cannot be opened as a SQLite database (${(error as Error).message}). ` +
@@ -57,6 +65,7 @@ export class TraceStore {
     }
     try {
       ensureSchema(this.db, location);
+      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
     } catch (error) {
       this.db.close();
       if (error instanceof ViewerError) throw error;
@@ -75,9 +84,9 @@ export class TraceStore {
       deleteTrace: p("DELETE FROM traces WHERE trace_id = ?"),
       deleteSpans: p("DELETE FROM spans WHERE trace_id = ?"),
       nextSeq: p("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM traces"),
-      putMetrics: p("INSERT INTO metrics (received_us, data) VALUES (?, ?)"),
-      trimMetrics: p("DELETE FROM metrics WHERE id <= (SELECT MAX(id) FROM metrics) - ?"),
     };
+    const maxPoints = Math.max(1, Math.floor(options.maxMetricPoints ?? 100_000));
+    this.metricTables = new MetricTables(this.db, maxPoints, Math.max(1000, Math.floor(maxPoints / 5)));
   }
 
   /** Stores spans (a span sent twice replaces itself); returns the ids of the traces that changed. */
@@ -95,16 +104,19 @@ export class TraceStore {
     return [...touched];
   }
 
-  ingestMetrics(request: unknown): void {
+  /** Stores GenAI metric points (cumulative ones as deltas); returns how many were kept. */
+  ingestMetrics(points: readonly ReceivedMetricPoint[]): number {
+    if (points.length === 0) return 0;
+    let stored = 0;
     this.transaction(() => {
-      this.stmt.putMetrics.run(Date.now() * 1000, JSON.stringify(request));
-      this.stmt.trimMetrics.run(this.maxMetricRequests);
+      stored = this.metricTables.ingest(points, Date.now() * 1000);
     });
+    return stored;
   }
 
-  metricRequests(limit = 100): unknown[] {
-    const rows = this.db.prepare("SELECT data FROM metrics ORDER BY id DESC LIMIT ?").all(limit) as { data: string }[];
-    return rows.map((r) => JSON.parse(r.data) as unknown).reverse();
+  /** Token totals per model and over time, and operation durations, from the stored metric points. */
+  metricsOverview(): MetricsOverview {
+    return this.metricTables.overview();
   }
 
   traceCount(): number {
