@@ -1,4 +1,4 @@
-import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { assertConformance } from "@otel-agents/testing/conformance";
 import { ensureGlobalContext } from "@otel-agents/testing/harness";
@@ -18,7 +18,7 @@ function setup(options?: CoexistenceOptions) {
   const provider = tracerProvider.getTracer("provider-instrumentation");
   const http = tracerProvider.getTracer("http-instrumentation");
   /** A provider instrumentation's call, as OpenInference makes it: its span active around the HTTP request. */
-  const providerCall = (attributes: Record<string, string>) =>
+  const providerCall = (attributes: Record<string, string | number>) =>
     provider.startActiveSpan("OpenAI Chat Completions", { attributes }, (span) => {
       const request = http.startSpan("POST", { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST" } });
       request.end();
@@ -75,6 +75,38 @@ describe("CoexistenceSpanProcessor", () => {
     ]);
   });
 
+  it.each<CoexistenceOptions>([{}, { inferenceSpans: "keep-both" }])(
+    "the request facts ours lacks are copied from the provider's span, nothing else (%o)",
+    (options) => {
+      const t = setup(options);
+      const agent = t.ours.start({ operation: "invoke_agent", agent: { name: "A" } });
+      const chat = t.ours.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o", parent: agent });
+      const attributes = {
+        ...GENAI_CHAT,
+        "gen_ai.request.model": "gpt-4o-2024-08-06",
+        "gen_ai.request.temperature": 0.2,
+        "server.address": "api.openai.com",
+        "server.port": 443,
+        "gen_ai.response.id": "theirs",
+      };
+      t.provider.startSpan("chat gpt-4o-2024-08-06", { kind: SpanKind.CLIENT, attributes }, chat.context).end();
+      chat.end({ usage: { inputTokens: 3, outputTokens: 1 } });
+      agent.end();
+      expect(
+        t.spans().find((s) => s.instrumentationScope.name === "@otel-agents/test" && s.name === "chat gpt-4o")?.attributes,
+      ).toEqual({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.request.temperature": 0.2,
+        "server.address": "api.openai.com",
+        "server.port": 443,
+        "gen_ai.usage.input_tokens": 3,
+        "gen_ai.usage.output_tokens": 1,
+      });
+    },
+  );
+
   it("keep-both: both inference spans, the provider's as a child of ours", () => {
     const t = setup({ inferenceSpans: "keep-both" });
     t.agentTurn(OPENINFERENCE_LLM);
@@ -127,5 +159,269 @@ describe("CoexistenceSpanProcessor", () => {
     expect(shape(spanTree(t.spans()))).toEqual([
       { "invoke_agent A [INTERNAL]": [{ "chat gpt-4o [CLIENT]": ["read stream [INTERNAL]"] }] },
     ]);
+  });
+});
+
+/**
+ * Siblings in one canonical order: ours get their start time as epoch milliseconds (a double, a
+ * fraction of a microsecond coarse at today's epoch) and the other instrumentations from the SDK's
+ * clock, so siblings of both started microseconds apart may sort either way.
+ */
+function canonical(nodes: unknown[]): unknown[] {
+  const node = (n: unknown) =>
+    typeof n === "string"
+      ? n
+      : Object.fromEntries(Object.entries(n as Record<string, unknown[]>).map(([k, v]) => [k, canonical(v)]));
+  return nodes.map(node).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+describe("CoexistenceSpanProcessor: memory", () => {
+  it("remembers withheld spans for their late children for between maxTracked/2 and maxTracked drops", () => {
+    const t = setup({ maxTracked: 4 });
+    const agent = t.ours.start({ operation: "invoke_agent", agent: { name: "A" } });
+    /** One model call whose provider span is withheld; returns a child of it that has not ended yet. */
+    const call = () => {
+      const chat = t.ours.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o", parent: agent });
+      let late: Span | undefined;
+      context.with(chat.context, () => {
+        const inner = t.provider.startSpan("OpenAI Chat Completions", { attributes: OPENINFERENCE_LLM });
+        late = t.provider.startSpan("read stream", {}, trace.setSpan(context.active(), inner));
+        inner.end();
+      });
+      chat.end();
+      return { late, chat };
+    };
+    const first = call();
+    for (let i = 0; i < 3; i++) call().late?.end();
+    first.late?.end(); // 3 drops later: still known
+    const second = call();
+    for (let i = 0; i < 4; i++) call().late?.end();
+    second.late?.end(); // 4 drops later (two generations turned over): forgotten, exported where it was
+    agent.end();
+    const spans = t.spans();
+    const parentOfLate = (chat: { span: { spanContext(): { spanId: string } } }) =>
+      spans.find((s) => s.name === "read stream" && s.parentSpanContext?.spanId === chat.span.spanContext().spanId);
+    expect(parentOfLate(first.chat)).toBeDefined();
+    expect(parentOfLate(second.chat)).toBeUndefined();
+    expect(spans.filter((s) => s.name === "read stream")).toHaveLength(9);
+  });
+});
+
+// LangChain's shape: the model call is reported through callbacks while the provider request runs
+// in the enclosing step's context, so the provider's span is a sibling of our chat span.
+describe("CoexistenceSpanProcessor: a provider span beside ours (same active parent)", () => {
+  function besideSetup(options?: CoexistenceOptions) {
+    const t = setup(options);
+    const agent = t.ours.start({ operation: "invoke_agent", agent: { name: "A" } });
+    const step = t.ours.start({ operation: "step", step: { type: "node", name: "model_request" }, parent: agent });
+    /** Our chat span under the step, started from a callback (LangChain runs them outside the step's context). */
+    const chat = (requestModel?: string) => t.ours.start({ operation: "chat", provider: "openai", requestModel, parent: step });
+    /** The provider's call, run in the step's context. */
+    const inStep = (fn: () => void) => context.with(step.context, fn);
+    /** `@opentelemetry/instrumentation-openai`'s span for a model call, with its HTTP child. */
+    const contribCall = (model: string) =>
+      t.provider.startActiveSpan(`chat ${model}`, { kind: SpanKind.CLIENT, attributes: CONTRIB(model) }, (span) => {
+        t.provider.startSpan("POST", { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST" } }).end();
+        span.end();
+      });
+    const finish = () => {
+      step.end();
+      agent.end();
+      return canonical(shape(spanTree(t.spans())));
+    };
+    return { ...t, chat, inStep, contribCall, finish };
+  }
+  const CONTRIB = (model: string) => ({
+    "gen_ai.operation.name": "chat",
+    "gen_ai.request.model": model,
+    "gen_ai.provider.name": "openai",
+  });
+
+  it("suppress-inner: the provider's span is withheld and its HTTP span moves under our chat", () => {
+    const t = besideSetup();
+    const chat = t.chat("gpt-4o");
+    t.inStep(() => t.contribCall("gpt-4o"));
+    chat.end();
+    const tree = t.finish();
+    expect(tree).toEqual([
+      { "invoke_agent A [INTERNAL]": [{ "model_request [INTERNAL]": [{ "chat gpt-4o [CLIENT]": ["POST [CLIENT]"] }] }] },
+    ]);
+  });
+
+  it("keep-both: the provider's span moves under our chat, its HTTP span with it", () => {
+    const t = besideSetup({ inferenceSpans: "keep-both" });
+    const chat = t.chat("gpt-4o");
+    t.inStep(() => t.providerCall(OPENINFERENCE_LLM));
+    chat.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            {
+              "model_request [INTERNAL]": [
+                { "chat gpt-4o [CLIENT]": [{ "OpenAI Chat Completions [INTERNAL]": ["POST [CLIENT]"] }] },
+              ],
+            },
+          ],
+        },
+      ]),
+    );
+  });
+
+  it("a chain: the provider's span under the span that was active when ours started (ours is under the chain's)", () => {
+    const t = setup();
+    const app = t.provider;
+    app.startActiveSpan("POST /translate", (request) => {
+      const chain = t.ours.start({ operation: "invoke_workflow", workflowName: "RunnableSequence" });
+      const chat = t.ours.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o", parent: chain });
+      app.startActiveSpan("chat gpt-4o", { kind: SpanKind.CLIENT, attributes: CONTRIB("gpt-4o") }, (span) => {
+        app.startSpan("POST", { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST" } }).end();
+        span.end();
+      });
+      chat.end();
+      chain.end();
+      request.end();
+    });
+    expect(canonical(shape(spanTree(t.spans())))).toEqual([
+      {
+        "POST /translate [INTERNAL]": [
+          { "invoke_workflow RunnableSequence [INTERNAL]": [{ "chat gpt-4o [CLIENT]": ["POST [CLIENT]"] }] },
+        ],
+      },
+    ]);
+  });
+
+  it("two calls of ours open under one step, same model: ambiguous, both kept where they are", () => {
+    const t = besideSetup();
+    const first = t.chat("gpt-4o");
+    const second = t.chat("gpt-4o");
+    t.inStep(() => t.contribCall("gpt-4o"));
+    first.end();
+    second.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            {
+              "model_request [INTERNAL]": [
+                "chat gpt-4o [CLIENT]",
+                "chat gpt-4o [CLIENT]",
+                { "chat gpt-4o [CLIENT]": ["POST [CLIENT]"] },
+              ],
+            },
+          ],
+        },
+      ]),
+    );
+    const theirs = t
+      .spans()
+      .filter((s) => s.instrumentationScope.name === "provider-instrumentation" && s.name.startsWith("chat"));
+    expect(theirs).toHaveLength(1);
+  });
+
+  it("two calls of ours open under one step, different models: the provider's model picks ours", () => {
+    const t = besideSetup({ inferenceSpans: "keep-both" });
+    const big = t.chat("gpt-4o");
+    const small = t.chat("gpt-4o-mini");
+    t.inStep(() => t.contribCall("gpt-4o-mini"));
+    big.end();
+    small.end();
+    const spans = t.spans();
+    const theirs = spans.find((s) => s.instrumentationScope.name === "provider-instrumentation" && s.name.startsWith("chat"));
+    expect(theirs?.parentSpanContext?.spanId).toBe(small.span.spanContext().spanId);
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            {
+              "model_request [INTERNAL]": [
+                "chat gpt-4o [CLIENT]",
+                { "chat gpt-4o-mini [CLIENT]": [{ "chat gpt-4o-mini [CLIENT]": ["POST [CLIENT]"] }] },
+              ],
+            },
+          ],
+        },
+      ]),
+    );
+  });
+
+  it("a provider span asking for another model than ours is not ours", () => {
+    const t = besideSetup();
+    const chat = t.chat("gpt-4o");
+    t.inStep(() => t.contribCall("text-embedding-3-small"));
+    chat.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            {
+              "model_request [INTERNAL]": ["chat gpt-4o [CLIENT]", { "chat text-embedding-3-small [CLIENT]": ["POST [CLIENT]"] }],
+            },
+          ],
+        },
+      ]),
+    );
+  });
+
+  it("retries one after another are both the same call; two provider calls at once are kept", () => {
+    const retried = besideSetup();
+    const chat = retried.chat("gpt-4o");
+    retried.inStep(() => retried.contribCall("gpt-4o"));
+    retried.inStep(() => retried.contribCall("gpt-4o"));
+    chat.end();
+    expect(retried.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            { "model_request [INTERNAL]": [{ "chat gpt-4o [CLIENT]": ["POST [CLIENT]", "POST [CLIENT]"] }] },
+          ],
+        },
+      ]),
+    );
+
+    const parallel = besideSetup();
+    const one = parallel.chat("gpt-4o");
+    parallel.inStep(() => {
+      const a = parallel.provider.startSpan("chat gpt-4o", { kind: SpanKind.CLIENT, attributes: CONTRIB("gpt-4o") });
+      const b = parallel.provider.startSpan("chat gpt-4o", { kind: SpanKind.CLIENT, attributes: CONTRIB("gpt-4o") });
+      a.end();
+      b.end();
+    });
+    one.end();
+    expect(parallel.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            { "model_request [INTERNAL]": ["chat gpt-4o [CLIENT]", "chat gpt-4o [CLIENT]", "chat gpt-4o [CLIENT]"] },
+          ],
+        },
+      ]),
+    );
+    expect(parallel.spans().filter((s) => s.instrumentationScope.name === "provider-instrumentation")).toHaveLength(2);
+  });
+
+  it("other spans under the step during our call, and calls with no active span, are left alone", () => {
+    const t = besideSetup({ httpSpans: "drop" });
+    const http = t.provider;
+    const chat = t.chat("gpt-4o");
+    t.inStep(() =>
+      http.startActiveSpan("lookup", (span) => {
+        http.startSpan("GET", { kind: SpanKind.CLIENT, attributes: { "http.request.method": "GET" } }).end();
+        span.end();
+      }),
+    );
+    // A root provider span (nothing active) while ours is open: nothing says it is ours.
+    context.with(ROOT_CONTEXT, () => t.contribCall("gpt-4o"));
+    chat.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        { "chat gpt-4o [CLIENT]": ["POST [CLIENT]"] },
+        {
+          "invoke_agent A [INTERNAL]": [
+            { "model_request [INTERNAL]": ["chat gpt-4o [CLIENT]", { "lookup [INTERNAL]": ["GET [CLIENT]"] }] },
+          ],
+        },
+      ]),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { context, propagation, trace } from "@opentelemetry/api";
+import { context, propagation, SpanKind, trace } from "@opentelemetry/api";
 import { SDK_LINE } from "@otel-agents/testing/harness";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConsoleTreeExporter, renderTraceTree } from "../src/node/console-tree-exporter.js";
@@ -90,6 +90,32 @@ describe("setup()", () => {
       "└─ invoke_agent Triage  N ms",
       "   └─ invoke_agent Specialist  N ms  [service-b]",
     ]);
+  });
+
+  it("exports one inference span per model call next to a provider instrumentation by default; coexistence: false keeps both", async () => {
+    const names = async (options: Parameters<typeof setup>[0]) => {
+      const exported: string[] = [];
+      const exporter = {
+        export: (spans: Array<{ name: string }>, done: (r: { code: number }) => void) => {
+          for (const s of spans) exported.push(s.name);
+          done({ code: 0 });
+        },
+        shutdown: async () => {},
+      };
+      const otel = await setup({ ...options, env: {}, global: false, exporter: exporter as never });
+      const ours = new GenAITelemetry({ name: "@otel-agents/test" }, { tracerProvider: otel.tracerProvider });
+      const provider = otel.tracerProvider.getTracer("provider-instrumentation");
+      const chat = ours.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o" });
+      // The provider instrumentation's span for the same call, under ours.
+      const attributes = { "gen_ai.operation.name": "chat" };
+      provider.startSpan("chat gpt-4o", { kind: SpanKind.CLIENT, attributes }, chat.context).end();
+      chat.end();
+      await otel.shutdown();
+      return exported.sort();
+    };
+    expect(await names({})).toEqual(["chat gpt-4o"]);
+    expect(await names({ coexistence: { inferenceSpans: "keep-both" } })).toEqual(["chat gpt-4o", "chat gpt-4o"]);
+    expect(await names({ coexistence: false })).toEqual(["chat gpt-4o", "chat gpt-4o"]);
   });
 
   it("renders spans whose parent was not exported as roots", () => {

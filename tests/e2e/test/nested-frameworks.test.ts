@@ -58,6 +58,18 @@ function checkedShape() {
   return shape(spanTree(spans));
 }
 
+/** How many spans each operation got, by adapter: an operation recorded twice shows up here. */
+function operationCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const span of h.spans()) {
+    const op = span.attributes["gen_ai.operation.name"];
+    if (typeof op !== "string") continue;
+    const key = `${span.instrumentationScope.name} ${op}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 describe("nested frameworks, one trace", () => {
   it("a LangChain agent whose tool calls AI SDK generateText", async () => {
     const summariseTool = lcTool(async ({ text }: { text: string }) => summarise(text), {
@@ -84,6 +96,13 @@ describe("nested frameworks, one trace", () => {
         ],
       },
     ]);
+    expect(operationCounts()).toEqual({
+      "@otel-agents/langchain invoke_agent": 1,
+      "@otel-agents/langchain chat": 2,
+      "@otel-agents/langchain execute_tool": 1,
+      "@otel-agents/ai-sdk invoke_agent": 1,
+      "@otel-agents/ai-sdk chat": 1,
+    });
   });
 
   it("an OpenAI Agents agent whose function tool invokes a LangChain agent", async () => {
@@ -125,6 +144,14 @@ describe("nested frameworks, one trace", () => {
         ],
       },
     ]);
+    expect(operationCounts()).toEqual({
+      "@otel-agents/openai-agents invoke_workflow": 1,
+      "@otel-agents/openai-agents invoke_agent": 1,
+      "@otel-agents/openai-agents chat": 2,
+      "@otel-agents/openai-agents execute_tool": 1,
+      "@otel-agents/langchain invoke_agent": 1,
+      "@otel-agents/langchain chat": 1,
+    });
   });
 
   it("an AI SDK tool that runs an OpenAI Agents agent", async () => {
@@ -174,5 +201,111 @@ describe("nested frameworks, one trace", () => {
         ],
       },
     ]);
+    expect(operationCounts()).toEqual({
+      "@otel-agents/ai-sdk invoke_agent": 1,
+      "@otel-agents/ai-sdk chat": 2,
+      "@otel-agents/ai-sdk execute_tool": 1,
+      "@otel-agents/openai-agents invoke_workflow": 1,
+      "@otel-agents/openai-agents invoke_agent": 1,
+      "@otel-agents/openai-agents chat": 1,
+    });
+  });
+
+  it("an AI SDK tool that calls a LangChain chat model (both adapters at once)", async () => {
+    const expert = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doGenerate: [
+        {
+          content: [
+            { type: "tool-call", toolCallId: "call_e", toolName: "ask_expert", input: JSON.stringify({ question: "why?" }) },
+          ],
+          finishReason: { unified: "tool-calls", raw: "tool_calls" },
+          usage: usage(20, 5),
+          warnings: [],
+          response: { id: "r1", modelId: "gpt-4o", timestamp: new Date(0) },
+        },
+        aiText("Because, says the expert.", "r2"),
+      ],
+    });
+    const askExpert = aiTool({
+      description: "Ask the LangChain expert model",
+      inputSchema: z.object({ question: z.string() }),
+      execute: async ({ question }) => {
+        const model = fakeModel().respond(new AIMessage("Because."));
+        return String((await model.invoke(question, { callbacks: [lcHandler()] })).content);
+      },
+    });
+    const result = await generateText({
+      model: expert,
+      prompt: "Ask the expert why",
+      tools: { ask_expert: askExpert },
+      stopWhen: stepCountIs(3),
+      telemetry: { functionId: "front-desk", integrations: [aiIntegration()] },
+    });
+    expect(result.text).toBe("Because, says the expert.");
+
+    expect(checkedShape()).toEqual([
+      {
+        "invoke_agent front-desk [INTERNAL]": [
+          "chat gpt-4o [CLIENT]",
+          { "execute_tool ask_expert [INTERNAL]": ["chat [CLIENT]"] },
+          "chat gpt-4o [CLIENT]",
+        ],
+      },
+    ]);
+    // Three model calls, one tool call, one agent run: each once, by the adapter of the framework that made it.
+    expect(operationCounts()).toEqual({
+      "@otel-agents/ai-sdk invoke_agent": 1,
+      "@otel-agents/ai-sdk chat": 2,
+      "@otel-agents/ai-sdk execute_tool": 1,
+      "@otel-agents/langchain chat": 1,
+    });
+  });
+
+  it("a LangChain agent whose tool runs an OpenAI Agents agent (both adapters at once)", async () => {
+    const delegate = lcTool(
+      async ({ question }: { question: string }) => {
+        const model = new ScriptedModel([[assistantMessage(`answer to ${question}`)]]);
+        return String((await run(new Agent({ name: "Specialist", model }), question)).finalOutput);
+      },
+      { name: "delegate", description: "Delegate to the specialist agent", schema: z.object({ question: z.string() }) },
+    );
+    const model = fakeModel()
+      .respondWithTools([{ name: "delegate", args: { question: "why?" }, id: "call_d" }])
+      .respond(new AIMessage("Because."));
+    const agent = createAgent({ model, tools: [delegate], name: "lead" });
+    const result = await agent.invoke(
+      { messages: [{ role: "user", content: "Ask the specialist why" }] },
+      { callbacks: [lcHandler()] },
+    );
+    expect(result.messages.at(-1)?.content).toBe("Because.");
+    expect(result.messages.find((m) => m.getType() === "tool")?.content).toBe("answer to why?");
+
+    expect(checkedShape()).toEqual([
+      {
+        "invoke_agent lead [INTERNAL]": [
+          { "model_request [INTERNAL]": ["chat [CLIENT]"] },
+          {
+            "tools [INTERNAL]": [
+              {
+                "execute_tool delegate [INTERNAL]": [
+                  { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Specialist [INTERNAL]": ["chat [CLIENT]"] }] },
+                ],
+              },
+            ],
+          },
+          { "model_request [INTERNAL]": ["chat [CLIENT]"] },
+        ],
+      },
+    ]);
+    expect(operationCounts()).toEqual({
+      "@otel-agents/langchain invoke_agent": 1,
+      "@otel-agents/langchain chat": 2,
+      "@otel-agents/langchain execute_tool": 1,
+      "@otel-agents/openai-agents invoke_workflow": 1,
+      "@otel-agents/openai-agents invoke_agent": 1,
+      "@otel-agents/openai-agents chat": 1,
+    });
   });
 });

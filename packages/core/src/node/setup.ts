@@ -8,6 +8,7 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
+import { type CoexistenceOptions, CoexistenceSpanProcessor } from "../coexistence/inference-spans.js";
 import { StepAwareContextManager } from "../context/step-context.js";
 import { ConsoleTreeExporter, type ConsoleTreeExporterOptions } from "./console-tree-exporter.js";
 import { type LoadedSdk, loadSdk } from "./sdk-loader.js";
@@ -30,6 +31,13 @@ export interface SetupOptions {
    * you get providers to pass to the adapters yourself (several services in one process).
    */
   global?: boolean;
+  /**
+   * One inference span per model call next to provider instrumentations (OpenInference,
+   * `@opentelemetry/instrumentation-openai`...): the exporting processor is wrapped in a
+   * `CoexistenceSpanProcessor` with these options. Default `{}` (`inferenceSpans: "suppress-inner"`,
+   * `httpSpans: "keep"`); `false` exports every span as it is.
+   */
+  coexistence?: CoexistenceOptions | false;
 }
 
 /** Any SpanExporter of SDK 2 or SDK 3. */
@@ -74,7 +82,11 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
 
   // The console tree wants each span as it ends; OTLP wants batches.
   const printsTrees = mode === "console" || exporter instanceof ConsoleTreeExporter;
-  const processor = printsTrees ? sdk.simpleProcessor(exporter) : sdk.batchProcessor(exporter);
+  const exporting = printsTrees ? sdk.simpleProcessor(exporter) : sdk.batchProcessor(exporter);
+  const processor =
+    options.coexistence === false
+      ? exporting
+      : new CoexistenceSpanProcessor(exporting as ConstructorParameters<typeof CoexistenceSpanProcessor>[0], options.coexistence);
   const tracerProvider = sdk.tracerProvider(resource, [processor]);
 
   const global = options.global !== false;
