@@ -1,5 +1,5 @@
 import { diag } from "@opentelemetry/api";
-import { checkFrameworkVersion, registeredApiVersion, warnOnce } from "@otel-agents/core";
+import { checkFrameworkVersion, installedVersion, registeredApiVersion, warnOnce } from "@otel-agents/core";
 import type { Telemetry } from "ai";
 
 const ADAPTER = "@otel-agents/ai-sdk";
@@ -9,11 +9,15 @@ const ADAPTER = "@otel-agents/ai-sdk";
  * keeps them equal): `ai` 7 through the `Telemetry` interface (this entry), `ai` 6 through `/v6`.
  */
 export const SUPPORTED = {
-  ai: ">=6.0.0 <8.0.0",
+  ai: ">=6.0.0 <7.0.0 || >=7.0.44 <8.0.0",
   "@opentelemetry/api": ">=1.9.0 <2.0.0",
 } as const;
-/** The `ai` releases this entry (the `Telemetry` interface) is tested with. */
-export const SUPPORTED_TELEMETRY_INTERFACE = ">=7.0.0 <8.0.0";
+/**
+ * The `ai` releases this entry (the `Telemetry` interface) is tested with. Before 7.0.44 the
+ * model-call end event names the requested model where it should name the answering one, and
+ * nothing else on it tells the two apart: those releases would get a wrong response model.
+ */
+export const SUPPORTED_TELEMETRY_INTERFACE = ">=7.0.44 <8.0.0";
 
 /** Warns (once, through `diag` or the console) when the `@opentelemetry/api` in use is outside the tested range. */
 export function checkApiVersion(): void {
@@ -31,13 +35,21 @@ export function checkApiVersion(): void {
   }
 }
 
+// Resolve from this file, so the copy read is the one next to this adapter (CJS build: __filename).
+const here = (): string => (typeof __filename === "string" ? __filename : import.meta.url);
+
 /**
  * `ai` stamps every event it sends integrations with its own version (`aiVersion`): the exact
- * release calling us, wherever it was bundled or resolved from.
+ * release calling us, wherever it was bundled or resolved from. Releases before 7.0.154 stamp
+ * none (among them those below the tested range): then the `ai` installed next to this adapter.
  */
-export function checkAiVersion(aiVersion: unknown): void {
-  if (typeof aiVersion !== "string") return;
-  checkFrameworkVersion({ adapter: ADAPTER, framework: "ai", version: aiVersion, supported: SUPPORTED_TELEMETRY_INTERFACE });
+export function checkAiVersion(
+  aiVersion: unknown,
+  installed: () => string | undefined = () => installedVersion("ai", here()),
+): void {
+  const version = typeof aiVersion === "string" ? aiVersion : installed();
+  if (version === undefined) return;
+  checkFrameworkVersion({ adapter: ADAPTER, framework: "ai", version, supported: SUPPORTED_TELEMETRY_INTERFACE });
 }
 
 /**

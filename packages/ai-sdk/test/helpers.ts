@@ -1,8 +1,17 @@
 import type { Attributes } from "@opentelemetry/api";
+import { satisfies } from "@otel-agents/core";
 import { assertConformance, missingExpected } from "@otel-agents/testing/conformance";
 import type { ReadableSpan } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
+// The `ai` under test: this package's pin, or the oldest claimed 7.x in tests/ai-sdk-oldest.
+import aiPackage from "ai/package.json" with { type: "json" };
 import { expect } from "vitest";
+
+/**
+ * Whether the `ai` under test is `version` or newer. Only expectations where `ai` itself changed
+ * read it (what it hands integrations), never what the adapter does with it.
+ */
+export const aiAtLeast = (version: string): boolean => satisfies(aiPackage.version, `>=${version}`);
 
 const CONTENT_KEYS = new Set([
   "gen_ai.system_instructions",

@@ -1,15 +1,12 @@
-import { tool } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
-import { context, propagation } from "@opentelemetry/api";
 import { assertMetricConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
-import { createAgent } from "langchain";
 import { RateLimitError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { FW, h, makeHandler, n, tree } from "./helpers.js";
 
 // The real ChatOpenAI integration (Chat Completions API) against a loopback OpenAI-compatible server.
+// createAgent over it: openai-agent.test.ts.
 
 let server: OpenAIServer;
 beforeAll(async () => {
@@ -99,124 +96,6 @@ describe("ChatOpenAI", () => {
     const metrics = await h.metrics();
     assertMetricConformance(metrics);
     expect(metrics.map((m) => m.descriptor.name)).toContain("gen_ai.client.inference.time_to_first_chunk");
-  });
-
-  it("reports a createAgent tool loop; an HTTP call from the tool carries the execute_tool span as parent", async () => {
-    server.enqueue(
-      { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" }, id: "call_1" }], id: "chatcmpl-1" },
-      { text: "It is sunny in Paris.", id: "chatcmpl-2", usage: { input: 40, output: 8 } },
-    );
-    const getWeather = tool(
-      async ({ city }: { city: string }) => {
-        // What an HTTP instrumentation does for this request.
-        const headers: Record<string, string> = {};
-        propagation.inject(context.active(), headers);
-        const res = await fetch(`${server.url}/weather?city=${city}`, { headers });
-        await res.text();
-        return `sunny in ${city}`;
-      },
-      { name: "get_weather", description: "Get the weather of a city", schema: z.object({ city: z.string() }) },
-    );
-    const agent = createAgent({ model: chatModel(), tools: [getWeather], name: "weather_agent" });
-    const result = await agent.invoke(
-      { messages: [{ role: "user", content: "Weather in Paris?" }] },
-      { callbacks: [makeHandler()], configurable: { thread_id: "thread-1" } },
-    );
-    expect(result.messages.at(-1)?.content).toBe("It is sunny in Paris.");
-
-    const toolSpan = h.spans().find((s) => s.name === "execute_tool get_weather");
-    const weatherRequest = server.requests.find((r) => r.path === "/v1/weather");
-    expect(weatherRequest?.headers.traceparent?.split("-")[2]).toBe(toolSpan?.spanContext().spanId);
-
-    const chat = (response: Record<string, unknown>) =>
-      n("chat gpt-4o-mini", "CLIENT", {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": "openai",
-        "gen_ai.request.model": "gpt-4o-mini",
-        "gen_ai.conversation.id": "thread-1",
-        ...endpoint(),
-        "gen_ai.response.model": "gpt-4o-mini",
-        // The API reports zero cached and reasoning tokens; zero is what it said, so it is recorded.
-        "gen_ai.usage.cache_read.input_tokens": 0,
-        "gen_ai.usage.reasoning.output_tokens": 0,
-        "openai.response.system_fingerprint": expect.any(String),
-        ...FW,
-        ...response,
-      } as never);
-    const node = (name: string, step: number, triggers: string[], children: ReturnType<typeof n>[]) =>
-      n(
-        name,
-        "INTERNAL",
-        {
-          "otel_agents.step.type": "node",
-          ...FW,
-          "langgraph.node": name,
-          "langgraph.step": step,
-          "langgraph.triggers": triggers,
-        },
-        children,
-      );
-    expect(tree()).toEqual([
-      n(
-        "invoke_agent weather_agent",
-        "INTERNAL",
-        {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": "weather_agent",
-          "gen_ai.conversation.id": "thread-1",
-          ...FW,
-          "gen_ai.response.finish_reasons": ["tool_call", "stop"],
-          "gen_ai.usage.input_tokens": 50,
-          "gen_ai.usage.output_tokens": 13,
-        },
-        [
-          node(
-            "model_request",
-            1,
-            ["branch:to:model_request"],
-            [
-              chat({
-                "gen_ai.response.id": "chatcmpl-1",
-                "gen_ai.response.finish_reasons": ["tool_call"],
-                "gen_ai.usage.input_tokens": 10,
-                "gen_ai.usage.output_tokens": 5,
-              }),
-            ],
-          ),
-          node(
-            "tools",
-            2,
-            ["__pregel_push"],
-            [
-              n("execute_tool get_weather", "INTERNAL", {
-                "gen_ai.operation.name": "execute_tool",
-                "gen_ai.agent.name": "weather_agent",
-                "gen_ai.tool.name": "get_weather",
-                "gen_ai.tool.call.id": "call_1",
-                "gen_ai.tool.type": "function",
-                // LangChain tools are not serialisable: the description is the one ChatOpenAI sent the model.
-                "gen_ai.tool.description": "Get the weather of a city",
-                ...FW,
-              }),
-            ],
-          ),
-          node(
-            "model_request",
-            3,
-            ["branch:to:model_request"],
-            [
-              chat({
-                "gen_ai.response.id": "chatcmpl-2",
-                "gen_ai.response.finish_reasons": ["stop"],
-                "gen_ai.usage.input_tokens": 40,
-                "gen_ai.usage.output_tokens": 8,
-              }),
-            ],
-          ),
-        ],
-      ),
-    ]);
-    expectNothingMissing();
   });
 
   it("fails the span of a 429 with error.type and hands the caller the client's RateLimitError", async () => {

@@ -1,5 +1,5 @@
 import type { SpanError } from "@openai/agents-core";
-import { ERROR_TYPE } from "@otel-agents/core";
+import { ERROR_TYPE, errorType } from "@otel-agents/core";
 
 // The runner stores `String(error)` ("BoomError: boom") in `data.error`; that leading class name
 // is the only low-cardinality type an Agents span error carries.
@@ -32,4 +32,15 @@ export function failureOf(error: SpanError | null | undefined): AgentsFailure | 
 /** Guardrail trips end the turn and the agent with an error, but no model call failed. */
 export function isGuardrailTrip(failure: AgentsFailure | undefined): boolean {
   return failure !== undefined && /GuardrailTripwireTriggered$/.test(failure.name);
+}
+
+/**
+ * A run cancelled through its AbortSignal (by the app, or by the SDK when the stream's consumer
+ * cancels it): the reason's own kind when it names one (`TimeoutError` of `AbortSignal.timeout()`),
+ * else `AbortError`, which is also what a non-streamed run's spans get from the SDK.
+ */
+export function cancellationOf(reason: unknown): AgentsFailure {
+  const type = errorType(reason);
+  const message = typeof (reason as { message?: unknown } | null)?.message === "string" ? String((reason as Error).message) : "";
+  return { name: type === ERROR_TYPE.other || type === "Error" ? ERROR_TYPE.aborted : type, message };
 }

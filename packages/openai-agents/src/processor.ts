@@ -11,7 +11,7 @@ import {
   type Usage,
 } from "@otel-agents/core";
 import { checkVersions } from "./compat.js";
-import { type AgentsFailure, failureOf, isGuardrailTrip } from "./error-type.js";
+import { type AgentsFailure, cancellationOf, failureOf, isGuardrailTrip } from "./error-type.js";
 import {
   generationEndFacts,
   generationProvider,
@@ -112,6 +112,11 @@ interface TraceState {
   workflow: OperationHandle;
   conversationId: string | undefined;
   failure: AgentsFailure | undefined;
+  /**
+   * Runs whose AbortSignal fired (seen by `instrumentModel`), by their top-level span: their spans that
+   * end later end as failed with it. Other runs of the same trace (`withTrace`) are not affected.
+   */
+  cancelled?: Map<string, AgentsFailure>;
   spanIds: Set<string>;
   openRuns: number;
 }
@@ -151,6 +156,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.observer = {
       streamStarted: (spanId) => this.guard("streamStarted", () => this.streamStarted(spanId)),
       firstChunk: (spanId, timeMs) => this.guard("firstChunk", () => this.firstChunk(spanId, timeMs)),
+      cancelled: (traceId, spanId, reason) => this.guard("cancelled", () => this.runCancelled(traceId, spanId, reason)),
     };
     ensureStepResolver();
   }
@@ -159,7 +165,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   // only awaits the promise.
   onTraceStart(t: Trace): Promise<void> {
     try {
-      this.traceStarted(t);
+      if (!this.idle) this.traceStarted(t);
     } catch (err) {
       this.failed("onTraceStart", err);
     }
@@ -177,7 +183,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
 
   onSpanStart(span: Span<SpanData>): Promise<void> {
     try {
-      this.spanStarted(span);
+      if (!this.idle) this.spanStarted(span);
     } catch (err) {
       this.failed("onSpanStart", err);
     }
@@ -191,6 +197,15 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       this.failed("onSpanEnd", err);
     }
     return DONE;
+  }
+
+  /**
+   * Nothing would be recorded (no TracerProvider or MeterProvider) and nothing is tracked: new
+   * traces and spans are then not tracked at all, so an app with no SDK pays only the Agents SDK's
+   * own bookkeeping. Their ends find nothing and are ignored.
+   */
+  private get idle(): boolean {
+    return this.nodes.size === 0 && this.traces.size === 0 && !this.telemetry.active;
   }
 
   /** Spans still open (started, not yet ended), workflows included; 0 when idle. */
@@ -367,7 +382,9 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     if (this.closedTraces.has(span.traceId)) return;
     let node = this.nodes.get(span.spanId);
     if (!node) {
-      // Its start never reached us (registered mid-run, or an earlier processor delayed it).
+      // Its start never reached us (registered mid-run, or an earlier processor delayed it), or
+      // came while idle: then there is nothing to end.
+      if (this.idle) return;
       this.spanStarted(span);
       node = this.nodes.get(span.spanId);
       if (!node) return;
@@ -375,8 +392,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     // Code running after its span ended is no longer inside the step.
     untrackSpan(this.observer, span.spanId);
     const data = span.spanData;
-    const failure = failureOf(span.error);
     const state = this.traces.get(span.traceId);
+    // A cancelled run: the SDK ends its spans as if nothing happened.
+    const failure =
+      failureOf(span.error) ?? (state?.cancelled ? this.cancellationOfRun(state.cancelled, span.spanId) : undefined);
     switch (data.type) {
       case "task":
         if (span.parentId === null && state) this.runEnded(span.traceId, state, failure);
@@ -583,6 +602,33 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     }
     // A custom Model: the turn is current, and its chat span is made at the turn's end.
     if (node.turn && node.turn.calls.length === 0) node.turn.firstChunkMs ??= timeMs;
+  }
+
+  // ---- cancellation (through instrumentModel) -------------------------------------------------
+
+  /** The AbortSignal of the run that span `spanId` (its turn) belongs to fired. */
+  private runCancelled(traceId: string, spanId: string, reason: unknown): void {
+    const state = this.traces.get(traceId);
+    if (!state) return;
+    let root = spanId;
+    for (let hops = 0; hops < 1000; hops++) {
+      const parent = this.nodes.get(root)?.parentId;
+      if (!parent) break;
+      root = parent;
+    }
+    state.cancelled ??= new Map();
+    if (!state.cancelled.has(root)) state.cancelled.set(root, cancellationOf(reason));
+  }
+
+  /** The cancellation of the run span `spanId` belongs to, if that run was cancelled. */
+  private cancellationOfRun(cancelled: Map<string, AgentsFailure>, spanId: string): AgentsFailure | undefined {
+    let id: string | null | undefined = spanId;
+    for (let hops = 0; id && hops < 1000; hops++) {
+      const hit = cancelled.get(id);
+      if (hit) return hit;
+      id = this.nodes.get(id)?.parentId;
+    }
+    return undefined;
   }
 
   // ---- handoffs -----------------------------------------------------------------------------

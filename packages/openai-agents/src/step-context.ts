@@ -17,6 +17,8 @@ export interface StreamObserver {
   streamStarted(spanId: string): void;
   /** The first chunk of a streamed model response arrived while `spanId` was the current span. */
   firstChunk(spanId: string, timeMs: number): void;
+  /** The AbortSignal of the run whose turn is `spanId` fired (the app aborted it, or its stream's consumer cancelled). */
+  cancelled(traceId: string, spanId: string, reason: unknown): void;
 }
 
 interface Entry {
@@ -126,4 +128,26 @@ export function notifyFirstChunk(timeMs: number): void {
   const current = getCurrentSpan();
   if (!current) return;
   for (const e of spans.get(current.spanId) ?? []) e.owner.firstChunk(current.spanId, timeMs);
+}
+
+// Signals already watched: the SDK hands every model call of a streamed run the same one.
+const watched = new WeakSet<AbortSignal>();
+
+/**
+ * Watches the AbortSignal a streamed model request carries: the run's own (the app's signal
+ * combined with the stream's cancel), the only sign of a cancellation, which the SDK turns into a
+ * graceful end. Called in the turn (the current Agents span); tells the processors that saw it.
+ */
+export function watchCancellation(signal: AbortSignal | undefined): void {
+  if (spans.size === 0 || !signal || watched.has(signal)) return;
+  const current = getCurrentSpan();
+  const owners = current ? spans.get(current.spanId)?.map((e) => e.owner) : undefined;
+  if (!current || !owners || owners.length === 0) return;
+  watched.add(signal);
+  const { traceId, spanId } = current;
+  const notify = () => {
+    for (const owner of owners) owner.cancelled(traceId, spanId, signal.reason);
+  };
+  if (signal.aborted) notify();
+  else signal.addEventListener("abort", notify, { once: true });
 }

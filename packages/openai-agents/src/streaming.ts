@@ -1,6 +1,6 @@
 import type { Model, ModelProvider, ModelRequest, StreamEvent } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
-import { notifyFirstChunk, notifyStreamStarted } from "./step-context.js";
+import { notifyFirstChunk, notifyStreamStarted, watchCancellation } from "./step-context.js";
 
 // The Agents SDK traces no streaming detail: a streamed model call's response/generation span looks
 // exactly like a plain one, and nothing reaches a TracingProcessor while chunks arrive. The only
@@ -17,6 +17,7 @@ async function* observed(model: Model, request: ModelRequest): AsyncIterable<Str
   try {
     // The turn is the current Agents span here: the model's own span starts inside the first `next()`.
     notifyStreamStarted();
+    watchCancellation(request.signal);
   } catch (err) {
     diag.debug("otel-agents: stream start note failed", err);
   }

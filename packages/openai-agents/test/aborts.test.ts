@@ -1,14 +1,17 @@
-import { Agent, run, tool } from "@openai/agents";
-import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
+import { Agent, run, tool, withTrace } from "@openai/agents";
+import type { StreamEvent } from "@openai/agents-core";
+import { assistantMessage, functionCall, modelStream, ScriptedModel } from "@openai/agents-core/testing";
+import type { TreeNode } from "@otel-agents/testing/span-tree";
 import { shape } from "@otel-agents/testing/span-tree";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { instrumentModel } from "../src/index.js";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 
 beforeEach(() => h.reset());
 
-function slowAgent(onEnter: () => void) {
+function slowAgent(onEnter: () => void, wrap: (m: ScriptedModel) => ScriptedModel = (m) => m) {
   const slow = tool({
     name: "slow",
     description: "Waits",
@@ -21,18 +24,303 @@ function slowAgent(onEnter: () => void) {
   });
   return new Agent({
     name: "Slow",
-    model: new ScriptedModel([
-      { usage: usage(10, 1), output: [functionCall("slow", {}, { callId: "call_slow" })] },
-      { usage: usage(20, 2), output: [assistantMessage("never")] },
-    ]),
+    model: wrap(
+      new ScriptedModel([
+        { usage: usage(10, 1), output: [functionCall("slow", {}, { callId: "call_slow" })] },
+        { usage: usage(20, 2), output: [assistantMessage("never")] },
+      ]),
+    ),
     tools: [slow],
   });
 }
 
-// The Agents SDK stops a cancelled run gracefully: it ends every span itself, without an error,
-// and the caller gets no error either. The processor has nothing that says "cancelled" (the
-// signal never reaches it), so these spans end UNSET; what is proven here is that none stays open.
-describe("abandoned runs", () => {
+/** Name, status and error.type of every span, nested: what a cancellation changes. */
+function outcome(nodes: TreeNode[]): unknown[] {
+  return nodes.map((n) => {
+    const own = `${n.name} ${n.status}${n.attributes["error.type"] ? ` ${String(n.attributes["error.type"])}` : ""}`;
+    return n.children.length > 0 ? { [own]: outcome(n.children) } : own;
+  });
+}
+
+/** The trees with the time to first chunk (checked to be a duration) as "<ttfc>", for whole-tree snapshots. */
+function stable(nodes: TreeNode[]): TreeNode[] {
+  return nodes.map((n) => {
+    const attributes = { ...n.attributes };
+    const ttfc = attributes["gen_ai.response.time_to_first_chunk"];
+    if (ttfc !== undefined) {
+      expect(typeof ttfc === "number" && ttfc >= 0).toBe(true);
+      attributes["gen_ai.response.time_to_first_chunk"] = "<ttfc>";
+    }
+    return { ...n, attributes, children: stable(n.children) };
+  });
+}
+
+async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<void> {
+  for await (const _ of result) {
+    // drain
+  }
+  await result.completed;
+}
+
+describe("runs cancelled with an AbortSignal", () => {
+  it("a run aborted while its tool runs: the SDK fails the run with AbortError; the finished model call and the tool stay UNSET", async () => {
+    const processor = install();
+    const controller = new AbortController();
+    const error = await run(
+      slowAgent(() => controller.abort()),
+      "go",
+      { signal: controller.signal },
+    ).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    await expect.poll(() => processor.openRuns).toBe(0);
+    const trees = await checkedTrees();
+    expect(outcome(trees)).toEqual([
+      {
+        "invoke_workflow Agent workflow ERROR AbortError": [
+          { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow UNSET"] },
+        ],
+      },
+    ]);
+  });
+
+  it("a streamed run aborted while its tool runs (instrumented model): what ends after the abort ends as ERROR AbortError", async () => {
+    const processor = install();
+    const controller = new AbortController();
+    const result = await run(
+      slowAgent(() => controller.abort(), instrumentModel),
+      "go",
+      { stream: true, signal: controller.signal },
+    );
+    await drain(result);
+    // The SDK stops the run gracefully: no error for the caller, every span ended without one.
+    expect(result.cancelled).toBe(true);
+    await expect.poll(() => processor.openRuns).toBe(0);
+    const trees = await checkedTrees();
+    expect(outcome(trees)).toEqual([
+      {
+        "invoke_workflow Agent workflow ERROR AbortError": [
+          { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
+        ],
+      },
+    ]);
+    expect(stable(trees)).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "error.type": "AbortError",
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "error.type": "AbortError",
+                "gen_ai.agent.name": "Slow",
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.response.finish_reasons": [
+                  "tool_call",
+                ],
+                "gen_ai.usage.input_tokens": 10,
+                "gen_ai.usage.output_tokens": 1,
+                "otel_agents.openai_agents.agent.output_type": "text",
+                "otel_agents.openai_agents.agent.tools": [
+                  "slow",
+                ],
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "unknown",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.response.finish_reasons": [
+                      "tool_call",
+                    ],
+                    "gen_ai.response.time_to_first_chunk": "<ttfc>",
+                    "gen_ai.usage.input_tokens": 10,
+                    "gen_ai.usage.output_tokens": 1,
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat",
+                  "status": "UNSET",
+                },
+                {
+                  "attributes": {
+                    "error.type": "AbortError",
+                    "gen_ai.agent.name": "Slow",
+                    "gen_ai.operation.name": "execute_tool",
+                    "gen_ai.tool.name": "slow",
+                    "gen_ai.tool.type": "function",
+                  },
+                  "children": [],
+                  "kind": "INTERNAL",
+                  "name": "execute_tool slow",
+                  "status": "ERROR",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Slow",
+              "status": "ERROR",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "ERROR",
+        },
+      ]
+    `);
+  });
+
+  it("the abort reason's own kind is the error.type (AbortSignal.timeout() gives TimeoutError)", async () => {
+    const processor = install();
+    const controller = new AbortController();
+    const result = await run(
+      slowAgent(() => controller.abort(new DOMException("The operation timed out.", "TimeoutError")), instrumentModel),
+      "go",
+      { stream: true, signal: controller.signal },
+    );
+    await drain(result);
+    await expect.poll(() => processor.openRuns).toBe(0);
+    expect(outcome(await checkedTrees())).toEqual([
+      {
+        "invoke_workflow Agent workflow ERROR TimeoutError": [
+          { "invoke_agent Slow ERROR TimeoutError": ["chat UNSET", "execute_tool slow ERROR TimeoutError"] },
+        ],
+      },
+    ]);
+  });
+
+  it("a streamed run whose consumer cancels mid-answer (instrumented model): the cut-off model call and the run end as ERROR AbortError", async () => {
+    const processor = install();
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A model that sends the start of its answer, then waits (a slow model).
+    async function* answer(): AsyncIterable<StreamEvent> {
+      yield { type: "response_started" } as StreamEvent;
+      yield { type: "output_text_delta", delta: "Once upon" } as StreamEvent;
+      await stalled;
+    }
+    const agent = new Agent({ name: "Teller", model: instrumentModel(new ScriptedModel([modelStream(answer())])) });
+    const result = await run(agent, "Tell me a story", { stream: true });
+    // What a response helper does when the client disconnects after the first words.
+    const reader = (result.toTextStream() as unknown as globalThis.ReadableStream<string>).getReader();
+    expect((await reader.read()).value).toBe("Once upon");
+    await reader.cancel(new Error("Client disconnected."));
+    release();
+    await result.completed;
+    expect(result.cancelled).toBe(true);
+    await expect.poll(() => processor.openRuns).toBe(0);
+    const trees = await checkedTrees();
+    expect(outcome(trees)).toEqual([
+      {
+        "invoke_workflow Agent workflow ERROR AbortError": [
+          { "invoke_agent Teller ERROR AbortError": ["chat ERROR AbortError"] },
+        ],
+      },
+    ]);
+    expect(stable(trees)).toMatchInlineSnapshot(`
+      [
+        {
+          "attributes": {
+            "error.type": "AbortError",
+            "gen_ai.operation.name": "invoke_workflow",
+            "gen_ai.workflow.name": "Agent workflow",
+          },
+          "children": [
+            {
+              "attributes": {
+                "error.type": "AbortError",
+                "gen_ai.agent.name": "Teller",
+                "gen_ai.operation.name": "invoke_agent",
+                "otel_agents.openai_agents.agent.output_type": "text",
+              },
+              "children": [
+                {
+                  "attributes": {
+                    "error.type": "AbortError",
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "unknown",
+                    "gen_ai.request.stream": true,
+                    "gen_ai.response.time_to_first_chunk": "<ttfc>",
+                  },
+                  "children": [],
+                  "kind": "CLIENT",
+                  "name": "chat",
+                  "status": "ERROR",
+                },
+              ],
+              "kind": "INTERNAL",
+              "name": "invoke_agent Teller",
+              "status": "ERROR",
+            },
+          ],
+          "kind": "INTERNAL",
+          "name": "invoke_workflow Agent workflow",
+          "status": "ERROR",
+        },
+      ]
+    `);
+  });
+
+  it("a streamed run whose consumer cancels before the model answers (instrumented model): the model call it cut off and the run end as ERROR AbortError", async () => {
+    const processor = install();
+    let entered = false;
+    const result = await run(
+      slowAgent(() => {
+        entered = true;
+      }, instrumentModel),
+      "go",
+      { stream: true },
+    );
+    const stream = result.toTextStream() as unknown as globalThis.ReadableStream<string>;
+    await stream.getReader().cancel(new Error("Client disconnected."));
+    await result.completed;
+    expect(entered).toBe(false);
+    await expect.poll(() => processor.openRuns).toBe(0);
+    // The SDK still asks the model, with the run's signal already aborted (the model gives up).
+    expect(outcome(await checkedTrees())).toEqual([
+      {
+        "invoke_workflow Agent workflow ERROR AbortError": [{ "invoke_agent Slow ERROR AbortError": ["chat ERROR AbortError"] }],
+      },
+    ]);
+  });
+  it("only the cancelled run is marked: a later run in the same withTrace workflow ends UNSET", async () => {
+    const processor = install();
+    const controller = new AbortController();
+    await withTrace("Two runs", async () => {
+      await drain(
+        await run(
+          slowAgent(() => controller.abort(), instrumentModel),
+          "go",
+          { stream: true, signal: controller.signal },
+        ),
+      );
+      const agent = new Agent({
+        name: "Next",
+        model: instrumentModel(new ScriptedModel([{ usage: usage(5, 1), output: [assistantMessage("done")] }])),
+      });
+      await drain(await run(agent, "again", { stream: true }));
+    });
+    await expect.poll(() => processor.openRuns).toBe(0);
+    // As with a failed run, the workflow ends with the cancelled run (README "Traps"); the next run nests under it.
+    expect(outcome(await checkedTrees())).toEqual([
+      {
+        "invoke_workflow Two runs ERROR AbortError": [
+          { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
+          { "invoke_agent Next UNSET": ["chat UNSET"] },
+        ],
+      },
+    ]);
+  });
+});
+
+// Without `instrumentModel` nothing tells a TracingProcessor that a streamed run was cancelled:
+// the SDK ends every span itself, without an error, and the caller gets none either. These spans
+// end UNSET; what is proven here is that none stays open.
+describe("cancelled streamed runs, model not instrumented", () => {
   it("a streamed run aborted with an AbortSignal while its tool runs: every span ends, nothing stays open", async () => {
     const processor = install();
     const controller = new AbortController();
@@ -41,10 +329,7 @@ describe("abandoned runs", () => {
       "go",
       { stream: true, signal: controller.signal },
     );
-    for await (const _ of result) {
-      // drain
-    }
-    await result.completed;
+    await drain(result);
     expect(result.cancelled).toBe(true);
     // The SDK ends the trace after `completed` settles.
     await expect.poll(() => processor.openRuns).toBe(0);
@@ -55,9 +340,12 @@ describe("abandoned runs", () => {
         ],
       },
     ]);
+    expect(outcome(await checkedTrees())).toEqual([
+      { "invoke_workflow Agent workflow UNSET": [{ "invoke_agent Slow UNSET": ["chat UNSET", "execute_tool slow UNSET"] }] },
+    ]);
   });
 
-  it("a streamed run whose consumer cancels the stream before its tool runs: every span ends, nothing stays open", async () => {
+  it("a streamed run whose consumer cancels the stream before its model call: every span ends, nothing stays open", async () => {
     const processor = install();
     let entered = false;
     const result = await run(
@@ -76,8 +364,6 @@ describe("abandoned runs", () => {
     // The SDK ends the trace after `completed` settles.
     await expect.poll(() => processor.openRuns).toBe(0);
     // The turn was cut off before the custom model's call was known: no chat span.
-    expect(shape(await checkedTrees())).toEqual([
-      { "invoke_workflow Agent workflow [INTERNAL]": ["invoke_agent Slow [INTERNAL]"] },
-    ]);
+    expect(outcome(await checkedTrees())).toEqual([{ "invoke_workflow Agent workflow UNSET": ["invoke_agent Slow UNSET"] }]);
   });
 });

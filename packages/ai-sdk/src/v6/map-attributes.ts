@@ -34,11 +34,14 @@ export function settingsOf(a: Attributes, stream: boolean, outputType: string | 
   };
 }
 
-/** `ai.usage.*` of a model call. `inputTokens` already includes cached tokens, `outputTokens` reasoning. */
+/**
+ * `ai.usage.*` of a model call. `inputTokens` already includes cached tokens, `outputTokens` reasoning.
+ * The first 6.x releases name a generateText model call's counts `promptTokens` / `completionTokens`.
+ */
 export function usageOf(a: Attributes): Usage | undefined {
   const out: Usage = {
-    inputTokens: num(a["ai.usage.inputTokens"]),
-    outputTokens: num(a["ai.usage.outputTokens"]),
+    inputTokens: num(a["ai.usage.inputTokens"] ?? a["ai.usage.promptTokens"]),
+    outputTokens: num(a["ai.usage.outputTokens"] ?? a["ai.usage.completionTokens"]),
     cacheReadInputTokens: num(a["ai.usage.inputTokenDetails.cacheReadTokens"] ?? a["ai.usage.cachedInputTokens"]),
     cacheWriteInputTokens: num(a["ai.usage.inputTokenDetails.cacheWriteTokens"]),
     reasoningOutputTokens: num(a["ai.usage.outputTokenDetails.reasoningTokens"] ?? a["ai.usage.reasoningTokens"]),
