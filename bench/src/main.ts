@@ -104,7 +104,7 @@ const doc = [
   "",
   "`±` is half the spread of the round means. Spans and bytes per operation: spans reaching the no-op exporter and their JSON size " +
     "(name, ids, times, attributes, events, status; no resource). Heap growth: `heapUsed` after forced GC, before and after the operations, " +
-    "with the exporter drained. Open runs after: runs our adapter still tracks once every operation has ended (must be 0).",
+    "with the exporter drained; trend: the least-squares slope of eleven such samples times the operations (see `pnpm bench:heap`, bench/results/heap.md, for 100,000 operations). Open runs after: runs our adapter still tracks once every operation has ended (must be 0).",
   "",
   ...results.flatMap((w) => [workloadTable(w), ""]),
   "## Set-up",

@@ -30,8 +30,8 @@ export interface ArmResult {
   spansPerOp?: number;
   bytesPerOp?: number;
   heapGrowthBytes?: number;
-  /** Growth over the second half of the heap operations only: a leak keeps growing, caches do not. */
-  heapGrowthSecondHalfBytes?: number;
+  /** Least-squares slope of heap-after-GC over ten samples, times the operations: the leak trend. */
+  heapTrendBytes?: number;
   heapOps?: number;
   openRunsAfter?: number;
 }
@@ -90,36 +90,57 @@ async function timeRound(arm: Arm, counts: Counts): Promise<{ mean: number; p50:
   }
 }
 
-/** Heap growth after GC over `counts.heap` operations, and the runs our adapter still holds. */
+/**
+ * Heap growth after GC over `counts.heap` operations, and the runs our adapter still holds.
+ * `heapUsed` after a forced GC still moves by megabytes from one sample to the next (V8 keeps
+ * different amounts of its own state), so besides end − start the heap is sampled at ten points
+ * and the least-squares slope over them, times the operations, gives the trend: a leak shows as
+ * a steady slope, noise does not.
+ */
 async function heapGrowth(
   arm: Arm,
   counts: Counts,
-): Promise<Pick<ArmResult, "heapGrowthBytes" | "heapGrowthSecondHalfBytes" | "heapOps" | "openRunsAfter">> {
+): Promise<Pick<ArmResult, "heapGrowthBytes" | "heapTrendBytes" | "heapOps" | "openRunsAfter">> {
   const exporter = new CountingExporter();
   const run = await arm.setup!(exporter);
+  const sample = async (): Promise<number> => {
+    await run.flush();
+    await settle();
+    return process.memoryUsage().heapUsed;
+  };
   try {
     await repeat(run, Math.min(counts.warmup, 500));
-    await run.flush();
-    await settle();
-    const before = process.memoryUsage().heapUsed;
-    const half = Math.floor(counts.heap / 2);
-    await repeat(run, half);
-    await run.flush();
-    await settle();
-    const middle = process.memoryUsage().heapUsed;
-    await repeat(run, counts.heap - half);
-    await run.flush();
-    await settle();
-    const after = process.memoryUsage().heapUsed;
+    const points: [number, number][] = [[0, await sample()]];
+    const checkpoints = 10;
+    let done = 0;
+    for (let i = 1; i <= checkpoints; i++) {
+      const next = Math.round((counts.heap * i) / checkpoints);
+      await repeat(run, next - done);
+      done = next;
+      points.push([done, await sample()]);
+    }
     return {
-      heapGrowthBytes: after - before,
-      heapGrowthSecondHalfBytes: after - middle,
+      heapGrowthBytes: points.at(-1)![1] - points[0]![1],
+      heapTrendBytes: slope(points) * counts.heap,
       heapOps: counts.heap,
       openRunsAfter: run.openRuns?.(),
     };
   } finally {
     await run.teardown();
   }
+}
+
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p[0], 0) / n;
+  const my = points.reduce((a, p) => a + p[1], 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
 }
 
 /**

@@ -80,7 +80,8 @@ export function workloadTable(w: WorkloadResult): string {
       continue;
     }
     const ov = overhead(r, none);
-    const heap = r.heapGrowthBytes === undefined ? "–" : `${kib(r.heapGrowthBytes)} / ${r.heapOps} ops`;
+    const heap =
+      r.heapGrowthBytes === undefined ? "–" : `${kib(r.heapGrowthBytes)}, trend ${kib(r.heapTrendBytes)} / ${r.heapOps} ops`;
     lines.push(
       `| ${r.name} | ${r.version ?? "–"} | ${fmt(r.meanUs)} ±${fmt((r.roundSpreadUs ?? 0) / 2, 0)} | ${fmt(r.p50Us)} | ` +
         `${r.kind === "none" ? "0" : fmt(ov.mean)} | ${r.kind === "none" ? "0" : fmt(ov.p50)} | ${fmt(r.spansPerOp, 0)} | ` +
