@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ArmResult } from "./measure.ts";
+import type { WorkloadResult } from "./report.ts";
+import { spawnWorkload } from "./spawn-workload.ts";
 import { WORKLOADS } from "./workloads/index.ts";
 
 /**
@@ -17,31 +17,8 @@ const KINDS = process.env.HEAP_KINDS ?? "none,ours-off,ours-on";
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 
-interface Result {
-  name: string;
-  title: string;
-  seconds: number;
-  results: ArmResult[];
-}
-
-function run(name: string): Promise<Result> {
-  const args = ["--expose-gc", join(here, "run-workload.ts"), name, "--ops=5", "--warmup=500", "--rounds=1", "--sample=5"];
-  args.push(`--heap=${OPS}`, `--heap-kinds=${KINDS}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (code !== 0 || !line) reject(new Error(`${name} exited with ${code}`));
-      else resolve(JSON.parse(line.slice("BENCH_RESULT ".length)) as Result);
-    });
-  });
+function run(name: string): Promise<WorkloadResult> {
+  return spawnWorkload(name, ["--ops=5", "--warmup=500", "--rounds=1", "--sample=5", `--heap=${OPS}`, `--heap-kinds=${KINDS}`]);
 }
 
 const kib = (b: number | undefined) => (b === undefined ? "–" : `${(b / 1024).toFixed(0)} KiB`);

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Ratios, ratiosOf, ratioTable, type WorkloadResult, workloadTable } from "./report.ts";
+import { spawnWorkload } from "./spawn-workload.ts";
 import { versionOf } from "./versions.ts";
 
 /**
@@ -27,32 +27,13 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const here = dirname(fileURLToPath(import.meta.url));
 
 function runWorkload(name: string, ops: number, heap: number): Promise<WorkloadResult> {
-  const args = [
-    "--expose-gc",
-    join(here, "run-workload.ts"),
-    name,
+  return spawnWorkload(name, [
     `--ops=${Math.max(ROUNDS, Math.round(ops * scale))}`,
     `--heap=${Math.round(heap * scale)}`,
     `--warmup=${Math.max(ROUNDS, Math.round(WARMUP * scale))}`,
     `--rounds=${ROUNDS}`,
     "--sample=50",
-  ];
-  return new Promise((resolve, reject) => {
-    // One process per workload: its arms share the JIT state, the frameworks are loaded once.
-    const child = spawn(process.execPath, args, {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (code !== 0 || !line) reject(new Error(`${name} exited with ${code}`));
-      else resolve(JSON.parse(line.slice("BENCH_RESULT ".length)) as WorkloadResult);
-    });
-  });
+  ]);
 }
 
 const started = Date.now();
