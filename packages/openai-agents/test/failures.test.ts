@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, tools, workflow } from "./trees.js";
 
 beforeEach(() => h.reset());
 
@@ -18,46 +19,7 @@ describe("failures", () => {
     const agent = new Agent({ name: "Fragile", model: new ScriptedModel([modelError(boom)]) });
     const error = await run(agent, "hi").catch((e: unknown) => e);
     expect(error).toBe(boom);
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "error.type": "BoomError",
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "error.type": "BoomError",
-                "gen_ai.agent.name": "Fragile",
-                "gen_ai.operation.name": "invoke_agent",
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "error.type": "BoomError",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "ERROR",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Fragile",
-              "status": "ERROR",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "ERROR",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([failedRun("BoomError", "Fragile", {}, [failed("BoomError", chat({}))])]);
   });
 
   it("a failing tool with errorFunction null: the user gets the SDK's ToolCallError; the tool span says TypeError", async () => {
@@ -78,71 +40,12 @@ describe("failures", () => {
     });
     const error = await run(agent, "go").catch((e: unknown) => e);
     expect((error as Error).constructor.name).toBe("ToolCallError");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "error.type": "ToolCallError",
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "error.type": "ToolCallError",
-                "gen_ai.agent.name": "Caller",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                ],
-                "gen_ai.usage.input_tokens": 9,
-                "gen_ai.usage.output_tokens": 2,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "broken",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 9,
-                    "gen_ai.usage.output_tokens": 2,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "error.type": "TypeError",
-                    "gen_ai.agent.name": "Caller",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "broken",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool broken",
-                  "status": "ERROR",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Caller",
-              "status": "ERROR",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "ERROR",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      failedRun("ToolCallError", "Caller", { ...finished(["tool_call"], 9, 2), ...tools("broken") }, [
+        chat(finished(["tool_call"], 9, 2)),
+        failed("TypeError", executeTool("Caller", "broken")),
+      ]),
+    ]);
   });
 
   it("a tool error the SDK turns into a message for the model: the tool span is ERROR, the run goes on", async () => {
@@ -169,84 +72,14 @@ describe("failures", () => {
     const toolSpan = trees[0]?.children[0]?.children[1];
     expect(toolSpan?.attributes["error.type"]).toBe(onAgents017 ? "TypeError" : "_OTHER");
     if (toolSpan) toolSpan.attributes["error.type"] = "<by SDK version>";
-    expect(trees).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Caller",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 21,
-                "gen_ai.usage.output_tokens": 5,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "flaky",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 9,
-                    "gen_ai.usage.output_tokens": 2,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "error.type": "<by SDK version>",
-                    "gen_ai.agent.name": "Caller",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "flaky",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool flaky",
-                  "status": "ERROR",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 12,
-                    "gen_ai.usage.output_tokens": 3,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Caller",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    expect(trees).toStrictEqual([
+      workflow([
+        invokeAgent("Caller", { ...finished(["tool_call", "stop"], 21, 5), ...tools("flaky") }, [
+          chat(finished(["tool_call"], 9, 2)),
+          failed("<by SDK version>", executeTool("Caller", "flaky")),
+          chat(finished(["stop"], 12, 3)),
+        ]),
+      ]),
+    ]);
   });
 });

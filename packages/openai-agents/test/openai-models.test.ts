@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { weather } from "./fixtures.js";
 import { chatReply, type Loopback, responsesReply, startLoopback } from "./loopback.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
+import { chat, executeTool, finished, invokeAgent, tools, workflow } from "./trees.js";
 
 let server: Loopback | undefined;
 beforeEach(() => h.reset());
@@ -67,111 +68,53 @@ describe("OpenAI's own models on a loopback server", () => {
     const result = await runner.run(agent, "Weather in Paris?");
     expect(result.finalOutput).toBe("Sunny in Paris");
     expect(server.requests.map((r) => r.path)).toEqual(["/v1/responses", "/v1/responses"]);
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    const gpt41 = {
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4.1-2025-04-14",
+      "gen_ai.request.temperature": 0.3,
+      "gen_ai.request.top_p": 1,
+      "gen_ai.response.model": "gpt-4.1-2025-04-14",
+      "gen_ai.system_instructions": '[{"type":"text","content":"You answer weather questions."}]',
+      "openai.api.type": "responses",
+      "openai.response.service_tier": "default",
+    };
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 120, 15), ...tools("get_weather") }, [
+          chat(
             {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 120,
-                "gen_ai.usage.output_tokens": 15,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.input.messages": "[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.output.messages": "[{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]}]",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.request.temperature": 0.3,
-                    "gen_ai.request.top_p": 1,
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.response.id": "resp_1",
-                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.system_instructions": "[{"type":"text","content":"You answer weather questions."}]",
-                    "gen_ai.usage.cache_read.input_tokens": 20,
-                    "gen_ai.usage.input_tokens": 50,
-                    "gen_ai.usage.output_tokens": 10,
-                    "gen_ai.usage.reasoning.output_tokens": 4,
-                    "openai.api.type": "responses",
-                    "openai.response.service_tier": "default",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4.1-2025-04-14",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.call.arguments": "{"city":"Paris"}",
-                    "gen_ai.tool.call.id": "call_w",
-                    "gen_ai.tool.call.result": "{"output":"sunny in Paris"}",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.input.messages": "[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_w","response":"sunny in Paris"}]}]",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.output.messages": "[{"role":"assistant","parts":[{"type":"text","content":"Sunny in Paris"}]}]",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.request.temperature": 0.3,
-                    "gen_ai.request.top_p": 1,
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.response.id": "resp_2",
-                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.system_instructions": "[{"type":"text","content":"You answer weather questions."}]",
-                    "gen_ai.usage.cache_read.input_tokens": 0,
-                    "gen_ai.usage.input_tokens": 70,
-                    "gen_ai.usage.output_tokens": 5,
-                    "gen_ai.usage.reasoning.output_tokens": 0,
-                    "openai.api.type": "responses",
-                    "openai.response.service_tier": "default",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4.1-2025-04-14",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
+              ...gpt41,
+              ...finished(["tool_call"], 50, 10),
+              "gen_ai.input.messages": '[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]',
+              "gen_ai.output.messages":
+                '[{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]}]',
+              "gen_ai.response.id": "resp_1",
+              "gen_ai.usage.cache_read.input_tokens": 20,
+              "gen_ai.usage.reasoning.output_tokens": 4,
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+            "chat gpt-4.1-2025-04-14",
+          ),
+          executeTool("Weather", "get_weather", {
+            "gen_ai.tool.call.arguments": '{"city":"Paris"}',
+            "gen_ai.tool.call.id": "call_w",
+            "gen_ai.tool.call.result": '{"output":"sunny in Paris"}',
+          }),
+          chat(
+            {
+              ...gpt41,
+              ...finished(["stop"], 70, 5),
+              "gen_ai.input.messages":
+                '[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_w","response":"sunny in Paris"}]}]',
+              "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Sunny in Paris"}]}]',
+              "gen_ai.response.id": "resp_2",
+              "gen_ai.usage.cache_read.input_tokens": 0,
+              "gen_ai.usage.reasoning.output_tokens": 0,
+            },
+            "chat gpt-4.1-2025-04-14",
+          ),
+        ]),
+      ]),
+    ]);
   });
 
   it("Chat Completions model: one chat span per call from the generation span", async () => {
@@ -192,98 +135,31 @@ describe("OpenAI's own models on a loopback server", () => {
     const result = await runner.run(agent, "Weather in Rome?");
     expect(result.finalOutput).toBe("Warm in Rome");
     expect(server.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    const gpt4oMini = {
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.request.temperature": 0.2,
+      "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+      "openai.api.type": "chat_completions",
+      "openai.response.system_fingerprint": "fp_1",
+    };
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 100, 12), ...tools("get_weather") }, [
+          chat(
             {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 100,
-                "gen_ai.usage.output_tokens": 12,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "gen_ai.request.temperature": 0.2,
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.response.id": "chatcmpl-1",
-                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
-                    "gen_ai.usage.cache_read.input_tokens": 16,
-                    "gen_ai.usage.input_tokens": 40,
-                    "gen_ai.usage.output_tokens": 8,
-                    "openai.api.type": "chat_completions",
-                    "openai.response.system_fingerprint": "fp_1",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.call.id": "call_c",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "gen_ai.request.temperature": 0.2,
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.response.id": "chatcmpl-2",
-                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
-                    "gen_ai.usage.input_tokens": 60,
-                    "gen_ai.usage.output_tokens": 4,
-                    "openai.api.type": "chat_completions",
-                    "openai.response.system_fingerprint": "fp_1",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
+              ...gpt4oMini,
+              ...finished(["tool_call"], 40, 8),
+              "gen_ai.response.id": "chatcmpl-1",
+              "gen_ai.usage.cache_read.input_tokens": 16,
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+            "chat gpt-4o-mini",
+          ),
+          executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_c" }),
+          chat({ ...gpt4oMini, ...finished(["stop"], 60, 4), "gen_ai.response.id": "chatcmpl-2" }, "chat gpt-4o-mini"),
+        ]),
+      ]),
+    ]);
   });
 
   it("Responses model with sensitive data off: the response span has no usage, the turn's usage fills it in", async () => {
@@ -328,22 +204,16 @@ describe("OpenAI's own models on a loopback server", () => {
         }
       : {};
     expect(tree?.children[0]?.children).toEqual([
-      {
-        name: onAgents017 ? "chat gpt-4.1-2025-04-14" : "chat",
-        kind: "CLIENT",
-        status: "UNSET",
-        attributes: {
-          "gen_ai.operation.name": "chat",
+      chat(
+        {
           "gen_ai.provider.name": "openai",
           "openai.api.type": "responses",
-          "gen_ai.response.finish_reasons": ["stop"],
-          "gen_ai.usage.input_tokens": 33,
-          "gen_ai.usage.output_tokens": 3,
+          ...finished(["stop"], 33, 3),
           "gen_ai.usage.cache_read.input_tokens": 11,
           ...fromResponse,
         },
-        children: [],
-      },
+        onAgents017 ? "chat gpt-4.1-2025-04-14" : "chat",
+      ),
     ]);
   });
 });

@@ -4,6 +4,7 @@ import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, tools, workflow } from "./trees.js";
 
 let server: OpenAIServer | undefined;
 beforeEach(() => h.reset());
@@ -44,109 +45,52 @@ describe("OpenAI models against the loopback OpenAI server", () => {
     const result = await runnerFor(server.url, false).run(agent, "Weather in Bern?");
     expect(result.finalOutput).toBe("Snow in Bern");
     expect(server.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    const gpt4oMini = {
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.request.temperature": 0.2,
+      "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+      "gen_ai.usage.reasoning.output_tokens": 0,
+      "openai.api.type": "chat_completions",
+      "openai.response.service_tier": "default",
+      "openai.response.system_fingerprint": "fp_0a1b2c3d4e",
+    };
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 103, 10), ...tools("get_weather") }, [
+          chat(
             {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 103,
-                "gen_ai.usage.output_tokens": 10,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.input.messages": "[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]}]",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.output.messages": "[{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]}]",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "gen_ai.request.temperature": 0.2,
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.response.id": "chatcmpl-c1",
-                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
-                    "gen_ai.usage.cache_read.input_tokens": 12,
-                    "gen_ai.usage.input_tokens": 42,
-                    "gen_ai.usage.output_tokens": 7,
-                    "gen_ai.usage.reasoning.output_tokens": 0,
-                    "openai.api.type": "chat_completions",
-                    "openai.response.service_tier": "default",
-                    "openai.response.system_fingerprint": "fp_0a1b2c3d4e",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.call.arguments": "{"city":"Bern"}",
-                    "gen_ai.tool.call.id": "call_b",
-                    "gen_ai.tool.call.result": "{"output":"sunny in Bern"}",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.input.messages": "[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_b","response":"sunny in Bern"}]}]",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.output.messages": "[{"role":"assistant","parts":[{"type":"text","content":"Snow in Bern"}]}]",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "gen_ai.request.temperature": 0.2,
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.response.id": "chatcmpl-c2",
-                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
-                    "gen_ai.usage.cache_read.input_tokens": 0,
-                    "gen_ai.usage.input_tokens": 61,
-                    "gen_ai.usage.output_tokens": 3,
-                    "gen_ai.usage.reasoning.output_tokens": 0,
-                    "openai.api.type": "chat_completions",
-                    "openai.response.service_tier": "default",
-                    "openai.response.system_fingerprint": "fp_0a1b2c3d4e",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
+              ...gpt4oMini,
+              ...finished(["tool_call"], 42, 7),
+              "gen_ai.input.messages":
+                '[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]}]',
+              "gen_ai.output.messages":
+                '[{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]}]',
+              "gen_ai.response.id": "chatcmpl-c1",
+              "gen_ai.usage.cache_read.input_tokens": 12,
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+            "chat gpt-4o-mini",
+          ),
+          executeTool("Weather", "get_weather", {
+            "gen_ai.tool.call.arguments": '{"city":"Bern"}',
+            "gen_ai.tool.call.id": "call_b",
+            "gen_ai.tool.call.result": '{"output":"sunny in Bern"}',
+          }),
+          chat(
+            {
+              ...gpt4oMini,
+              ...finished(["stop"], 61, 3),
+              "gen_ai.input.messages":
+                '[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_b","response":"sunny in Bern"}]}]',
+              "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Snow in Bern"}]}]',
+              "gen_ai.response.id": "chatcmpl-c2",
+              "gen_ai.usage.cache_read.input_tokens": 0,
+            },
+            "chat gpt-4o-mini",
+          ),
+        ]),
+      ]),
+    ]);
   });
 
   it("a 429: chat, agent and workflow are ERROR with error.type; the caller gets the same error as without the processor", async () => {
@@ -171,47 +115,20 @@ describe("OpenAI models against the loopback OpenAI server", () => {
     };
     expect(summary(traced)).toEqual(summary(plain));
     expect(summary(traced)).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "error.type": "429",
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    expect(await checkedTrees()).toStrictEqual([
+      failedRun("429", "Busy", {}, [
+        failed(
+          "429",
+          chat(
             {
-              "attributes": {
-                "error.type": "429",
-                "gen_ai.agent.name": "Busy",
-                "gen_ai.operation.name": "invoke_agent",
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "error.type": "429",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "openai.api.type": "chat_completions",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "ERROR",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Busy",
-              "status": "ERROR",
+              "gen_ai.provider.name": "openai",
+              "gen_ai.request.model": "gpt-4o-mini",
+              "openai.api.type": "chat_completions",
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "ERROR",
-        },
-      ]
-    `);
+            "chat gpt-4o-mini",
+          ),
+        ),
+      ]),
+    ]);
   });
 });

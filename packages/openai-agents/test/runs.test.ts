@@ -3,6 +3,7 @@ import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-co
 import { beforeEach, describe, expect, it } from "vitest";
 import { usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
+import { chat, executeTool, failedRun, finished, guardrail, handoff, invokeAgent, tools, workflow } from "./trees.js";
 
 beforeEach(() => h.reset());
 
@@ -12,53 +13,9 @@ describe("runs with the ScriptedModel", () => {
     const model = new ScriptedModel([{ usage: usage(12, 4), output: [assistantMessage("Hello!")] }]);
     const result = await run(new Agent({ name: "Greeter", instructions: "Greet.", model }), "hi");
     expect(result.finalOutput).toBe("Hello!");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Greeter",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 12,
-                "gen_ai.usage.output_tokens": 4,
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 12,
-                    "gen_ai.usage.output_tokens": 4,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Greeter",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([invokeAgent("Greeter", finished(["stop"], 12, 4), [chat(finished(["stop"], 12, 4))])]),
+    ]);
   });
 
   it("a function tool call: two model calls, each its own chat span, the tool between them", async () => {
@@ -70,85 +27,15 @@ describe("runs with the ScriptedModel", () => {
     const agent = new Agent({ name: "Weather", model, tools: [weather] });
     const result = await run(agent, "Weather in Paris?");
     expect(result.finalOutput).toBe("It is sunny");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 30,
-                "gen_ai.usage.output_tokens": 11,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.cache_read.input_tokens": 3,
-                    "gen_ai.usage.input_tokens": 10,
-                    "gen_ai.usage.output_tokens": 5,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 20,
-                    "gen_ai.usage.output_tokens": 6,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+          chat({ ...finished(["tool_call"], 10, 5), "gen_ai.usage.cache_read.input_tokens": 3 }),
+          executeTool("Weather", "get_weather"),
+          chat(finished(["stop"], 20, 6)),
+        ]),
+      ]),
+    ]);
   });
 
   it("triage hands off to a specialist that uses a tool; Runner groupId is the conversation id", async () => {
@@ -168,136 +55,29 @@ describe("runs with the ScriptedModel", () => {
     });
     const runner = new Runner({ workflowName: "support", groupId: "conv-42" });
     const result = await runner.run(triage, "Weather in Oslo?");
+    const conversation = { "gen_ai.conversation.id": "conv-42" };
     expect(result.finalOutput).toBe("Snow in Oslo");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "support",
-          },
-          "children": [
+    expect(await checkedTrees()).toStrictEqual([
+      workflow(
+        [
+          invokeAgent(
+            "Triage",
             {
-              "attributes": {
-                "gen_ai.agent.name": "Triage",
-                "gen_ai.conversation.id": "conv-42",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                ],
-                "gen_ai.usage.input_tokens": 15,
-                "gen_ai.usage.output_tokens": 2,
-                "otel_agents.openai_agents.agent.handoffs": [
-                  "Specialist",
-                ],
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.conversation.id": "conv-42",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 15,
-                    "gen_ai.usage.output_tokens": 2,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "otel_agents.handoff.from_agent": "Triage",
-                    "otel_agents.handoff.to_agent": "Specialist",
-                    "otel_agents.step.type": "handoff",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "handoff Specialist",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Triage",
-              "status": "UNSET",
+              ...conversation,
+              ...finished(["tool_call"], 15, 2),
+              "otel_agents.openai_agents.agent.handoffs": ["Specialist"],
             },
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Specialist",
-                "gen_ai.conversation.id": "conv-42",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 70,
-                "gen_ai.usage.output_tokens": 15,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.conversation.id": "conv-42",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 30,
-                    "gen_ai.usage.output_tokens": 7,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Specialist",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.conversation.id": "conv-42",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 40,
-                    "gen_ai.usage.output_tokens": 8,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Specialist",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow support",
-          "status": "UNSET",
-        },
-      ]
-    `);
+            [chat({ ...conversation, ...finished(["tool_call"], 15, 2) }), handoff("Triage", "Specialist")],
+          ),
+          invokeAgent("Specialist", { ...conversation, ...finished(["tool_call", "stop"], 70, 15), ...tools("get_weather") }, [
+            chat({ ...conversation, ...finished(["tool_call"], 30, 7) }),
+            executeTool("Specialist", "get_weather"),
+            chat({ ...conversation, ...finished(["stop"], 40, 8) }),
+          ]),
+        ],
+        "support",
+      ),
+    ]);
   });
 
   it("an input guardrail that trips: the guardrail step says so, agent and workflow fail with the user's error", async () => {
@@ -314,46 +94,9 @@ describe("runs with the ScriptedModel", () => {
     });
     const error = await run(agent, "tell me the secret").catch((e: unknown) => e);
     expect((error as Error).constructor.name).toBe("InputGuardrailTripwireTriggered");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "error.type": "InputGuardrailTripwireTriggered",
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "error.type": "InputGuardrailTripwireTriggered",
-                "gen_ai.agent.name": "Guarded",
-                "gen_ai.operation.name": "invoke_agent",
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "otel_agents.guardrail.name": "no_secrets",
-                    "otel_agents.guardrail.triggered": true,
-                    "otel_agents.step.type": "guardrail",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "guardrail no_secrets",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Guarded",
-              "status": "ERROR",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "ERROR",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      failedRun("InputGuardrailTripwireTriggered", "Guarded", {}, [guardrail("no_secrets", true)]),
+    ]);
   });
 
   it("an input guardrail that passes", async () => {
@@ -364,64 +107,11 @@ describe("runs with the ScriptedModel", () => {
       inputGuardrails: [{ name: "no_secrets", execute: async () => ({ tripwireTriggered: false, outputInfo: {} }) }],
     });
     expect((await run(agent, "hello")).finalOutput).toBe("fine");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Guarded",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 5,
-                "gen_ai.usage.output_tokens": 1,
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 5,
-                    "gen_ai.usage.output_tokens": 1,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "otel_agents.guardrail.name": "no_secrets",
-                    "otel_agents.guardrail.triggered": false,
-                    "otel_agents.step.type": "guardrail",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "guardrail no_secrets",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Guarded",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Guarded", finished(["stop"], 5, 1), [chat(finished(["stop"], 5, 1)), guardrail("no_secrets", false)]),
+      ]),
+    ]);
   });
 
   it("an agent used as a tool nests its whole run under the execute_tool span", async () => {
@@ -439,117 +129,17 @@ describe("runs with the ScriptedModel", () => {
       tools: [inner.asTool({ toolName: "translate", toolDescription: "Translate to French" })],
     });
     expect((await run(outer, "Say hello in French")).finalOutput).toBe("It is bonjour");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Orchestrator",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 24,
-                "gen_ai.usage.output_tokens": 6,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "translate",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 11,
-                    "gen_ai.usage.output_tokens": 2,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Orchestrator",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "translate",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [
-                    {
-                      "attributes": {
-                        "gen_ai.agent.name": "Translator",
-                        "gen_ai.operation.name": "invoke_agent",
-                        "gen_ai.response.finish_reasons": [
-                          "stop",
-                        ],
-                        "gen_ai.usage.input_tokens": 7,
-                        "gen_ai.usage.output_tokens": 3,
-                        "otel_agents.openai_agents.agent.output_type": "text",
-                      },
-                      "children": [
-                        {
-                          "attributes": {
-                            "gen_ai.operation.name": "chat",
-                            "gen_ai.provider.name": "unknown",
-                            "gen_ai.response.finish_reasons": [
-                              "stop",
-                            ],
-                            "gen_ai.usage.input_tokens": 7,
-                            "gen_ai.usage.output_tokens": 3,
-                          },
-                          "children": [],
-                          "kind": "CLIENT",
-                          "name": "chat",
-                          "status": "UNSET",
-                        },
-                      ],
-                      "kind": "INTERNAL",
-                      "name": "invoke_agent Translator",
-                      "status": "UNSET",
-                    },
-                  ],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool translate",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 13,
-                    "gen_ai.usage.output_tokens": 4,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Orchestrator",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
+          chat(finished(["tool_call"], 11, 2)),
+          executeTool("Orchestrator", "translate", {}, [
+            invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
+          ]),
+          chat(finished(["stop"], 13, 4)),
+        ]),
+      ]),
+    ]);
   });
 
   it("a streamed run gives the same tree as a plain one", async () => {
@@ -564,84 +154,15 @@ describe("runs with the ScriptedModel", () => {
     }
     await result.completed;
     expect(result.finalOutput).toBe("Warm in Rome");
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 30,
-                "gen_ai.usage.output_tokens": 11,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 10,
-                    "gen_ai.usage.output_tokens": 5,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 20,
-                    "gen_ai.usage.output_tokens": 6,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+          chat(finished(["tool_call"], 10, 5)),
+          executeTool("Weather", "get_weather"),
+          chat(finished(["stop"], 20, 6)),
+        ]),
+      ]),
+    ]);
   });
 
   it("withTrace groups two runs under one workflow; groupId is the conversation id", async () => {
@@ -660,88 +181,15 @@ describe("runs with the ScriptedModel", () => {
       },
       { groupId: "thread-7" },
     );
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "booking",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "First",
-                "gen_ai.conversation.id": "thread-7",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 1,
-                "gen_ai.usage.output_tokens": 1,
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.conversation.id": "thread-7",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 1,
-                    "gen_ai.usage.output_tokens": 1,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent First",
-              "status": "UNSET",
-            },
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Second",
-                "gen_ai.conversation.id": "thread-7",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 2,
-                "gen_ai.usage.output_tokens": 2,
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.conversation.id": "thread-7",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 2,
-                    "gen_ai.usage.output_tokens": 2,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Second",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow booking",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    const thread = { "gen_ai.conversation.id": "thread-7" };
+    expect(await checkedTrees()).toStrictEqual([
+      workflow(
+        [
+          invokeAgent("First", { ...thread, ...finished(["stop"], 1, 1) }, [chat({ ...thread, ...finished(["stop"], 1, 1) })]),
+          invokeAgent("Second", { ...thread, ...finished(["stop"], 2, 2) }, [chat({ ...thread, ...finished(["stop"], 2, 2) })]),
+        ],
+        "booking",
+      ),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
+import { chat, executeTool, finished, invokeAgent, tools, workflow } from "./trees.js";
 
 beforeEach(() => h.reset());
 
@@ -92,100 +93,23 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     expect(seen).toEqual([{ city: "Oslo", traceparent: `00-${tool?.[0]}-${tool?.[1]}-01` }]);
     // The request really carried it.
     expect(received.get("/forecast/Oslo")?.traceparent).toBe(seen[0]?.traceparent);
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    expect(await checkedTrees()).toStrictEqual([
+      workflow([
+        invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
+          chat(finished(["tool_call"], 10, 1)),
+          executeTool("Forecaster", "get_forecast", {}, [
             {
-              "attributes": {
-                "gen_ai.agent.name": "Forecaster",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 30,
-                "gen_ai.usage.output_tokens": 3,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_forecast",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.usage.input_tokens": 10,
-                    "gen_ai.usage.output_tokens": 1,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Forecaster",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "get_forecast",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [
-                    {
-                      "attributes": {},
-                      "children": [
-                        {
-                          "attributes": {},
-                          "children": [],
-                          "kind": "INTERNAL",
-                          "name": "user-nested",
-                          "status": "UNSET",
-                        },
-                      ],
-                      "kind": "INTERNAL",
-                      "name": "user-db-query",
-                      "status": "UNSET",
-                    },
-                  ],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_forecast",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.usage.input_tokens": 20,
-                    "gen_ai.usage.output_tokens": 2,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Forecaster",
-              "status": "UNSET",
+              name: "user-db-query",
+              kind: "INTERNAL",
+              status: "UNSET",
+              attributes: {},
+              children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+          ]),
+          chat(finished(["stop"], 20, 2)),
+        ]),
+      ]),
+    ]);
   });
 
   it("10 concurrent runs: each tool body sees its own execute_tool span, never another run's", async () => {

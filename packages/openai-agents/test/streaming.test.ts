@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrumentModel, instrumentModelProvider } from "../src/index.js";
 import { usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, tools, workflow } from "./trees.js";
 
 let server: OpenAIServer | undefined;
 beforeEach(() => h.reset());
@@ -99,107 +100,44 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
     expect(server.requests.map((r) => r.headers.traceparent)).toEqual(
       chats.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`),
     );
-    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    const gpt41 = {
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4.1-2025-04-14",
+      "gen_ai.request.stream": true,
+      "gen_ai.request.temperature": 1,
+      "gen_ai.request.top_p": 1,
+      "gen_ai.response.model": "gpt-4.1-2025-04-14",
+      "gen_ai.response.time_to_first_chunk": "<checked>",
+      "openai.api.type": "responses",
+      "openai.response.service_tier": "default",
+    };
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 80, 10), ...tools("get_weather") }, [
+          chat(
             {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 80,
-                "gen_ai.usage.output_tokens": 10,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.request.stream": true,
-                    "gen_ai.request.temperature": 1,
-                    "gen_ai.request.top_p": 1,
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.response.id": "resp_s1",
-                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.response.time_to_first_chunk": "<checked>",
-                    "gen_ai.usage.cache_read.input_tokens": 10,
-                    "gen_ai.usage.input_tokens": 30,
-                    "gen_ai.usage.output_tokens": 6,
-                    "gen_ai.usage.reasoning.output_tokens": 0,
-                    "openai.api.type": "responses",
-                    "openai.response.service_tier": "default",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4.1-2025-04-14",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.call.id": "call_o",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.request.stream": true,
-                    "gen_ai.request.temperature": 1,
-                    "gen_ai.request.top_p": 1,
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.response.id": "resp_s2",
-                    "gen_ai.response.model": "gpt-4.1-2025-04-14",
-                    "gen_ai.response.time_to_first_chunk": "<checked>",
-                    "gen_ai.usage.cache_read.input_tokens": 0,
-                    "gen_ai.usage.input_tokens": 50,
-                    "gen_ai.usage.output_tokens": 4,
-                    "gen_ai.usage.reasoning.output_tokens": 2,
-                    "openai.api.type": "responses",
-                    "openai.response.service_tier": "default",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4.1-2025-04-14",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
+              ...gpt41,
+              ...finished(["tool_call"], 30, 6),
+              "gen_ai.response.id": "resp_s1",
+              "gen_ai.usage.cache_read.input_tokens": 10,
+              "gen_ai.usage.reasoning.output_tokens": 0,
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+            "chat gpt-4.1-2025-04-14",
+          ),
+          executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_o" }),
+          chat(
+            {
+              ...gpt41,
+              ...finished(["stop"], 50, 4),
+              "gen_ai.response.id": "resp_s2",
+              "gen_ai.usage.cache_read.input_tokens": 0,
+              "gen_ai.usage.reasoning.output_tokens": 2,
+            },
+            "chat gpt-4.1-2025-04-14",
+          ),
+        ]),
+      ]),
+    ]);
     const ttfcMetric = (await h.metrics()).find((m) => m.descriptor.name === "gen_ai.client.inference.time_to_first_chunk");
     expect(ttfcMetric?.dataPoints.map((p) => (p.value as { count: number }).count)).toEqual([2]);
   });
@@ -236,99 +174,39 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
       ["/v1/chat/completions", true],
       ["/v1/chat/completions", true],
     ]);
-    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
+    const gpt4oMini = {
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.request.stream": true,
+      "gen_ai.response.time_to_first_chunk": "<checked>",
+      "gen_ai.usage.reasoning.output_tokens": 0,
+      "openai.api.type": "chat_completions",
+    };
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 100, 12), ...tools("get_weather") }, [
+          chat(
             {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 100,
-                "gen_ai.usage.output_tokens": 12,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "gen_ai.request.stream": true,
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.response.id": "chatcmpl-s1",
-                    "gen_ai.response.time_to_first_chunk": "<checked>",
-                    "gen_ai.usage.cache_read.input_tokens": 16,
-                    "gen_ai.usage.input_tokens": 40,
-                    "gen_ai.usage.output_tokens": 8,
-                    "gen_ai.usage.reasoning.output_tokens": 0,
-                    "openai.api.type": "chat_completions",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.call.id": "call_l",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.model": "gpt-4o-mini",
-                    "gen_ai.request.stream": true,
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.response.id": "chatcmpl-s2",
-                    "gen_ai.response.time_to_first_chunk": "<checked>",
-                    "gen_ai.usage.cache_read.input_tokens": 0,
-                    "gen_ai.usage.input_tokens": 60,
-                    "gen_ai.usage.output_tokens": 4,
-                    "gen_ai.usage.reasoning.output_tokens": 0,
-                    "openai.api.type": "chat_completions",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat gpt-4o-mini",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
+              ...gpt4oMini,
+              ...finished(["tool_call"], 40, 8),
+              "gen_ai.response.id": "chatcmpl-s1",
+              "gen_ai.usage.cache_read.input_tokens": 16,
             },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+            "chat gpt-4o-mini",
+          ),
+          executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_l" }),
+          chat(
+            {
+              ...gpt4oMini,
+              ...finished(["stop"], 60, 4),
+              "gen_ai.response.id": "chatcmpl-s2",
+              "gen_ai.usage.cache_read.input_tokens": 0,
+            },
+            "chat gpt-4o-mini",
+          ),
+        ]),
+      ]),
+    ]);
   });
 
   it("a custom Model wrapped with instrumentModel: the synthesised chat span gets request.stream and its first chunk", async () => {
@@ -341,93 +219,21 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
     );
     const result = await drained(await run(new Agent({ name: "Weather", model, tools: [weather] }), "Rome?", { stream: true }));
     expect(result.finalOutput).toBe("Warm in Rome");
+    const streamed = { "gen_ai.request.stream": true, "gen_ai.response.time_to_first_chunk": "<checked>" };
     expect(
       withTtfc(await checkedTrees(), (_name, ttfc) => {
         expect(typeof ttfc).toBe("number");
         expect(ttfc as number).toBeGreaterThanOrEqual(0);
       }),
-    ).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "gen_ai.agent.name": "Weather",
-                "gen_ai.operation.name": "invoke_agent",
-                "gen_ai.response.finish_reasons": [
-                  "tool_call",
-                  "stop",
-                ],
-                "gen_ai.usage.input_tokens": 30,
-                "gen_ai.usage.output_tokens": 11,
-                "otel_agents.openai_agents.agent.output_type": "text",
-                "otel_agents.openai_agents.agent.tools": [
-                  "get_weather",
-                ],
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.request.stream": true,
-                    "gen_ai.response.finish_reasons": [
-                      "tool_call",
-                    ],
-                    "gen_ai.response.time_to_first_chunk": "<checked>",
-                    "gen_ai.usage.input_tokens": 10,
-                    "gen_ai.usage.output_tokens": 5,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.agent.name": "Weather",
-                    "gen_ai.operation.name": "execute_tool",
-                    "gen_ai.tool.name": "get_weather",
-                    "gen_ai.tool.type": "function",
-                  },
-                  "children": [],
-                  "kind": "INTERNAL",
-                  "name": "execute_tool get_weather",
-                  "status": "UNSET",
-                },
-                {
-                  "attributes": {
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "unknown",
-                    "gen_ai.request.stream": true,
-                    "gen_ai.response.finish_reasons": [
-                      "stop",
-                    ],
-                    "gen_ai.response.time_to_first_chunk": "<checked>",
-                    "gen_ai.usage.input_tokens": 20,
-                    "gen_ai.usage.output_tokens": 6,
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "UNSET",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Weather",
-              "status": "UNSET",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "UNSET",
-        },
-      ]
-    `);
+    ).toStrictEqual([
+      workflow([
+        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+          chat({ ...streamed, ...finished(["tool_call"], 10, 5) }),
+          executeTool("Weather", "get_weather"),
+          chat({ ...streamed, ...finished(["stop"], 20, 6) }),
+        ]),
+      ]),
+    ]);
   });
 
   it("a wrapped model in a run that does not stream: nothing about streaming is recorded", async () => {
@@ -451,47 +257,10 @@ describe("a streamed call that fails", () => {
     const result = await runner.run(new Agent({ name: "Busy", model: "gpt-4.1" }), "hi", { stream: true });
     const error = await drained(result).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(await checkedTrees()).toMatchInlineSnapshot(`
-      [
-        {
-          "attributes": {
-            "error.type": "429",
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.workflow.name": "Agent workflow",
-          },
-          "children": [
-            {
-              "attributes": {
-                "error.type": "429",
-                "gen_ai.agent.name": "Busy",
-                "gen_ai.operation.name": "invoke_agent",
-                "otel_agents.openai_agents.agent.output_type": "text",
-              },
-              "children": [
-                {
-                  "attributes": {
-                    "error.type": "429",
-                    "gen_ai.operation.name": "chat",
-                    "gen_ai.provider.name": "openai",
-                    "gen_ai.request.stream": true,
-                    "openai.api.type": "responses",
-                  },
-                  "children": [],
-                  "kind": "CLIENT",
-                  "name": "chat",
-                  "status": "ERROR",
-                },
-              ],
-              "kind": "INTERNAL",
-              "name": "invoke_agent Busy",
-              "status": "ERROR",
-            },
-          ],
-          "kind": "INTERNAL",
-          "name": "invoke_workflow Agent workflow",
-          "status": "ERROR",
-        },
-      ]
-    `);
+    expect(await checkedTrees()).toStrictEqual([
+      failedRun("429", "Busy", {}, [
+        failed("429", chat({ "gen_ai.provider.name": "openai", "gen_ai.request.stream": true, "openai.api.type": "responses" })),
+      ]),
+    ]);
   });
 });
