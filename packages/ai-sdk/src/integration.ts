@@ -1,5 +1,5 @@
 import { context, diag } from "@opentelemetry/api";
-import { ERROR_TYPE, errorType, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core";
+import { abortErrorType, ERROR_TYPE, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core";
 import type { Telemetry } from "ai";
 import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
@@ -259,7 +259,7 @@ export class AiSdkIntegration implements Telemetry {
       const state = this.calls.get(e.callId);
       if (!state) return;
       this.calls.delete(state.callId);
-      const type = abortType(e.reason);
+      const type = abortErrorType(e.reason);
       closeAll(state, (h) => h.failWithType(type, undefined, timeOf(e)));
     });
   }
@@ -480,9 +480,4 @@ function dimensionsOf(embedding: unknown): number | undefined {
 /** Fails a span with the AI SDK's error kind where it knows a better one than the class name. */
 function failWith(handle: OperationHandle, error: unknown, endTime?: number): void {
   handle.fail(error, undefined, endTime, aiSdkErrorType(error));
-}
-
-function abortType(reason: unknown): string {
-  const type = errorType(reason);
-  return type === ERROR_TYPE.other || type === "Error" ? ERROR_TYPE.aborted : type;
 }

@@ -23,7 +23,7 @@ export {
   StepAwareContextManager,
   type StepResolver,
 } from "./context/step-context.js";
-export { errorType } from "./operation/error-type.js";
+export { abortErrorType, errorType } from "./operation/error-type.js";
 export { isOperationHandle, OperationHandle } from "./operation/handle.js";
 export type * from "./operation/types.js";
 export type { HeaderCarrier, HeadersLike } from "./propagation/carriers.js";

@@ -1,6 +1,7 @@
 import { assertConformance } from "@otel-agents/testing/conformance";
 import { createHarness } from "@otel-agents/testing/harness";
 import { beforeEach, describe, expect, it } from "vitest";
+import { abortErrorType } from "../src/operation/error-type.js";
 import { GenAITelemetry } from "../src/telemetry.js";
 
 const h = createHarness();
@@ -29,5 +30,25 @@ describe("fail with an explicit error.type", () => {
     const t = new GenAITelemetry({ name: "fail-type-test" }, { tracerProvider: h.tracerProvider });
     t.start({ operation: "execute_tool", tool: { name: "x" } }).fail(new TypeError("bad"), undefined, undefined, undefined);
     expect(h.spans()[0]?.attributes["error.type"]).toBe("TypeError");
+  });
+});
+
+describe("abortErrorType", () => {
+  it("names the abort reason's own kind, else AbortError", () => {
+    const controller = new AbortController();
+    controller.abort();
+    const timeout = new DOMException("timed out", "TimeoutError");
+    expect([
+      abortErrorType(controller.signal.reason),
+      abortErrorType(timeout),
+      abortErrorType(new Error("stop")),
+      abortErrorType("user left"),
+      abortErrorType(undefined),
+      abortErrorType({
+        get name(): string {
+          throw new Error("getter");
+        },
+      }),
+    ]).toEqual(["AbortError", "TimeoutError", "AbortError", "AbortError", "AbortError", "AbortError"]);
   });
 });

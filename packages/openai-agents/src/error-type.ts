@@ -1,5 +1,5 @@
 import type { SpanError } from "@openai/agents-core";
-import { ERROR_TYPE, errorType } from "@otel-agents/core";
+import { abortErrorType, ERROR_TYPE } from "@otel-agents/core";
 
 // The runner stores `String(error)` ("BoomError: boom") in `data.error`; that leading class name
 // is the only low-cardinality type an Agents span error carries.
@@ -40,7 +40,6 @@ export function isGuardrailTrip(failure: AgentsFailure | undefined): boolean {
  * else `AbortError`, which is also what a non-streamed run's spans get from the SDK.
  */
 export function cancellationOf(reason: unknown): AgentsFailure {
-  const type = errorType(reason);
   const message = typeof (reason as { message?: unknown } | null)?.message === "string" ? String((reason as Error).message) : "";
-  return { name: type === ERROR_TYPE.other || type === "Error" ? ERROR_TYPE.aborted : type, message };
+  return { name: abortErrorType(reason), message };
 }

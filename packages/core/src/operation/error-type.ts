@@ -27,6 +27,16 @@ export function errorType(error: unknown): string {
   }
 }
 
+/**
+ * The `error.type` of an operation cut off by an abort: the reason's own kind when it names one
+ * (`TimeoutError` of `AbortSignal.timeout()`, `AbortError`), else `AbortError` (an abort with a
+ * string, a plain `Error` or nothing as its reason). Never throws.
+ */
+export function abortErrorType(reason: unknown): string {
+  const type = errorType(reason);
+  return type === ERROR_TYPE.other || type === "Error" ? ERROR_TYPE.aborted : type;
+}
+
 /** The error's message and stack, read defensively (content: recorded only when capture is on). */
 export function errorDetails(error: unknown): { message?: string; stack?: string } {
   try {
