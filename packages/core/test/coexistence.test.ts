@@ -291,6 +291,111 @@ describe("CoexistenceSpanProcessor: a provider span beside ours (same active par
     ]);
   });
 
+  /** OpenInference's call: attributes set only after start, the model overwritten by the response's when it returns. */
+  const openInferenceCall = (t: ReturnType<typeof besideSetup>, model: string, http: boolean) => {
+    const span = t.provider.startSpan("OpenAI Chat Completions");
+    span.setAttributes({
+      ...OPENINFERENCE_LLM,
+      "llm.model_name": model,
+      "llm.invocation_parameters": JSON.stringify({ model, temperature: 0 }),
+    });
+    if (http) {
+      const post = t.provider.startSpan(
+        "POST",
+        { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST" } },
+        trace.setSpan(context.active(), span),
+      );
+      post.end();
+    }
+    span.setAttribute("llm.model_name", `${model}-2024-07-18`);
+    span.end();
+  };
+
+  it.each([true, false])(
+    "OpenInference's span (attributes after start, response model at end), HTTP child %s: paired like contrib's",
+    (http) => {
+      const t = besideSetup();
+      const chat = t.chat("gpt-4o-mini");
+      t.inStep(() => openInferenceCall(t, "gpt-4o-mini", http));
+      chat.end();
+      const call = http ? { "chat gpt-4o-mini [CLIENT]": ["POST [CLIENT]"] } : "chat gpt-4o-mini [CLIENT]";
+      expect(t.finish()).toEqual([{ "invoke_agent A [INTERNAL]": [{ "model_request [INTERNAL]": [call] }] }]);
+    },
+  );
+
+  it("OpenInference's span beside ours, keep-both: moved under ours; another model is not ours", () => {
+    const t = besideSetup({ inferenceSpans: "keep-both" });
+    const chat = t.chat("gpt-4o-mini");
+    t.inStep(() => openInferenceCall(t, "gpt-4o-mini", true));
+    t.inStep(() => openInferenceCall(t, "gpt-4o", false));
+    chat.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            {
+              "model_request [INTERNAL]": [
+                "OpenAI Chat Completions [INTERNAL]",
+                { "chat gpt-4o-mini [CLIENT]": [{ "OpenAI Chat Completions [INTERNAL]": ["POST [CLIENT]"] }] },
+              ],
+            },
+          ],
+        },
+      ]),
+    );
+  });
+
+  it("two OpenInference spans open at once for one call of ours: both kept where they are", () => {
+    const t = besideSetup();
+    const chat = t.chat("gpt-4o-mini");
+    t.inStep(() => {
+      const a = t.provider.startSpan("OpenAI Chat Completions");
+      a.setAttributes({ ...OPENINFERENCE_LLM, "llm.model_name": "gpt-4o-mini" });
+      const b = t.provider.startSpan("OpenAI Chat Completions");
+      b.setAttributes({ ...OPENINFERENCE_LLM, "llm.model_name": "gpt-4o-mini" });
+      a.end();
+      b.end();
+    });
+    chat.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            {
+              "model_request [INTERNAL]": [
+                "OpenAI Chat Completions [INTERNAL]",
+                "OpenAI Chat Completions [INTERNAL]",
+                "chat gpt-4o-mini [CLIENT]",
+              ],
+            },
+          ],
+        },
+      ]),
+    );
+  });
+
+  it("a span beside ours that turns out not to be a model call is left alone, with its children", () => {
+    const t = besideSetup({ httpSpans: "drop" });
+    const chat = t.chat("gpt-4o-mini");
+    t.inStep(() =>
+      t.provider.startActiveSpan("lookup", (span) => {
+        span.setAttribute("db.system", "redis");
+        t.provider.startSpan("GET", { kind: SpanKind.CLIENT, attributes: { "http.request.method": "GET" } }).end();
+        span.end();
+      }),
+    );
+    chat.end();
+    expect(t.finish()).toEqual(
+      canonical([
+        {
+          "invoke_agent A [INTERNAL]": [
+            { "model_request [INTERNAL]": ["chat gpt-4o-mini [CLIENT]", { "lookup [INTERNAL]": ["GET [CLIENT]"] }] },
+          ],
+        },
+      ]),
+    );
+  });
+
   it("two calls of ours open under one step, same model: ambiguous, both kept where they are", () => {
     const t = besideSetup();
     const first = t.chat("gpt-4o");

@@ -52,6 +52,7 @@ const OUR_SCOPE_PREFIX = "@otel-agents/";
 // Other conventions' names for "this span is a model call", as provider instrumentations set them.
 const OPENINFERENCE_SPAN_KIND = "openinference.span.kind";
 const OPENINFERENCE_MODEL = "llm.model_name";
+const OPENINFERENCE_PARAMETERS = "llm.invocation_parameters";
 const TRACELOOP_REQUEST_TYPE = "llm.request.type";
 const HTTP_METHOD = "http.request.method";
 const HTTP_METHOD_OLD = "http.method";
@@ -85,10 +86,30 @@ function isInference(span: SpanLike): boolean {
   return type === "chat" || type === "completion";
 }
 
-/** The model a span asks for, when it says so at start (gen_ai or OpenInference naming). */
+/**
+ * The model a span asks for (gen_ai, or OpenInference naming). OpenInference overwrites
+ * `llm.model_name` with the response's model when the call returns, so its request's model is read
+ * from `llm.invocation_parameters` (the request body without the messages) first.
+ */
 function modelOf(span: SpanLike): string | undefined {
-  const model = span.attributes[ATTR.requestModel] ?? span.attributes[OPENINFERENCE_MODEL];
-  return typeof model === "string" ? model : undefined;
+  const a = span.attributes;
+  const model = a[ATTR.requestModel];
+  if (typeof model === "string") return model;
+  if (a[OPENINFERENCE_SPAN_KIND] === undefined) return undefined;
+  const requested = invocationModel(a[OPENINFERENCE_PARAMETERS]);
+  if (requested !== undefined) return requested;
+  const named = a[OPENINFERENCE_MODEL];
+  return typeof named === "string" ? named : undefined;
+}
+
+function invocationModel(parameters: unknown): string | undefined {
+  if (typeof parameters !== "string") return undefined;
+  try {
+    const model: unknown = (JSON.parse(parameters) as { model?: unknown } | null)?.model;
+    return typeof model === "string" ? model : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isHttpClient(span: SpanLike): boolean {
@@ -158,6 +179,8 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
   private dropped = new Map<string, SpanContext>();
   /** The previous generation of `dropped`, still consulted (see `settle`). */
   private droppedBefore = new Map<string, SpanContext>();
+  /** Spans of others that started beside our open calls and did not yet say whether they are model calls. */
+  private unresolved: Unresolved[] = [];
 
   constructor(
     private readonly inner: SpanProcessorLike,
@@ -170,6 +193,7 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
 
   onStart(span: never, parentContext: Context): void {
     try {
+      if (this.unresolved.length > 0) this.resolve();
       this.classify(span as SpanLike, parentContext);
     } catch (err) {
       diag.debug("otel-agents: CoexistenceSpanProcessor could not classify a span", err);
@@ -178,6 +202,7 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
   }
 
   onEnding(span: never): void {
+    if (this.unresolved.length > 0) this.resolve();
     const candidate = this.inside.get((span as SpanLike).spanContext().spanId);
     if (candidate && this.withheld(candidate)) return;
     this.inner.onEnding?.(span);
@@ -186,6 +211,7 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
   onEnd(span: never): void {
     let forward: unknown = span;
     try {
+      if (this.unresolved.length > 0) this.resolve();
       forward = this.settle(span as SpanLike);
     } catch (err) {
       diag.debug("otel-agents: CoexistenceSpanProcessor could not place a span", err);
@@ -203,6 +229,7 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
     this.inside.clear();
     this.dropped.clear();
     this.droppedBefore = new Map();
+    this.unresolved = [];
     return this.inner.shutdown();
   }
 
@@ -225,8 +252,31 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
       this.inside.set(id, { span, owner: parent.owner, parentId, match: parent.match });
       return;
     }
-    const beside = this.besideCall(span, parentId);
-    if (beside === undefined) return;
+    const calls = this.besides.get(parentId);
+    if (calls === undefined) return;
+    // Beside one of our open model calls. OpenInference sets its attributes only after its span has
+    // started: what it is gets decided at the next span event (its own end at the latest).
+    if (isInference(span)) this.placeBeside(id, span, parentId, calls);
+    else this.unresolved.push({ id, span, parentId, calls: calls.slice() });
+  }
+
+  /** Decides the spans that started beside our calls without saying yet what they are. */
+  private resolve(): void {
+    const pending = this.unresolved;
+    this.unresolved = [];
+    for (const p of pending) {
+      try {
+        if (isInference(p.span)) this.placeBeside(p.id, p.span, p.parentId, p.calls);
+      } catch (err) {
+        diag.debug("otel-agents: CoexistenceSpanProcessor could not classify a span", err);
+      }
+    }
+  }
+
+  /** Pairs a provider inference span that started beside our calls with the one it is, if exactly one. */
+  private placeBeside(id: string, span: SpanLike, parentId: string, calls: readonly OurCall[]): void {
+    const beside = this.besideCall(span, calls);
+    if (beside === undefined || this.inside.size >= this.max) return;
     const match: Match = { rootId: id, call: beside, ambiguous: beside.matches.length > 0 };
     for (const other of beside.matches) other.ambiguous = true;
     beside.matches.push(match);
@@ -261,10 +311,8 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
     }
   }
 
-  /** Our one open model call a provider inference span starting under `parentId` is the same call as, if exactly one. */
-  private besideCall(span: SpanLike, parentId: string): OurCall | undefined {
-    const calls = this.besides.get(parentId);
-    if (calls === undefined || !isInference(span)) return undefined;
+  /** Our one model call (of those open where the provider span started) it is the same call as, if exactly one. */
+  private besideCall(span: SpanLike, calls: readonly OurCall[]): OurCall | undefined {
     const model = modelOf(span);
     let found: OurCall | undefined;
     for (const call of calls) {
@@ -368,4 +416,13 @@ interface Match {
   call: OurCall;
   /** Another provider span was open for the same call at the same time: keep both, where they are. */
   ambiguous: boolean;
+}
+
+/** A span of another scope that started beside our open model calls, its attributes not yet set. */
+interface Unresolved {
+  id: string;
+  span: SpanLike;
+  parentId: string;
+  /** Our calls open where it started, when it started. */
+  calls: readonly OurCall[];
 }
