@@ -1,6 +1,7 @@
-// `npm run example -- <name>`: builds the packages and runs examples/<name> (offline).
+// `npm run example -- <name>`: builds the packages that changed and runs examples/<name> (offline).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const name = process.argv[2];
 const available = readdirSync(new URL("../examples/", import.meta.url));
@@ -9,6 +10,8 @@ if (!name || !existsSync(new URL(`../examples/${name}/package.json`, import.meta
   process.exit(1);
 }
 const run = (args) => spawnSync("pnpm", args, { stdio: "inherit" }).status ?? 1;
-const built = run(["run", "build"]);
+const built = spawnSync(process.execPath, [fileURLToPath(new URL("./build-changed.mjs", import.meta.url))], {
+  stdio: "inherit",
+}).status;
 if (built !== 0) process.exit(built);
-process.exit(run(["--filter", `./examples/${name}`, "run", "start"]));
+process.exit(run(["--silent", "--filter", `./examples/${name}`, "run", "start"]));
