@@ -11,6 +11,7 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
+import { UnpairedInferenceWarning } from "./coexistence/unpaired-warning.js";
 import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from "./content/policy.js";
 import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
@@ -19,7 +20,7 @@ import { type HandleDeps, handleFromContext, isOperationHandle, nowMs, Operation
 import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
 import type { OperationFacts, OperationHandleLike, StartOptions } from "./operation/types.js";
 import { str } from "./operation/values.js";
-import { ATTR, BAGGAGE, OPERATION, OTEL_AGENTS_ATTR, SCHEMA_URL } from "./semconv/names.js";
+import { ATTR, BAGGAGE, INFERENCE_OPERATIONS, OPERATION, OTEL_AGENTS_ATTR, SCHEMA_URL } from "./semconv/names.js";
 
 export interface TelemetryOptions extends ContentOptions {
   /** Default: the global TracerProvider (looked up lazily, so later registration works). */
@@ -47,12 +48,14 @@ export class GenAITelemetry {
   private readonly deps: HandleDeps;
   private readonly explicitTracing: boolean;
   private warned = false;
+  private readonly unpaired: UnpairedInferenceWarning;
 
   constructor(scope: InstrumentationScope, options: TelemetryOptions = {}) {
     this.policy = resolveContentPolicy(options);
     this.explicitTracing = options.tracerProvider !== undefined;
     const provider = options.tracerProvider ?? trace.getTracerProvider();
     this.tracer = provider.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
+    this.unpaired = new UnpairedInferenceWarning(provider);
     this.instruments = options.metrics === false ? undefined : new Instruments(scope, options.meterProvider);
     this.deps = { policy: this.policy, instruments: this.instruments };
   }
@@ -157,6 +160,7 @@ export class GenAITelemetry {
       { kind: spanKindOf(spanType), attributes: sink.out, startTime: startMs },
       parentContext,
     );
+    if (spanType !== undefined && INFERENCE_OPERATIONS.has(operation)) this.unpaired.check(span);
     const handle = new OperationHandle(
       span,
       parentContext,

@@ -1,5 +1,6 @@
 import { type Context, context, diag, type SpanContext, trace } from "@opentelemetry/api";
 import { ATTR, INFERENCE_OPERATIONS } from "../semconv/names.js";
+import { markSeenByProcessor } from "./unpaired-warning.js";
 
 /**
  * What to do when a provider-level instrumentation (OpenInference, `@opentelemetry/instrumentation-openai`,
@@ -236,7 +237,9 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
   private classify(span: SpanLike, parentContext: Context): void {
     const id = span.spanContext().spanId;
     if (scopeName(span)?.startsWith(OUR_SCOPE_PREFIX)) {
-      if (isInference(span) && this.ours.size < this.max) this.track(id, span, parentContext);
+      if (!isInference(span)) return;
+      markSeenByProcessor(span);
+      if (this.ours.size < this.max) this.track(id, span, parentContext);
       return;
     }
     const parentId = trace.getSpan(parentContext)?.spanContext().spanId;
