@@ -9,9 +9,10 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { type CoexistenceOptions, CoexistenceSpanProcessor } from "../coexistence/inference-spans.js";
-import { StepAwareContextManager } from "../context/step-context.js";
+import { installStepAwareContext, StepAwareContextManager } from "../context/step-context.js";
 import { ConsoleTreeExporter, type ConsoleTreeExporterOptions } from "./console-tree-exporter.js";
-import { type LoadedSdk, loadSdk } from "./sdk-loader.js";
+import { registeredTracerProvider } from "./registered-provider.js";
+import { type FlushableTracerProvider, type LoadedSdk, loadSdk, protocolOf } from "./sdk-loader.js";
 
 export interface SetupOptions {
   /** `service.name`. Default: `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
@@ -51,10 +52,16 @@ export interface SetupResult {
   readonly tracerProvider: TracerProvider;
   /** Only when exporting metrics over OTLP. */
   readonly meterProvider: MeterProvider | undefined;
-  /** Which exporter is in use. */
-  readonly exporter: "otlp" | "console" | "custom";
-  /** Which OpenTelemetry SDK line was found: 2 (`sdk-trace-base`) or 3 (`sdk-trace`). */
-  readonly sdkMajor: 2 | 3;
+  /**
+   * Which exporter is in use; `"registered"` when the app had registered a tracer provider already
+   * (its own NodeSDK): setup() then uses that one and registers nothing.
+   */
+  readonly exporter: "otlp" | "console" | "custom" | "registered";
+  /**
+   * Which OpenTelemetry SDK line was found: 2 (`sdk-trace-base`) or 3 (`sdk-trace`); undefined when
+   * setup() used the provider the app had registered.
+   */
+  readonly sdkMajor: 2 | 3 | undefined;
   /** Ends open batches, exports them, and unregisters the globals. Resolves; never rejects. */
   shutdown(): Promise<void>;
   forceFlush(): Promise<void>;
@@ -66,12 +73,19 @@ export interface SetupResult {
  * baggage propagation, and async context. Works with either OpenTelemetry JS SDK line (2.x
  * `@opentelemetry/sdk-trace-base` or 3.x `@opentelemetry/sdk-trace`), whichever the app installed.
  * Real apps keep using `@opentelemetry/sdk-node`.
+ *
+ * When the app already registered a tracer provider (its own NodeSDK started first), setup()
+ * registers nothing, says so once through `diag`, and returns that provider.
+ * Missing SDK packages are all named in one error, with one install command.
  */
 export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
   const env = options.env ?? process.env;
-  const sdk = await loadSdk();
+  const global = options.global !== false;
+  const registered = global ? registeredTracerProvider() : undefined;
+  if (registered) return useRegistered(registered);
   const otlpEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const mode = typeof options.exporter === "object" ? "custom" : (options.exporter ?? (otlpEndpoint ? "otlp" : "console"));
+  const sdk = await loadSdk(mode === "otlp" ? { traceExporter: protocolOf(env, "TRACES") } : {});
   const serviceName = options.serviceName ?? env.OTEL_SERVICE_NAME ?? "unknown_service:node";
   const resource = sdk.resource({ "service.name": serviceName });
 
@@ -89,7 +103,6 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
       : new CoexistenceSpanProcessor(exporting as ConstructorParameters<typeof CoexistenceSpanProcessor>[0], options.coexistence);
   const tracerProvider = sdk.tracerProvider(resource, [processor]);
 
-  const global = options.global !== false;
   if (global) {
     // Step-aware: code inside a framework step (a LangChain tool body...) sees the step's span.
     const contextManager: ContextManager = new StepAwareContextManager(sdk.contextManager());
@@ -121,6 +134,32 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
       });
       return down;
     },
+  };
+}
+
+let warnedRegistered = false;
+
+/**
+ * The app's own SDK came first: a second provider would be refused by the API (or, registered
+ * anyway, would split the app's spans from ours), so setup() steps aside and uses the app's.
+ */
+function useRegistered(provider: TracerProvider): SetupResult {
+  if (!warnedRegistered) {
+    warnedRegistered = true;
+    diag.warn(
+      "otel-agents setup: a tracer provider is already registered (the app's own OpenTelemetry SDK, e.g. NodeSDK), so setup() registers nothing and ignores its options: spans go to that provider's processors and exporters, metrics to the registered meter provider, and the registered context manager is made step-aware. Remove the setup() call, or call setup({ global: false }) for separate providers to pass to the adapters.",
+    );
+  }
+  installStepAwareContext();
+  const flushable = provider as Partial<FlushableTracerProvider>;
+  return {
+    tracerProvider: trace.getTracerProvider(),
+    meterProvider: undefined,
+    exporter: "registered",
+    sdkMajor: undefined,
+    forceFlush: () => settle(typeof flushable.forceFlush === "function" ? flushable.forceFlush() : Promise.resolve()),
+    // The app's SDK owns its providers and shuts them down itself.
+    shutdown: () => Promise.resolve(),
   };
 }
 
