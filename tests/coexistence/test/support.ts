@@ -1,3 +1,4 @@
+import type { Instrumentation } from "@opentelemetry/instrumentation";
 import {
   AggregationTemporality,
   AggregationType,
@@ -59,14 +60,18 @@ export interface Setup {
  * no processor at all for `"none"`), and the contrib OpenAI and undici instrumentations (registered
  * at startup by ./instrumentations.ts) record to them, as an app's would.
  */
-export function providers(options: CoexistenceOptions | "none", views: ViewOptions[] = []): Setup {
+export function providers(
+  options: CoexistenceOptions | "none",
+  views: ViewOptions[] = [],
+  instrumentations: readonly Instrumentation[] = [openaiInstrumentation, undiciInstrumentation],
+): Setup {
   const exporter = new InMemorySpanExporter();
   const exporting = new SimpleSpanProcessor(exporter);
   const processor: SpanProcessor = options === "none" ? exporting : new CoexistenceSpanProcessor(exporting, options);
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [processor] });
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader], views });
-  for (const instrumentation of [openaiInstrumentation, undiciInstrumentation]) {
+  for (const instrumentation of instrumentations) {
     instrumentation.setTracerProvider(tracerProvider);
     instrumentation.setMeterProvider(meterProvider);
   }
