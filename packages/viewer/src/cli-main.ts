@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+// The viewer CLI, loaded by ./cli.ts once the Node.js version is known to have node:sqlite.
 import { HELP, parseCli } from "./cli-args.js";
 import { probeViewer } from "./probe.js";
 import { packageVersion } from "./server/package-root.js";
@@ -66,8 +66,11 @@ async function explainPortInUse(error: unknown, options: ViewerOptions): Promise
   throw error;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ViewerError) process.stderr.write(`otel-agents-viewer: ${error.message}\n`);
-  else process.stderr.write(`otel-agents-viewer: ${(error as Error)?.stack ?? String(error)}\n`);
-  process.exit(1);
-});
+/** Runs the CLI on `process.argv`; errors end the process with one line (a stack only when unexpected). */
+export function runCli(): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ViewerError) process.stderr.write(`otel-agents-viewer: ${error.message}\n`);
+    else process.stderr.write(`otel-agents-viewer: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
