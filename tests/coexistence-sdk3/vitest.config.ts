@@ -1,0 +1,22 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineProject } from "vitest/config";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineProject({
+  test: {
+    name: "coexistence-sdk3",
+    include: ["test/**/*.test.ts"],
+    // As an ESM app runs: `node --import ./esm-hook.mjs app.js`, the NodeSDK started before the
+    // app's modules are imported (each test file starts its own and imports them after).
+    execArgv: ["--import", path.join(here, "esm-hook.mjs")],
+    env: {
+      OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "",
+      OTEL_SDK_DISABLED: "",
+      OTEL_TRACES_EXPORTER: "none",
+      OTEL_METRICS_EXPORTER: "none",
+      OTEL_LOGS_EXPORTER: "none",
+    },
+  },
+});
