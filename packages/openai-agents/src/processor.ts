@@ -32,6 +32,7 @@ import {
   untrackTrace,
 } from "./step-context.js";
 import { adoptedTraceContext } from "./trace-root.js";
+import { checkTracingEnabledSoon } from "./tracing-disabled.js";
 import { VERSION } from "./version.js";
 
 const DONE: Promise<void> = Promise.resolve();
@@ -159,6 +160,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       cancelled: (traceId, spanId, reason) => this.guard("cancelled", () => this.runCancelled(traceId, spanId, reason)),
     };
     ensureStepResolver();
+    checkTracingEnabledSoon();
   }
 
   // Not `async`, and no closure per event: these run for every span of every run, and the SDK
