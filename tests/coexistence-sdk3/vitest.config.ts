@@ -8,6 +8,8 @@ export default defineProject({
   test: {
     name: "coexistence-sdk3",
     include: ["test/**/*.test.ts"],
+    // A test's first import of LangChain or the Agents SDK happens inside it (after the SDK started).
+    testTimeout: 30_000,
     // As an ESM app runs: `node --import ./esm-hook.mjs app.js`, the NodeSDK started before the
     // app's modules are imported (each test file starts its own and imports them after).
     execArgv: ["--import", path.join(here, "esm-hook.mjs")],
