@@ -24,6 +24,11 @@ export interface OtelAgentsTelemetryOptions {
   metrics?: boolean;
   /** Most top-level calls tracked at once; beyond it the oldest are ended as evicted. Default 10,000. */
   maxOpenCalls?: number;
+  /**
+   * Wrap the context manager the SDK registers (now, or once it registers one) so that code inside a
+   * step sees the step's span as active. Default: true.
+   */
+  stepAwareContext?: boolean;
 }
 
 /** The integration `otelAgentsTelemetry()` returns: an AI SDK `Telemetry` plus two shutdown helpers. */

@@ -20,9 +20,16 @@ export {
 export {
   installStepAwareContext,
   registerStepResolver,
+  requestStepAwareContext,
   StepAwareContextManager,
   type StepResolver,
 } from "./context/step-context.js";
+export {
+  type FrameworkRegistration,
+  GenAIInstrumentation,
+  type GenAIInstrumentationConfig,
+  type ProviderOptions,
+} from "./instrumentation/genai-instrumentation.js";
 export { abortErrorType, errorType } from "./operation/error-type.js";
 export { isOperationHandle, OperationHandle } from "./operation/handle.js";
 export type * from "./operation/types.js";

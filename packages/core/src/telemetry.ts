@@ -13,6 +13,7 @@ import {
 } from "@opentelemetry/api";
 import { UnpairedInferenceWarning } from "./coexistence/unpaired-warning.js";
 import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from "./content/policy.js";
+import { ensureStepAwareContext, requestStepAwareContext } from "./context/step-context.js";
 import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
 import { mergeFacts } from "./operation/facts.js";
@@ -29,6 +30,12 @@ export interface TelemetryOptions extends ContentOptions {
   meterProvider?: MeterProvider;
   /** Record the GenAI metrics. Default: true. */
   metrics?: boolean;
+  /**
+   * Wrap the registered ContextManager (now, or once an SDK registers one) so that code inside a
+   * framework step (a LangChain tool body, an Agents function tool) sees the step's span as active.
+   * Default: true. With false this instance never touches the context manager.
+   */
+  stepAwareContext?: boolean;
 }
 
 /** The instrumentation scope the spans and metrics are reported under (the adapter package). */
@@ -43,7 +50,14 @@ export interface InstrumentationScope {
  */
 export class GenAITelemetry {
   readonly policy: ContentPolicy;
-  private readonly tracer: Tracer;
+  private readonly scope: InstrumentationScope;
+  private readonly explicitTracer: Tracer | undefined;
+  // The global provider the cached tracer came from. Re-read on each start: before an SDK registers,
+  // the API hands out its own proxy, and that proxy only ever gets a delegate when the SDK registers
+  // through the same copy of `@opentelemetry/api` (an ESM app whose SDK was loaded with --require has
+  // two). So a tracer taken before registration is taken again from the registered provider.
+  private globalProvider: TracerProvider | undefined;
+  private globalTracer: Tracer | undefined;
   private readonly instruments: Instruments | undefined;
   private readonly deps: HandleDeps;
   private readonly explicitTracing: boolean;
@@ -53,11 +67,22 @@ export class GenAITelemetry {
   constructor(scope: InstrumentationScope, options: TelemetryOptions = {}) {
     this.policy = resolveContentPolicy(options);
     this.explicitTracing = options.tracerProvider !== undefined;
-    const provider = options.tracerProvider ?? trace.getTracerProvider();
-    this.tracer = provider.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
-    this.unpaired = new UnpairedInferenceWarning(provider);
+    this.scope = { name: scope.name, version: scope.version };
+    this.explicitTracer = options.tracerProvider?.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
+    this.unpaired = new UnpairedInferenceWarning(options.tracerProvider ?? trace.getTracerProvider());
     this.instruments = options.metrics === false ? undefined : new Instruments(scope, options.meterProvider);
     this.deps = { policy: this.policy, instruments: this.instruments };
+    if (options.stepAwareContext !== false) requestStepAwareContext();
+  }
+
+  private tracer(): Tracer {
+    if (this.explicitTracer) return this.explicitTracer;
+    const provider = trace.getTracerProvider();
+    if (provider !== this.globalProvider || !this.globalTracer) {
+      this.globalProvider = provider;
+      this.globalTracer = provider.getTracer(this.scope.name, this.scope.version, { schemaUrl: SCHEMA_URL });
+    }
+    return this.globalTracer;
   }
 
   /** Whether message content is recorded. */
@@ -79,6 +104,9 @@ export class GenAITelemetry {
    * themselves need not copy their options to set it).
    */
   start(options: StartOptions, parent?: OperationHandleLike | Context | null): OperationHandle {
+    // An SDK may have registered its context manager since this instance was made (NodeSDK does,
+    // after its instrumentations): wrap it before any step body runs.
+    ensureStepAwareContext();
     const parentContext = resolveParent(parent !== undefined ? parent : options.parent);
     // Nothing registered: no span, no metric, so no work beyond a handle that passes the context on.
     if (!this.active) return this.noopHandle(options, parentContext, true);
@@ -155,7 +183,7 @@ export class GenAITelemetry {
       diag.debug("otel-agents: skipped start facts that could not be read", err);
     }
     const startMs = toEpochMs(options.startTime) ?? nowMs();
-    const span = this.tracer.startSpan(
+    const span = this.tracer().startSpan(
       name,
       { kind: spanKindOf(spanType), attributes: sink.out, startTime: startMs },
       parentContext,

@@ -32,6 +32,11 @@ export interface OpenTelemetryCallbackHandlerOptions {
   keepHiddenRuns?: boolean;
   /** Most runs tracked at once; beyond it the oldest is ended as evicted. Default 10,000. */
   maxOpenRuns?: number;
+  /**
+   * Wrap the context manager the SDK registers (now, or once it registers one) so that code inside a
+   * step sees the step's span as active. Default: true.
+   */
+  stepAwareContext?: boolean;
 }
 
 const HANDLER_NAME = "otel-agents";
@@ -93,6 +98,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
         captureContent: options.captureContent,
         maxContentLength: options.maxContentLength,
         redact: options.redact,
+        stepAwareContext: options.stepAwareContext,
       },
     );
     const max = options.maxOpenRuns;

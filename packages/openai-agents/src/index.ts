@@ -1,3 +1,4 @@
+export { OpenAIAgentsInstrumentation, type OpenAIAgentsInstrumentationConfig } from "./instrumentation.js";
 export {
   type CustomModelInfo,
   OpenTelemetryTracingProcessor,

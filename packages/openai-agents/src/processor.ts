@@ -63,6 +63,11 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
    * generation/response span), by agent name. Default provider: `unknown`.
    */
   customModelInfo?: (agentName: string) => CustomModelInfo | undefined;
+  /**
+   * Wrap the context manager the SDK registers (now, or once it registers one) so that code inside a
+   * step sees the step's span as active. Default: true.
+   */
+  stepAwareContext?: boolean;
 }
 
 /** A model call seen as a response/generation span, waiting for its turn's usage. */
@@ -142,10 +147,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   private readonly observer: StreamObserver;
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
-    const { tracerProvider, meterProvider, captureContent, maxContentLength, redact } = options;
+    const { tracerProvider, meterProvider, captureContent, maxContentLength, redact, stepAwareContext } = options;
     this.telemetry = new GenAITelemetry(
       { name: "@otel-agents/openai-agents", version: VERSION },
-      { tracerProvider, meterProvider, captureContent, maxContentLength, redact },
+      { tracerProvider, meterProvider, captureContent, maxContentLength, redact, stepAwareContext },
     );
     checkVersions();
     this.registry = new RunRegistry(this.telemetry, { maxOpen: options.maxOpenRuns });

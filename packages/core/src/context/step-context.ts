@@ -105,16 +105,62 @@ export class StepAwareContextManager implements ContextManager {
 
 // Where @opentelemetry/api 1.x keeps its globals (`src/internal/global-utils.ts`).
 const API_GLOBALS = Symbol.for("opentelemetry.js.api.1");
+type ApiGlobals = { context?: ContextManager };
+const apiGlobals = (): ApiGlobals | undefined => (globalThis as { [API_GLOBALS]?: ApiGlobals })[API_GLOBALS];
+const isStepAware = (manager: ContextManager): boolean => (manager as { [STEP_AWARE]?: boolean })[STEP_AWARE] === true;
 
 /**
  * Wraps the globally registered ContextManager (e.g. the one `NodeSDK.start()` registered) in a
  * StepAwareContextManager. Returns false when no manager is registered. Idempotent.
  */
 export function installStepAwareContext(): boolean {
-  const globals = (globalThis as { [API_GLOBALS]?: { context?: ContextManager } })[API_GLOBALS];
+  const globals = apiGlobals();
   const current = globals?.context;
   if (!globals || !current) return false;
-  if ((current as { [STEP_AWARE]?: boolean })[STEP_AWARE]) return true;
-  globals.context = new StepAwareContextManager(current);
+  if (!isStepAware(current)) globals.context = new StepAwareContextManager(current);
   return true;
+}
+
+// Process-wide, shared by every copy of the core: whether a registration asked for the step-aware
+// context, and the manager last seen installed (so the check on the hot path is one comparison).
+const AUTO = Symbol.for("otel-agents.step-aware-context.auto");
+type AutoState = { enabled: boolean; seen: ContextManager | undefined };
+function autoState(): AutoState {
+  const g = globalThis as { [AUTO]?: AutoState };
+  g[AUTO] ??= { enabled: false, seen: undefined };
+  return g[AUTO];
+}
+
+/**
+ * Asks for the step-aware context from now on: the registered ContextManager is wrapped now if
+ * there is one, and otherwise as soon as one is registered and an operation starts. So an adapter
+ * registered before `NodeSDK.start()` (NodeSDK registers its instrumentations before its context
+ * manager) or after it gets the same nesting, with nothing for the app to add.
+ */
+export function requestStepAwareContext(): void {
+  autoState().enabled = true;
+  ensureStepAwareContext();
+}
+
+/**
+ * Wraps the registered ContextManager if a registration asked for it and it is not wrapped yet.
+ * Cheap enough for every operation start: one comparison while nothing changed.
+ */
+export function ensureStepAwareContext(): void {
+  const state = autoState();
+  if (!state.enabled) return;
+  const globals = apiGlobals();
+  const current = globals?.context;
+  if (!globals || !current || current === state.seen) return;
+  try {
+    if (!isStepAware(current)) globals.context = new StepAwareContextManager(current);
+    state.seen = globals.context;
+  } catch (err) {
+    // A frozen or exotic globals object: keep the app's manager as it is, and say why nesting suffers.
+    state.seen = current;
+    diag.warn(
+      "otel-agents: could not wrap the registered context manager; code inside LangChain tools and Agents function tools will not nest under their spans. Pass `new StepAwareContextManager(yourContextManager)` to your SDK instead.",
+      err,
+    );
+  }
 }
