@@ -13,6 +13,7 @@ import {
   serverOf,
 } from "./map-facts.js";
 import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
+import { warnNoSdkOnce } from "./no-sdk-warning.js";
 import { openaiRequestFacts, openaiResponseFacts, requestedServiceTier } from "./openai-facts.js";
 
 type Rec = Record<string, unknown>;
@@ -451,7 +452,9 @@ function offerHooksOnlyWhileActive(integration: AiSdkIntegration, telemetry: Gen
       enumerable: false,
       get: () => {
         try {
-          return telemetry.active ? method : undefined;
+          if (telemetry.active) return method;
+          warnNoSdkOnce();
+          return undefined;
         } catch {
           return undefined;
         }
