@@ -1,5 +1,6 @@
 import { OpenAIInstrumentation as OpenInferenceInstrumentation } from "@arizeai/openinference-instrumentation-openai";
 import { type DiagLogger, DiagLogLevel, diag } from "@opentelemetry/api";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { OpenAIInstrumentation } from "@opentelemetry/instrumentation-openai";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -27,7 +28,7 @@ export const coexistenceWarnings = () => warnings.filter((w) => w.includes("Coex
  * `openai` 6 through the ESM hook), OpenInference's (patches `openai` 7 here: an ES module only
  * through `manuallyInstrument`) and undici's.
  */
-export async function startApp(wrapped: boolean) {
+export async function startApp(wrapped: boolean, adapters: Instrumentation[] = []) {
   const exporter = new InMemorySpanExporter();
   const batch = new BatchSpanProcessor({ exporter });
   const processor = wrapped ? new CoexistenceSpanProcessor(batch) : batch;
@@ -35,7 +36,7 @@ export async function startApp(wrapped: boolean) {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ "service.name": "weather-agent", "service.version": "1.0.0" }),
     spanProcessors: [processor],
-    instrumentations: [new OpenAIInstrumentation(), new UndiciInstrumentation(), openinference],
+    instrumentations: [new OpenAIInstrumentation(), new UndiciInstrumentation(), openinference, ...adapters],
   });
   sdk.start();
   // The app's modules, imported after the SDK started (the ESM hook patches them as they load).

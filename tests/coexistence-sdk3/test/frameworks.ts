@@ -17,7 +17,10 @@ const replies = () =>
  * A LangChain `createAgent` with one tool, its ChatOpenAI from @langchain/openai 1.6.0 (on `openai` 7)
  * or 1.5.8 (on `openai` 6); the handler records to the global providers NodeSDK registered.
  */
-export async function langchainWeather(client: Client): Promise<OpenAIServer> {
+/** How the adapters are registered: today's APIs per run, or their Instrumentations in the NodeSDK. */
+export type Registration = "handler" | "instrumentation";
+
+export async function langchainWeather(client: Client, registration: Registration = "handler"): Promise<OpenAIServer> {
   const { OpenTelemetryCallbackHandler } = await import("@otel-agents/langchain");
   const { createAgent } = await import("langchain");
   // The two releases' classes differ in their types only where this test does not look.
@@ -34,7 +37,7 @@ export async function langchainWeather(client: Client): Promise<OpenAIServer> {
   const agent = createAgent({ model, tools: [getWeather], name: "weather" });
   const result = await agent.invoke(
     { messages: [{ role: "user", content: "Weather in Bern?" }] },
-    { callbacks: [new OpenTelemetryCallbackHandler()] },
+    registration === "handler" ? { callbacks: [new OpenTelemetryCallbackHandler()] } : {},
   );
   expect(result.messages.at(-1)?.content).toBe("Snow in Bern");
   expect(server.requests).toHaveLength(2);
@@ -42,12 +45,12 @@ export async function langchainWeather(client: Client): Promise<OpenAIServer> {
 }
 
 /** An OpenAI Agents run with one tool, its Chat Completions model on an `openai` 7 or 6 client. */
-export async function agentsWeather(client: Client): Promise<OpenAIServer> {
+export async function agentsWeather(client: Client, registration: Registration = "handler"): Promise<OpenAIServer> {
   const agents = await import("@openai/agents");
   const { OpenTelemetryTracingProcessor } = await import("@otel-agents/openai-agents");
   const OpenAI = client === "openai 7 (OpenInference)" ? (await import("openai")).default : (await import("openai-v6")).default;
   agents.setTracingDisabled(false);
-  agents.setTraceProcessors([new OpenTelemetryTracingProcessor()]);
+  if (registration === "handler") agents.setTraceProcessors([new OpenTelemetryTracingProcessor()]);
   const server = await replies();
   type AgentsClient = ConstructorParameters<typeof agents.OpenAIChatCompletionsModel>[0];
   const openai = new OpenAI({ baseURL: server.url, apiKey: "test", maxRetries: 0 }) as unknown as AgentsClient;
