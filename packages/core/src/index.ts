@@ -30,6 +30,14 @@ export {
   type GenAIInstrumentationConfig,
   type ProviderOptions,
 } from "./instrumentation/genai-instrumentation.js";
+export type {
+  McpOperationStart,
+  McpSide,
+  McpTransportFacts,
+} from "./mcp/mcp-facts.js";
+export { extractMcpContext, hasTraceMeta, type McpMeta, traceMetaOf } from "./mcp/mcp-meta.js";
+export { McpOperation } from "./mcp/mcp-operation.js";
+export { type McpSession, McpTelemetry, type McpTelemetryOptions } from "./mcp/mcp-telemetry.js";
 export { abortErrorType, errorType } from "./operation/error-type.js";
 export { isOperationHandle, OperationHandle } from "./operation/handle.js";
 export type * from "./operation/types.js";
@@ -45,6 +53,20 @@ export { extractTraceContext, injectTraceHeaders } from "./propagation/headers.j
 export { fetchWithTraceContext, runWithIncomingContext, traceContextMiddleware } from "./propagation/http.js";
 export { type RegistryStart, RunRegistry, type RunRegistryOptions } from "./registry/run-registry.js";
 export { finishReason } from "./semconv/finish-reasons.js";
+export {
+  JSONRPC_CLIENT_ERROR_CODES,
+  MCP_ATTR,
+  MCP_ERROR_TYPE,
+  MCP_METHOD,
+  MCP_METRIC,
+  MCP_METRICS,
+  MCP_OTEL_AGENTS_ATTR,
+  MCP_SPAN_TYPE,
+  MCP_SPAN_TYPE_ATTRIBUTES,
+  type McpMetricName,
+  type McpSpanType,
+  NETWORK_TRANSPORT,
+} from "./semconv/mcp-names.js";
 export * from "./semconv/names.js";
 export { providerName } from "./semconv/provider-names.js";
 export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from "./telemetry.js";

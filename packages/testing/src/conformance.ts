@@ -19,6 +19,12 @@ const FINISH_REASONS = new Set(["stop", "length", "content_filter", "tool_call",
 
 /** The registry span type of a span, from its operation name and kind. */
 export function spanTypeOf(span: CheckedSpan): string | undefined {
+  // An MCP span is `mcp.client` or `mcp.server` by its kind, whatever its operation name (a tool
+  // call's is `execute_tool`, to be read like other tool calls).
+  if (typeof span.attributes["mcp.method.name"] === "string") {
+    const mcp = `mcp.${KIND_NAMES[span.kind]}`;
+    return Object.hasOwn(registry.spans, mcp) ? mcp : undefined;
+  }
   const op = span.attributes["gen_ai.operation.name"];
   if (typeof op !== "string") return undefined;
   const kind = KIND_NAMES[span.kind];
@@ -63,8 +69,16 @@ function registryAttribute(key: string) {
   return undefined;
 }
 
+// The MCP span name's `{target}`: the tool or prompt the request is about.
+const MCP_TARGETS = ["gen_ai.tool.name", "gen_ai.prompt.name"];
+
 function expectedName(type: RegistrySpanType, attributes: Attributes): string[] {
   const { pattern, fallback } = type.span_name;
+  if (pattern.includes("{target}")) {
+    const method = String(attributes["mcp.method.name"] ?? "");
+    const target = MCP_TARGETS.map((k) => attributes[k]).find((v) => typeof v === "string" && v !== "");
+    return [target === undefined ? method : `${method} ${String(target)}`];
+  }
   const missing = /\{([^}]+)\}/g;
   let complete = true;
   const filled = pattern.replace(missing, (_, key: string) => {
@@ -117,6 +131,7 @@ export function spanViolations(span: CheckedSpan): string[] {
       if (!FINISH_REASONS.has(String(r))) out.push(`${where}: finish reason ${String(r)} is not a registry value`);
   }
   if (!type || !typeId) return out;
+  if (typeId.startsWith("mcp.")) out.push(...mcpViolations(span, where));
 
   const kind = KIND_NAMES[span.kind];
   if (kind !== type.kind) out.push(`${where}: kind ${kind}, ${typeId} wants ${type.kind}`);
@@ -140,6 +155,41 @@ export function spanViolations(span: CheckedSpan): string[] {
   if (attrs["server.port"] !== undefined && attrs["server.address"] === undefined)
     out.push(`${where}: server.port without server.address`);
   if (span.status.code === 2 && attrs["error.type"] === undefined) out.push(`${where}: ERROR status without error.type`);
+  return out;
+}
+
+// MCP rules the attribute lists cannot say (model/mcp/spans.yaml and its notes, PR #404).
+const JSONRPC_CLIENT_CAUSED = new Set(["-32700", "-32600", "-32601", "-32602"]);
+
+function mcpViolations(span: CheckedSpan, where: string): string[] {
+  const out: string[] = [];
+  const attrs = span.attributes;
+  const method = attrs["mcp.method.name"];
+  const op = attrs["gen_ai.operation.name"];
+  if (method === "tools/call") {
+    if (op !== "execute_tool") out.push(`${where}: a tools/call span should have gen_ai.operation.name execute_tool`);
+    if (attrs["gen_ai.tool.name"] === undefined) out.push(`${where}: a tools/call span needs gen_ai.tool.name`);
+  } else if (op !== undefined) {
+    out.push(`${where}: gen_ai.operation.name is only for tool calls, not ${String(method)}`);
+  }
+  if (typeof method === "string" && !method.startsWith("notifications/") && attrs["jsonrpc.request.id"] === undefined) {
+    out.push(`${where}: a request span needs jsonrpc.request.id`);
+  }
+  if (method === "prompts/get" && attrs["gen_ai.prompt.name"] === undefined)
+    out.push(`${where}: prompts/get needs gen_ai.prompt.name`);
+  if (method === "resources/read" && attrs["mcp.resource.uri"] === undefined)
+    out.push(`${where}: resources/read needs mcp.resource.uri`);
+  const code = attrs["rpc.response.status_code"];
+  const isError = span.status.code === 2;
+  if (isError !== (attrs["error.type"] !== undefined)) out.push(`${where}: ERROR status and error.type must come together`);
+  if (span.kind === 1 && typeof code === "string" && JSONRPC_CLIENT_CAUSED.has(code) && isError) {
+    out.push(`${where}: client-caused JSON-RPC code ${code} is no server error`);
+  }
+  if (span.kind === 2 && typeof code === "string" && !isError)
+    out.push(`${where}: JSON-RPC error ${code} on the client is an error`);
+  if (typeof code === "string" && isError && attrs["error.type"] !== code && attrs["error.type"] !== "tool_error") {
+    out.push(`${where}: error.type should be the JSON-RPC code ${code}`);
+  }
   return out;
 }
 
@@ -195,7 +245,7 @@ export interface CheckedMetric {
 /** Registry rules for exported GenAI metrics: name, unit, attributes allowed and required. */
 export function metricViolations(metric: CheckedMetric): string[] {
   const { name, unit } = metric.descriptor;
-  if (!name.startsWith("gen_ai.")) return [];
+  if (!name.startsWith("gen_ai.") && !name.startsWith("mcp.")) return [];
   const out: string[] = [];
   if (deprecatedMetrics.has(name)) out.push(`metric ${name} is deprecated`);
   const def = registry.metrics[name];

@@ -8,7 +8,7 @@ import {
   metrics,
   ValueType,
 } from "@opentelemetry/api";
-import { METRICS, type MetricName, SCHEMA_URL } from "../semconv/names.js";
+import { METRICS, type MetricDefinition, SCHEMA_URL } from "../semconv/names.js";
 
 type Instrument = Histogram | Counter;
 
@@ -23,11 +23,13 @@ const NOOP_METER = createNoopMeter();
 export class Instruments {
   private meter: Meter | undefined;
   private provider: MeterProvider | undefined;
-  private readonly cache = new Map<MetricName, Instrument>();
+  private readonly cache = new Map<string, Instrument>();
 
   constructor(
     private readonly scope: { name: string; version?: string },
     private readonly explicitProvider: MeterProvider | undefined,
+    // The GenAI table by default; the MCP operations bring theirs.
+    private readonly definitions: Readonly<Record<string, MetricDefinition>> = METRICS,
   ) {}
 
   /** False while there is no MeterProvider (the API's no-op one): then nothing is worth computing. */
@@ -35,8 +37,9 @@ export class Instruments {
     return this.currentMeter() !== NOOP_METER;
   }
 
-  record(name: MetricName, value: number, attributes: Attributes): void {
-    const def = METRICS[name];
+  record(name: string, value: number, attributes: Attributes): void {
+    const def = this.definitions[name];
+    if (!def) return;
     const filtered: Attributes = {};
     for (const key of Object.keys(attributes)) {
       if (def.attributes.has(key) && attributes[key] !== undefined) filtered[key] = attributes[key];
@@ -56,11 +59,11 @@ export class Instruments {
     return this.meter;
   }
 
-  private instrument(name: MetricName): Instrument {
+  private instrument(name: string): Instrument {
     const meter = this.currentMeter();
     let instrument = this.cache.get(name);
     if (!instrument) {
-      const def = METRICS[name];
+      const def = this.definitions[name] as MetricDefinition;
       const options = {
         unit: def.unit,
         description: def.description,
