@@ -5,6 +5,9 @@ import { defineProject } from "vitest/config";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineProject({
+  // One copy of each framework, as in an app: the workspace links the adapters, whose own
+  // devDependencies would otherwise bring second copies (LangChain's CallbackManager among them).
+  resolve: { dedupe: ["@langchain/core", "@openai/agents-core", "ai"] },
   test: {
     name: "coexistence-sdk3",
     include: ["test/**/*.test.ts"],
