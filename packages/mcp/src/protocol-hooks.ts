@@ -1,0 +1,275 @@
+import { context, diag } from "@opentelemetry/api";
+import {
+  extractMcpContext,
+  hasTraceMeta,
+  type McpOperation,
+  type McpSession,
+  type McpTelemetry,
+  traceMetaOf,
+} from "@otel-agents/core";
+import { stateOf, transportFacts } from "./transport-facts.js";
+
+/** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
+export type TelemetrySource = () => McpTelemetry | undefined;
+
+type Method = (this: Protocol, ...args: unknown[]) => unknown;
+type Handler = (request: unknown, extra: unknown) => unknown;
+interface Protocol {
+  _requestMessageId?: unknown;
+  _requestHandlers?: Map<string, Handler>;
+  fallbackRequestHandler?: Handler;
+  [key: string]: unknown;
+}
+
+const ORIGINAL = Symbol.for("otel-agents.mcp.original");
+type Wrapped = Method & { [ORIGINAL]?: Method };
+
+// JSON-RPC "Method not found": what the SDK replies itself when no handler is registered.
+const METHOD_NOT_FOUND = -32601;
+
+/** The SDK's own method under any wrapper of ours, so two registrations never trace one call twice. */
+function unwrap(fn: Method): Method {
+  let f = fn as Wrapped;
+  while (f[ORIGINAL]) f = f[ORIGINAL] as Wrapped;
+  return f;
+}
+
+const sessions = new WeakMap<object, McpSession>();
+
+/**
+ * Installs the tracing hooks on `target`: a v1 SDK `Client` or `Server` instance, or its class's
+ * prototype. Sent requests and notifications get `mcp.client` spans and the trace context in their
+ * `params._meta`; received ones get `mcp.server` spans and run in the sender's context. Returns
+ * false when `target` does not look like an SDK `Protocol`.
+ */
+export function installHooks(target: object, side: "client" | "server", source: TelemetrySource): boolean {
+  const t = target as Record<string, unknown>;
+  const names = ["request", "notification", "_onrequest", "_onnotification", "connect", "_onclose"] as const;
+  if (names.some((n) => typeof t[n] !== "function")) return false;
+  const hooks: Record<(typeof names)[number], (original: Method) => Method> = {
+    request: (original) => tracedRequest(original, source),
+    notification: (original) => tracedNotification(original, source),
+    _onrequest: (original) => tracedOnRequest(original, source),
+    _onnotification: (original) => tracedOnNotification(original, source),
+    connect: (original) => tracedConnect(original, side, source),
+    _onclose: (original) => tracedOnClose(original),
+  };
+  for (const name of names) {
+    const original = unwrap(t[name] as Method);
+    const wrapped = hooks[name](original) as Wrapped;
+    wrapped[ORIGINAL] = original;
+    Object.defineProperty(target, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+  }
+  return true;
+}
+
+function telemetryFor(source: TelemetrySource): McpTelemetry | undefined {
+  try {
+    const t = source();
+    return t?.active ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The message with the operation's trace context in `params._meta`, unless one is there already. */
+function withTraceMeta(message: Record<string, unknown>, op: McpOperation): Record<string, unknown> {
+  const params = isRecord(message.params) ? message.params : undefined;
+  if (hasTraceMeta(params?._meta)) return message;
+  const meta = traceMetaOf(op.context);
+  if (Object.keys(meta).length === 0) return message;
+  const existing = isRecord(params?._meta) ? params._meta : {};
+  return { ...message, params: { ...params, _meta: { ...existing, ...meta } } };
+}
+
+function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void): void {
+  if (result && typeof (result as PromiseLike<unknown>).then === "function") {
+    (result as PromiseLike<unknown>).then(
+      (value) => {
+        onResult?.(value);
+        op.end(value);
+      },
+      (err: unknown) => op.fail(err),
+    );
+  } else {
+    op.end(result);
+  }
+}
+
+function tracedRequest(original: Method, source: TelemetrySource): Method {
+  return function request(this: Protocol, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    const message = args[0];
+    if (!telemetry || !isRecord(message) || typeof message.method !== "string") return original.apply(this, args);
+    let op: McpOperation;
+    try {
+      // The SDK numbers the request with this counter when it sends it, synchronously below.
+      const id = typeof this._requestMessageId === "number" ? this._requestMessageId : undefined;
+      op = telemetry.startOperation({
+        side: "client",
+        method: message.method,
+        requestId: id,
+        params: message.params,
+        transport: transportFacts(this),
+      });
+      args[0] = withTraceMeta(message, op);
+    } catch (err) {
+      diag.debug("otel-agents/mcp: could not trace a request", err);
+      return original.apply(this, args);
+    }
+    let result: unknown;
+    try {
+      result = context.with(op.context, () => original.apply(this, args));
+    } catch (err) {
+      op.fail(err);
+      throw err;
+    }
+    const method = message.method;
+    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
+    return result;
+  };
+}
+
+function tracedNotification(original: Method, source: TelemetrySource): Method {
+  return function notification(this: Protocol, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    const message = args[0];
+    if (!telemetry || !isRecord(message) || typeof message.method !== "string") return original.apply(this, args);
+    const op = telemetry.startOperation({
+      side: "client",
+      method: message.method,
+      params: message.params,
+      transport: transportFacts(this),
+    });
+    try {
+      args[0] = withTraceMeta(message, op);
+    } catch (err) {
+      diag.debug("otel-agents/mcp: could not add trace context to a notification", err);
+    }
+    let result: unknown;
+    try {
+      result = context.with(op.context, () => original.apply(this, args));
+    } catch (err) {
+      op.fail(err);
+      throw err;
+    }
+    settle(result, op);
+    return result;
+  };
+}
+
+function tracedOnRequest(original: Method, source: TelemetrySource): Method {
+  return function _onrequest(this: Protocol, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    const request = args[0];
+    if (!telemetry || !isRecord(request) || typeof request.method !== "string") return original.apply(this, args);
+    const method = request.method;
+    const params = isRecord(request.params) ? request.params : undefined;
+    const op = telemetry.startOperation({
+      side: "server",
+      method,
+      requestId: request.id as string | number | undefined,
+      params,
+      transport: transportFacts(this, args[1]),
+      parent: extractMcpContext(params?._meta, context.active()),
+    });
+    const handlers = this._requestHandlers instanceof Map ? this._requestHandlers : undefined;
+    const handler = handlers?.get(method);
+    const fallback =
+      handler === undefined && typeof this.fallbackRequestHandler === "function" ? this.fallbackRequestHandler : undefined;
+    const chosen = handler ?? fallback;
+    if (typeof chosen !== "function") {
+      // The SDK replies "Method not found" itself, without a handler to wrap.
+      try {
+        return context.with(op.context, () => original.apply(this, args));
+      } finally {
+        op.failWithCode(METHOD_NOT_FOUND, "Method not found");
+      }
+    }
+    const traced: Handler = (req, extra) => {
+      let result: unknown;
+      try {
+        result = chosen.call(this, req, extra);
+      } catch (err) {
+        op.fail(err);
+        throw err;
+      }
+      settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
+      return result;
+    };
+    // The SDK looks the handler up synchronously at the start of _onrequest and keeps it: stand in
+    // for it during this one call, so the handler's outcome is this span's, then put it back.
+    if (handler !== undefined) handlers?.set(method, traced);
+    else this.fallbackRequestHandler = traced;
+    try {
+      return context.with(op.context, () => original.apply(this, args));
+    } finally {
+      if (handler !== undefined) {
+        if (handlers?.get(method) === traced) handlers.set(method, handler);
+      } else if (this.fallbackRequestHandler === traced) this.fallbackRequestHandler = fallback;
+    }
+  };
+}
+
+function tracedOnNotification(original: Method, source: TelemetrySource): Method {
+  return function _onnotification(this: Protocol, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    const notification = args[0];
+    if (!telemetry || !isRecord(notification) || typeof notification.method !== "string") return original.apply(this, args);
+    const params = isRecord(notification.params) ? notification.params : undefined;
+    const op = telemetry.startOperation({
+      side: "server",
+      method: notification.method,
+      params,
+      transport: transportFacts(this),
+      parent: extractMcpContext(params?._meta, context.active()),
+    });
+    // Notification handlers are not awaited by the SDK: the span covers the dispatch.
+    try {
+      return context.with(op.context, () => original.apply(this, args));
+    } finally {
+      op.end();
+    }
+  };
+}
+
+function tracedConnect(original: Method, side: "client" | "server", source: TelemetrySource): Method {
+  return function connect(this: Protocol, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    if (telemetry) {
+      try {
+        sessions.get(this)?.end();
+        sessions.set(this, telemetry.startSession(side, {}));
+      } catch (err) {
+        diag.debug("otel-agents/mcp: could not start a session measurement", err);
+      }
+    }
+    return original.apply(this, args);
+  };
+}
+
+function tracedOnClose(original: Method): Method {
+  return function _onclose(this: Protocol, ...args: unknown[]) {
+    const session = sessions.get(this);
+    if (session) {
+      sessions.delete(this);
+      try {
+        // The transport is still attached here: its kind and session id describe the session.
+        session.update(transportFacts(this));
+        session.end();
+      } catch (err) {
+        diag.debug("otel-agents/mcp: could not record a session", err);
+      }
+    }
+    return original.apply(this, args);
+  };
+}
+
+function rememberVersion(protocol: object, result: unknown): void {
+  const version = isRecord(result) ? result.protocolVersion : undefined;
+  if (typeof version === "string") stateOf(protocol).protocolVersion = version;
+}
