@@ -23,7 +23,9 @@ const here = (): string => (typeof __filename === "string" ? __filename : import
 
 /** The `@modelcontextprotocol/sdk` this adapter resolves, and the `@opentelemetry/api` that registered the globals. */
 export function detectVersions(): FoundVersions {
-  return { framework: installedVersion("@modelcontextprotocol/sdk", here()), api: registeredApiVersion() };
+  // The SDK's root export has no CommonJS entry: find its manifest from the client module instead.
+  const framework = installedVersion("@modelcontextprotocol/sdk", here(), "@modelcontextprotocol/sdk/client/index.js");
+  return { framework, api: registeredApiVersion() };
 }
 
 /** Warns once per version (through `diag`, or the console) when either is outside its tested range. */

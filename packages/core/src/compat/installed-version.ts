@@ -31,9 +31,9 @@ function versionOf(manifest: unknown, name: string): string | undefined {
  * The version of the package `name` as Node resolves it from `from` (a file path or `file:` URL; the
  * adapter passes its own location so that it reads the copy it is attached to). Reads its
  * `package.json`, also when the package's `exports` do not list it (then from its resolved entry
- * point upwards). Undefined where there is no Node module system (edge runtimes) or nothing is found.
+ * point upwards, or from `entry`, a module of the package, when its root has no entry point). Undefined where there is no Node module system (edge runtimes) or nothing is found.
  */
-export function installedVersion(name: string, from: string): string | undefined {
+export function installedVersion(name: string, from: string, entry: string = name): string | undefined {
   const mod = builtin<NodeModule>("node:module");
   if (!mod) return undefined;
   let req: Require;
@@ -53,7 +53,7 @@ export function installedVersion(name: string, from: string): string | undefined
   if (!fs || !path) return undefined;
   let dir: string;
   try {
-    dir = path.dirname(req.resolve(name));
+    dir = path.dirname(req.resolve(entry));
   } catch {
     return undefined;
   }
