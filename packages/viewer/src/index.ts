@@ -4,6 +4,7 @@ export { probeViewer, type ViewerInfo } from "./probe.js";
 export type {
   Attrs,
   AttrValue,
+  Convention,
   ConversationDetail,
   DurationRow,
   FilterValues,
@@ -13,6 +14,7 @@ export type {
   TokenSeries,
   TraceDetail,
   TraceFilter,
+  TraceListPage,
   TraceSummary,
   ViewerSpan,
 } from "./shared/model.js";

@@ -138,18 +138,15 @@ describe("the page's JSON API", () => {
       headers: { "content-type": "application/json" },
     });
     const detail = await getJson<TraceDetail>(v, `/api/traces/${"1".repeat(32)}`);
+    // One line per key of an older convention, naming its current name, however many rules it breaks.
     expect(detail.spans[0]!.violations).toEqual([
-      "deprecated attribute gen_ai.system",
-      "gen_ai.system is not in the GenAI registry",
-      "deprecated attribute gen_ai.usage.prompt_tokens",
-      "gen_ai.usage.prompt_tokens is not in the GenAI registry",
+      "gen_ai.system is deprecated: renamed to gen_ai.provider.name",
+      "gen_ai.usage.prompt_tokens is deprecated: renamed to gen_ai.usage.input_tokens",
       'gen_ai.usage.input_tokens should be int, got "ten"',
       'name should be "chat"',
       "missing required gen_ai.provider.name",
-      "gen_ai.system is not an attribute of gen_ai.client.inference",
-      "gen_ai.usage.prompt_tokens is not an attribute of gen_ai.client.inference",
     ]);
-    expect(detail.summary.conformanceProblems).toBe(9);
+    expect(detail.summary.conformanceProblems).toBe(5);
   });
 
   it("exports a trace as OTLP JSON that --import and the import endpoint load back unchanged", async () => {
@@ -168,7 +165,9 @@ describe("the page's JSON API", () => {
       writeFileSync(file, exported);
       const imported = await viewer({ importFiles: [file] });
       expect(imported.store.spans(traceId)).toEqual(source.store.spans(traceId));
-      expect(imported.store.listTraces()).toEqual(source.store.listTraces());
+      // The same rows, but for when each viewer received the trace.
+      const rows = (v: RunningViewer) => v.store.listTraces().map(({ receivedUs, ...row }) => row);
+      expect(rows(imported)).toEqual(rows(source));
 
       // The page's drag and drop posts the file; JSON lines (the Collector's file exporter) work too.
       const dropped = await viewer();

@@ -3,13 +3,23 @@ import type {
   FilterValues,
   MetricsOverview,
   TraceDetail,
-  TraceSummary,
+  TraceListPage,
   TracesChangedEvent,
 } from "../shared/model.js";
 
+/** The viewer answered with an error status (404: not stored); a network failure is a plain TypeError. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(path);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new ApiError(`${path}: ${res.status} ${await res.text()}`, res.status);
   return (await res.json()) as T;
 }
 
@@ -23,10 +33,13 @@ export interface ListQuery {
 }
 
 export const api = {
-  traces: (query: ListQuery) => {
+  traces: (query: ListQuery, limit: number, offset = 0) => {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]);
-    return get<{ traces: TraceSummary[] }>(`/api/traces?${params}`).then((r) => r.traces);
+    params.set("limit", String(limit));
+    if (offset) params.set("offset", String(offset));
+    return get<TraceListPage>(`/api/traces?${params}`);
   },
+  info: () => get<{ url: string; otlpUrl: string; version: string }>("/api/info"),
   filters: () => get<FilterValues>("/api/filters"),
   trace: (id: string) => get<TraceDetail>(`/api/traces/${encodeURIComponent(id)}`),
   conversation: (id: string) => get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),

@@ -1,14 +1,60 @@
-import type { ConversationDetail } from "../shared/model.js";
+import type { ConversationDetail, ServedSpan } from "../shared/model.js";
 import { h } from "./dom.js";
 import { clock, duration, tokens } from "./format.js";
 import { CONTENT_KEYS, categoryOf } from "./genai.js";
 import { lastUserMessage, messageView, outputMessages } from "./messages.js";
-import { treeRows } from "./waterfall.js";
+
+interface Step {
+  atUs: number;
+  /** Tie-break at one instant: what was asked, then answers and results in arrival order. */
+  order: number;
+  els: HTMLElement[];
+}
+
+function toolStep(s: ServedSpan): HTMLElement {
+  if (s.status.code === 2) {
+    return messageView({
+      role: "tool error",
+      name: s.name,
+      parts: [{ type: "error", content: s.status.message || String(s.attributes["error.type"] ?? "error") }],
+    });
+  }
+  const result = s.attributes[CONTENT_KEYS.toolResult];
+  return messageView({
+    role: "tool",
+    name: s.name,
+    parts: [{ type: "tool_call_response", response: result ?? "(result not captured)" }],
+  });
+}
+
+function failedCall(s: ServedSpan): HTMLElement {
+  return messageView({
+    role: "model error",
+    name: s.name,
+    parts: [{ type: "error", content: s.status.message || String(s.attributes["error.type"] ?? "the model call failed") }],
+  });
+}
 
 /**
- * The traces of one `gen_ai.conversation.id` as one chat: per turn, what the user asked (the newest
- * user message of its first model call), then each model answer and tool call in order.
+ * One turn's steps in the order they happened: what the user asked (at the first model call's
+ * start), then each model answer, failed model call and tool result or error at the time it ended.
  */
+function turnSteps(spans: readonly ServedSpan[]): HTMLElement[] {
+  const calls = spans.filter((s) => categoryOf(s) === "chat").sort((a, b) => a.startUs - b.startUs);
+  const steps: Step[] = [];
+  const asked = calls[0] ? lastUserMessage(calls[0]) : null;
+  if (asked) steps.push({ atUs: calls[0]!.startUs, order: 0, els: [asked] });
+  for (const s of spans) {
+    const category = categoryOf(s);
+    if (category === "chat") {
+      const els = s.status.code === 2 ? [failedCall(s)] : outputMessages(s);
+      if (els.length > 0) steps.push({ atUs: s.endUs, order: 1, els });
+    } else if (category === "tool") steps.push({ atUs: s.endUs, order: 1, els: [toolStep(s)] });
+  }
+  return steps.sort((a, b) => a.atUs - b.atUs || a.order - b.order).flatMap((s) => s.els);
+}
+
+/** The traces of one `gen_ai.conversation.id` as one chat, turn by turn, each in time order. */
 export function conversationView(detail: ConversationDetail, onOpenTrace: (traceId: string) => void): HTMLElement {
   return h(
     "div",
@@ -20,31 +66,7 @@ export function conversationView(detail: ConversationDetail, onOpenTrace: (trace
       `${detail.traces.length} trace${detail.traces.length === 1 ? "" : "s"} share this gen_ai.conversation.id`,
     ),
     ...detail.traces.map((trace, i) => {
-      const spans = treeRows(trace.spans).map((r) => r.span);
-      const firstCall = spans.find((s) => categoryOf(s) === "chat");
-      const steps: HTMLElement[] = [];
-      const asked = firstCall ? lastUserMessage(firstCall) : null;
-      if (asked) steps.push(asked);
-      for (const s of spans) {
-        const category = categoryOf(s);
-        if (category === "chat") steps.push(...outputMessages(s));
-        if (category === "tool") {
-          steps.push(
-            messageView({
-              role: "tool",
-              name: s.name,
-              parts: [
-                {
-                  type: "tool_call_response",
-                  response:
-                    s.attributes[CONTENT_KEYS.toolResult] ??
-                    (s.status.code === 2 ? `error: ${s.status.message ?? ""}` : "(result not captured)"),
-                },
-              ],
-            }),
-          );
-        }
-      }
+      const steps = turnSteps(trace.spans);
       const t = trace.summary;
       return h(
         "section",

@@ -33,3 +33,33 @@ export function append(el: Element, children: Child[]): void {
 export function clear(el: Element): void {
   el.replaceChildren();
 }
+
+/** Characters of one text shown before "show all": layout of megabytes of text froze the page for seconds. */
+export const TEXT_LIMIT = 10_000;
+
+/**
+ * A block of text that may be huge (a captured prompt, a tool result): the first TEXT_LIMIT
+ * characters, then a "show all" button that puts in the rest.
+ */
+export function longText(tag: "pre" | "div", text: string, className?: string): HTMLElement {
+  const el = h(tag, className ? { class: className } : {});
+  if (text.length <= TEXT_LIMIT) {
+    el.textContent = text;
+    return el;
+  }
+  const more = h(
+    "button",
+    {
+      type: "button",
+      class: "show-all",
+      onclick: () => {
+        el.textContent = text;
+        delete el.dataset.truncated;
+      },
+    },
+    `show all (${text.length / 1024 / 1024 >= 1 ? `${(text.length / 1024 / 1024).toFixed(1)} M` : `${Math.ceil(text.length / 1024)} k`} characters)`,
+  );
+  el.append(document.createTextNode(`${text.slice(0, TEXT_LIMIT)}…`), h("br"), more);
+  el.dataset.truncated = String(text.length);
+  return el;
+}

@@ -1,16 +1,29 @@
-/** Microseconds as a short duration: 850µs, 12.3ms, 4.56s, 2m 03s. */
+/**
+ * Microseconds as a short duration: 850µs, 12.3ms, 4.56s, 2m 03s, 5h 07m, 12d 03h. A negative
+ * one (a span that ends before it starts) keeps its sign on the same scale: -50.0ms.
+ */
 export function duration(us: number): string {
+  if (!Number.isFinite(us)) return "?";
+  if (us < 0) return `-${duration(-us)}`;
   if (us < 1000) return `${Math.round(us)}µs`;
   if (us < 1_000_000) return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)}ms`;
   if (us < 60_000_000) return `${(us / 1_000_000).toFixed(2)}s`;
   const s = Math.round(us / 1_000_000);
-  return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  const m = Math.round(s / 60);
+  if (m < 24 * 60) return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+  const hours = Math.round(m / 60);
+  if (hours < 24 * 365) return `${Math.floor(hours / 24)}d ${String(hours % 24).padStart(2, "0")}h`;
+  return `${(hours / 24 / 365.25).toFixed(1)} years`;
 }
 
-export function tokens(n: number): string {
-  if (n === 0) return "–";
+/** A token count: exact below 10,000, then 12.3k, 2.66M, 1.05B. */
+export function tokens(n: number | undefined): string {
+  if (!n) return "–";
   if (n < 10_000) return String(n);
-  return `${(n / 1000).toFixed(1)}k`;
+  if (n < 999_950) return `${(n / 1000).toFixed(1)}k`;
+  if (n < 999_950_000) return `${(n / 1e6).toFixed(n < 9_995_000 ? 2 : 1)}M`;
+  return `${(n / 1e9).toFixed(2)}B`;
 }
 
 export function clock(us: number): string {
@@ -20,9 +33,13 @@ export function clock(us: number): string {
   return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
 }
 
+/** Strings past this size are parsed and pretty-printed only on request: a 5 MB one would freeze the page. */
+const PRETTY_LIMIT = 200_000;
+
 /** Pretty JSON of a string that may hold JSON; the string itself otherwise. */
 export function prettyJson(value: unknown): string {
   if (typeof value === "string") {
+    if (value.length > PRETTY_LIMIT) return value;
     try {
       return JSON.stringify(JSON.parse(value), null, 2);
     } catch {
@@ -30,4 +47,8 @@ export function prettyJson(value: unknown): string {
     }
   }
   return JSON.stringify(value, null, 2) ?? String(value);
+}
+
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
 }

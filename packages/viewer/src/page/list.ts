@@ -3,23 +3,36 @@ import type { ListQuery } from "./api.js";
 import { h } from "./dom.js";
 import { clock, duration, tokens } from "./format.js";
 
-function select(name: keyof ListQuery, label: string, values: string[], current: string | undefined, onChange: () => void) {
-  return h(
-    "label",
-    {},
-    label,
-    h(
-      "select",
-      { name, onchange: onChange },
-      h("option", { value: "" }, "all"),
-      ...values.map((v) => h("option", { value: v, selected: v === current }, v)),
-    ),
+const FACETS = [
+  ["service", "service", "services"],
+  ["agent", "agent", "agents"],
+  ["model", "model", "models"],
+  ["conversation", "conversation", "conversationIds"],
+] as const;
+
+/** Puts the facet's values into its drop-down, keeping what is chosen (and the element: focus stays). */
+function fillSelect(select: HTMLSelectElement, values: string[], current: string | undefined): void {
+  const wanted = ["", ...values];
+  const have = [...select.options].map((o) => o.value);
+  if (have.length === wanted.length && have.every((v, i) => v === wanted[i])) return;
+  select.replaceChildren(
+    h("option", { value: "" }, "all"),
+    ...values.map((v) => h("option", { value: v, selected: v === current }, v)),
   );
 }
 
-/** The filter bar; calls back with the query whenever a field changes. */
-export function filterBar(values: FilterValues, query: ListQuery, onChange: (q: ListQuery) => void): HTMLFormElement {
-  const form = h("form", { class: "filters", onsubmit: (e: Event) => e.preventDefault() });
+export interface FilterBar {
+  form: HTMLFormElement;
+  /** New filter values (a trace arrived): the drop-downs change, the search box is left alone. */
+  update(values: FilterValues): void;
+}
+
+/**
+ * The filter bar, built once: a live update or a query never rebuilds it, so typing in the search
+ * box keeps every letter and the focus. Calls back with the query whenever a field changes.
+ */
+export function filterBar(query: ListQuery, onChange: (q: ListQuery) => void): FilterBar {
+  const form = h("form", { class: "filters", role: "search", onsubmit: (e: Event) => e.preventDefault() });
   const read = () => {
     const data = new FormData(form);
     const q: ListQuery = {};
@@ -30,10 +43,12 @@ export function filterBar(values: FilterValues, query: ListQuery, onChange: (q: 
     onChange(q);
   };
   let typing: ReturnType<typeof setTimeout> | undefined;
+  const selects = new Map<string, HTMLSelectElement>();
   form.append(
     h("input", {
       type: "search",
       name: "q",
+      "aria-label": "search traces",
       placeholder: "Search names, tools, models, ids…",
       value: query.q ?? "",
       oninput: () => {
@@ -41,10 +56,11 @@ export function filterBar(values: FilterValues, query: ListQuery, onChange: (q: 
         typing = setTimeout(read, 200);
       },
     }),
-    select("service", "service", values.services, query.service, read),
-    select("agent", "agent", values.agents, query.agent, read),
-    select("model", "model", values.models, query.model, read),
-    select("conversation", "conversation", values.conversationIds, query.conversation, read),
+    ...FACETS.map(([name, label]) => {
+      const select = h("select", { name, onchange: read }, h("option", { value: "" }, "all"));
+      selects.set(name, select);
+      return h("label", {}, label, select);
+    }),
     h(
       "label",
       {},
@@ -58,24 +74,83 @@ export function filterBar(values: FilterValues, query: ListQuery, onChange: (q: 
       ),
     ),
   );
-  return form;
+  return {
+    form,
+    update(values) {
+      for (const [name, , field] of FACETS) {
+        const select = selects.get(name)!;
+        fillSelect(select, values[field], select.value || query[name]);
+      }
+    },
+  };
 }
 
-export function traceTable(traces: TraceSummary[], selected: string | undefined, onOpen: (traceId: string) => void): HTMLElement {
-  if (traces.length === 0) {
+export interface ListState {
+  /** A filter is set: an empty list means nothing matched, not that nothing arrived. */
+  filtered: boolean;
+  total: number;
+  /** Where apps send: the receiver this viewer actually listens on. */
+  otlpUrl: string | undefined;
+  onClearFilters: () => void;
+  onMore: () => void;
+}
+
+/** The empty list: why it is empty, and what to do. */
+function emptyList(state: ListState): HTMLElement {
+  if (state.filtered)
     return h(
       "div",
       { class: "empty" },
-      h("p", {}, "No traces yet."),
-      h(
-        "p",
-        { class: "muted" },
-        "Point your app at the receiver: OTEL_EXPORTER_OTLP_ENDPOINT=",
-        h("code", {}, `${location.protocol}//${location.hostname}:4318`),
-      ),
+      h("p", {}, "No traces match these filters."),
+      h("button", { type: "button", class: "button", onclick: state.onClearFilters }, "clear filters"),
     );
-  }
   return h(
+    "div",
+    { class: "empty" },
+    h("p", {}, "No traces yet."),
+    h(
+      "p",
+      { class: "muted" },
+      "Point your app at the receiver: OTEL_EXPORTER_OTLP_ENDPOINT=",
+      h("code", { class: "otlp-url" }, state.otlpUrl ?? "(the OTLP address the viewer printed)"),
+    ),
+  );
+}
+
+/** "200 of 1,234 traces", and a button for the next page while some are not shown. */
+export function listFooter(shown: number, state: ListState): HTMLElement | null {
+  if (state.total === 0) return null;
+  return h(
+    "div",
+    { class: "list-footer" },
+    h(
+      "span",
+      { class: "list-count" },
+      `${shown.toLocaleString("en")} of ${state.total.toLocaleString("en")} trace${state.total === 1 ? "" : "s"}`,
+    ),
+    shown < state.total
+      ? h(
+          "button",
+          { type: "button", class: "button more", onclick: state.onMore },
+          `show ${Math.min(200, state.total - shown)} more`,
+        )
+      : null,
+  );
+}
+
+/** A trace that says it started after it arrived: the sending host's clock is ahead. */
+function future(t: TraceSummary): boolean {
+  return t.receivedUs !== undefined && t.startUs > t.receivedUs + 60_000_000;
+}
+
+export function traceTable(
+  traces: TraceSummary[],
+  selected: string | undefined,
+  onOpen: (traceId: string) => void,
+  state: ListState,
+): HTMLElement {
+  if (traces.length === 0) return emptyList(state);
+  const table = h(
     "table",
     { class: "traces" },
     h(
@@ -122,7 +197,12 @@ export function traceTable(traces: TraceSummary[], selected: string | undefined,
             t.agents.length ? h("span", { class: "muted" }, ` ${t.agents.join(", ")}`) : null,
           ),
           h("td", {}, t.services.join(" → ")),
-          h("td", {}, clock(t.startUs)),
+          h(
+            "td",
+            future(t) ? { class: "warn", title: "starts after it arrived: the sending host's clock is ahead" } : {},
+            clock(t.startUs),
+            future(t) ? " ⏱" : null,
+          ),
           h("td", { class: "num" }, duration(t.durationUs)),
           h("td", { class: "num" }, t.modelCalls || "–"),
           h("td", { class: "num" }, t.toolCalls || "–"),
@@ -131,13 +211,19 @@ export function traceTable(traces: TraceSummary[], selected: string | undefined,
           h("td", { class: "num" }, tokens(t.cacheReadTokens)),
           h("td", { class: "num" }, tokens(t.reasoningTokens)),
           h("td", { class: `num${t.errors ? " error" : ""}` }, t.errors || "–"),
-          h(
-            "td",
-            { class: `num${t.conformanceProblems ? " warn" : ""}` },
-            t.conformanceProblems ? `⚠ ${t.conformanceProblems}` : "✓",
-          ),
+          h("td", { class: `num${t.conformanceProblems ? " warn" : ""}` }, conventionsCell(t)),
         ),
       ),
     ),
   );
+  return h("div", { class: "table-scroll" }, table, listFooter(traces.length, state));
+}
+
+/** ✓ only for a trace that uses the GenAI conventions and breaks none; otherwise what it uses. */
+export function conventionsCell(t: TraceSummary): string {
+  if (t.conformanceProblems) return `⚠ ${t.conformanceProblems}`;
+  const c = t.conventions;
+  if (c === undefined || c.includes("genai")) return "✓";
+  if (c.length === 0) return "–";
+  return c.map((x) => (x === "openinference" ? "OpenInference" : "OpenLLMetry")).join(", ");
 }

@@ -1,22 +1,23 @@
-import type { TraceDetail } from "../shared/model.js";
-import { api, type ListQuery, subscribe } from "./api.js";
+import type { ServedSpan, TraceDetail, TraceSummary } from "../shared/model.js";
+import { ApiError, api, type ListQuery, subscribe } from "./api.js";
 import { chartsView } from "./charts.js";
 import { conversationView } from "./conversation.js";
 import { clear, h } from "./dom.js";
-import { duration, tokens } from "./format.js";
-import { filterBar, traceTable } from "./list.js";
+import { duration, plural, tokens } from "./format.js";
+import { type FilterBar, filterBar, traceTable } from "./list.js";
+import { hasContent } from "./messages.js";
 import { spanPanel } from "./span-panel.js";
-import { waterfall } from "./waterfall.js";
+import { markSelected, waterfall } from "./waterfall.js";
 
 type Route =
   | { view: "list" }
-  | { view: "trace"; traceId: string; spanId?: string }
+  | { view: "trace"; traceId: string; spanKey?: string }
   | { view: "conversation"; conversationId: string }
   | { view: "charts" };
 
 function parseRoute(): Route {
-  const [, view, id, spanId] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
-  if (view === "trace" && id) return { view: "trace", traceId: id, ...(spanId ? { spanId } : {}) };
+  const [, view, id, spanKey] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
+  if (view === "trace" && id) return { view: "trace", traceId: id, ...(spanKey ? { spanKey } : {}) };
   if (view === "conversation" && id) return { view: "conversation", conversationId: id };
   if (view === "charts") return { view: "charts" };
   return { view: "list" };
@@ -26,31 +27,76 @@ function go(hash: string): void {
   if (location.hash !== hash) location.hash = hash;
 }
 
+const PAGE_SIZE = 200;
 const filtersEl = document.getElementById("filters")!;
 const listEl = document.getElementById("trace-list")!;
 const detailEl = document.getElementById("detail")!;
 const liveEl = document.getElementById("live")!;
 const noticeEl = document.getElementById("notice")!;
 let query: ListQuery = {};
-let current: TraceDetail | undefined;
+let shown = PAGE_SIZE;
+let otlpUrl: string | undefined;
+/** The trace on screen, its waterfall and the key of the selected span. */
+let current: { detail: TraceDetail; waterfall: HTMLElement; layout: HTMLElement; selected?: string } | undefined;
 // Each render takes a ticket; a slower, older response never overwrites a newer one.
 let listTicket = 0;
 let detailTicket = 0;
 
+const bar: FilterBar = filterBar(query, (q) => {
+  query = q;
+  shown = PAGE_SIZE;
+  void renderList();
+});
+filtersEl.replaceChildren(bar.form);
+
 async function renderList(): Promise<void> {
   const ticket = ++listTicket;
-  const [traces, values] = await Promise.all([api.traces(query), api.filters()]);
+  let page: Awaited<ReturnType<typeof api.traces>>;
+  let values: Awaited<ReturnType<typeof api.filters>>;
+  try {
+    [page, values] = await Promise.all([api.traces(query, shown), api.filters()]);
+  } catch (error) {
+    if (ticket !== listTicket) return;
+    listEl.replaceChildren(h("p", { class: "error load-error" }, unreachable(error)));
+    return;
+  }
   if (ticket !== listTicket) return;
   const route = parseRoute();
-  const selected = route.view === "trace" ? route.traceId : undefined;
-  filtersEl.replaceChildren(
-    filterBar(values, query, (q) => {
-      query = q;
-      void renderList();
+  bar.update(values);
+  listEl.replaceChildren(
+    traceTable(page.traces, route.view === "trace" ? route.traceId : undefined, (id) => go(`#/trace/${id}`), {
+      filtered: Object.keys(query).length > 0,
+      total: page.total,
+      otlpUrl,
+      onClearFilters: () => {
+        bar.form.reset();
+        query = {};
+        void renderList();
+      },
+      onMore: () => {
+        shown += PAGE_SIZE;
+        void renderList();
+      },
     }),
   );
-  listEl.replaceChildren(traceTable(traces, selected, (id) => go(`#/trace/${id}`)));
-  listEl.dataset.count = String(traces.length);
+  listEl.dataset.count = String(page.traces.length);
+  listEl.dataset.total = String(page.total);
+}
+
+/** What a failed request means for the user: the viewer is gone, or it answered with an error. */
+function unreachable(error: unknown): string {
+  if (error instanceof ApiError) return `The viewer answered with an error: ${error.message}`;
+  return `Could not reach the viewer (${(error as Error).message}). Is it still running?`;
+}
+
+function conventionLine(s: TraceSummary): HTMLElement {
+  if (s.conformanceProblems)
+    return h("span", { class: "warn conformance-count" }, `⚠ ${plural(s.conformanceProblems, "convention problem")}`);
+  const c = s.conventions;
+  if (c === undefined || c.includes("genai")) return h("span", { class: "ok conformance-count" }, "✓ GenAI conventions");
+  if (c.length === 0) return h("span", { class: "muted conformance-count" }, "no GenAI telemetry");
+  const names = c.map((x) => (x === "openinference" ? "OpenInference" : "OpenLLMetry (legacy keys)"));
+  return h("span", { class: "muted conformance-count" }, `${names.join(" and ")}: not the GenAI conventions`);
 }
 
 function traceHeader(detail: TraceDetail): HTMLElement {
@@ -64,21 +110,22 @@ function traceHeader(detail: TraceDetail): HTMLElement {
       { class: "trace-facts" },
       h("span", {}, s.services.join(" → ")),
       h("span", {}, duration(s.durationUs)),
-      h("span", {}, `${s.spanCount} spans`),
-      h("span", {}, `${s.modelCalls} model calls · ${s.toolCalls} tool calls`),
+      h("span", {}, plural(s.spanCount, "span")),
+      h("span", {}, `${plural(s.modelCalls, "model call")} · ${plural(s.toolCalls, "tool call")}`),
       h(
         "span",
         {},
         `tokens ${tokens(s.inputTokens)} in · ${tokens(s.outputTokens)} out · ${tokens(s.cacheReadTokens)} cache read · ${tokens(s.reasoningTokens)} reasoning`,
       ),
-      s.errors ? h("span", { class: "error" }, `${s.errors} error${s.errors === 1 ? "" : "s"}`) : null,
-      h(
-        "span",
-        { class: s.conformanceProblems ? "warn conformance-count" : "ok conformance-count" },
-        s.conformanceProblems
-          ? `⚠ ${s.conformanceProblems} convention problem${s.conformanceProblems === 1 ? "" : "s"}`
-          : "✓ GenAI conventions",
-      ),
+      s.errors ? h("span", { class: "error" }, plural(s.errors, "error")) : null,
+      conventionLine(s),
+      s.integrityProblems
+        ? h(
+            "span",
+            { class: "warn integrity-count", title: "duplicate ids, parent cycles, orphans, clock skew, tokens counted twice" },
+            `⛓ ${plural(s.integrityProblems, "span")} with integrity problems`,
+          )
+        : null,
     ),
     h(
       "div",
@@ -92,6 +139,30 @@ function traceHeader(detail: TraceDetail): HTMLElement {
   );
 }
 
+/** Shows one span's panel beside the waterfall, in place: no refetch, no rebuild, and the URL follows without a navigation. */
+function selectSpan(key: string | undefined, updateUrl = true): void {
+  if (!current) return;
+  const { detail, layout } = current;
+  const span: ServedSpan | undefined = key === undefined ? undefined : detail.spans.find((s) => s.key === key);
+  current.selected = span?.key;
+  markSelected(current.waterfall, span?.key);
+  layout.querySelector(".span-panel")?.remove();
+  layout.classList.toggle("with-panel", span !== undefined);
+  if (span) {
+    layout.append(
+      spanPanel(span, {
+        traceHasContent: detail.spans.some(hasContent),
+        onClose: () => selectSpan(undefined),
+      }),
+    );
+  }
+  if (updateUrl) {
+    const hash = `#/trace/${detail.summary.traceId}${span ? `/${encodeURIComponent(span.key)}` : ""}`;
+    // replaceState fires no hashchange: selecting a span is not a navigation that reloads the trace.
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  }
+}
+
 async function renderDetail(): Promise<void> {
   const ticket = ++detailTicket;
   const route = parseRoute();
@@ -101,41 +172,63 @@ async function renderDetail(): Promise<void> {
     detailEl.replaceChildren(h("p", { class: "muted hint" }, "Pick a trace to see its waterfall."));
     return;
   }
-  if (route.view === "charts") {
-    const overview = await api.metrics();
-    if (ticket !== detailTicket) return;
-    detailEl.replaceChildren(chartsView(overview));
-    return;
-  }
-  if (route.view === "conversation") {
-    const detail = await api.conversation(route.conversationId);
-    if (ticket !== detailTicket) return;
-    detailEl.replaceChildren(conversationView(detail, (id) => go(`#/trace/${id}`)));
+  try {
+    if (route.view === "charts") {
+      const overview = await api.metrics();
+      if (ticket !== detailTicket) return;
+      current = undefined;
+      detailEl.replaceChildren(chartsView(overview));
+      return;
+    }
+    if (route.view === "conversation") {
+      const detail = await api.conversation(route.conversationId);
+      if (ticket !== detailTicket) return;
+      current = undefined;
+      detailEl.replaceChildren(conversationView(detail, (id) => go(`#/trace/${id}`)));
+      return;
+    }
+  } catch (error) {
+    if (ticket === detailTicket) detailEl.replaceChildren(h("p", { class: "error load-error" }, unreachable(error)));
     return;
   }
   let detail: TraceDetail;
   try {
     detail = await api.trace(route.traceId);
-  } catch {
+  } catch (error) {
     if (ticket !== detailTicket) return;
-    detailEl.replaceChildren(h("p", { class: "muted" }, `Trace ${route.traceId} is not (or no longer) stored.`));
+    current = undefined;
+    detailEl.replaceChildren(
+      error instanceof ApiError && error.status === 404
+        ? h("p", { class: "muted load-error" }, `Trace ${route.traceId} is not (or no longer) stored.`)
+        : h("p", { class: "error load-error" }, unreachable(error)),
+    );
     return;
   }
   if (ticket !== detailTicket) return;
-  current = detail;
-  const selected = detail.spans.find((s) => s.spanId === route.spanId) ?? undefined;
-  const layout = h(
-    "div",
-    { class: `trace-view${selected ? " with-panel" : ""}` },
-    waterfall(detail, selected?.spanId, (spanId) => go(`#/trace/${detail.summary.traceId}/${spanId}`)),
-    selected ? spanPanel(selected) : null,
-  );
+  const keep = current?.detail.summary.traceId === route.traceId ? current.selected : undefined;
+  const selected = route.spanKey ?? keep;
+  const layout = h("div", { class: "trace-view" });
+  const wf = waterfall(detail, undefined, (key) => selectSpan(key));
+  layout.append(wf);
+  current = { detail, waterfall: wf, layout };
   detailEl.replaceChildren(traceHeader(detail), layout);
+  selectSpan(selected, false);
 }
 
-function render(): void {
-  void renderList();
+/** A hash change within the trace on screen only selects a span; anything else renders the view. */
+function onHashChange(): void {
+  const route = parseRoute();
+  if (route.view === "trace" && current?.detail.summary.traceId === route.traceId) {
+    selectSpan(route.spanKey, false);
+    return;
+  }
   void renderDetail();
+  markListSelection(route.view === "trace" ? route.traceId : undefined);
+}
+
+function markListSelection(traceId: string | undefined): void {
+  for (const tr of listEl.querySelectorAll("tr.selected")) tr.classList.remove("selected");
+  if (traceId) listEl.querySelector(`tr[data-trace-id="${CSS.escape(traceId)}"]`)?.classList.add("selected");
 }
 
 function notice(text: string): void {
@@ -171,10 +264,22 @@ document.addEventListener("drop", (e) => {
   if (file) void importFile(file);
 });
 
-window.addEventListener("hashchange", render);
+// Live updates come in bursts (an app exports in several requests at once): one list refresh per
+// burst. Not a wait for anything: the refresh reads whatever is stored by then.
+let listQueued = false;
+function queueList(): void {
+  if (listQueued) return;
+  listQueued = true;
+  setTimeout(() => {
+    listQueued = false;
+    void renderList();
+  }, 50);
+}
+
+window.addEventListener("hashchange", onHashChange);
 subscribe(
   (event) => {
-    void renderList();
+    queueList();
     const route = parseRoute();
     if (
       route.view === "conversation" ||
@@ -193,4 +298,13 @@ subscribe(
   },
 );
 clear(detailEl);
-render();
+void api
+  .info()
+  .then((info) => {
+    otlpUrl = info.otlpUrl;
+    const code = listEl.querySelector(".otlp-url");
+    if (code) code.textContent = otlpUrl;
+  })
+  .catch(() => undefined);
+void renderList();
+void renderDetail();

@@ -1,5 +1,5 @@
 import type { ServedSpan } from "../shared/model.js";
-import { h } from "./dom.js";
+import { h, longText } from "./dom.js";
 import { prettyJson } from "./format.js";
 import { CONTENT_KEYS } from "./genai.js";
 
@@ -31,9 +31,9 @@ function parse(value: unknown): unknown {
 function part(p: Part): HTMLElement {
   switch (p.type) {
     case "text":
-      return h("div", { class: "part text" }, String(p.content ?? ""));
+      return longText("div", String(p.content ?? ""), "part text");
     case "reasoning":
-      return h("details", { class: "part reasoning" }, h("summary", {}, "reasoning"), h("div", {}, String(p.content ?? "")));
+      return h("details", { class: "part reasoning" }, h("summary", {}, "reasoning"), longText("div", String(p.content ?? "")));
     case "tool_call":
       return h(
         "div",
@@ -45,17 +45,29 @@ function part(p: Part): HTMLElement {
           h("code", {}, p.name ?? "?"),
           p.id ? h("span", { class: "muted" }, ` ${p.id}`) : null,
         ),
-        h("pre", {}, prettyJson(p.arguments ?? {})),
+        longText("pre", prettyJson(p.arguments ?? {})),
       );
     case "tool_call_response":
       return h(
         "div",
         { class: "part tool-result" },
         h("div", { class: "part-title" }, "result", p.id ? h("span", { class: "muted" }, ` ${p.id}`) : null),
-        h("pre", {}, prettyJson(p.response ?? null)),
+        longText("pre", prettyJson(p.response ?? null)),
+      );
+    case "error":
+      return h(
+        "div",
+        { class: "part tool-error" },
+        h("div", { class: "part-title" }, "failed"),
+        longText("pre", String(p.content ?? "")),
       );
     default:
-      return h("div", { class: "part other" }, h("div", { class: "part-title" }, p.type ?? "part"), h("pre", {}, prettyJson(p)));
+      return h(
+        "div",
+        { class: "part other" },
+        h("div", { class: "part-title" }, p.type ?? "part"),
+        longText("pre", prettyJson(p)),
+      );
   }
 }
 
@@ -98,6 +110,8 @@ export function conversationOf(span: ServedSpan): HTMLElement | null {
   const result = a[CONTENT_KEYS.toolResult];
   if (result !== undefined)
     blocks.push(messageView({ role: "tool", parts: [{ type: "tool_call_response", response: parse(result) ?? result }] }));
+  if (span.status.code === 2 && (args !== undefined || result !== undefined))
+    blocks.push(messageView({ role: "tool error", parts: [{ type: "error", content: span.status.message ?? "error" }] }));
   const output = parse(a[CONTENT_KEYS.output]);
   if (Array.isArray(output)) {
     if (blocks.length > 0) blocks.push(h("div", { class: "divider" }, "response"));
@@ -116,13 +130,21 @@ export function conversationOf(span: ServedSpan): HTMLElement | null {
             { class: "tool-def" },
             h("code", {}, t.name ?? "?"),
             t.description ? ` ${t.description}` : null,
-            h("pre", {}, prettyJson(t)),
+            longText("pre", prettyJson(t)),
           ),
         ),
       ),
     );
   }
   return blocks.length > 0 ? h("div", { class: "conversation-messages" }, ...blocks) : null;
+}
+
+/** Whether a span carries any captured content (then capture was on in the app that sent it). */
+export function hasContent(span: ServedSpan): boolean {
+  const a = span.attributes;
+  return [CONTENT_KEYS.system, CONTENT_KEYS.input, CONTENT_KEYS.output, CONTENT_KEYS.toolArguments, CONTENT_KEYS.toolResult].some(
+    (k) => a[k] !== undefined,
+  );
 }
 
 /** The newest user message of a model call (what a conversation turn asked). */

@@ -1,5 +1,5 @@
 import type { AttrValue, ServedSpan } from "../shared/model.js";
-import { h } from "./dom.js";
+import { h, longText } from "./dom.js";
 import { duration, prettyJson } from "./format.js";
 import { CATEGORY_LABEL, categoryOf } from "./genai.js";
 import { conversationOf } from "./messages.js";
@@ -24,22 +24,46 @@ function attributeTable(attrs: Record<string, AttrValue>, className: string): HT
         const v = attrs[k] as AttrValue;
         const text = value(v);
         const long = text.length > 120 || text.includes("\n");
-        return h("tr", {}, h("th", {}, k), h("td", {}, long ? h("pre", {}, prettyJson(v)) : text));
+        return h("tr", {}, h("th", {}, k), h("td", {}, long ? longText("pre", prettyJson(v)) : text));
       }),
     ),
   );
 }
 
+export interface PanelContext {
+  /** Some span of the trace carries content: capture was on, so a span without any recorded none. */
+  traceHasContent: boolean;
+  onClose?: () => void;
+}
+
+const CONVENTION: Record<string, string> = {
+  genai: "OpenTelemetry GenAI semantic conventions",
+  openinference: "OpenInference (openinference.span.kind, llm.*): read as GenAI; checked only for gen_ai.* keys",
+  openllmetry: "OpenLLMetry's older keys (gen_ai.prompt.N.*, llm.*): read as GenAI where they map",
+};
+
+function captureHint(span: ServedSpan, category: string, ctx: PanelContext): string {
+  if (category === "other") return "No GenAI content on this span.";
+  if (ctx.traceHasContent)
+    return "No content recorded on this span (capture was on: other spans of this trace carry messages; this instrumentation recorded none here).";
+  if (span.convention === "openinference" || span.convention === "openllmetry")
+    return "No content recorded (this instrumentation has its own switch for content capture).";
+  return "No content captured (set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true in the app to see messages).";
+}
+
 /** Everything about one span: what it is, whether it conforms, its conversation if captured, and every raw attribute. */
-export function spanPanel(span: ServedSpan): HTMLElement {
+export function spanPanel(span: ServedSpan, ctx: PanelContext = { traceHasContent: false }): HTMLElement {
   const category = categoryOf(span);
   const conversation = conversationOf(span);
   return h(
     "aside",
-    { class: "span-panel", "data-span-id": span.spanId },
+    { class: "span-panel", "data-span-id": span.spanId, "data-key": span.key, "aria-label": `span ${span.name}` },
     h(
       "header",
       {},
+      ctx.onClose
+        ? h("button", { type: "button", class: "close-panel", "aria-label": "close the span panel", onclick: ctx.onClose }, "×")
+        : null,
       CATEGORY_LABEL[category] ? h("span", { class: `badge cat-${category}` }, CATEGORY_LABEL[category]) : null,
       h("h2", {}, span.name),
       h(
@@ -55,6 +79,9 @@ export function spanPanel(span: ServedSpan): HTMLElement {
       "section",
       { class: "conformance" },
       h("h3", {}, "GenAI conventions"),
+      span.convention && span.convention !== "genai"
+        ? h("p", { class: "convention" }, `Convention: ${CONVENTION[span.convention]}`)
+        : null,
       span.violations.length === 0
         ? h(
             "p",
@@ -71,18 +98,19 @@ export function spanPanel(span: ServedSpan): HTMLElement {
           )
         : null,
     ),
+    span.integrity.length > 0
+      ? h(
+          "section",
+          { class: "integrity" },
+          h("h3", {}, "Trace integrity"),
+          h("ul", { class: "integrity-problems" }, ...span.integrity.map((p) => h("li", {}, p))),
+        )
+      : null,
     h(
       "section",
       { class: "messages" },
       h("h3", {}, "Conversation"),
-      conversation ??
-        h(
-          "p",
-          { class: "muted" },
-          category === "other"
-            ? "No GenAI content on this span."
-            : "No content captured (set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true in the app to see messages).",
-        ),
+      conversation ?? h("p", { class: "muted capture-hint" }, captureHint(span, category, ctx)),
     ),
     h("section", {}, h("h3", {}, "Attributes"), attributeTable(span.attributes, "span-attributes")),
     span.events.length > 0

@@ -28,7 +28,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     return true;
   }
   if (get && path === "/api/traces") {
-    json(res, 200, { traces: ctx.store.listTraces(filterOf(url.searchParams)) });
+    json(res, 200, ctx.store.listPage(filterOf(url.searchParams)));
     return true;
   }
   if (get && path === "/api/info") {
@@ -98,6 +98,8 @@ function filterOf(q: URLSearchParams): TraceFilter {
   if (status === "ok" || status === "error") f.status = status;
   const limit = Number(q.get("limit"));
   if (Number.isInteger(limit) && limit > 0) f.limit = limit;
+  const offset = Number(q.get("offset"));
+  if (Number.isInteger(offset) && offset > 0) f.offset = offset;
   return f;
 }
 

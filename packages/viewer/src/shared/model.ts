@@ -25,6 +25,11 @@ export interface ViewerSpan {
 
 /** A span as the trace API serves it: the stored span plus what the viewer derived. */
 export interface ServedSpan extends ViewerSpan {
+  /**
+   * Unique within the trace: the span id, or `<span id>~2`, `~3`... for a second span that arrived
+   * with an id already taken by a different span (both are kept and flagged, neither replaces the other).
+   */
+  key: string;
   service: string;
   /** Microseconds since the epoch (exact enough to draw, and a safe integer). */
   startUs: number;
@@ -33,7 +38,18 @@ export interface ServedSpan extends ViewerSpan {
   violations: string[];
   /** Recommended attributes the OpenTelemetry conformance suite expects and the span lacks. */
   missingExpected: string[];
+  /** Whether the trace itself holds together: duplicate id, parent cycle, orphan, clock skew... (empty when sound). */
+  integrity: string[];
+  /** The telemetry convention the span's GenAI attributes follow, if any. */
+  convention?: Convention;
 }
+
+/**
+ * Conventions a span's GenAI attributes can follow: the current OpenTelemetry GenAI semantic
+ * conventions, OpenInference (`openinference.span.kind`, `llm.*`), or the older OpenLLMetry keys
+ * (`gen_ai.prompt.N.*`, `llm.request.type`, `traceloop.*`).
+ */
+export type Convention = "genai" | "openinference" | "openllmetry";
 
 /** One row of the trace list. */
 export interface TraceSummary {
@@ -52,6 +68,12 @@ export interface TraceSummary {
   reasoningTokens: number;
   errors: number;
   conformanceProblems: number;
+  /** Spans whose trace structure is unsound (see ServedSpan.integrity). Absent in rows stored by 0.x. */
+  integrityProblems?: number;
+  /** The conventions the trace's spans follow (empty: no GenAI telemetry at all). Absent in rows stored by 0.x. */
+  conventions?: Convention[];
+  /** When the viewer first received a span of this trace (µs since the epoch). */
+  receivedUs?: number;
   agents: string[];
   models: string[];
   conversationIds: string[];
@@ -75,6 +97,15 @@ export interface TraceFilter {
   status?: "ok" | "error";
   text?: string;
   limit?: number;
+  /** Rows to skip (paging). */
+  offset?: number;
+}
+
+/** A page of the trace list and how many traces match in all. */
+export interface TraceListPage {
+  traces: TraceSummary[];
+  total: number;
+  offset: number;
 }
 
 /** The values the list filters can take, for the page's drop-downs. */

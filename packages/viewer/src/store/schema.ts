@@ -10,7 +10,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE traces (
   trace_id TEXT PRIMARY KEY,
   seq INTEGER NOT NULL,          -- arrival order of the trace's first span: eviction drops the lowest
-  start_us INTEGER NOT NULL,
+  start_us INTEGER NOT NULL,     -- list order: the trace's start, or its arrival when that is earlier (a clock ahead)
   errors INTEGER NOT NULL,
   summary TEXT NOT NULL,         -- TraceSummary as JSON
   search TEXT NOT NULL           -- lower-case text for the free-text filter
@@ -30,7 +30,7 @@ CREATE INDEX trace_facets_by_trace ON trace_facets (trace_id);
 CREATE TABLE spans (
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
-  start_us INTEGER NOT NULL,
+  start_us INTEGER NOT NULL,     -- list order: the trace's start, or its arrival when that is earlier (a clock ahead)
   data TEXT NOT NULL             -- ViewerSpan as JSON
 );
 CREATE UNIQUE INDEX spans_by_id ON spans (trace_id, span_id);

@@ -9,10 +9,12 @@ import type {
   MetricsOverview,
   TraceDetail,
   TraceFilter,
+  TraceListPage,
   TraceSummary,
   ViewerSpan,
 } from "../shared/model.js";
 import { ViewerError } from "./errors.js";
+import { conventionOf, integrityOf, type KeyedSpan } from "./integrity.js";
 import { MetricTables } from "./metrics.js";
 import { ensureSchema } from "./schema.js";
 import { searchText, serviceOf, summarize, toUs } from "./summarize.js";
@@ -35,6 +37,7 @@ export class TraceStore {
   private readonly metricTables: MetricTables;
   private readonly stmt: Record<
     | "putSpan"
+    | "getSpan"
     | "spansOf"
     | "traceRow"
     | "putTrace"
@@ -74,7 +77,8 @@ export class TraceStore {
     const p = (sql: string) => this.db.prepare(sql);
     this.stmt = {
       putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data) VALUES (?, ?, ?, ?)"),
-      spansOf: p("SELECT data FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
+      getSpan: p("SELECT data FROM spans WHERE trace_id = ? AND span_id = ?"),
+      spansOf: p("SELECT span_id, data FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
       traceRow: p("SELECT seq, summary FROM traces WHERE trace_id = ?"),
       putTrace: p("INSERT OR REPLACE INTO traces (trace_id, seq, start_us, errors, summary, search) VALUES (?, ?, ?, ?, ?, ?)"),
       deleteFacets: p("DELETE FROM trace_facets WHERE trace_id = ?"),
@@ -89,13 +93,17 @@ export class TraceStore {
     this.metricTables = new MetricTables(this.db, maxPoints, Math.max(1000, Math.floor(maxPoints / 5)));
   }
 
-  /** Stores spans (a span sent twice replaces itself); returns the ids of the traces that changed. */
+  /**
+   * Stores spans; returns the ids of the traces that changed. A span sent twice replaces itself; a
+   * different span with an id already taken is kept beside it under `<id>~2`... (the trace view flags both).
+   */
   ingest(spans: readonly ViewerSpan[]): string[] {
     if (spans.length === 0) return [];
     const touched = new Set<string>();
     this.transaction(() => {
       for (const span of spans) {
-        this.stmt.putSpan.run(span.traceId, span.spanId, toUs(span.startTimeUnixNano), JSON.stringify(span));
+        const data = JSON.stringify(span);
+        this.stmt.putSpan.run(span.traceId, this.keyFor(span, data), toUs(span.startTimeUnixNano), data);
         touched.add(span.traceId);
       }
       for (const traceId of touched) this.refreshTrace(traceId);
@@ -123,7 +131,13 @@ export class TraceStore {
     return (this.stmt.count.get() as { n: number }).n;
   }
 
+  /** The newest traces matching `filter` (by start time, but never later than their arrival). */
   listTraces(filter: TraceFilter = {}): TraceSummary[] {
+    return this.listPage(filter).traces;
+  }
+
+  /** A page of the list with the number of traces that match in all. */
+  listPage(filter: TraceFilter = {}): TraceListPage {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     const facet = (name: string, value: string | undefined) => {
@@ -142,9 +156,12 @@ export class TraceStore {
       params.push(`%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
     const limit = Math.min(Math.max(1, filter.limit ?? 200), 5000);
-    const sql = `SELECT summary FROM traces ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY start_us DESC, trace_id LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit) as { summary: string }[];
-    return rows.map((r) => JSON.parse(r.summary) as TraceSummary);
+    const offset = Math.max(0, Math.floor(filter.offset ?? 0));
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const sql = `SELECT summary FROM traces ${clause} ORDER BY start_us DESC, trace_id LIMIT ? OFFSET ?`;
+    const rows = this.db.prepare(sql).all(...params, limit, offset) as { summary: string }[];
+    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM traces ${clause}`).get(...params) as { n: number };
+    return { traces: rows.map((r) => JSON.parse(r.summary) as TraceSummary), total: n, offset };
   }
 
   filterValues(): FilterValues {
@@ -163,19 +180,27 @@ export class TraceStore {
   }
 
   spans(traceId: string): ViewerSpan[] {
-    return (this.stmt.spansOf.all(traceId) as { data: string }[]).map((r) => JSON.parse(r.data) as ViewerSpan);
+    return this.keyedSpans(traceId).map((s) => s.span);
   }
 
   trace(traceId: string): TraceDetail | undefined {
     const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
     if (!row) return undefined;
-    const spans = this.spans(traceId).map((span) => ({
-      ...span,
-      service: serviceOf(span),
-      startUs: toUs(span.startTimeUnixNano),
-      endUs: toUs(span.endTimeUnixNano),
-      ...conformanceOf(span),
-    }));
+    const keyed = this.keyedSpans(traceId);
+    const integrity = integrityOf(keyed);
+    const spans = keyed.map(({ key, span }) => {
+      const convention = conventionOf(span);
+      return {
+        ...span,
+        key,
+        service: serviceOf(span),
+        startUs: toUs(span.startTimeUnixNano),
+        endUs: toUs(span.endTimeUnixNano),
+        ...conformanceOf(span),
+        integrity: integrity.get(key) ?? [],
+        ...(convention ? { convention } : {}),
+      };
+    });
     return { summary: JSON.parse(row.summary) as TraceSummary, spans };
   }
 
@@ -193,13 +218,36 @@ export class TraceStore {
     if (this.db.isOpen) this.db.close();
   }
 
+  private keyedSpans(traceId: string): KeyedSpan[] {
+    return (this.stmt.spansOf.all(traceId) as { span_id: string; data: string }[]).map((r) => ({
+      key: r.span_id,
+      span: JSON.parse(r.data) as ViewerSpan,
+    }));
+  }
+
+  /** The row key of an arriving span: its id, unless a different span already holds that id. */
+  private keyFor(span: ViewerSpan, data: string): string {
+    for (let n = 1; ; n++) {
+      const key = n === 1 ? span.spanId : `${span.spanId}~${n}`;
+      const existing = this.stmt.getSpan.get(span.traceId, key) as { data: string } | undefined;
+      if (!existing || existing.data === data) return key;
+    }
+  }
+
   private refreshTrace(traceId: string): void {
-    const spans = this.spans(traceId);
+    const keyed = this.keyedSpans(traceId);
+    const spans = keyed.map((k) => k.span);
     const problems = spans.reduce((n, s) => n + conformanceOf(s).violations.length, 0);
-    const summary = summarize(spans, problems);
-    const existing = this.stmt.traceRow.get(traceId) as { seq: number } | undefined;
+    const existing = this.stmt.traceRow.get(traceId) as { seq: number; summary: string } | undefined;
+    const receivedUs = existing
+      ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? Date.now() * 1000)
+      : Date.now() * 1000;
+    const summary = summarize(spans, problems, integrityOf(keyed).size, receivedUs);
     const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
-    this.stmt.putTrace.run(traceId, seq, summary.startUs, summary.errors, JSON.stringify(summary), searchText(spans, summary));
+    // A trace is listed by its start, but never later than its arrival: a clock set in the future
+    // must not pin a trace on top of the list for ever.
+    const listedAt = Math.min(summary.startUs, receivedUs);
+    this.stmt.putTrace.run(traceId, seq, listedAt, summary.errors, JSON.stringify(summary), searchText(spans, summary));
     this.stmt.deleteFacets.run(traceId);
     for (const s of summary.services) this.stmt.putFacet.run(FACETS.service, s, traceId);
     for (const a of summary.agents) this.stmt.putFacet.run(FACETS.agent, a, traceId);

@@ -1,5 +1,6 @@
 import { ATTR, INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
-import type { AttrValue, TraceSummary, ViewerSpan } from "../shared/model.js";
+import type { AttrValue, Convention, TraceSummary, ViewerSpan } from "../shared/model.js";
+import { conventionOf, usageAncestor } from "./integrity.js";
 
 export function serviceOf(span: ViewerSpan): string {
   const s = span.resource["service.name"];
@@ -32,10 +33,21 @@ export function rootOf(spans: readonly ViewerSpan[]): ViewerSpan | undefined {
 
 /**
  * The list row of a trace. Tokens are summed over inference and embeddings spans only: agent
- * spans carry the totals of their model calls, and counting both would double them.
+ * spans carry the totals of their model calls, and counting both would double them. A model call
+ * inside another model call with usage (two instrumentations of one call), or a second span with
+ * the same response id, is not counted again.
  */
-export function summarize(spans: readonly ViewerSpan[], conformanceProblems: number): TraceSummary {
+export function summarize(
+  spans: readonly ViewerSpan[],
+  conformanceProblems: number,
+  integrityProblems = 0,
+  receivedUs?: number,
+): TraceSummary {
   const root = rootOf(spans);
+  const byId = new Map<string, { key: string; span: ViewerSpan }>();
+  for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, { key: span.spanId, span });
+  const counted = new Set<string>();
+  const conventions = new Set<Convention>();
   const services = new Set<string>();
   const agents = new Set<string>();
   const models = new Set<string>();
@@ -55,6 +67,7 @@ export function summarize(spans: readonly ViewerSpan[], conformanceProblems: num
     reasoningTokens: 0,
     errors: 0,
     conformanceProblems,
+    integrityProblems,
   };
   for (const span of spans) {
     const a = span.attributes;
@@ -62,6 +75,8 @@ export function summarize(spans: readonly ViewerSpan[], conformanceProblems: num
     start = Math.min(start, toUs(span.startTimeUnixNano));
     end = Math.max(end, toUs(span.endTimeUnixNano), toUs(span.startTimeUnixNano));
     if (span.status.code === 2) s.errors++;
+    const convention = conventionOf(span);
+    if (convention) conventions.add(convention);
     const op = str(a[ATTR.operationName]);
     const agent = str(a[ATTR.agentName]);
     if (agent) agents.add(agent);
@@ -74,7 +89,12 @@ export function summarize(spans: readonly ViewerSpan[], conformanceProblems: num
     if (op === OPERATION.executeTool) s.toolCalls++;
     const inference = op !== undefined && INFERENCE_OPERATIONS.has(op);
     if (inference) s.modelCalls++;
-    if (inference || op === OPERATION.embeddings) {
+    const responseId = str(a[ATTR.responseId]);
+    const twice =
+      (responseId !== undefined && counted.has(responseId)) ||
+      usageAncestor({ key: `${span.spanId}#self`, span }, byId) !== undefined;
+    if (responseId) counted.add(responseId);
+    if ((inference || op === OPERATION.embeddings) && !twice) {
       s.inputTokens += num(a[ATTR.usageInputTokens]);
       s.outputTokens += num(a[ATTR.usageOutputTokens]);
       s.cacheReadTokens += num(a[ATTR.usageCacheReadInputTokens]);
@@ -90,6 +110,8 @@ export function summarize(spans: readonly ViewerSpan[], conformanceProblems: num
     startUs: Number.isFinite(start) ? start : 0,
     durationUs: Number.isFinite(start) ? end - start : 0,
     ...s,
+    conventions: [...conventions].sort(),
+    ...(receivedUs !== undefined ? { receivedUs } : {}),
     agents: [...agents].sort(),
     models: [...models].sort(),
     conversationIds: [...conversations].sort(),

@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { duration, tokens } from "../src/page/format.js";
+import type { TraceDetail } from "../src/shared/model.js";
+import type { RunningViewer } from "../src/viewer.js";
+import { chat, hex, send } from "./otlp-json.js";
+import { testViewer } from "./support.js";
+
+const viewers: RunningViewer[] = [];
+afterEach(async () => {
+  await Promise.all(viewers.splice(0).map((v) => v.close()));
+});
+
+async function viewer() {
+  const v = await testViewer();
+  viewers.push(v);
+  return v;
+}
+
+async function detail(v: RunningViewer, traceId: string): Promise<TraceDetail> {
+  const res = await fetch(`${v.url}/api/traces/${traceId}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as TraceDetail;
+}
+
+const T = hex(0xabc, 16);
+
+describe("what the viewer says about traces that do not hold together", () => {
+  it("keeps a second, different span with a taken id beside the first, flags both, and lets a resend replace itself", async () => {
+    const v = await viewer();
+    const first = { traceId: T, spanId: hex(1, 8), name: "first", start: 0, end: 10 };
+    await send(v.otlpUrl, [first]);
+    await send(v.otlpUrl, [first]);
+    await send(v.otlpUrl, [{ ...first, name: "second", start: 5, end: 20 }]);
+    const d = await detail(v, T);
+    expect(d.spans.map((s) => [s.key, s.name, s.integrity])).toEqual([
+      [hex(1, 8), "first", [`duplicate span id ${hex(1, 8)}: 2 different spans arrived with it; each is kept`]],
+      [`${hex(1, 8)}~2`, "second", [`duplicate span id ${hex(1, 8)}: 2 different spans arrived with it; each is kept`]],
+    ]);
+    expect(d.summary.spanCount).toBe(2);
+    expect(d.summary.integrityProblems).toBe(2);
+  });
+
+  it("names parent cycles, orphans, clock skew, spans ending before they start, and tokens counted twice", async () => {
+    const v = await viewer();
+    const id = (n: number) => hex(n, 8);
+    await send(v.otlpUrl, [
+      { traceId: T, spanId: id(1), name: "root", start: 0, end: 100 },
+      { traceId: T, spanId: id(2), parentSpanId: id(3), name: "A", start: 10, end: 20 },
+      { traceId: T, spanId: id(3), parentSpanId: id(2), name: "B", start: 11, end: 19 },
+      { traceId: T, spanId: id(4), parentSpanId: id(4), name: "C", start: 30, end: 40 },
+      { traceId: T, spanId: id(5), parentSpanId: id(99), name: "orphan", start: 50, end: 60 },
+      { traceId: T, spanId: id(6), parentSpanId: id(1), name: "early", start: -20, end: 5 },
+      { traceId: T, spanId: id(7), parentSpanId: id(1), name: "backwards", start: 80, end: 30 },
+      {
+        traceId: T,
+        spanId: id(8),
+        parentSpanId: id(1),
+        name: "chat outer",
+        kind: 3,
+        start: 60,
+        end: 70,
+        attributes: chat({ "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10 }),
+      },
+      {
+        traceId: T,
+        spanId: id(9),
+        parentSpanId: id(8),
+        name: "chat inner",
+        kind: 3,
+        start: 61,
+        end: 69,
+        attributes: chat({ "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10 }),
+      },
+    ]);
+    const d = await detail(v, T);
+    expect(Object.fromEntries(d.spans.map((s) => [s.name, s.integrity]))).toEqual({
+      root: [],
+      A: ["parent cycle (A → B → A): drawn as a root"],
+      B: ["parent cycle (A → B → A): drawn as a root"],
+      C: ["parent cycle (C → C): drawn as a root"],
+      orphan: [`orphan: its parent ${id(99)} never arrived`],
+      early: ["starts 20 ms before its parent (clock skew?)"],
+      backwards: ["ends 50 ms before it starts (a clock or instrumentation fault)"],
+      "chat outer": [],
+      "chat inner": ['tokens counted twice: its model call "chat outer" above it reports usage too (two instrumentations?)'],
+    });
+    // The inner call is the same call seen twice: the trace counts its tokens once.
+    expect([d.summary.modelCalls, d.summary.inputTokens, d.summary.outputTokens]).toEqual([2, 100, 10]);
+  });
+
+  it("lists a trace dated in the future at its arrival, not on top for ever, and pages the list with a total", async () => {
+    const v = await viewer();
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const future = hex(0xf00, 16);
+    await send(
+      v.otlpUrl,
+      [{ traceId: future, spanId: hex(1, 8), name: "from 2100", start: 0, end: 1 }],
+      4_102_444_800_000_000_000n,
+    );
+    await send(v.otlpUrl, [{ traceId: hex(0xbee, 16), spanId: hex(1, 8), name: "later, on time", start: 1000, end: 1001 }], now);
+    expect(v.store.listTraces().map((t) => t.rootName)).toEqual(["later, on time", "from 2100"]);
+    const res = await fetch(`${v.url}/api/traces?limit=1&offset=1`);
+    expect(await res.json()).toEqual({ traces: [expect.objectContaining({ rootName: "from 2100" })], total: 2, offset: 1 });
+  });
+
+  it("reports each legacy OpenLLMetry key once with its current name, and tells OpenInference from the GenAI conventions", async () => {
+    const v = await viewer();
+    const openllmetry = hex(0x11, 16);
+    const openinference = hex(0x12, 16);
+    await send(v.otlpUrl, [
+      {
+        traceId: openllmetry,
+        spanId: hex(1, 8),
+        name: "openai.chat",
+        kind: 3,
+        start: 0,
+        end: 10,
+        attributes: {
+          "llm.request.type": "chat",
+          "gen_ai.system": "openai",
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.prompt.0.role": "user",
+          "gen_ai.prompt.0.content": "Hi",
+          "gen_ai.completion.0.content": "Hello",
+          "gen_ai.usage.prompt_tokens": 3,
+          "gen_ai.usage.completion_tokens": 2,
+        },
+      },
+      {
+        traceId: openinference,
+        spanId: hex(2, 8),
+        name: "ChatOpenAI",
+        start: 0,
+        end: 10,
+        attributes: { "openinference.span.kind": "LLM", "llm.model_name": "gpt-4o", "llm.token_count.prompt": 3 },
+      },
+    ]);
+    const legacy = await detail(v, openllmetry);
+    expect(legacy.spans[0]!.violations).toEqual([
+      "gen_ai.system is deprecated: renamed to gen_ai.provider.name",
+      "gen_ai.request.model on a span that is no GenAI operation",
+      "gen_ai.prompt.0.role is a legacy key: the current name is gen_ai.input.messages (and gen_ai.system_instructions)",
+      "gen_ai.prompt.0.content is a legacy key: the current name is gen_ai.input.messages (and gen_ai.system_instructions)",
+      "gen_ai.completion.0.content is a legacy key: the current name is gen_ai.output.messages",
+      "gen_ai.usage.prompt_tokens is deprecated: renamed to gen_ai.usage.input_tokens",
+      "gen_ai.usage.completion_tokens is deprecated: renamed to gen_ai.usage.output_tokens",
+    ]);
+    expect([legacy.spans[0]!.convention, legacy.summary.conventions]).toEqual(["openllmetry", ["openllmetry"]]);
+    const oi = await detail(v, openinference);
+    expect([oi.spans[0]!.convention, oi.summary.conventions, oi.summary.conformanceProblems]).toEqual([
+      "openinference",
+      ["openinference"],
+      0,
+    ]);
+  });
+});
+
+describe("numbers as the page writes them", () => {
+  it("keeps durations on a sensible scale, negative ones included", () => {
+    expect([
+      duration(-50_000),
+      duration(850),
+      duration(12_345),
+      duration(4_560_000),
+      duration(123_000_000),
+      duration(5 * 3600e6 + 7 * 60e6),
+      duration(3 * 86_400e6 + 2 * 3600e6),
+      duration(29_940_046 * 60e6 + 35e6),
+    ]).toEqual(["-50.0ms", "850µs", "12.3ms", "4.56s", "2m 03s", "5h 07m", "3d 02h", "56.9 years"]);
+  });
+
+  it("writes large token counts in k, M and B", () => {
+    expect([0, 9999, 12_345, 999_949, 2_662_500, 12_600_000, 3_400_000_000].map(tokens)).toEqual([
+      "–",
+      "9999",
+      "12.3k",
+      "999.9k",
+      "2.66M",
+      "12.6M",
+      "3.40B",
+    ]);
+  });
+});
