@@ -1,0 +1,45 @@
+// What each README snippet prints and exports, by snippet name: the same on SDK 3 and SDK 2, as ESM
+// and as CommonJS. Each span line: name, kind, the key attributes it has; roots add their resource.
+// `stderr`: what the program may print there (nothing unless said).
+export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: string; commonJs?: false }> = {
+  "core-quickstart": {
+    stdout: "",
+    tree: [
+      'invoke_agent WeatherAgent INTERNAL agent.name="WeatherAgent" response.finish_reasons=["stop"] usage.input_tokens=52 usage.output_tokens=18  [service.name="my-agent" service.version=undefined deployment.environment.name=undefined]',
+      '  chat gpt-4o-mini CLIENT provider.name="openai" request.model="gpt-4o-mini" response.model="gpt-4o-mini-2024-07-18" response.finish_reasons=["stop"] usage.input_tokens=52 usage.output_tokens=18',
+    ].join("\n"),
+  },
+  "langchain-quickstart": {
+    stdout: "It is sunny in Paris.\n",
+    tree: [
+      'invoke_agent weather_agent INTERNAL agent.name="weather_agent" conversation.id="thread-1"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      "  model_request INTERNAL",
+      '    chat CLIENT provider.name="fakebuiltmodel" conversation.id="thread-1"',
+      "  tools INTERNAL",
+      '    execute_tool get_weather INTERNAL agent.name="weather_agent" tool.name="get_weather" tool.call.id="call_1" conversation.id="thread-1"',
+      "  model_request INTERNAL",
+      '    chat CLIENT provider.name="fakebuiltmodel" conversation.id="thread-1"',
+    ].join("\n"),
+  },
+  "ai-sdk-quickstart": {
+    stdout: "It is sunny in Paris.\n",
+    tree: [
+      'invoke_agent support-agent INTERNAL agent.name="support-agent" request.model="gpt-4o" response.finish_reasons=["tool_call","stop"] usage.input_tokens=40 usage.output_tokens=16  [service.name="support-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  chat gpt-4o CLIENT provider.name="openai" request.model="gpt-4o" response.model="gpt-4o" response.finish_reasons=["tool_call"] usage.input_tokens=20 usage.output_tokens=8',
+      '  execute_tool weather INTERNAL agent.name="support-agent" tool.name="weather" tool.call.id="call_1"',
+      '  chat gpt-4o CLIENT provider.name="openai" request.model="gpt-4o" response.model="gpt-4o" response.finish_reasons=["stop"] usage.input_tokens=20 usage.output_tokens=8',
+    ].join("\n"),
+  },
+  "openai-agents-quickstart": {
+    stdout: "It is sunny in Paris.\n",
+    // The Agents SDK's own exporter to the OpenAI dashboard, which the instrumentation keeps beside ours.
+    stderr: "No API key provided for OpenAI tracing exporter. Exports will be skipped\n",
+    tree: [
+      'invoke_workflow Agent workflow INTERNAL  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  invoke_agent Weather INTERNAL agent.name="Weather" response.finish_reasons=["tool_call","stop"] usage.input_tokens=0 usage.output_tokens=0',
+      '    chat CLIENT provider.name="unknown" response.finish_reasons=["tool_call"] usage.input_tokens=0 usage.output_tokens=0',
+      '    execute_tool get_weather INTERNAL agent.name="Weather" tool.name="get_weather"',
+      '    chat CLIENT provider.name="unknown" response.finish_reasons=["stop"] usage.input_tokens=0 usage.output_tokens=0',
+    ].join("\n"),
+  },
+};
