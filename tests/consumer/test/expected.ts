@@ -2,6 +2,14 @@
 // and as CommonJS. Each span line: name, kind, the key attributes it has; roots add their resource.
 // `stderr`: what the program may print there (nothing unless said).
 export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: string; commonJs?: false }> = {
+  "root-quickstart": {
+    stdout: "Sunny.\n",
+    tree: [
+      'invoke_agent weather_agent INTERNAL agent.name="weather_agent"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      "  model_request INTERNAL",
+      '    chat CLIENT provider.name="fakebuiltmodel"',
+    ].join("\n"),
+  },
   "core-quickstart": {
     stdout: "",
     tree: [
