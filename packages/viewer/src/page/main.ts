@@ -240,6 +240,7 @@ async function importFile(file: File): Promise<void> {
   try {
     const { spans, traceIds } = await api.import(await file.text());
     notice(`Imported ${spans} spans from ${file.name}.`);
+    importButton.focus();
     if (traceIds.length === 1) go(`#/trace/${traceIds[0]}`);
   } catch (error) {
     notice(`Could not import ${file.name}: ${(error as Error).message}`);
@@ -247,6 +248,36 @@ async function importFile(file: File): Promise<void> {
 }
 
 const fileInput = document.getElementById("import-file") as HTMLInputElement;
+const importButton = document.getElementById("import-button") as HTMLButtonElement;
+// A real button (a label around a hidden input took no keyboard focus); focus comes back to it after the file dialog.
+importButton.addEventListener("click", () => fileInput.click());
+
+// The theme follows the system (prefers-color-scheme) until the toggle picks one, remembered here.
+const THEME_KEY = "otel-agents-viewer.theme";
+function applyTheme(theme: string | null): void {
+  if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+}
+function storedTheme(): string | null {
+  try {
+    return localStorage.getItem(THEME_KEY);
+  } catch {
+    return null;
+  }
+}
+applyTheme(storedTheme());
+document.getElementById("theme-toggle")!.addEventListener("click", () => {
+  const dark =
+    document.documentElement.dataset.theme === "dark" ||
+    (!document.documentElement.dataset.theme && matchMedia("(prefers-color-scheme: dark)").matches);
+  const next = dark ? "light" : "dark";
+  applyTheme(next);
+  try {
+    localStorage.setItem(THEME_KEY, next);
+  } catch {
+    // Storage off (private mode): the choice lasts for this page only.
+  }
+});
 fileInput.addEventListener("change", () => {
   const file = fileInput.files?.[0];
   if (file) void importFile(file);
