@@ -350,6 +350,7 @@ describe("generateText", () => {
           "gen_ai.operation.name": "invoke_agent",
           "gen_ai.agent.name": "a",
           "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
           "error.type": "RateLimitError",
         },
         children: [
@@ -361,6 +362,7 @@ describe("generateText", () => {
               "gen_ai.operation.name": "chat",
               "gen_ai.provider.name": "mock-provider",
               "gen_ai.request.model": "gpt-4o",
+              "gen_ai.response.finish_reasons": ["error"],
               "error.type": "RateLimitError",
             },
             children: [],

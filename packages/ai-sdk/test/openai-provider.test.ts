@@ -237,6 +237,7 @@ describe.each(APIS)("@ai-sdk/openai $name", (api) => {
           "gen_ai.operation.name": "invoke_agent",
           "gen_ai.agent.name": "limited",
           "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
           "error.type": "429",
         },
         children: [
@@ -252,6 +253,7 @@ describe.each(APIS)("@ai-sdk/openai $name", (api) => {
               // The API error names the URL it called, whichever API: the failed span names the server.
               "server.address": "127.0.0.1",
               "server.port": server.port,
+              "gen_ai.response.finish_reasons": ["error"],
               "error.type": "429",
             },
             children: [],
@@ -304,6 +306,7 @@ describe.each(APIS)("@ai-sdk/openai $name", (api) => {
           "gen_ai.operation.name": "invoke_agent",
           "gen_ai.agent.name": "streamer",
           "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
           "error.type": "500",
         },
         children: [
@@ -319,6 +322,7 @@ describe.each(APIS)("@ai-sdk/openai $name", (api) => {
               "openai.api.type": api.extra(server)["openai.api.type"],
               "server.address": "127.0.0.1",
               "server.port": server.port,
+              "gen_ai.response.finish_reasons": ["error"],
               "error.type": "500",
             },
             children: [],

@@ -149,6 +149,7 @@ describe("streamText", () => {
           "gen_ai.operation.name": "invoke_agent",
           "gen_ai.agent.name": "counter",
           "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
           "error.type": "AbortError",
         },
         children: [
@@ -161,6 +162,7 @@ describe("streamText", () => {
               "gen_ai.provider.name": "mock-provider",
               "gen_ai.request.model": "gpt-4o",
               "gen_ai.request.stream": true,
+              "gen_ai.response.finish_reasons": ["error"],
               "error.type": "AbortError",
             },
             children: [],

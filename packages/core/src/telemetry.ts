@@ -5,7 +5,6 @@ import {
   INVALID_SPAN_CONTEXT,
   type MeterProvider,
   ProxyTracerProvider,
-  propagation,
   ROOT_CONTEXT,
   type Tracer,
   type TracerProvider,
@@ -18,10 +17,10 @@ import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
 import { mergeFacts } from "./operation/facts.js";
 import { type HandleDeps, handleFromContext, isOperationHandle, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
+import { inheritFacts } from "./operation/inherit.js";
 import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
 import type { OperationFacts, OperationHandleLike, StartOptions } from "./operation/types.js";
-import { str } from "./operation/values.js";
-import { ATTR, BAGGAGE, INFERENCE_OPERATIONS, OPERATION, OTEL_AGENTS_ATTR, SCHEMA_URL } from "./semconv/names.js";
+import { ATTR, INFERENCE_OPERATIONS, OTEL_AGENTS_ATTR, SCHEMA_URL } from "./semconv/names.js";
 
 export interface TelemetryOptions extends ContentOptions {
   /** Default: the global TracerProvider (looked up lazily, so later registration works). */
@@ -165,16 +164,7 @@ export class GenAITelemetry {
     else sink.putExtra(OTEL_AGENTS_ATTR.stepType, stepTypeOf(options));
     try {
       mergeFacts(facts, options, capture, START_ONLY_KEYS);
-      // A tool run by an agent names the agent; the conversation id can come from the caller.
-      if (operation === OPERATION.executeTool && !str(facts.agent?.name)) {
-        const agentHandle = parentHandle?.operation === OPERATION.invokeAgent ? parentHandle : parentHandle?.agent;
-        const agentName = str(agentHandle?.facts.agent?.name);
-        if (agentName) facts.agent = { ...facts.agent, name: agentName };
-      }
-      if (facts.conversationId === undefined && allowed.has(ATTR.conversationId)) {
-        const fromBaggage = propagation.getBaggage(parentContext)?.getEntry(BAGGAGE.conversationId)?.value;
-        if (fromBaggage) facts.conversationId = fromBaggage;
-      }
+      inheritFacts(facts, operation, allowed, parentHandle, parentContext);
       const provider = normalizeProvider(facts.provider);
       sink.provider = provider;
       writeFacts(sink, facts, provider);

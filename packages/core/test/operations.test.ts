@@ -185,7 +185,8 @@ describe("operations", () => {
       "gen_ai.operation.name": "chat",
       "gen_ai.provider.name": "openai",
       "gen_ai.request.model": "m",
-      "gen_ai.response.finish_reasons": ["stop"],
+      // The unreadable reason keeps its position, as `error`: the list stays aligned with the generations.
+      "gen_ai.response.finish_reasons": ["error", "stop"],
     });
     expect(spans[0]?.status.code).toBe(0);
   });
@@ -220,9 +221,58 @@ describe("operations", () => {
     const byName = Object.fromEntries(h.spans().map((s) => [s.name, s.attributes]));
     expect(byName["invoke_agent A"]?.["gen_ai.conversation.id"]).toBe("conv-42");
     expect(byName["chat m"]?.["gen_ai.conversation.id"]).toBe("conv-42");
-    // Not (yet) an attribute of execute_tool in the registry.
-    expect(byName["execute_tool x"]?.["gen_ai.conversation.id"]).toBeUndefined();
+    // An attribute of execute_tool since the 2026-12-04 registry refresh (#518).
+    expect(byName["execute_tool x"]?.["gen_ai.conversation.id"]).toBe("conv-42");
     expect(propagation.getBaggage(context.active())).toBeUndefined();
+    assertConformance(h.spans());
+  });
+
+  it("gives tools, plans and nested operations the enclosing run's conversation id and agent name at start, never a made-up id", () => {
+    const t = telemetry();
+    const started: Record<string, Record<string, unknown>> = {};
+    const record = <T extends { span: unknown }>(handle: T, name: string): T => {
+      started[name] = { ...(handle.span as { attributes: Record<string, unknown> }).attributes };
+      return handle;
+    };
+    const workflow = record(t.start({ operation: "invoke_workflow", workflowName: "support", conversationId: "thread-7" }), "w");
+    const agent = record(t.start({ operation: "invoke_agent", agent: { name: "A" }, parent: workflow }), "a");
+    const tool = record(t.start({ operation: "execute_tool", tool: { name: "x" }, parent: agent }), "t");
+    const plan = record(t.start({ operation: "plan", parent: agent }), "p");
+    const inner = record(t.start({ operation: "invoke_workflow", workflowName: "sub", parent: tool }), "sw");
+    for (const op of [inner, plan, tool, agent, workflow]) op.end();
+    const lone = t.start({ operation: "invoke_workflow", workflowName: "lone" });
+    t.start({ operation: "execute_tool", tool: { name: "y" }, parent: lone }).end();
+    lone.end();
+    expect(started.t).toEqual({
+      "gen_ai.operation.name": "execute_tool",
+      "gen_ai.tool.name": "x",
+      "gen_ai.agent.name": "A",
+      "gen_ai.conversation.id": "thread-7",
+    });
+    expect(started.p).toEqual({ "gen_ai.operation.name": "plan", "gen_ai.agent.name": "A" });
+    expect(started.a?.["gen_ai.conversation.id"]).toBe("thread-7");
+    expect(started.sw?.["gen_ai.conversation.id"]).toBe("thread-7");
+    const byName = Object.fromEntries(h.spans().map((s) => [s.name, s.attributes]));
+    expect(byName["plan A"]).toEqual({ "gen_ai.operation.name": "plan", "gen_ai.agent.name": "A" });
+    expect(byName["invoke_workflow sub"]?.["gen_ai.conversation.id"]).toBe("thread-7");
+    // No conversation anywhere around it: none is invented.
+    expect(byName["invoke_workflow lone"]?.["gen_ai.conversation.id"]).toBeUndefined();
+    expect(byName["execute_tool y"]?.["gen_ai.conversation.id"]).toBeUndefined();
+    assertConformance(h.spans());
+  });
+
+  it("reports `error` for each generation whose finish reason never arrived", () => {
+    const t = telemetry();
+    t.start({ operation: "chat", requestModel: "a", provider: "openai" }).fail(new Error("boom"));
+    const two = t.start({ operation: "chat", requestModel: "b", provider: "openai", request: { choiceCount: 2 } });
+    two.update({ finishReasons: ["stop"] });
+    two.failWithType("AbortError");
+    const ok = t.start({ operation: "chat", requestModel: "c", provider: "openai", request: { choiceCount: 2 } });
+    ok.end({ finishReasons: ["length", "stop"] });
+    const byName = Object.fromEntries(h.spans().map((s) => [s.name, s.attributes]));
+    expect(byName["chat a"]?.["gen_ai.response.finish_reasons"]).toEqual(["error"]);
+    expect(byName["chat b"]?.["gen_ai.response.finish_reasons"]).toEqual(["stop", "error"]);
+    expect(byName["chat c"]?.["gen_ai.response.finish_reasons"]).toEqual(["length", "stop"]);
     assertConformance(h.spans());
   });
 

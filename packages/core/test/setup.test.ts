@@ -47,10 +47,10 @@ describe("setup()", () => {
     const rows = text.trimEnd().split("\n");
     expect(rows[0]).toMatch(/^trace [0-9a-f]{32} {2}service demo$/);
     expect(rows.slice(1).map((r) => r.replace(/\d+\.\d ms/g, "N ms").replace(/first chunk N ms {2}/, ""))).toEqual([
-      "└─ invoke_agent Triage  N ms  tokens 12 in / 3 out  finish tool_call",
+      "└─ invoke_agent Triage  N ms  tokens 12 in / 3 out  finish tool_call,error",
       "   ├─ chat gpt-4o  N ms  openai  model gpt-4o-2024-08-06  tokens 12 in / 3 out  cache read 4  finish tool_call",
       "   ├─ execute_tool get_weather  N ms",
-      "   └─ chat gpt-4o  N ms  openai  ERROR RateLimitError",
+      "   └─ chat gpt-4o  N ms  openai  finish error  ERROR RateLimitError",
     ]);
   });
 

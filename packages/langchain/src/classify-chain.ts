@@ -3,8 +3,11 @@ import { asDict, asString, asStringArray, type Dict, serializedClass } from "./r
 // Which operation a LangChain chain run is. The rules (README "Mapping"):
 // - a LangGraph graph built by `createAgent` (metadata `lc_agent_name` or `ls_integration:
 //   langchain_create_agent`) is an agent: `invoke_agent {name}`;
-// - the outermost run otherwise (a plain LangGraph graph, an LCEL chain) is a workflow:
-//   `invoke_workflow {run name}`;
+// - any other LangGraph graph is a workflow, nested ones included (an orchestration the app
+//   defined): `invoke_workflow {graph name}`, unnamed when the graph kept LangGraph's default name;
+// - an LCEL chain is never a workflow, at the root or not: a pipeline around one operation (a
+//   retrieval chain, a prompt-model-parser sequence) is no orchestration, and its name is often only
+//   its class (`RunnableSequence`). It is a framework step;
 // - graph nodes and every other chain are framework steps named by node or run name;
 // - hidden runs (`langsmith:hidden`, `__start__`/`__end__`) are folded away, and so are
 //   conditional-edge routers (decided at their end, see `isRouteOutput`).
@@ -13,7 +16,7 @@ export const HIDDEN_TAG = "langsmith:hidden";
 
 export type ChainKind =
   | { kind: "agent"; name: string | undefined }
-  | { kind: "workflow"; name: string }
+  | { kind: "workflow"; name: string | undefined }
   | { kind: "node"; name: string; graph: boolean }
   | { kind: "chain"; name: string; graph: boolean }
   | { kind: "hidden" }
@@ -66,13 +69,24 @@ export function classifyChain(input: ChainStartInput): ChainKind {
   }
   const node = asString(metadata?.langgraph_node);
   if (parent?.isGraph && node !== undefined && node === input.runName) return { kind: "node", name: node, graph };
-  if (!parent) return { kind: "workflow", name };
+  if (graph) return { kind: "workflow", name: workflowNameOf(input.runName, cls) };
   // LangGraph runs a conditional edge's path function as a RunnableLambda right inside the node
   // that precedes the edge, with the node's metadata.
-  if (!input.keepHidden && parent.node !== undefined && cls === "RunnableLambda" && node === parent.node) {
+  if (!input.keepHidden && parent?.node !== undefined && cls === "RunnableLambda" && node === parent.node) {
     return { kind: "router", name };
   }
   return { kind: "chain", name, graph };
+}
+
+// LangGraph names a graph compiled without `name` "LangGraph": a constant, not the app's name.
+const DEFAULT_GRAPH_NAME = "LangGraph";
+
+/** The graph's own name (`compile({ name })` or `runName`), never a default or a class name. */
+function workflowNameOf(runName: string | undefined, cls: string | undefined): string | undefined {
+  if (runName === undefined || runName === DEFAULT_GRAPH_NAME || runName === cls || GRAPH_CLASSES.has(runName)) {
+    return undefined;
+  }
+  return runName;
 }
 
 /** What a router returns: a node name, `__end__`, a list of them, or `Send` packets. */

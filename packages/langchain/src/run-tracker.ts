@@ -40,6 +40,9 @@ interface RunInfo {
 
 const FRAMEWORK = "langchain";
 
+// Tool names are few per app; this only bounds memory against an app that makes them up per call.
+const MAX_REMEMBERED_TOOLS = 256;
+
 // LangGraph signals interrupts and parent-graph commands by throwing; they are control flow.
 const CONTROL_FLOW_ERRORS = new Set(["GraphInterrupt", "NodeInterrupt", "ParentCommand", "GraphBubbleUp"]);
 
@@ -59,6 +62,11 @@ function nowMs(): number {
 export class RunTracker implements StepSource {
   private readonly registry: RunRegistry;
   private readonly runs = new Map<string, RunInfo>();
+  /**
+   * Tool name -> description from every model's tool list, for tools run outside the run that gave
+   * the model its tools (an app's own loop: `model.bindTools(...).invoke()`, then `tool.invoke(call)`).
+   */
+  private readonly lastToolDescriptions = new Map<string, string>();
 
   constructor(
     private readonly telemetry: GenAITelemetry,
@@ -348,17 +356,23 @@ export class RunTracker implements StepSource {
     if (!Array.isArray(tools) || tools.length === 0) return;
     const parent = this.parentOf(parentRunId);
     const scope = parent ? this.runs.get(parent.scope) : undefined;
-    if (!scope) return;
     for (const def of toToolDefinitions(tools) ?? []) {
       if (!def.description) continue;
-      scope.toolDescriptions ??= new Map();
-      scope.toolDescriptions.set(def.name, def.description);
+      if (scope) (scope.toolDescriptions ??= new Map()).set(def.name, def.description);
+      this.lastToolDescriptions.delete(def.name);
+      this.lastToolDescriptions.set(def.name, def.description);
+      if (this.lastToolDescriptions.size > MAX_REMEMBERED_TOOLS) {
+        const oldest = this.lastToolDescriptions.keys().next();
+        if (!oldest.done) this.lastToolDescriptions.delete(oldest.value);
+      }
     }
   }
 
+  /** The description the model was given: its run's own list first, else the latest list that named the tool. */
   private toolDescription(parentRunId: string | undefined, name: string): string | undefined {
     const parent = this.parentOf(parentRunId);
-    return parent ? this.runs.get(parent.scope)?.toolDescriptions?.get(name) : undefined;
+    const scoped = parent ? this.runs.get(parent.scope)?.toolDescriptions?.get(name) : undefined;
+    return scoped ?? this.lastToolDescriptions.get(name);
   }
 
   private parentOf(parentRunId: string | undefined): RunInfo | undefined {

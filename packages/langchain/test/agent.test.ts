@@ -79,6 +79,7 @@ describe("createAgent", () => {
                 "gen_ai.tool.name": "get_weather",
                 "gen_ai.tool.call.id": "call_1",
                 "gen_ai.tool.type": "function",
+                "gen_ai.conversation.id": "thread-1",
                 ...FW,
               }),
             ],

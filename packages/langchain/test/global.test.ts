@@ -25,19 +25,15 @@ describe("registerGlobalHandler", () => {
       const chain = RunnableLambda.from(async (q: string) => (await model.invoke(q)).content).withConfig({ runName: "greet" });
       expect(await chain.invoke("hello")).toBe("hi");
       expect(tree()).toEqual([
-        n(
-          "invoke_workflow greet",
-          "INTERNAL",
-          { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "greet", ...FW },
-          [
-            n("chat", "CLIENT", {
-              "gen_ai.operation.name": "chat",
-              "gen_ai.provider.name": "fakebuiltmodel",
-              "gen_ai.response.finish_reasons": ["stop"],
-              ...FW,
-            }),
-          ],
-        ),
+        // An LCEL chain is a step, not a workflow (README "Mapping").
+        n("greet", "INTERNAL", { "otel_agents.step.type": "chain", ...FW }, [
+          n("chat", "CLIENT", {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": "fakebuiltmodel",
+            "gen_ai.response.finish_reasons": ["stop"],
+            ...FW,
+          }),
+        ]),
       ]);
     }));
 

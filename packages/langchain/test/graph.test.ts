@@ -32,7 +32,12 @@ describe("LangGraph", () => {
       n(
         "invoke_workflow editorial",
         "INTERNAL",
-        { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "editorial", ...FW },
+        {
+          "gen_ai.operation.name": "invoke_workflow",
+          "gen_ai.workflow.name": "editorial",
+          "gen_ai.conversation.id": "thread-42",
+          ...FW,
+        },
         [
           // `__start__` (langsmith:hidden) and the router after each review are folded away.
           node("draft", 1, ["branch:to:draft"], [writerCall()]),
@@ -106,6 +111,39 @@ describe("LangGraph", () => {
     ]);
   });
 
+  it("reports a graph without a name as an unnamed invoke_workflow, never as the default LangGraph or a class name; a graph run inside a node is a workflow too", async () => {
+    const inner = new StateGraph(State)
+      .addNode("double", (s) => ({ n: s.n * 2 }))
+      .addEdge(START, "double")
+      .addEdge("double", END)
+      .compile({ name: "doubler" });
+    const outer = new StateGraph(State)
+      .addNode("delegate", async (s) => inner.invoke(s))
+      .addEdge(START, "delegate")
+      .addEdge("delegate", END)
+      .compile();
+    const result = await outer.invoke({ n: 2 }, { callbacks: [makeHandler()], configurable: { thread_id: "t-9" } });
+    expect(result).toEqual({ n: 4 });
+    const conversation = { "gen_ai.conversation.id": "t-9" };
+    expect(tree()).toEqual([
+      n("invoke_workflow", "INTERNAL", { "gen_ai.operation.name": "invoke_workflow", ...conversation, ...FW }, [
+        node(
+          "delegate",
+          1,
+          ["branch:to:delegate"],
+          [
+            n(
+              "invoke_workflow doubler",
+              "INTERNAL",
+              { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "doubler", ...conversation, ...FW },
+              [node("double", 1, ["branch:to:double"])],
+            ),
+          ],
+        ),
+      ]),
+    ]);
+  });
+
   it("ends a node that interrupts (human in the loop) without an error", async () => {
     const graph = new StateGraph(State)
       .addNode("ask", (s) => {
@@ -120,7 +158,12 @@ describe("LangGraph", () => {
       n(
         "invoke_workflow approval",
         "INTERNAL",
-        { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "approval", ...FW },
+        {
+          "gen_ai.operation.name": "invoke_workflow",
+          "gen_ai.workflow.name": "approval",
+          "gen_ai.conversation.id": "t-1",
+          ...FW,
+        },
         [
           n("ask", "INTERNAL", {
             "otel_agents.step.type": "node",

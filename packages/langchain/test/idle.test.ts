@@ -61,7 +61,7 @@ describe("a handler with nothing to record", () => {
     expect(handler.openRuns).toBe(0);
     // Idle again once the last run ended.
     expect(handler.ignoreChain).toBe(true);
-    // The model call started after the SDK went away: not recorded; the workflow that was open ended.
-    expect(tree().map((t) => [t.name, t.status, t.children.length])).toEqual([["invoke_workflow greet", "UNSET", 0]]);
+    // The model call started after the SDK went away: not recorded; the chain step that was open ended.
+    expect(tree().map((t) => [t.name, t.status, t.children.length])).toEqual([["greet", "UNSET", 0]]);
   });
 });

@@ -122,6 +122,7 @@ describe("createAgent with ChatOpenAI", () => {
                 "gen_ai.tool.type": "function",
                 // LangChain tools are not serialisable: the description is the one ChatOpenAI sent the model.
                 "gen_ai.tool.description": "Get the weather of a city",
+                "gen_ai.conversation.id": "thread-1",
                 ...FW,
               }),
             ],

@@ -1,8 +1,10 @@
+import { tool } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
 import { assertMetricConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
 import { RateLimitError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { FW, h, makeHandler, n, tree } from "./helpers.js";
 
 // The real ChatOpenAI integration (Chat Completions API) against a loopback OpenAI-compatible server.
@@ -98,6 +100,36 @@ describe("ChatOpenAI", () => {
     expect(metrics.map((m) => m.descriptor.name)).toContain("gen_ai.client.inference.time_to_first_chunk");
   });
 
+  it("gives a tool the app runs itself, outside the model's run, the description the model was given", async () => {
+    server.enqueue({ toolCalls: [{ name: "get_weather", arguments: { city: "Paris" }, id: "call_9" }], id: "chatcmpl-9" });
+    const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
+      name: "get_weather",
+      description: "Get the weather of a city",
+      schema: z.object({ city: z.string() }),
+    });
+    const handler = makeHandler();
+    const answer = await chatModel()
+      .bindTools([getWeather])
+      .invoke("Weather in Paris?", { callbacks: [handler] });
+    const call = answer.tool_calls?.[0];
+    expect(call?.id).toBe("call_9");
+    await getWeather.invoke(call as never, { callbacks: [handler] });
+    const roots = tree();
+    expect(roots.map((r) => r.name)).toEqual(["chat gpt-4o-mini", "execute_tool get_weather"]);
+    // The oldest supported @langchain/core does not hand the call id of a directly invoked tool to handlers.
+    const callId = roots[1]?.attributes["gen_ai.tool.call.id"] === undefined ? {} : { "gen_ai.tool.call.id": "call_9" };
+    expect(roots[1]).toEqual(
+      n("execute_tool get_weather", "INTERNAL", {
+        "gen_ai.operation.name": "execute_tool",
+        "gen_ai.tool.name": "get_weather",
+        ...callId,
+        "gen_ai.tool.type": "function",
+        "gen_ai.tool.description": "Get the weather of a city",
+        ...FW,
+      }),
+    );
+  });
+
   it("fails the span of a 429 with error.type and hands the caller the client's RateLimitError", async () => {
     server.enqueue({ error: { status: 429, message: "Rate limit reached" } });
     const error = await chatModel()
@@ -115,6 +147,8 @@ describe("ChatOpenAI", () => {
           "gen_ai.request.model": "gpt-4o-mini",
           ...endpoint(),
           ...FW,
+          // No answer arrived: its one generation reports `error` (#363).
+          "gen_ai.response.finish_reasons": ["error"],
           "error.type": "RateLimitError",
         },
         [],

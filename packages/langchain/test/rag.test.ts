@@ -8,7 +8,7 @@ import { FW, h, makeHandler, n, tree } from "./helpers.js";
 
 beforeEach(() => h.reset());
 
-async function ragChain() {
+async function ragChain(runName: string | null = "answer_question") {
   const store = new FakeVectorStore(new FakeEmbeddings());
   await store.addDocuments([
     // FakeVectorStore keeps metadata but not `Document.id`; the adapter reads either.
@@ -21,7 +21,7 @@ async function ragChain() {
     ["human", "{question}"],
   ]);
   const model = new FakeListChatModel({ responses: ["Paris."] });
-  return RunnableSequence.from([
+  const chain = RunnableSequence.from([
     {
       context: retriever.pipe((docs: Document[]) => docs.map((d) => d.pageContent).join("\n")),
       question: new RunnablePassthrough(),
@@ -29,7 +29,8 @@ async function ragChain() {
     prompt,
     model,
     new StringOutputParser(),
-  ]).withConfig({ runName: "answer_question" });
+  ]);
+  return runName ? chain.withConfig({ runName }) : chain;
 }
 
 const step = (name: string, runType: string | undefined, children: ReturnType<typeof n>[] = []) =>
@@ -41,32 +42,39 @@ const step = (name: string, runType: string | undefined, children: ReturnType<ty
   );
 
 describe("RAG chain", () => {
-  it("reports the chain as invoke_workflow with retrieval, chat and chain steps", async () => {
+  it("reports the chain as a chain step (no invoke_workflow: a pipeline is no orchestration) around retrieval, chat and steps", async () => {
     const chain = await ragChain();
     expect(await chain.invoke("What is the capital of France?", { callbacks: [makeHandler()] })).toBe("Paris.");
     expect(tree()).toEqual([
-      n(
-        "invoke_workflow answer_question",
-        "INTERNAL",
-        { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "answer_question", ...FW },
-        [
-          step("RunnableMap", undefined, [
-            step("RunnableSequence", undefined, [
-              n("retrieval capitals", "CLIENT", {
-                "gen_ai.operation.name": "retrieval",
-                "gen_ai.data_source.id": "capitals",
-                ...FW,
-              }),
-              step("RunnableLambda", undefined),
-            ]),
-            step("RunnablePassthrough", undefined),
+      step("answer_question", undefined, [
+        step("RunnableMap", undefined, [
+          step("RunnableSequence", undefined, [
+            n("retrieval capitals", "CLIENT", {
+              "gen_ai.operation.name": "retrieval",
+              "gen_ai.data_source.id": "capitals",
+              ...FW,
+            }),
+            step("RunnableLambda", undefined),
           ]),
-          step("ChatPromptTemplate", "prompt"),
-          n("chat", "CLIENT", { "gen_ai.operation.name": "chat", "gen_ai.provider.name": "fakelistchatmodel", ...FW }),
-          step("StrOutputParser", "parser"),
-        ],
-      ),
+          step("RunnablePassthrough", undefined),
+        ]),
+        step("ChatPromptTemplate", "prompt"),
+        n("chat", "CLIENT", { "gen_ai.operation.name": "chat", "gen_ai.provider.name": "fakelistchatmodel", ...FW }),
+        step("StrOutputParser", "parser"),
+      ]),
     ]);
+  });
+
+  it("never names a workflow after a type: an unnamed retrieval chain is a RunnableSequence step, and no span is invoke_workflow", async () => {
+    // The same pipeline without the app's name: LangChain calls the run by its class.
+    const chain = await ragChain(null);
+    expect(await chain.invoke("What is the capital of France?", { callbacks: [makeHandler()] })).toBe("Paris.");
+    const [root] = tree();
+    expect(root?.name).toBe("RunnableSequence");
+    expect(root?.attributes).toEqual({ "otel_agents.step.type": "chain", ...FW });
+    expect(root?.children.map((c) => c.name)).toEqual(["RunnableMap", "ChatPromptTemplate", "chat", "StrOutputParser"]);
+    expect(h.spans().filter((s) => s.attributes["gen_ai.operation.name"] === "invoke_workflow")).toEqual([]);
+    expect(h.spans().map((s) => s.name)).toEqual(expect.arrayContaining(["retrieval capitals", "chat"]));
   });
 
   it("records the query, the documents and the prompt built from them when capture is on", async () => {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { instrumentModel } from "../src/index.js";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, tools } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, lostAnswer, tools } from "./trees.js";
 
 beforeEach(() => h.reset());
 
@@ -164,7 +164,7 @@ describe("runs cancelled with an AbortSignal", () => {
         ],
       },
     ]);
-    expect(stable(trees)).toStrictEqual([failedRun("AbortError", "Teller", {}, [failed("AbortError", chat(streamed))])]);
+    expect(stable(trees)).toStrictEqual([failedRun("AbortError", "Teller", lostAnswer, [failed("AbortError", chat(streamed))])]);
   });
 
   it("a streamed run whose consumer cancels before the model answers (instrumented model): the model call it cut off and the run end as ERROR AbortError", async () => {

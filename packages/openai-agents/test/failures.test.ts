@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, invokeAgent, tools, workflow } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
 
 beforeEach(() => h.reset());
 
@@ -19,7 +19,7 @@ describe("failures", () => {
     const agent = new Agent({ name: "Fragile", model: new ScriptedModel([modelError(boom)]) });
     const error = await run(agent, "hi").catch((e: unknown) => e);
     expect(error).toBe(boom);
-    expect(await checkedTrees()).toStrictEqual([failedRun("BoomError", "Fragile", {}, [failed("BoomError", chat({}))])]);
+    expect(await checkedTrees()).toStrictEqual([failedRun("BoomError", "Fragile", lostAnswer, [failed("BoomError", chat({}))])]);
   });
 
   it("a failing tool with errorFunction null: the user gets the SDK's ToolCallError; the tool span says TypeError", async () => {

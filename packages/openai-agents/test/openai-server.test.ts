@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, invokeAgent, tools, workflow } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
 
 let server: OpenAIServer | undefined;
 beforeEach(() => h.reset());
@@ -116,7 +116,7 @@ describe("OpenAI models against the loopback OpenAI server", () => {
     expect(summary(traced)).toEqual(summary(plain));
     expect(summary(traced)).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
     expect(await checkedTrees()).toStrictEqual([
-      failedRun("429", "Busy", {}, [
+      failedRun("429", "Busy", lostAnswer, [
         failed(
           "429",
           chat(

@@ -71,11 +71,12 @@ describe("runs with the ScriptedModel", () => {
           ),
           invokeAgent("Specialist", { ...conversation, ...finished(["tool_call", "stop"], 70, 15), ...tools("get_weather") }, [
             chat({ ...conversation, ...finished(["tool_call"], 30, 7) }),
-            executeTool("Specialist", "get_weather"),
+            executeTool("Specialist", "get_weather", conversation),
             chat({ ...conversation, ...finished(["stop"], 40, 8) }),
           ]),
         ],
         "support",
+        conversation,
       ),
     ]);
   });
@@ -189,6 +190,7 @@ describe("runs with the ScriptedModel", () => {
           invokeAgent("Second", { ...thread, ...finished(["stop"], 2, 2) }, [chat({ ...thread, ...finished(["stop"], 2, 2) })]),
         ],
         "booking",
+        thread,
       ),
     ]);
   });

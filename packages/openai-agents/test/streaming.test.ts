@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrumentModel, instrumentModelProvider } from "../src/index.js";
 import { usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, invokeAgent, tools, workflow } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
 
 let server: OpenAIServer | undefined;
 beforeEach(() => h.reset());
@@ -258,7 +258,7 @@ describe("a streamed call that fails", () => {
     const error = await drained(result).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(await checkedTrees()).toStrictEqual([
-      failedRun("429", "Busy", {}, [
+      failedRun("429", "Busy", lostAnswer, [
         failed("429", chat({ "gen_ai.provider.name": "openai", "gen_ai.request.stream": true, "openai.api.type": "responses" })),
       ]),
     ]);

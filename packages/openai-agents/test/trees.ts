@@ -103,10 +103,19 @@ export function guardrail(name: string, triggered: boolean): TreeNode {
   };
 }
 
-/** `span` as a failure: status ERROR and `error.type`. */
+/**
+ * `span` as a failure: status ERROR and `error.type`. A failed model call whose finish reason never
+ * arrived reports `error` for it (#363).
+ */
 export function failed(errorType: string, span: TreeNode): TreeNode {
-  return { ...span, status: "ERROR", attributes: { "error.type": errorType, ...span.attributes } };
+  const lost =
+    span.attributes["gen_ai.operation.name"] === "chat" && span.attributes["gen_ai.response.finish_reasons"] === undefined;
+  const reasons: Attributes = lost ? { "gen_ai.response.finish_reasons": ["error"] } : {};
+  return { ...span, status: "ERROR", attributes: { "error.type": errorType, ...reasons, ...span.attributes } };
 }
+
+/** What an agent whose only model call failed reports: that call's `error` finish reason. */
+export const lostAnswer: Attributes = { "gen_ai.response.finish_reasons": ["error"] };
 
 /** A one-agent run that fails: workflow and agent both ERROR with `errorType`. */
 export function failedRun(errorType: string, agentName: string, attributes: Attributes, children: TreeNode[]): TreeNode {

@@ -167,10 +167,11 @@ describe("LangChain ChatOpenAI beside @opentelemetry/instrumentation-openai (ope
       expectOneTrace(spans);
       const call =
         options.inferenceSpans === "keep-both" ? [{ "chat gpt-4o-mini [CLIENT]": ["POST [CLIENT]"] }] : ["POST [CLIENT]"];
-      const workflow = {
-        "invoke_workflow RunnableSequence [INTERNAL]": ["ChatPromptTemplate [INTERNAL]", { "chat gpt-4o-mini [CLIENT]": call }],
+      // An LCEL chain is a step, never `invoke_workflow RunnableSequence` (a type name).
+      const chainStep = {
+        "RunnableSequence [INTERNAL]": ["ChatPromptTemplate [INTERNAL]", { "chat gpt-4o-mini [CLIENT]": call }],
       };
-      expect(p.tree()).toEqual([{ "POST /translate [INTERNAL]": [workflow, workflow] }]);
+      expect(p.tree()).toEqual([{ "POST /translate [INTERNAL]": [chainStep, chainStep] }]);
       const [invoked, streamedChat] = inferenceSpans(spans, OURS);
       expect(invoked?.attributes["gen_ai.request.stream"]).toBeUndefined();
       expect(streamedChat?.attributes["gen_ai.request.stream"]).toBe(true);

@@ -3,7 +3,7 @@ import { parseJsonIfPossible } from "../content/messages.js";
 import type { ContentPolicy } from "../content/policy.js";
 import { type ContentKind, recordContent } from "../content/recorder.js";
 import { finishReason } from "../semconv/finish-reasons.js";
-import { ATTR, OTEL_AGENTS_ATTR, PROVIDER_REFINEMENT_ATTRIBUTES } from "../semconv/names.js";
+import { ATTR, FINISH_REASON, OTEL_AGENTS_ATTR, PROVIDER_REFINEMENT_ATTRIBUTES } from "../semconv/names.js";
 import { providerName } from "../semconv/provider-names.js";
 import type { Lazy, OperationContent, OperationFacts, RequestParams, TokensByModality, Usage } from "./types.js";
 import { bool, count, double, int, primitive, str, strArray } from "./values.js";
@@ -47,14 +47,32 @@ export function normalizeProvider(raw: unknown): string | undefined {
   return s === undefined ? undefined : providerName(s);
 }
 
+/**
+ * One registry value per generation, in the provider's order (#363): a position whose reason never
+ * arrived (a hole in the list) is `error`, never dropped, so the list stays aligned with the
+ * generations.
+ */
 export function normalizeFinishReasons(raw: readonly unknown[] | undefined): string[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   const out: string[] = [];
   for (const r of raw) {
     const s = str(r);
-    if (s !== undefined) out.push(finishReason(s));
+    out.push(s !== undefined ? finishReason(s) : FINISH_REASON.error);
   }
   return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The finish reasons of a model call that failed: the ones that arrived, and `error` for each
+ * generation whose reason never did because the call failed, was cancelled or its stream was cut
+ * short. `generations` is how many were asked for (1 unless the request said otherwise).
+ */
+export function failedFinishReasons(raw: readonly unknown[] | undefined, generations: number | undefined): string[] {
+  const reasons = normalizeFinishReasons(raw);
+  const expected = Math.max(generations ?? 1, 1, reasons?.length ?? 0);
+  const out = reasons ?? [];
+  while (out.length < expected) out.push(FINISH_REASON.error);
+  return out;
 }
 
 function writeRequest(sink: AttributeSink, r: RequestParams): void {

@@ -4,7 +4,14 @@ import { capString } from "../content/safe-json.js";
 import type { Instruments } from "../metrics/instruments.js";
 import { recordOperationMetrics } from "../metrics/record-operation.js";
 import { ATTR, INFERENCE_OPERATIONS, OPERATION, type SpanType } from "../semconv/names.js";
-import { AttributeSink, normalizeFinishReasons, normalizeProvider, writeContent, writeFacts } from "./attributes.js";
+import {
+  AttributeSink,
+  failedFinishReasons,
+  normalizeFinishReasons,
+  normalizeProvider,
+  writeContent,
+  writeFacts,
+} from "./attributes.js";
 import { errorDetails, errorType } from "./error-type.js";
 import { mergeFacts } from "./facts.js";
 import { spanNameOf } from "./span-shape.js";
@@ -233,6 +240,7 @@ export class OperationHandle implements OperationHandleLike {
     try {
       if (this.firstChunkMs !== undefined && this.facts.request?.stream === undefined) sink.put(ATTR.requestStream, true);
       if (this.totals && !this.facts.usage) this.applyTotals(f);
+      if (type !== undefined && INFERENCE_OPERATIONS.has(this.operation)) this.applyFailedFinishReasons(f);
       writeFacts(sink, f, f.provider !== undefined ? provider : undefined);
     } catch (err) {
       diag.debug("otel-agents: skipped facts that could not be read", err);
@@ -265,6 +273,13 @@ export class OperationHandle implements OperationHandleLike {
     if (message !== undefined) event[ATTR.exceptionMessage] = message;
     if (details.stack !== undefined) event[ATTR.exceptionStacktrace] = capString(details.stack, this.deps.policy.maxLength);
     this.span.addEvent("exception", event);
+  }
+
+  // A failed model call still reports one finish reason per generation: `error` where none arrived.
+  private applyFailedFinishReasons(f: OperationFacts): void {
+    const reasons = failedFinishReasons(this.facts.finishReasons, count(this.facts.request?.choiceCount));
+    f.finishReasons = reasons;
+    this.facts.finishReasons = reasons;
   }
 
   private applyTotals(f: OperationFacts): void {

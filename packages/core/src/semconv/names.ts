@@ -2,7 +2,7 @@
  * The one table of GenAI semantic-convention names used by otel-agents.
  *
  * Source: open-telemetry/semantic-conventions-genai `1.42.0-dev` plus the migration guide
- * @32c328e8 (see packages/testing/semconv/PROVENANCE.md). Every name any package emits is spelled
+ * @32c328e8 and the 2026-12-04 refresh (see packages/testing/semconv/PROVENANCE.md). Every name any package emits is spelled
  * here and nowhere else; `test/semconv-table.test.ts` checks this file against the registry data,
  * so an upstream rename is a change to this file alone.
  */
@@ -339,8 +339,16 @@ export const SPAN_TYPE_ATTRIBUTES: Readonly<Record<SpanType, ReadonlySet<string>
     A.toolDescription,
     A.toolCallArguments,
     A.toolCallResult,
+    A.conversationId,
   ]),
-  [SPAN_TYPE.invokeWorkflow]: new Set<string>([A.operationName, A.errorType, A.workflowName, A.inputMessages, A.outputMessages]),
+  [SPAN_TYPE.invokeWorkflow]: new Set<string>([
+    A.operationName,
+    A.errorType,
+    A.workflowName,
+    A.conversationId,
+    A.inputMessages,
+    A.outputMessages,
+  ]),
   [SPAN_TYPE.plan]: new Set<string>([A.operationName, A.errorType, A.agentName]),
 };
 
