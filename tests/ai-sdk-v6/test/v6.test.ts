@@ -314,6 +314,7 @@ describe("ai 6 through otelAgentsTracer()", () => {
           "gen_ai.operation.name": "invoke_agent",
           "gen_ai.agent.name": "limited",
           "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
           "error.type": "RateLimitError",
         },
         children: [
@@ -326,6 +327,7 @@ describe("ai 6 through otelAgentsTracer()", () => {
               "gen_ai.provider.name": "openai",
               "gen_ai.request.model": "gpt-4o",
               "openai.api.type": "chat_completions",
+              "gen_ai.response.finish_reasons": ["error"],
               "error.type": "RateLimitError",
             },
             children: [],
