@@ -20,8 +20,10 @@ const DONE: Promise<void> = Promise.resolve();
 class ProcessorSlot implements TracingProcessor {
   current: TracingProcessor | undefined;
   registered = false;
-  // Starts already delivered when the span or trace started (see startEarly); the SDK's own
-  // delivery of the same start comes later and is skipped.
+  /** True while the trace provider swaps its processor list (see keepFirstOnReplace). */
+  replacing = false;
+  // Starts already delivered when the span or trace started (see startEarlyOnProvider); the SDK's
+  // own delivery of the same start comes later and is skipped.
   private readonly startedEarly = new WeakSet<object>();
 
   /** Delivers a start now, from inside the SDK's `start()`, ahead of the processors before this one. */
@@ -48,32 +50,13 @@ class ProcessorSlot implements TracingProcessor {
     return this.current?.onSpanEnd(span) ?? DONE;
   }
   /**
-   * Called at exit, and by `setTraceProcessors()` when it replaces the list: importing
-   * `@openai/agents` does that to install the OpenAI exporter, and apps do it to drop that
-   * exporter. The two cannot be told apart, so this flushes and keeps the processor as it is (runs
-   * in flight go on being recorded), and while an instrumentation is enabled the slot appends itself
-   * to the new list again, which `setTraceProcessors()` installs synchronously right after this
-   * call: enabled means recording until `disable()`.
+   * At exit (the SDK's own exit hook, or the app's `getGlobalTraceProvider().shutdown()`): the
+   * processor ends what is still open and flushes. When the provider is swapping its list instead,
+   * the slot is in the new list already: only flush, and keep recording.
    */
-  shutdown(): Promise<void> {
-    const flushed = this.current?.forceFlush() ?? DONE;
-    this.registered = false;
-    queueMicrotask(() => {
-      if (!this.current || this.registered) return;
-      try {
-        addTraceProcessor(this);
-        this.registered = true;
-        diag.debug(
-          "otel-agents: the Agents trace processors were replaced; the OpenAI Agents instrumentation's processor is added again",
-        );
-      } catch (err) {
-        diag.warn(
-          "otel-agents: could not add the OpenAI Agents instrumentation's processor again; Agents runs are not recorded",
-          err,
-        );
-      }
-    });
-    return flushed;
+  shutdown(timeout?: number): Promise<void> {
+    if (this.replacing) return this.current?.forceFlush() ?? DONE;
+    return this.current?.shutdown(timeout) ?? DONE;
   }
   forceFlush(): Promise<void> {
     return this.current?.forceFlush() ?? DONE;
@@ -90,8 +73,9 @@ function slot(): ProcessorSlot {
 }
 
 type Startable = { start(): void };
-type Creates = (...args: unknown[]) => unknown;
-const EARLY = Symbol.for("otel-agents.openai-agents.early-start");
+type Method = (...args: unknown[]) => unknown;
+type Provider = Record<string, unknown> & { [PATCHED]?: boolean };
+const PATCHED = Symbol.for("otel-agents.openai-agents.provider-patched");
 
 /**
  * The SDK awaits its processors one after another for every start, and does not wait for them
@@ -101,32 +85,55 @@ const EARLY = Symbol.for("otel-agents.openai-agents.early-start");
  * provider instrumentation's span, an HTTP call) cannot nest under the step. So the global trace
  * provider's spans and traces deliver their start to the slot from inside `start()` itself.
  */
-function startEarlyOnProvider(s: ProcessorSlot): void {
-  const provider = getGlobalTraceProvider() as unknown as Record<string, unknown> & { [EARLY]?: boolean };
-  if (provider[EARLY]) return;
-  const wrap = (method: "createSpan" | "createTrace", isTrace: boolean) => {
-    const create = provider[method];
-    if (typeof create !== "function") return;
-    provider[method] = function createStartingEarly(this: unknown, ...args: unknown[]) {
-      const item = (create as Creates).apply(this, args) as Trace | Span<SpanData>;
-      try {
-        const startable = item as unknown as Startable;
-        const start = startable.start;
-        if (typeof start === "function") {
-          startable.start = function startEarly(this: Startable) {
-            start.call(this);
-            s.startEarly(item, isTrace);
-          };
-        }
-      } catch (err) {
-        diag.debug("otel-agents: could not watch an Agents span start", err);
+function startEarly(provider: Provider, s: ProcessorSlot, method: "createSpan" | "createTrace", isTrace: boolean): void {
+  const create = provider[method];
+  if (typeof create !== "function") return;
+  provider[method] = function createStartingEarly(this: unknown, ...args: unknown[]) {
+    const item = (create as Method).apply(this, args) as Trace | Span<SpanData>;
+    try {
+      const startable = item as unknown as Startable;
+      const start = startable.start;
+      if (s.current && typeof start === "function") {
+        startable.start = function startEarly(this: Startable) {
+          start.call(this);
+          s.startEarly(item, isTrace);
+        };
       }
-      return item;
-    };
+    } catch (err) {
+      diag.debug("otel-agents: could not watch an Agents span start", err);
+    }
+    return item;
   };
-  wrap("createSpan", false);
-  wrap("createTrace", true);
-  provider[EARLY] = true;
+}
+
+/**
+ * `setTraceProcessors()` replaces the whole list and shuts the old processors down: importing
+ * `@openai/agents` does it to install the OpenAI exporter, and apps do it to drop that exporter.
+ * While an instrumentation is enabled the slot stays in the new list, first: enabled means
+ * recording until `disable()`.
+ */
+function keepFirstOnReplace(provider: Provider, s: ProcessorSlot): void {
+  const setProcessors = provider.setProcessors;
+  if (typeof setProcessors !== "function") return;
+  provider.setProcessors = function setProcessorsKeepingSlot(this: unknown, processors: unknown) {
+    const keep = s.current !== undefined && Array.isArray(processors) && !processors.includes(s);
+    s.replacing = true;
+    try {
+      return (setProcessors as Method).call(this, keep ? [s, ...(processors as TracingProcessor[])] : processors);
+    } finally {
+      s.replacing = false;
+      s.registered = keep || (Array.isArray(processors) && processors.includes(s));
+    }
+  };
+}
+
+function patchProvider(s: ProcessorSlot): void {
+  const provider = getGlobalTraceProvider() as unknown as Provider;
+  if (provider[PATCHED]) return;
+  startEarly(provider, s, "createSpan", false);
+  startEarly(provider, s, "createTrace", true);
+  keepFirstOnReplace(provider, s);
+  provider[PATCHED] = true;
 }
 
 /**
@@ -137,7 +144,7 @@ export function routeTraceEvents(processor: TracingProcessor, replace: boolean):
   const s = slot();
   s.current = processor;
   try {
-    startEarlyOnProvider(s);
+    patchProvider(s);
   } catch (err) {
     diag.debug("otel-agents: could not watch the Agents trace provider", err);
   }

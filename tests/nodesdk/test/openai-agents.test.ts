@@ -151,7 +151,7 @@ describe("OpenAIAgentsInstrumentation in the app's NodeSDK", () => {
     // here: the agent's own subtree.
     const writer = find(treeOf(await app.spans()), "invoke_agent Writer");
     expect(names(writer ? [writer] : [])).toEqual([
-      { "invoke_agent Writer": ["chat", { "execute_tool summarise": [{ "invoke_workflow summary": ["chat"] }] }, "chat"] },
+      { "invoke_agent Writer": ["chat", { "execute_tool summarise": [{ summary: ["chat"] }] }, "chat"] },
     ]);
   });
 });
