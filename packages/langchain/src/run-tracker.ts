@@ -1,6 +1,6 @@
 import { diag } from "@opentelemetry/api";
-import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core";
-import { ERROR_TYPE, RunRegistry } from "@otel-agents/core";
+import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core/adapter";
+import { ERROR_TYPE, RunRegistry } from "@otel-agents/core/adapter";
 import {
   type ChainKind,
   classifyChain,
@@ -67,6 +67,14 @@ export class RunTracker implements StepSource {
    * the model its tools (an app's own loop: `model.bindTools(...).invoke()`, then `tool.invoke(call)`).
    */
   private readonly lastToolDescriptions = new Map<string, string>();
+  /**
+   * Open tool runs by the run they were started in. A `DynamicStructuredTool` (what
+   * `@langchain/mcp-adapters` builds) runs its function without putting its own config into
+   * LangChain's AsyncLocalStorage, so its body reads as the enclosing run's (the graph's tools
+   * node): when that run has exactly one tool open, the body is that tool's.
+   */
+  private readonly openTools = new Map<string, Set<string>>();
+  private readonly toolParents = new Map<string, string>();
 
   constructor(
     private readonly telemetry: GenAITelemetry,
@@ -89,6 +97,8 @@ export class RunTracker implements StepSource {
   endAll(): number {
     for (const runId of this.runs.keys()) untrackRun(runId, this);
     this.runs.clear();
+    this.openTools.clear();
+    this.toolParents.clear();
     return this.registry.endAll();
   }
 
@@ -98,6 +108,13 @@ export class RunTracker implements StepSource {
 
   /** The span user code running inside `runId` belongs under (folded runs: their visible ancestor's). */
   stepHandle(runId: string): OperationHandle | undefined {
+    const tools = this.openTools.get(runId);
+    if (tools?.size === 1) {
+      const [only] = tools;
+      const toolSpanRunId = only === undefined ? undefined : this.runs.get(only)?.spanRunId;
+      const handle = toolSpanRunId === undefined ? undefined : this.registry.get(toolSpanRunId);
+      if (handle) return handle;
+    }
     const spanRunId = this.runs.get(runId)?.spanRunId;
     return spanRunId === undefined ? undefined : this.registry.get(spanRunId);
   }
@@ -297,6 +314,12 @@ export class RunTracker implements StepSource {
       framework: { name: FRAMEWORK, runId },
       content: { toolArguments: () => input },
     });
+    if (parentRunId !== undefined && this.runs.has(runId)) {
+      let open = this.openTools.get(parentRunId);
+      if (!open) this.openTools.set(parentRunId, (open = new Set()));
+      open.add(runId);
+      this.toolParents.set(runId, parentRunId);
+    }
   }
 
   toolEnd(output: unknown, runId: string): void {
@@ -406,6 +429,13 @@ export class RunTracker implements StepSource {
   }
 
   private forget(runId: string): RunInfo | undefined {
+    const toolParent = this.toolParents.get(runId);
+    if (toolParent !== undefined) {
+      this.toolParents.delete(runId);
+      const open = this.openTools.get(toolParent);
+      open?.delete(runId);
+      if (open?.size === 0) this.openTools.delete(toolParent);
+    }
     const info = this.runs.get(runId);
     this.runs.delete(runId);
     untrackRun(runId, this);

@@ -6,35 +6,50 @@ const ADAPTER = "@otel-agents/mcp";
 /**
  * The tested ranges: the same as the `peerDependencies` in package.json (a test keeps them equal).
  * Outside them the adapter warns once and keeps working as far as it can: it reads a few of the
- * SDK's internals (the next request id, the request handler table, the transport's URL).
+ * SDKs' internals (the next request id, the request handler table, the transport's URL).
  */
 export const SUPPORTED = {
   "@modelcontextprotocol/sdk": ">=1.32.0 <2.0.0",
+  "@modelcontextprotocol/client": ">=2.4.0 <3.0.0",
+  "@modelcontextprotocol/server": ">=2.4.0 <3.0.0",
+  "@ai-sdk/mcp": ">=2.0.99 <3.0.0",
   "@opentelemetry/api": ">=1.9.0 <2.0.0",
 } as const;
 
+export type McpPackage = Exclude<keyof typeof SUPPORTED, "@opentelemetry/api">;
+
+/** A module of each package to find its manifest from (the v1 SDK's root export has no CommonJS entry). */
+const ENTRY: Record<McpPackage, string> = {
+  "@modelcontextprotocol/sdk": "@modelcontextprotocol/sdk/client/index.js",
+  "@modelcontextprotocol/client": "@modelcontextprotocol/client",
+  "@modelcontextprotocol/server": "@modelcontextprotocol/server",
+  "@ai-sdk/mcp": "@ai-sdk/mcp",
+};
+
+/** Each MCP package's installed version (undefined when it is not installed), and the registered API's. */
 export interface FoundVersions {
-  framework: string | undefined;
+  packages: Partial<Record<McpPackage, string | undefined>>;
   api: string | undefined;
 }
 
 // Resolve from this file, so the copy read is the one this adapter imports (CJS build: __filename).
 const here = (): string => (typeof __filename === "string" ? __filename : import.meta.url);
 
-/** The `@modelcontextprotocol/sdk` this adapter resolves, and the `@opentelemetry/api` that registered the globals. */
+/** The MCP packages this adapter resolves, and the `@opentelemetry/api` that registered the globals. */
 export function detectVersions(): FoundVersions {
-  // The SDK's root export has no CommonJS entry: find its manifest from the client module instead.
-  const framework = installedVersion("@modelcontextprotocol/sdk", here(), "@modelcontextprotocol/sdk/client/index.js");
-  return { framework, api: registeredApiVersion() };
+  const packages: FoundVersions["packages"] = {};
+  for (const pkg of Object.keys(ENTRY) as McpPackage[]) packages[pkg] = installedVersion(pkg, here(), ENTRY[pkg]);
+  return { packages, api: registeredApiVersion() };
 }
 
-/** Warns once per version (through `diag`, or the console) when either is outside its tested range. */
+/** Warns once per version (through `diag`, or the console) when an installed one is outside its tested range. */
 export function checkVersions(found: FoundVersions = detectVersions()): void {
   try {
-    for (const [framework, version] of [
-      ["@modelcontextprotocol/sdk", found.framework],
+    const checks: [keyof typeof SUPPORTED, string | undefined][] = [
+      ...(Object.entries(found.packages) as [McpPackage, string | undefined][]),
       ["@opentelemetry/api", found.api],
-    ] as const) {
+    ];
+    for (const [framework, version] of checks) {
       if (version === undefined) continue;
       checkFrameworkVersion({ adapter: ADAPTER, framework, version, supported: SUPPORTED[framework] });
     }

@@ -1,5 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import { McpTelemetry, type McpTelemetryOptions } from "@otel-agents/core";
+import { installAiSdkClientHooks, isAiSdkMcpClient } from "./ai-sdk-client-hooks.js";
 import { checkVersions } from "./compat.js";
 import { installHooks } from "./protocol-hooks.js";
 import { VERSION } from "./version.js";
@@ -10,10 +11,12 @@ export type McpInstrumentOptions = McpTelemetryOptions;
 export const SCOPE = { name: "@otel-agents/mcp", version: VERSION } as const;
 
 /**
- * Traces one MCP client of the v1 SDK (`Client` from `@modelcontextprotocol/sdk/client/index.js`),
- * connected or not: each request and notification it sends gets an `mcp.client` span and carries
- * the trace context in `params._meta`; requests the server sends it (sampling, elicitation, roots)
- * get `mcp.server` spans. Returns the same client. Never throws.
+ * Traces one MCP client: a `Client` of the v1 SDK (`@modelcontextprotocol/sdk/client/index.js`) or of
+ * `@modelcontextprotocol/client` (v2), connected or not, or a client of the AI SDK's `createMCPClient`
+ * (already initialized: its `initialize` exchange is not traced). Each request and notification it
+ * sends gets an `mcp.client` span and carries the trace context in `params._meta`; requests the
+ * server sends it (sampling, elicitation, roots) get `mcp.server` spans. Returns the same client.
+ * Never throws.
  */
 export function instrumentMcpClient<T extends object>(client: T, options: McpInstrumentOptions = {}): T {
   instrument(client, "client", options, "instrumentMcpClient");
@@ -21,7 +24,8 @@ export function instrumentMcpClient<T extends object>(client: T, options: McpIns
 }
 
 /**
- * Traces one MCP server of the v1 SDK: an `McpServer` (its low-level `server`) or a `Server`. Each
+ * Traces one MCP server of the v1 SDK or of `@modelcontextprotocol/server` (v2): an `McpServer` (its
+ * low-level `server`) or a `Server`. Each
  * request it receives runs in the client's trace context under an `mcp.server` span, whether its
  * tools were registered before or after this call. Returns the same server. Never throws.
  */
@@ -36,9 +40,14 @@ function instrument(target: object, side: "client" | "server", options: McpInstr
   try {
     checkVersions();
     const telemetry = new McpTelemetry(SCOPE, options);
-    if (!installHooks(target, side, () => telemetry)) {
+    const source = () => telemetry;
+    const installed =
+      side === "client" && isAiSdkMcpClient(target)
+        ? installAiSdkClientHooks(target, source)
+        : installHooks(target, side, source);
+    if (!installed) {
       diag.warn(
-        `@otel-agents/mcp: ${caller} was given no @modelcontextprotocol/sdk ${side === "client" ? "Client" : "McpServer or Server"}; nothing will be traced`,
+        `@otel-agents/mcp: ${caller} was given no MCP ${side === "client" ? "Client (@modelcontextprotocol/sdk or /client) or @ai-sdk/mcp client" : "McpServer or Server (@modelcontextprotocol/sdk or /server)"}; nothing will be traced`,
       );
     }
   } catch (err) {

@@ -1,16 +1,18 @@
 import { context, diag } from "@opentelemetry/api";
+import { extractMcpContext, type McpOperation, type McpSession } from "@otel-agents/core";
 import {
-  extractMcpContext,
-  hasTraceMeta,
-  type McpOperation,
-  type McpSession,
-  type McpTelemetry,
-  traceMetaOf,
-} from "@otel-agents/core";
-import { stateOf, transportFacts } from "./transport-facts.js";
+  isRecord,
+  markWrapped,
+  rememberVersion,
+  settle,
+  type TelemetrySource,
+  telemetryFor,
+  unwrap,
+  withTraceMeta,
+} from "./hook-kit.js";
+import { transportFacts } from "./transport-facts.js";
 
-/** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
-export type TelemetrySource = () => McpTelemetry | undefined;
+export type { TelemetrySource };
 
 type Method = (this: Protocol, ...args: unknown[]) => unknown;
 type Handler = (request: unknown, extra: unknown) => unknown;
@@ -21,18 +23,8 @@ interface Protocol {
   [key: string]: unknown;
 }
 
-const ORIGINAL = Symbol.for("otel-agents.mcp.original");
-type Wrapped = Method & { [ORIGINAL]?: Method };
-
 // JSON-RPC "Method not found": what the SDK replies itself when no handler is registered.
 const METHOD_NOT_FOUND = -32601;
-
-/** The SDK's own method under any wrapper of ours, so two registrations never trace one call twice. */
-function unwrap(fn: Method): Method {
-  let f = fn as Wrapped;
-  while (f[ORIGINAL]) f = f[ORIGINAL] as Wrapped;
-  return f;
-}
 
 const sessions = new WeakMap<object, McpSession>();
 
@@ -55,49 +47,11 @@ export function installHooks(target: object, side: "client" | "server", source: 
     _onclose: (original) => tracedOnClose(original),
   };
   for (const name of names) {
-    const original = unwrap(t[name] as Method);
-    const wrapped = hooks[name](original) as Wrapped;
-    wrapped[ORIGINAL] = original;
+    const original = unwrap(t[name] as Method) as Method;
+    const wrapped = markWrapped(hooks[name](original), original);
     Object.defineProperty(target, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
   }
   return true;
-}
-
-function telemetryFor(source: TelemetrySource): McpTelemetry | undefined {
-  try {
-    const t = source();
-    return t?.active ? t : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The message with the operation's trace context in `params._meta`, unless one is there already. */
-function withTraceMeta(message: Record<string, unknown>, op: McpOperation): Record<string, unknown> {
-  const params = isRecord(message.params) ? message.params : undefined;
-  if (hasTraceMeta(params?._meta)) return message;
-  const meta = traceMetaOf(op.context);
-  if (Object.keys(meta).length === 0) return message;
-  const existing = isRecord(params?._meta) ? params._meta : {};
-  return { ...message, params: { ...params, _meta: { ...existing, ...meta } } };
-}
-
-function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void): void {
-  if (result && typeof (result as PromiseLike<unknown>).then === "function") {
-    (result as PromiseLike<unknown>).then(
-      (value) => {
-        onResult?.(value);
-        op.end(value);
-      },
-      (err: unknown) => op.fail(err),
-    );
-  } else {
-    op.end(result);
-  }
 }
 
 function tracedRequest(original: Method, source: TelemetrySource): Method {
@@ -267,9 +221,4 @@ function tracedOnClose(original: Method): Method {
     }
     return original.apply(this, args);
   };
-}
-
-function rememberVersion(protocol: object, result: unknown): void {
-  const version = isRecord(result) ? result.protocolVersion : undefined;
-  if (typeof version === "string") stateOf(protocol).protocolVersion = version;
 }

@@ -6,15 +6,25 @@ export interface InstanceState {
   protocolVersion?: string;
 }
 
-const states = new WeakMap<object, InstanceState>();
+// Kept on the instance itself (a hidden property), not keyed by it: apps and frameworks hand the
+// SDK's methods a Proxy of the client as `this` (@langchain/mcp-adapters does), which a WeakMap
+// would tell apart from the client its initialize ran on.
+const STATE = Symbol.for("otel-agents.mcp.state");
+const detached = new WeakMap<object, InstanceState>();
 
 export function stateOf(protocol: object): InstanceState {
-  let state = states.get(protocol);
-  if (!state) {
-    state = {};
-    states.set(protocol, state);
+  try {
+    const held = (protocol as { [STATE]?: InstanceState })[STATE];
+    if (held) return held;
+    const state: InstanceState = {};
+    Object.defineProperty(protocol, STATE, { value: state, enumerable: false, configurable: true });
+    return state;
+  } catch {
+    // Frozen or hostile: remember it beside.
+    let state = detached.get(protocol);
+    if (!state) detached.set(protocol, (state = {}));
+    return state;
   }
-  return state;
 }
 
 function read(value: unknown, key: string): unknown {
@@ -28,8 +38,8 @@ function read(value: unknown, key: string): unknown {
 }
 
 /**
- * The connection facts of a v1 SDK `Client` or `Server` (a `Protocol`): which transport (by its class:
- * the SDK's stdio and HTTP transports), the session id, the negotiated protocol version, and the
+ * The connection facts of an SDK `Client` or `Server` (a `Protocol`, v1 or v2) or of an AI SDK MCP
+ * client: which transport (by its class: the SDKs' stdio and HTTP transports), the session id, the negotiated protocol version, and the
  * server's address for an HTTP client. Reads only, never throws.
  */
 export function transportFacts(protocol: object, extra?: unknown): McpTransportFacts {
@@ -39,9 +49,10 @@ export function transportFacts(protocol: object, extra?: unknown): McpTransportF
   if (kind) facts.kind = kind;
   const sessionId = read(transport, "sessionId") ?? read(extra, "sessionId");
   if (typeof sessionId === "string") facts.sessionId = sessionId;
-  const version = stateOf(protocol).protocolVersion ?? read(transport, "protocolVersion");
+  // The AI SDK's client keeps the negotiated version on itself.
+  const version = stateOf(protocol).protocolVersion ?? read(transport, "protocolVersion") ?? read(protocol, "protocolVersion");
   if (typeof version === "string") facts.protocolVersion = version;
-  const url = read(transport, "_url");
+  const url = read(transport, "_url") ?? read(transport, "url");
   if (url instanceof URL) {
     facts.serverAddress = url.hostname.replace(/^\[|\]$/g, "");
     facts.serverPort = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
@@ -53,6 +64,7 @@ function transportKind(transport: unknown): string | undefined {
   const name = read(read(transport, "constructor"), "name");
   if (typeof name !== "string") return undefined;
   if (name.includes("Stdio")) return "stdio";
-  if (name.includes("StreamableHTTP") || name.includes("SSE")) return "http";
+  // The SDKs' StreamableHTTP/SSE transports; the AI SDK's HttpMCPTransport and SseMCPTransport.
+  if (/StreamableHTTP|SSE|Sse|HttpMCP/.test(name)) return "http";
   return undefined;
 }

@@ -13,14 +13,19 @@ afterEach(() => diag.disable());
 
 describe("version check", () => {
   it("reads the installed @modelcontextprotocol/sdk, which is in range: no warning", () => {
-    expect(detectVersions().framework).toBe("1.32.2");
+    expect(detectVersions().packages).toEqual({
+      "@modelcontextprotocol/sdk": "1.32.2",
+      "@modelcontextprotocol/client": "2.4.0",
+      "@modelcontextprotocol/server": "2.4.0",
+      "@ai-sdk/mcp": "2.0.99",
+    });
     checkVersions();
     expect(warnings).toEqual([]);
   });
 
   it("an untested @modelcontextprotocol/sdk gives exactly one warning naming the tested range", () => {
-    checkVersions({ framework: "2.0.1", api: undefined });
-    checkVersions({ framework: "2.0.1", api: undefined });
+    checkVersions({ packages: { "@modelcontextprotocol/sdk": "2.0.1" }, api: undefined });
+    checkVersions({ packages: { "@modelcontextprotocol/sdk": "2.0.1" }, api: undefined });
     expect(warnings).toEqual([
       "@otel-agents/mcp: @modelcontextprotocol/sdk version 2.0.1 is outside the tested range >=1.32.0 <2.0.0; spans may be missing or incomplete.",
     ]);

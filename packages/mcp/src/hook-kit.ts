@@ -1,0 +1,68 @@
+import { hasTraceMeta, type McpOperation, type McpTelemetry, traceMetaOf } from "@otel-agents/core";
+import { stateOf } from "./transport-facts.js";
+
+/** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
+export type TelemetrySource = () => McpTelemetry | undefined;
+
+// biome-ignore lint/suspicious/noExplicitAny: the SDKs' methods, of any shape
+type AnyFunction = (this: any, ...args: any[]) => unknown;
+
+const ORIGINAL = Symbol.for("otel-agents.mcp.original");
+type Wrapped = AnyFunction & { [ORIGINAL]?: AnyFunction };
+
+/** The SDK's own method under any wrapper of ours, so two registrations never trace one call twice. */
+export function unwrap(fn: AnyFunction): AnyFunction {
+  let f = fn as Wrapped;
+  while (f[ORIGINAL]) f = f[ORIGINAL] as Wrapped;
+  return f;
+}
+
+/** Marks `wrapped` as ours around `original` (see `unwrap`). */
+export function markWrapped<F extends AnyFunction>(wrapped: F, original: AnyFunction): F {
+  (wrapped as Wrapped)[ORIGINAL] = original;
+  return wrapped;
+}
+
+export function telemetryFor(source: TelemetrySource): McpTelemetry | undefined {
+  try {
+    const t = source();
+    return t?.active ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The message with the operation's trace context in `params._meta`, unless one is there already. */
+export function withTraceMeta(message: Record<string, unknown>, op: McpOperation): Record<string, unknown> {
+  const params = isRecord(message.params) ? message.params : undefined;
+  if (hasTraceMeta(params?._meta)) return message;
+  const meta = traceMetaOf(op.context);
+  if (Object.keys(meta).length === 0) return message;
+  const existing = isRecord(params?._meta) ? params._meta : {};
+  return { ...message, params: { ...params, _meta: { ...existing, ...meta } } };
+}
+
+/** Ends `op` when `result` settles (at once when it is no promise). */
+export function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void): void {
+  if (result && typeof (result as PromiseLike<unknown>).then === "function") {
+    (result as PromiseLike<unknown>).then(
+      (value) => {
+        onResult?.(value);
+        op.end(value);
+      },
+      (err: unknown) => op.fail(err),
+    );
+  } else {
+    op.end(result);
+  }
+}
+
+/** Keeps the protocol version an initialize exchange settled on, for the spans after it. */
+export function rememberVersion(protocol: object, result: unknown): void {
+  const version = isRecord(result) ? result.protocolVersion : undefined;
+  if (typeof version === "string") stateOf(protocol).protocolVersion = version;
+}
