@@ -1,7 +1,12 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", node: "src/node/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    adapter: "src/adapter/index.ts",
+    semconv: "src/semconv/index.ts",
+    node: "src/node/index.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -1,4 +1,4 @@
-import { ERROR_TYPE, type OperationHandle } from "@otel-agents/core";
+import { ERROR_TYPE, type OperationHandle } from "@otel-agents/core/adapter";
 
 /** What kind of AI SDK operation a top-level call is. */
 export type CallKind = "text" | "embed" | "rerank";

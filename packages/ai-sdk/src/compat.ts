@@ -1,5 +1,5 @@
 import { diag } from "@opentelemetry/api";
-import { checkFrameworkVersion, installedVersion, registeredApiVersion, warnOnce } from "@otel-agents/core";
+import { checkFrameworkVersion, installedVersion, registeredApiVersion, warnOnce } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 
 const ADAPTER = "@otel-agents/ai-sdk";

@@ -1,4 +1,4 @@
-import { errorType } from "@otel-agents/core";
+import { errorType } from "@otel-agents/core/adapter";
 
 type Rec = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import type { FrameworkRegistration, GenAIInstrumentationConfig } from "@otel-agents/core";
-import { GenAIInstrumentation } from "@otel-agents/core";
+import type { FrameworkRegistration, GenAIInstrumentationConfig } from "@otel-agents/core/adapter";
+import { GenAIInstrumentation } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 import { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "./telemetry.js";
 import { VERSION } from "./version.js";

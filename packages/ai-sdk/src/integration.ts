@@ -1,5 +1,5 @@
 import { context, diag } from "@opentelemetry/api";
-import { abortErrorType, ERROR_TYPE, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core";
+import { abortErrorType, ERROR_TYPE, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";

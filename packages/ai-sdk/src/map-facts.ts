@@ -1,4 +1,4 @@
-import type { RequestParams, ServerInfo, Usage } from "@otel-agents/core";
+import type { RequestParams, ServerInfo, Usage } from "@otel-agents/core/adapter";
 
 type Rec = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "@otel-agents/core";
+import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "@otel-agents/core/adapter";
 
 // AI SDK prompts and results to the semconv message shape. The inputs are read as plain records,
 // not through the `ai` types: events cross versions and may carry parts this version does not

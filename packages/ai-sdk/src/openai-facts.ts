@@ -1,4 +1,4 @@
-import type { OpenAIFacts } from "@otel-agents/core";
+import type { OpenAIFacts } from "@otel-agents/core/adapter";
 
 type Rec = Record<string, unknown>;
 

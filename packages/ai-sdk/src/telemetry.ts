@@ -1,5 +1,5 @@
 import { diag, type MeterProvider, type TracerProvider } from "@opentelemetry/api";
-import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
+import { GenAITelemetry, type RedactHook } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 import { checkApiVersion } from "./compat.js";
 import { AiSdkIntegration } from "./integration.js";

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import { satisfies } from "@otel-agents/core";
+import { satisfies } from "@otel-agents/core/adapter";
 import { assertConformance, missingExpected } from "@otel-agents/testing/conformance";
 import type { ReadableSpan } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";

@@ -8,7 +8,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import type { ChainValues } from "@langchain/core/utils/types";
 import { diag, type MeterProvider, type TracerProvider } from "@opentelemetry/api";
-import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
+import { GenAITelemetry, type RedactHook } from "@otel-agents/core/adapter";
 import { checkVersions } from "./compat.js";
 import { asDict, asString, type Dict } from "./read.js";
 import { RunTracker } from "./run-tracker.js";

@@ -1,5 +1,5 @@
-import type { FrameworkRegistration, GenAIInstrumentationConfig } from "@otel-agents/core";
-import { GenAIInstrumentation } from "@otel-agents/core";
+import type { FrameworkRegistration, GenAIInstrumentationConfig } from "@otel-agents/core/adapter";
+import { GenAIInstrumentation } from "@otel-agents/core/adapter";
 import { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "./handler.js";
 import { clearProcessHandler, setProcessHandler } from "./process-handler.js";
 import { VERSION } from "./version.js";

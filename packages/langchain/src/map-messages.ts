@@ -1,5 +1,5 @@
-import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "@otel-agents/core";
-import { parseJsonIfPossible } from "@otel-agents/core";
+import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "@otel-agents/core/adapter";
+import { parseJsonIfPossible } from "@otel-agents/core/adapter";
 import { asDict, asString, type Dict } from "./read.js";
 
 // LangChain messages to the semconv message shape. Only called from content thunks, so none of

@@ -1,4 +1,4 @@
-import type { OperationFacts, RequestParams, ServerInfo, Usage } from "@otel-agents/core";
+import type { OperationFacts, RequestParams, ServerInfo, Usage } from "@otel-agents/core/adapter";
 import { asDict, asNumber, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
 
 // What a model run tells us: request facts at start (from `ls_*` metadata and invocation params),

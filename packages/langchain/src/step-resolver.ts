@@ -1,6 +1,6 @@
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { diag } from "@opentelemetry/api";
-import { type OperationHandle, registerStepResolver } from "@otel-agents/core";
+import { type OperationHandle, registerStepResolver } from "@otel-agents/core/adapter";
 
 // LangChain runs a tool body, a chain step or a graph node inside its own AsyncLocalStorage with
 // the run's child config, but leaves OpenTelemetry's context as the caller's. The core's

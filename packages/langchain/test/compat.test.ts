@@ -9,8 +9,8 @@ import { h, makeHandler, tree } from "./helpers.js";
 
 // Only the version readers are faked: the framework, the handler and the warning are real.
 const fake = vi.hoisted(() => ({ framework: undefined as string | undefined, api: undefined as string | undefined }));
-vi.mock("@otel-agents/core", async (importOriginal) => {
-  const core = await importOriginal<typeof import("@otel-agents/core")>();
+vi.mock("@otel-agents/core/adapter", async (importOriginal) => {
+  const core = await importOriginal<typeof import("@otel-agents/core/adapter")>();
   return {
     ...core,
     installedVersion: (name: string, from: string) => fake.framework ?? core.installedVersion(name, from),

@@ -1,5 +1,5 @@
 import { diag } from "@opentelemetry/api";
-import { checkFrameworkVersion, installedVersion, registeredApiVersion } from "@otel-agents/core";
+import { checkFrameworkVersion, installedVersion, registeredApiVersion } from "@otel-agents/core/adapter";
 
 const ADAPTER = "@otel-agents/openai-agents";
 

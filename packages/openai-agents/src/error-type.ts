@@ -1,5 +1,5 @@
 import type { SpanError } from "@openai/agents-core";
-import { abortErrorType, ERROR_TYPE } from "@otel-agents/core";
+import { abortErrorType, ERROR_TYPE } from "@otel-agents/core/adapter";
 
 // The runner stores `String(error)` ("BoomError: boom") in `data.error`; that leading class name
 // is the only low-cardinality type an Agents span error carries.

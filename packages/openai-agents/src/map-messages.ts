@@ -1,5 +1,5 @@
-import type { InputMessage, MessagePart, OutputMessage } from "@otel-agents/core";
-import { parseJsonIfPossible, textPart } from "@otel-agents/core";
+import type { InputMessage, MessagePart, OutputMessage } from "@otel-agents/core/adapter";
+import { parseJsonIfPossible, textPart } from "@otel-agents/core/adapter";
 
 // Converters from the two OpenAI wire shapes the Agents SDK puts on its spans (Responses items on
 // response spans, Chat Completions messages on generation spans) to the semconv message shape.

@@ -1,6 +1,6 @@
 import { getCurrentSpan, getCurrentTrace } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
-import { type OperationHandle, registerStepResolver } from "@otel-agents/core";
+import { type OperationHandle, registerStepResolver } from "@otel-agents/core/adapter";
 
 /**
  * What the step resolver needs of an Agents span: the processor's own node, read live (its handle

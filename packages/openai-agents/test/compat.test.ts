@@ -11,8 +11,8 @@ import { agentsCoreVersion, checkedTrees, h, install } from "./setup.js";
 
 // Only the version readers are faked: the framework, the processor and the warning are real.
 const fake = vi.hoisted(() => ({ framework: undefined as string | undefined, api: undefined as string | undefined }));
-vi.mock("@otel-agents/core", async (importOriginal) => {
-  const core = await importOriginal<typeof import("@otel-agents/core")>();
+vi.mock("@otel-agents/core/adapter", async (importOriginal) => {
+  const core = await importOriginal<typeof import("@otel-agents/core/adapter")>();
   return {
     ...core,
     installedVersion: (name: string, from: string) => fake.framework ?? core.installedVersion(name, from),

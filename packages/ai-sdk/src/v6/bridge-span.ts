@@ -9,7 +9,7 @@ import {
   SpanStatusCode,
   type TimeInput,
 } from "@opentelemetry/api";
-import type { OperationFacts, OperationHandle } from "@otel-agents/core";
+import type { OperationFacts, OperationHandle } from "@otel-agents/core/adapter";
 import type { V6SpanKind } from "./span-kinds.js";
 
 /**

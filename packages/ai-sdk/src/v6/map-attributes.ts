@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { InputMessage, MessagePart, OutputMessage, RequestParams, ToolDefinition, Usage } from "@otel-agents/core";
+import type { InputMessage, MessagePart, OutputMessage, RequestParams, ToolDefinition, Usage } from "@otel-agents/core/adapter";
 import { inputMessages, outputMessages, systemInstructions, toolDefinitions } from "../map-messages.js";
 
 // `ai` 6 span attributes (the `ai.*` namespace it records) to core facts. Only `ai.*` keys are read:

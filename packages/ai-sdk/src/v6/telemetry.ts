@@ -1,5 +1,5 @@
 import { diag, type MeterProvider, ProxyTracerProvider, type Tracer, type TracerProvider } from "@opentelemetry/api";
-import { GenAITelemetry, type RedactHook } from "@otel-agents/core";
+import { GenAITelemetry, type RedactHook } from "@otel-agents/core/adapter";
 import { checkApiVersion } from "../compat.js";
 import { VERSION } from "../version.js";
 import { AiSdkV6Tracer } from "./tracer.js";

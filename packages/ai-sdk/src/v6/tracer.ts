@@ -9,7 +9,7 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import type { GenAITelemetry, OperationContent, OperationHandle } from "@otel-agents/core";
+import type { GenAITelemetry, OperationContent, OperationHandle } from "@otel-agents/core/adapter";
 import { openaiRequestFacts, openaiResponseFacts } from "../openai-facts.js";
 import { BridgeSpan } from "./bridge-span.js";
 import {

@@ -1,0 +1,37 @@
+// @otel-agents/core/adapter: the kit for adapter authors. An adapter translates its framework's
+// events into the facts below and never spells a convention name (ARCHITECTURE.md).
+
+export { installedVersion, registeredApiVersion } from "../compat/installed-version.js";
+export { checkFrameworkVersion, satisfies, type VersionCheck, warnOnce } from "../compat/version-check.js";
+// What adapters build on and fill in, also in the app entry: one import source for an adapter.
+export type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "../content/messages.js";
+export { parseJsonIfPossible, textPart } from "../content/messages.js";
+export type { ContentOptions, RedactHook } from "../content/policy.js";
+export { type ContentPolicy, resolveContentPolicy } from "../content/policy.js";
+export { registerStepResolver, type StepResolver } from "../context/step-context.js";
+export {
+  type FrameworkRegistration,
+  GenAIInstrumentation,
+  type GenAIInstrumentationConfig,
+  type ProviderOptions,
+} from "../instrumentation/genai-instrumentation.js";
+export type { McpOperationStart, McpSide, McpTransportFacts } from "../mcp/mcp-facts.js";
+export { extractMcpContext, hasTraceMeta, type McpMeta, traceMetaOf } from "../mcp/mcp-meta.js";
+// Types only: operations come from `McpTelemetry.startOperation()`.
+export type { McpOperation } from "../mcp/mcp-operation.js";
+export { type McpSession, McpTelemetry, type McpTelemetryOptions } from "../mcp/mcp-telemetry.js";
+export { abortErrorType, errorType } from "../operation/error-type.js";
+export type { OperationHandle } from "../operation/handle.js";
+export type {
+  OpenAIFacts,
+  OperationContent,
+  OperationFacts,
+  RequestParams,
+  ServerInfo,
+  StartOptions,
+  Usage,
+} from "../operation/types.js";
+export { type RegistryStart, RunRegistry, type RunRegistryOptions } from "../registry/run-registry.js";
+// The values adapters hand to `failWithType()`; every other name stays inside the core.
+export { ERROR_TYPE } from "../semconv/names.js";
+export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from "../telemetry.js";
