@@ -34,6 +34,7 @@ import {
 import { adoptedTraceContext } from "./trace-root.js";
 import { checkTracingEnabledSoon } from "./tracing-disabled.js";
 import { VERSION } from "./version.js";
+import { appWorkflowName, hasHandoffs, startAbove } from "./workflow.js";
 
 const DONE: Promise<void> = Promise.resolve();
 
@@ -115,7 +116,19 @@ interface NodeState {
 }
 
 interface TraceState {
-  workflow: OperationHandle;
+  /** The workflow span, once the trace is found to be one (see workflow.ts); never for a standalone run. */
+  workflow: OperationHandle | undefined;
+  /** The trace's name: the app's `withTrace` name or Runner `workflowName`, else the SDK's default. */
+  name: string;
+  /** Where the trace started (the caller's context): the parent of the workflow, or of a standalone run's agent. */
+  root: Context;
+  startMs: number;
+  /** Top-level runs started so far. */
+  runs: number;
+  /** Start of the current top-level run: a workflow found during it starts there. */
+  runStartMs: number;
+  /** The top-level agent of a run without a workflow so far, while it runs: a workflow found now goes above it. */
+  entry: { id: string; handle: OperationHandle } | undefined;
   conversationId: string | undefined;
   failure: AgentsFailure | undefined;
   /**
@@ -271,16 +284,21 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     // Events arrive in the caller's async context: its active span is the workflow's parent.
     let parent = context.active();
     if (this.useAgentsTraceId) parent = adoptedTraceContext(parent, t.traceId);
-    const conversationId = t.groupId ?? undefined;
-    const workflow = this.registry.start(t.traceId, {
-      operation: "invoke_workflow",
-      workflowName: t.name,
-      conversationId,
-      framework: { name: FRAMEWORK_NAME, traceId: t.traceId },
-      fallbackParent: parent,
+    const startMs = nowMs();
+    // The workflow span, if any, is decided by the runs that follow (see workflow.ts).
+    this.traces.set(t.traceId, {
+      workflow: undefined,
+      name: typeof t.name === "string" ? t.name : "",
+      root: parent,
+      startMs,
+      runs: 0,
+      runStartMs: startMs,
+      entry: undefined,
+      conversationId: t.groupId ?? undefined,
+      failure: undefined,
+      spanIds: new Set(),
+      openRuns: 0,
     });
-    this.traces.set(t.traceId, { workflow, conversationId, failure: undefined, spanIds: new Set(), openRuns: 0 });
-    trackTrace(this.observer, t.traceId, workflow);
     if (this.traces.size > this.maxNodes) {
       const oldest = this.traces.keys().next();
       if (!oldest.done) {
@@ -306,8 +324,88 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
         this.registry.end(id);
       }
     }
+    if (!state.workflow) return;
     if (state.failure) this.registry.fail(t.traceId, state.failure);
     else this.registry.end(t.traceId);
+  }
+
+  // ---- workflow (conventions #354) ------------------------------------------------------------
+
+  /** Starts the trace's workflow span under `parent` (default: where the trace started). */
+  private startWorkflow(traceId: string, state: TraceState, name: string | undefined, parent = state.root): OperationHandle {
+    const workflow = this.registry.start(traceId, {
+      operation: "invoke_workflow",
+      workflowName: name,
+      conversationId: state.conversationId,
+      framework: { name: FRAMEWORK_NAME, traceId },
+      fallbackParent: parent,
+      startTime: state.runStartMs,
+    });
+    state.workflow = workflow;
+    trackTrace(this.observer, traceId, workflow);
+    return workflow;
+  }
+
+  /**
+   * A top-level run starts. A trace the app opened with `withTrace(name)` (its name differs from
+   * the run's task, which the Runner names) is an app-defined workflow, whatever its runs do.
+   */
+  private topLevelRunStarted(traceId: string, state: TraceState, taskName: unknown, node: NodeState): void {
+    state.runs++;
+    if (state.runs > 1) state.runStartMs = node.startMs;
+    if (!state.workflow && state.runs === 1 && typeof taskName === "string" && taskName !== state.name) {
+      this.startWorkflow(traceId, state, appWorkflowName(state.name) ?? appWorkflowName(taskName));
+    }
+  }
+
+  /**
+   * A run's top-level agent starts: with handoffs it coordinates agents, and the workflow starts
+   * now (named by the app, else by this entry agent). Without, it may still use agents as tools:
+   * that is only known when one runs, so it is kept as the entry a workflow would go above.
+   */
+  private topLevelAgentStarted(traceId: string, state: TraceState, data: SpanData, span: Span<SpanData>, node: NodeState): void {
+    const agentName = data.type === "agent" ? data.name : undefined;
+    if (!state.workflow && data.type === "agent" && hasHandoffs(data.handoffs)) {
+      this.startWorkflow(traceId, state, appWorkflowName(state.name) ?? appWorkflowName(agentName));
+    }
+    node.handle = this.startOp(span, startOptionsOf(data));
+    if (!state.workflow) state.entry = { id: span.spanId, handle: node.handle };
+  }
+
+  /**
+   * The run turned out to coordinate agents (an agent ran inside a tool, or a handoff the entry
+   * agent did not list at start): the workflow goes above the entry agent, still open.
+   */
+  private promote(traceId: string, state: TraceState): void {
+    const entry = state.entry;
+    state.entry = undefined;
+    if (state.workflow || !entry || entry.handle.isEnded) return;
+    const name = appWorkflowName(state.name) ?? appWorkflowName(entry.handle.facts.agent?.name);
+    startAbove(entry.handle.span, state.root, (parent) => this.startWorkflow(traceId, state, name, parent));
+  }
+
+  /** Whether only folded spans (tasks) are above `parentId`: the span is a top-level one of its trace. */
+  private atTop(parentId: string | null): boolean {
+    let id = parentId;
+    for (let hops = 0; hops < 1000; hops++) {
+      if (id === null) return true;
+      const node = this.nodes.get(id);
+      if (!node || node.handle || node.type !== "task") return false;
+      id = node.parentId;
+    }
+    return false;
+  }
+
+  /** Whether a tool (function span) encloses `parentId`. */
+  private insideTool(parentId: string | null): boolean {
+    let id = parentId;
+    for (let hops = 0; id !== null && hops < 1000; hops++) {
+      const node = this.nodes.get(id);
+      if (!node) return false;
+      if (node.type === "function") return true;
+      id = node.parentId;
+    }
+    return false;
   }
 
   // ---- spans --------------------------------------------------------------------------------
@@ -319,16 +417,20 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.remember(span.spanId, node);
     const turn = this.enclosingTurn(span.parentId);
     switch (data.type) {
-      case "task":
+      case "task": {
         // Folded: its children hang from its parent; usage comes per model call from turns.
-        if (span.parentId === null && this.traces.has(span.traceId)) {
-          const state = this.traces.get(span.traceId);
-          if (state) {
-            state.openRuns++;
-            node.runParent = userSpanInside(state.workflow);
-          }
+        const state = this.traces.get(span.traceId);
+        if (!state) return;
+        if (span.parentId === null) {
+          state.openRuns++;
+          this.topLevelRunStarted(span.traceId, state, data.name, node);
+          if (state.workflow) node.runParent = userSpanInside(state.workflow);
+        } else if (this.insideTool(span.parentId)) {
+          // A run inside a tool: an agent used as a tool.
+          this.promote(span.traceId, state);
         }
         return;
+      }
       case "turn":
         node.turn = {
           id: span.spanId,
@@ -346,13 +448,16 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
           toolCalls: [],
         };
         return;
-      case "handoff":
+      case "handoff": {
         // Started at its end, when `to_agent` (and so its name) is known; it has no children.
+        const state = this.traces.get(span.traceId);
+        if (state && !state.workflow) this.promote(span.traceId, state);
         if (turn) {
           turn.firstChildMs ??= node.startMs;
           turn.ranTools = true;
         }
         return;
+      }
       case "response":
       case "generation": {
         const provider = data.type === "generation" ? generationProvider(data) : undefined;
@@ -379,6 +484,17 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
         }
         node.handle = this.startOp(span, startOptionsOf(data));
         return;
+      case "agent": {
+        const state = this.traces.get(span.traceId);
+        if (state && this.atTop(span.parentId)) {
+          this.topLevelAgentStarted(span.traceId, state, data, span, node);
+          return;
+        }
+        // Without task spans (`includeTaskAndTurnSpans: false`) a nested run shows as an agent in a tool.
+        if (state && !state.workflow && this.insideTool(span.parentId)) this.promote(span.traceId, state);
+        node.handle = this.startOp(span, startOptionsOf(data));
+        return;
+      }
       default:
         node.handle = this.startOp(span, startOptionsOf(data));
         return;
@@ -403,6 +519,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     // A cancelled run: the SDK ends its spans as if nothing happened.
     const failure =
       failureOf(span.error) ?? (state?.cancelled ? this.cancellationOfRun(state.cancelled, span.spanId) : undefined);
+    if (state?.entry?.id === span.spanId) state.entry = undefined;
     switch (data.type) {
       case "task":
         if (span.parentId === null && state) this.runEnded(span.traceId, state, failure);
@@ -438,7 +555,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     state.openRuns = Math.max(0, state.openRuns - 1);
     if (!failure) return;
     state.failure = failure;
-    if (state.openRuns === 0) this.registry.fail(traceId, failure);
+    if (state.openRuns === 0 && state.workflow) this.registry.fail(traceId, failure);
   }
 
   private startOp(span: Span<SpanData>, options: StartOptions): OperationHandle {
@@ -475,7 +592,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       id = node.parentId;
     }
     const state = this.traces.get(span.traceId);
-    return state ? state.workflow.context : context.active();
+    return state ? (state.workflow?.context ?? state.root) : context.active();
   }
 
   private enclosingTurn(parentId: string | null): TurnState | undefined {

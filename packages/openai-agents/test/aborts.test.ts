@@ -78,13 +78,7 @@ describe("runs cancelled with an AbortSignal", () => {
     expect((error as Error).name).toBe("AbortError");
     await expect.poll(() => processor.openRuns).toBe(0);
     const trees = await checkedTrees();
-    expect(outcome(trees)).toEqual([
-      {
-        "invoke_workflow Agent workflow ERROR AbortError": [
-          { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow UNSET"] },
-        ],
-      },
-    ]);
+    expect(outcome(trees)).toEqual([{ "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow UNSET"] }]);
   });
 
   it("a streamed run aborted while its tool runs (instrumented model): what ends after the abort ends as ERROR AbortError", async () => {
@@ -101,11 +95,7 @@ describe("runs cancelled with an AbortSignal", () => {
     await expect.poll(() => processor.openRuns).toBe(0);
     const trees = await checkedTrees();
     expect(outcome(trees)).toEqual([
-      {
-        "invoke_workflow Agent workflow ERROR AbortError": [
-          { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
-        ],
-      },
+      { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
     ]);
     expect(stable(trees)).toStrictEqual([
       failedRun("AbortError", "Slow", { ...finished(["tool_call"], 10, 1), ...tools("slow") }, [
@@ -126,11 +116,7 @@ describe("runs cancelled with an AbortSignal", () => {
     await drain(result);
     await expect.poll(() => processor.openRuns).toBe(0);
     expect(outcome(await checkedTrees())).toEqual([
-      {
-        "invoke_workflow Agent workflow ERROR TimeoutError": [
-          { "invoke_agent Slow ERROR TimeoutError": ["chat UNSET", "execute_tool slow ERROR TimeoutError"] },
-        ],
-      },
+      { "invoke_agent Slow ERROR TimeoutError": ["chat UNSET", "execute_tool slow ERROR TimeoutError"] },
     ]);
   });
 
@@ -157,13 +143,7 @@ describe("runs cancelled with an AbortSignal", () => {
     expect(result.cancelled).toBe(true);
     await expect.poll(() => processor.openRuns).toBe(0);
     const trees = await checkedTrees();
-    expect(outcome(trees)).toEqual([
-      {
-        "invoke_workflow Agent workflow ERROR AbortError": [
-          { "invoke_agent Teller ERROR AbortError": ["chat ERROR AbortError"] },
-        ],
-      },
-    ]);
+    expect(outcome(trees)).toEqual([{ "invoke_agent Teller ERROR AbortError": ["chat ERROR AbortError"] }]);
     expect(stable(trees)).toStrictEqual([failedRun("AbortError", "Teller", lostAnswer, [failed("AbortError", chat(streamed))])]);
   });
 
@@ -183,11 +163,7 @@ describe("runs cancelled with an AbortSignal", () => {
     expect(entered).toBe(false);
     await expect.poll(() => processor.openRuns).toBe(0);
     // The SDK still asks the model, with the run's signal already aborted (the model gives up).
-    expect(outcome(await checkedTrees())).toEqual([
-      {
-        "invoke_workflow Agent workflow ERROR AbortError": [{ "invoke_agent Slow ERROR AbortError": ["chat ERROR AbortError"] }],
-      },
-    ]);
+    expect(outcome(await checkedTrees())).toEqual([{ "invoke_agent Slow ERROR AbortError": ["chat ERROR AbortError"] }]);
   });
   it("only the cancelled run is marked: a later run in the same withTrace workflow ends UNSET", async () => {
     const processor = install();
@@ -236,15 +212,9 @@ describe("cancelled streamed runs, model not instrumented", () => {
     // The SDK ends the trace after `completed` settles.
     await expect.poll(() => processor.openRuns).toBe(0);
     expect(shape(await checkedTrees())).toEqual([
-      {
-        "invoke_workflow Agent workflow [INTERNAL]": [
-          { "invoke_agent Slow [INTERNAL]": ["chat [CLIENT]", "execute_tool slow [INTERNAL]"] },
-        ],
-      },
+      { "invoke_agent Slow [INTERNAL]": ["chat [CLIENT]", "execute_tool slow [INTERNAL]"] },
     ]);
-    expect(outcome(await checkedTrees())).toEqual([
-      { "invoke_workflow Agent workflow UNSET": [{ "invoke_agent Slow UNSET": ["chat UNSET", "execute_tool slow UNSET"] }] },
-    ]);
+    expect(outcome(await checkedTrees())).toEqual([{ "invoke_agent Slow UNSET": ["chat UNSET", "execute_tool slow UNSET"] }]);
   });
 
   it("a streamed run whose consumer cancels the stream before its model call: every span ends, nothing stays open", async () => {
@@ -266,6 +236,6 @@ describe("cancelled streamed runs, model not instrumented", () => {
     // The SDK ends the trace after `completed` settles.
     await expect.poll(() => processor.openRuns).toBe(0);
     // The turn was cut off before the custom model's call was known: no chat span.
-    expect(outcome(await checkedTrees())).toEqual([{ "invoke_workflow Agent workflow UNSET": ["invoke_agent Slow UNSET"] }]);
+    expect(outcome(await checkedTrees())).toEqual(["invoke_agent Slow UNSET"]);
   });
 });

@@ -50,9 +50,7 @@ describe("version check on construction", () => {
     ]);
     const model = new ScriptedModel([{ usage: usage(3, 1), output: [assistantMessage("ok")] }]);
     await run(new Agent({ name: "Greeter", model }), "hi");
-    expect(shape(await checkedTrees())).toEqual([
-      { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Greeter [INTERNAL]": ["chat [CLIENT]"] }] },
-    ]);
+    expect(shape(await checkedTrees())).toEqual([{ "invoke_agent Greeter [INTERNAL]": ["chat [CLIENT]"] }]);
   });
 
   it("an unsupported @opentelemetry/api gives one warning too", () => {

@@ -40,9 +40,7 @@ describe("a processor with nothing to record", () => {
     trace.setGlobalTracerProvider(h.tracerProvider);
     expect((await run(greeter(), "hi")).finalOutput).toBe("Hello!");
     expect(processor.openRuns).toBe(0);
-    expect(shape(spanTree(h.spans()))).toEqual([
-      { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Greeter [INTERNAL]": ["chat [CLIENT]"] }] },
-    ]);
+    expect(shape(spanTree(h.spans()))).toEqual([{ "invoke_agent Greeter [INTERNAL]": ["chat [CLIENT]"] }]);
     await checkedTrees();
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { weather } from "./fixtures.js";
 import { chatReply, type Loopback, responsesReply, startLoopback } from "./loopback.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
-import { chat, executeTool, finished, invokeAgent, tools, workflow } from "./trees.js";
+import { chat, executeTool, finished, invokeAgent, tools } from "./trees.js";
 
 let server: Loopback | undefined;
 beforeEach(() => h.reset());
@@ -79,40 +79,38 @@ describe("OpenAI's own models on a loopback server", () => {
       "openai.response.service_tier": "default",
     };
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 120, 15), ...tools("get_weather") }, [
-          chat(
-            {
-              ...gpt41,
-              ...finished(["tool_call"], 50, 10),
-              "gen_ai.input.messages": '[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]',
-              "gen_ai.output.messages":
-                '[{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]}]',
-              "gen_ai.response.id": "resp_1",
-              "gen_ai.usage.cache_read.input_tokens": 20,
-              "gen_ai.usage.reasoning.output_tokens": 4,
-            },
-            "chat gpt-4.1-2025-04-14",
-          ),
-          executeTool("Weather", "get_weather", {
-            "gen_ai.tool.call.arguments": '{"city":"Paris"}',
-            "gen_ai.tool.call.id": "call_w",
-            "gen_ai.tool.call.result": '{"output":"sunny in Paris"}',
-          }),
-          chat(
-            {
-              ...gpt41,
-              ...finished(["stop"], 70, 5),
-              "gen_ai.input.messages":
-                '[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_w","response":"sunny in Paris"}]}]',
-              "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Sunny in Paris"}]}]',
-              "gen_ai.response.id": "resp_2",
-              "gen_ai.usage.cache_read.input_tokens": 0,
-              "gen_ai.usage.reasoning.output_tokens": 0,
-            },
-            "chat gpt-4.1-2025-04-14",
-          ),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 120, 15), ...tools("get_weather") }, [
+        chat(
+          {
+            ...gpt41,
+            ...finished(["tool_call"], 50, 10),
+            "gen_ai.input.messages": '[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]}]',
+            "gen_ai.output.messages":
+              '[{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]}]',
+            "gen_ai.response.id": "resp_1",
+            "gen_ai.usage.cache_read.input_tokens": 20,
+            "gen_ai.usage.reasoning.output_tokens": 4,
+          },
+          "chat gpt-4.1-2025-04-14",
+        ),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.arguments": '{"city":"Paris"}',
+          "gen_ai.tool.call.id": "call_w",
+          "gen_ai.tool.call.result": '{"output":"sunny in Paris"}',
+        }),
+        chat(
+          {
+            ...gpt41,
+            ...finished(["stop"], 70, 5),
+            "gen_ai.input.messages":
+              '[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_w","name":"get_weather","arguments":{"city":"Paris"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_w","response":"sunny in Paris"}]}]',
+            "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Sunny in Paris"}]}]',
+            "gen_ai.response.id": "resp_2",
+            "gen_ai.usage.cache_read.input_tokens": 0,
+            "gen_ai.usage.reasoning.output_tokens": 0,
+          },
+          "chat gpt-4.1-2025-04-14",
+        ),
       ]),
     ]);
   });
@@ -144,20 +142,18 @@ describe("OpenAI's own models on a loopback server", () => {
       "openai.response.system_fingerprint": "fp_1",
     };
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 100, 12), ...tools("get_weather") }, [
-          chat(
-            {
-              ...gpt4oMini,
-              ...finished(["tool_call"], 40, 8),
-              "gen_ai.response.id": "chatcmpl-1",
-              "gen_ai.usage.cache_read.input_tokens": 16,
-            },
-            "chat gpt-4o-mini",
-          ),
-          executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_c" }),
-          chat({ ...gpt4oMini, ...finished(["stop"], 60, 4), "gen_ai.response.id": "chatcmpl-2" }, "chat gpt-4o-mini"),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 100, 12), ...tools("get_weather") }, [
+        chat(
+          {
+            ...gpt4oMini,
+            ...finished(["tool_call"], 40, 8),
+            "gen_ai.response.id": "chatcmpl-1",
+            "gen_ai.usage.cache_read.input_tokens": 16,
+          },
+          "chat gpt-4o-mini",
+        ),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_c" }),
+        chat({ ...gpt4oMini, ...finished(["stop"], 60, 4), "gen_ai.response.id": "chatcmpl-2" }, "chat gpt-4o-mini"),
       ]),
     ]);
   });
@@ -203,7 +199,7 @@ describe("OpenAI's own models on a loopback server", () => {
           "openai.response.service_tier": "default",
         }
       : {};
-    expect(tree?.children[0]?.children).toEqual([
+    expect(tree?.children).toEqual([
       chat(
         {
           "gen_ai.provider.name": "openai",

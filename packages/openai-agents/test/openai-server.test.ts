@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools } from "./trees.js";
 
 let server: OpenAIServer | undefined;
 beforeEach(() => h.reset());
@@ -56,39 +56,37 @@ describe("OpenAI models against the loopback OpenAI server", () => {
       "openai.response.system_fingerprint": "fp_0a1b2c3d4e",
     };
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 103, 10), ...tools("get_weather") }, [
-          chat(
-            {
-              ...gpt4oMini,
-              ...finished(["tool_call"], 42, 7),
-              "gen_ai.input.messages":
-                '[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]}]',
-              "gen_ai.output.messages":
-                '[{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]}]',
-              "gen_ai.response.id": "chatcmpl-c1",
-              "gen_ai.usage.cache_read.input_tokens": 12,
-            },
-            "chat gpt-4o-mini",
-          ),
-          executeTool("Weather", "get_weather", {
-            "gen_ai.tool.call.arguments": '{"city":"Bern"}',
-            "gen_ai.tool.call.id": "call_b",
-            "gen_ai.tool.call.result": '{"output":"sunny in Bern"}',
-          }),
-          chat(
-            {
-              ...gpt4oMini,
-              ...finished(["stop"], 61, 3),
-              "gen_ai.input.messages":
-                '[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_b","response":"sunny in Bern"}]}]',
-              "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Snow in Bern"}]}]',
-              "gen_ai.response.id": "chatcmpl-c2",
-              "gen_ai.usage.cache_read.input_tokens": 0,
-            },
-            "chat gpt-4o-mini",
-          ),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 103, 10), ...tools("get_weather") }, [
+        chat(
+          {
+            ...gpt4oMini,
+            ...finished(["tool_call"], 42, 7),
+            "gen_ai.input.messages":
+              '[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]}]',
+            "gen_ai.output.messages":
+              '[{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]}]',
+            "gen_ai.response.id": "chatcmpl-c1",
+            "gen_ai.usage.cache_read.input_tokens": 12,
+          },
+          "chat gpt-4o-mini",
+        ),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.arguments": '{"city":"Bern"}',
+          "gen_ai.tool.call.id": "call_b",
+          "gen_ai.tool.call.result": '{"output":"sunny in Bern"}',
+        }),
+        chat(
+          {
+            ...gpt4oMini,
+            ...finished(["stop"], 61, 3),
+            "gen_ai.input.messages":
+              '[{"role":"system","parts":[{"type":"text","content":"You answer weather questions."}]},{"role":"user","parts":[{"type":"text","content":"Weather in Bern?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_b","name":"get_weather","arguments":{"city":"Bern"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_b","response":"sunny in Bern"}]}]',
+            "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Snow in Bern"}]}]',
+            "gen_ai.response.id": "chatcmpl-c2",
+            "gen_ai.usage.cache_read.input_tokens": 0,
+          },
+          "chat gpt-4o-mini",
+        ),
       ]),
     ]);
   });

@@ -32,15 +32,11 @@ describe("OpenTelemetryTracingProcessor", () => {
     const spans = h.spans();
     expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(10);
     for (const tree of trees) {
-      const agent = tree.children[0];
+      const agent = tree;
       const name = String(agent?.attributes["gen_ai.agent.name"]);
       const i = name.replace("Agent", "");
       expect(shape([tree])).toEqual([
-        {
-          "invoke_workflow Agent workflow [INTERNAL]": [
-            { [`invoke_agent ${name} [INTERNAL]`]: ["chat [CLIENT]", "execute_tool get_weather [INTERNAL]", "chat [CLIENT]"] },
-          ],
-        },
+        { [`invoke_agent ${name} [INTERNAL]`]: ["chat [CLIENT]", "execute_tool get_weather [INTERNAL]", "chat [CLIENT]"] },
       ]);
       // No cross-talk: the tool span of this agent saw this agent's arguments and result.
       expect(agent?.children[1]?.attributes).toMatchObject({
@@ -67,7 +63,7 @@ describe("OpenTelemetryTracingProcessor", () => {
     assertConformance(h.spans());
   });
 
-  it("the workflow nests under the caller's active span, and the Agents ids are kept as attributes", async () => {
+  it("a standalone run's agent nests under the caller's active span (no workflow), and the Agents ids are kept as attributes", async () => {
     install();
     const tracer = h.tracerProvider.getTracer("app");
     await tracer.startActiveSpan("request", async (span) => {
@@ -77,14 +73,11 @@ describe("OpenTelemetryTracingProcessor", () => {
     const spans = h.spans();
     expect(shape(spanTree(spans))).toEqual([
       {
-        "request [INTERNAL]": [
-          { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Inner [INTERNAL]": ["chat [CLIENT]"] }] },
-        ],
+        "request [INTERNAL]": [{ "invoke_agent Inner [INTERNAL]": ["chat [CLIENT]"] }],
       },
     ]);
-    const workflow = spans.find((s) => s.name.startsWith("invoke_workflow"));
     const agent = spans.find((s) => s.name.startsWith("invoke_agent"));
-    expect(workflow?.attributes["otel_agents.framework.trace_id"]).toMatch(/^trace_[0-9a-f]{32}$/);
+    expect(agent?.attributes["otel_agents.framework.trace_id"]).toMatch(/^trace_[0-9a-f]{32}$/);
     expect(agent?.attributes["otel_agents.framework.run_id"]).toMatch(/^span_[0-9a-f]{24}$/);
     expect(agent?.attributes["otel_agents.framework.name"]).toBe("openai-agents");
     // The caller's trace wins over the Agents trace id.
@@ -94,9 +87,10 @@ describe("OpenTelemetryTracingProcessor", () => {
   it("useAgentsTraceId: with no caller span the OpenTelemetry trace id is the Agents trace id's hex", async () => {
     install({ useAgentsTraceId: true });
     await run(new Agent({ name: "Solo", model: new ScriptedModel([[assistantMessage("ok")]]) }), "x");
-    const workflow = h.spans().find((s) => s.name.startsWith("invoke_workflow"));
-    const agentsTraceId = String(workflow?.attributes["otel_agents.framework.trace_id"]);
-    expect(workflow?.spanContext().traceId).toBe(agentsTraceId.slice("trace_".length));
+    // A standalone run: its agent is the root span.
+    const agent = h.spans().find((s) => s.name.startsWith("invoke_agent"));
+    const agentsTraceId = String(agent?.attributes["otel_agents.framework.trace_id"]);
+    expect(agent?.spanContext().traceId).toBe(agentsTraceId.slice("trace_".length));
     expect(trace.getActiveSpan()).toBeUndefined();
   });
 
@@ -118,7 +112,7 @@ describe("OpenTelemetryTracingProcessor", () => {
     const result = await run(new Agent({ name: "Local", model: new LocalModel() }), "hi");
     expect(result.finalOutput).toBe("local answer");
     const [tree] = await checkedTrees();
-    expect(tree?.children[0]?.children).toEqual([
+    expect(tree?.children).toEqual([
       {
         name: "chat llama3.2",
         kind: "CLIENT",
@@ -169,7 +163,7 @@ describe("OpenTelemetryTracingProcessor", () => {
       .filter((s) => s.attributes["error.type"] === "otel_agents.orphaned")
       .map((s) => s.name)
       .sort();
-    expect(orphaned).toEqual(["execute_tool slow", "invoke_agent Slow", "invoke_workflow Agent workflow"]);
+    expect(orphaned).toEqual(["execute_tool slow", "invoke_agent Slow"]);
     release();
     expect((await pending).finalOutput).toBe("finally");
     // Late events of the cut-off run start nothing new. The model call of the cut-off turn is lost:
@@ -179,7 +173,7 @@ describe("OpenTelemetryTracingProcessor", () => {
         .spans()
         .map((s) => s.name)
         .sort(),
-    ).toEqual(["execute_tool slow", "invoke_agent Slow", "invoke_workflow Agent workflow"]);
+    ).toEqual(["execute_tool slow", "invoke_agent Slow"]);
     assertConformance(h.spans());
   });
 

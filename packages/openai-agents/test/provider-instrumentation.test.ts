@@ -64,14 +64,10 @@ describe("beside OpenInference's OpenAI instrumentation (real openai client, loo
     assertConformance(spans);
     expect(shape(spanTree(spans))).toEqual([
       {
-        "invoke_workflow Agent workflow [INTERNAL]": [
-          {
-            "invoke_agent Weather [INTERNAL]": [
-              "chat gpt-4o-mini [CLIENT]",
-              "execute_tool get_weather [INTERNAL]",
-              "chat gpt-4o-mini [CLIENT]",
-            ],
-          },
+        "invoke_agent Weather [INTERNAL]": [
+          "chat gpt-4o-mini [CLIENT]",
+          "execute_tool get_weather [INTERNAL]",
+          "chat gpt-4o-mini [CLIENT]",
         ],
       },
     ]);
@@ -89,14 +85,10 @@ describe("beside OpenInference's OpenAI instrumentation (real openai client, loo
     await weatherRun(useResponses);
     expect(shape(spanTree(exporter.getFinishedSpans()))).toEqual([
       {
-        "invoke_workflow Agent workflow [INTERNAL]": [
-          {
-            "invoke_agent Weather [INTERNAL]": [
-              { "chat gpt-4o-mini [CLIENT]": [theirs] },
-              "execute_tool get_weather [INTERNAL]",
-              { "chat gpt-4o-mini [CLIENT]": [theirs] },
-            ],
-          },
+        "invoke_agent Weather [INTERNAL]": [
+          { "chat gpt-4o-mini [CLIENT]": [theirs] },
+          "execute_tool get_weather [INTERNAL]",
+          { "chat gpt-4o-mini [CLIENT]": [theirs] },
         ],
       },
     ]);

@@ -1,5 +1,6 @@
 import { Agent, Runner, run, withTrace } from "@openai/agents";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
+import type { HrTime } from "@opentelemetry/api";
 import { beforeEach, describe, expect, it } from "vitest";
 import { usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
@@ -7,14 +8,16 @@ import { chat, executeTool, failedRun, finished, guardrail, handoff, invokeAgent
 
 beforeEach(() => h.reset());
 
+const hrMs = (t: HrTime | undefined): number => (t ? t[0] * 1e3 + t[1] / 1e6 : Number.NaN);
+
 describe("runs with the ScriptedModel", () => {
-  it("a single agent answering: workflow > agent > one chat span with the turn's usage", async () => {
+  it("a single agent answering: no workflow (a standalone run), agent > one chat span with the turn's usage", async () => {
     install();
     const model = new ScriptedModel([{ usage: usage(12, 4), output: [assistantMessage("Hello!")] }]);
     const result = await run(new Agent({ name: "Greeter", instructions: "Greet.", model }), "hi");
     expect(result.finalOutput).toBe("Hello!");
     expect(await checkedTrees()).toStrictEqual([
-      workflow([invokeAgent("Greeter", finished(["stop"], 12, 4), [chat(finished(["stop"], 12, 4))])]),
+      invokeAgent("Greeter", finished(["stop"], 12, 4), [chat(finished(["stop"], 12, 4))]),
     ]);
   });
 
@@ -28,12 +31,10 @@ describe("runs with the ScriptedModel", () => {
     const result = await run(agent, "Weather in Paris?");
     expect(result.finalOutput).toBe("It is sunny");
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
-          chat({ ...finished(["tool_call"], 10, 5), "gen_ai.usage.cache_read.input_tokens": 3 }),
-          executeTool("Weather", "get_weather"),
-          chat(finished(["stop"], 20, 6)),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+        chat({ ...finished(["tool_call"], 10, 5), "gen_ai.usage.cache_read.input_tokens": 3 }),
+        executeTool("Weather", "get_weather"),
+        chat(finished(["stop"], 20, 6)),
       ]),
     ]);
   });
@@ -109,13 +110,11 @@ describe("runs with the ScriptedModel", () => {
     });
     expect((await run(agent, "hello")).finalOutput).toBe("fine");
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Guarded", finished(["stop"], 5, 1), [chat(finished(["stop"], 5, 1)), guardrail("no_secrets", false)]),
-      ]),
+      invokeAgent("Guarded", finished(["stop"], 5, 1), [chat(finished(["stop"], 5, 1)), guardrail("no_secrets", false)]),
     ]);
   });
 
-  it("an agent used as a tool nests its whole run under the execute_tool span", async () => {
+  it("an agent used as a tool: a workflow named by the entry agent; the inner run nests under the execute_tool span", async () => {
     install();
     const inner = new Agent({
       name: "Translator",
@@ -131,16 +130,25 @@ describe("runs with the ScriptedModel", () => {
     });
     expect((await run(outer, "Say hello in French")).finalOutput).toBe("It is bonjour");
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
-          chat(finished(["tool_call"], 11, 2)),
-          executeTool("Orchestrator", "translate", {}, [
-            invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
+      workflow(
+        [
+          invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
+            chat(finished(["tool_call"], 11, 2)),
+            executeTool("Orchestrator", "translate", {}, [
+              invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
+            ]),
+            chat(finished(["stop"], 13, 4)),
           ]),
-          chat(finished(["stop"], 13, 4)),
-        ]),
-      ]),
+        ],
+        "Orchestrator",
+      ),
     ]);
+    // Decided once the tool ran an agent, the workflow still starts before its agent and ends after it.
+    const [wf, agent] = ["invoke_workflow Orchestrator", "invoke_agent Orchestrator"].map((n) =>
+      h.spans().find((s) => s.name === n),
+    );
+    expect(hrMs(wf?.startTime)).toBeLessThanOrEqual(hrMs(agent?.startTime));
+    expect(hrMs(wf?.endTime)).toBeGreaterThanOrEqual(hrMs(agent?.endTime));
   });
 
   it("a streamed run gives the same tree as a plain one", async () => {
@@ -156,12 +164,10 @@ describe("runs with the ScriptedModel", () => {
     await result.completed;
     expect(result.finalOutput).toBe("Warm in Rome");
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
-          chat(finished(["tool_call"], 10, 5)),
-          executeTool("Weather", "get_weather"),
-          chat(finished(["stop"], 20, 6)),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+        chat(finished(["tool_call"], 10, 5)),
+        executeTool("Weather", "get_weather"),
+        chat(finished(["stop"], 20, 6)),
       ]),
     ]);
   });
@@ -193,5 +199,125 @@ describe("runs with the ScriptedModel", () => {
         thread,
       ),
     ]);
+  });
+
+  // When a run is a workflow (conventions #354): both sides of the rule, as whole trees.
+  describe("invoke_workflow only for runs that coordinate agents", () => {
+    const answer = (name: string, text: string, input = 3, output = 1) =>
+      new Agent({ name, model: new ScriptedModel([{ usage: usage(input, output), output: [assistantMessage(text)] }]) });
+
+    it("handoffs without a workflowName: the workflow is named by the entry agent, never 'Agent workflow'", async () => {
+      install();
+      const billing = answer("Billing", "paid");
+      const triage = new Agent({
+        name: "Triage",
+        model: new ScriptedModel([{ usage: usage(4, 1), output: [functionCall("transfer_to_Billing", {}, { callId: "h2" })] }]),
+        handoffs: [billing],
+      });
+      expect((await run(triage, "my invoice")).finalOutput).toBe("paid");
+      expect(await checkedTrees()).toStrictEqual([
+        workflow(
+          [
+            invokeAgent("Triage", { ...finished(["tool_call"], 4, 1), "otel_agents.openai_agents.agent.handoffs": ["Billing"] }, [
+              chat(finished(["tool_call"], 4, 1)),
+              handoff("Triage", "Billing"),
+            ]),
+            invokeAgent("Billing", finished(["stop"], 3, 1), [chat(finished(["stop"], 3, 1))]),
+          ],
+          "Triage",
+        ),
+      ]);
+    });
+
+    it("a standalone agent run stays invoke_agent even when the Runner names a workflow and a conversation", async () => {
+      install();
+      const result = await new Runner({ workflowName: "support", groupId: "conv-9" }).run(answer("Solo", "done"), "hi");
+      expect(result.finalOutput).toBe("done");
+      const conversation = { "gen_ai.conversation.id": "conv-9" };
+      expect(await checkedTrees()).toStrictEqual([
+        invokeAgent("Solo", { ...conversation, ...finished(["stop"], 3, 1) }, [
+          chat({ ...conversation, ...finished(["stop"], 3, 1) }),
+        ]),
+      ]);
+    });
+
+    it("an agent used as a tool under a Runner workflowName: the app's name, under the caller's span", async () => {
+      install();
+      const inner = answer("Summariser", "short");
+      const outer = new Agent({
+        name: "Editor",
+        model: new ScriptedModel([
+          { usage: usage(5, 1), output: [functionCall("summarise", { input: "long text" }, { callId: "call_s1" })] },
+          { usage: usage(6, 2), output: [assistantMessage("Summary: short")] },
+        ]),
+        tools: [inner.asTool({ toolName: "summarise", toolDescription: "Summarise a text" })],
+      });
+      const caller = h.tracerProvider.getTracer("app");
+      await caller.startActiveSpan("request", async (span) => {
+        await new Runner({ workflowName: "editing" }).run(outer, "Summarise this");
+        span.end();
+      });
+      expect(await checkedTrees()).toStrictEqual([
+        {
+          name: "request",
+          kind: "INTERNAL",
+          status: "UNSET",
+          attributes: {},
+          children: [
+            workflow(
+              [
+                invokeAgent("Editor", { ...finished(["tool_call", "stop"], 11, 3), ...tools("summarise") }, [
+                  chat(finished(["tool_call"], 5, 1)),
+                  executeTool("Editor", "summarise", {}, [
+                    invokeAgent("Summariser", finished(["stop"], 3, 1), [chat(finished(["stop"], 3, 1))]),
+                  ]),
+                  chat(finished(["stop"], 6, 2)),
+                ]),
+              ],
+              "editing",
+            ),
+          ],
+        },
+      ]);
+      const byName = (n: string) => h.spans().find((s) => s.name === n);
+      const [request, wf, agent] = [byName("request"), byName("invoke_workflow editing"), byName("invoke_agent Editor")];
+      expect(wf?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+      expect(agent?.parentSpanContext?.spanId).toBe(wf?.spanContext().spanId);
+      expect(new Set([request, wf, agent].map((s) => s?.spanContext().traceId)).size).toBe(1);
+    });
+
+    it("without task and turn spans an agent used as a tool still makes the run a workflow", async () => {
+      install();
+      const inner = answer("Checker", "ok");
+      const outer = new Agent({
+        name: "Lead",
+        model: new ScriptedModel([
+          { usage: usage(2, 1), output: [functionCall("check", { input: "x" }, { callId: "call_c" })] },
+          { usage: usage(3, 1), output: [assistantMessage("checked")] },
+        ]),
+        tools: [inner.asTool({ toolName: "check", toolDescription: "Check it" })],
+      });
+      const runner = new Runner({ tracing: { includeTaskAndTurnSpans: false } });
+      expect((await runner.run(outer, "go")).finalOutput).toBe("checked");
+      const names = h.spans().map((s) => s.name);
+      expect(names.filter((n) => n.startsWith("invoke_"))).toEqual([
+        "invoke_agent Checker",
+        "invoke_agent Lead",
+        "invoke_workflow Lead",
+      ]);
+      const [wf, lead] = ["invoke_workflow Lead", "invoke_agent Lead"].map((n) => h.spans().find((s) => s.name === n));
+      expect(lead?.parentSpanContext?.spanId).toBe(wf?.spanContext().spanId);
+      expect(wf?.parentSpanContext).toBeUndefined();
+    });
+
+    it("one run in a withTrace the app named is that app-defined workflow", async () => {
+      install();
+      await withTrace("nightly-report", async () => {
+        await run(answer("Reporter", "report"), "go");
+      });
+      expect(await checkedTrees()).toStrictEqual([
+        workflow([invokeAgent("Reporter", finished(["stop"], 3, 1), [chat(finished(["stop"], 3, 1))])], "nightly-report"),
+      ]);
+    });
   });
 });

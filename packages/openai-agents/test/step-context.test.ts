@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
-import { chat, executeTool, finished, invokeAgent, tools, workflow } from "./trees.js";
+import { chat, executeTool, finished, invokeAgent, tools } from "./trees.js";
 
 beforeEach(() => h.reset());
 
@@ -94,20 +94,18 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     // The request really carried it.
     expect(received.get("/forecast/Oslo")?.traceparent).toBe(seen[0]?.traceparent);
     expect(await checkedTrees()).toStrictEqual([
-      workflow([
-        invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
-          chat(finished(["tool_call"], 10, 1)),
-          executeTool("Forecaster", "get_forecast", {}, [
-            {
-              name: "user-db-query",
-              kind: "INTERNAL",
-              status: "UNSET",
-              attributes: {},
-              children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
-            },
-          ]),
-          chat(finished(["stop"], 20, 2)),
+      invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
+        chat(finished(["tool_call"], 10, 1)),
+        executeTool("Forecaster", "get_forecast", {}, [
+          {
+            name: "user-db-query",
+            kind: "INTERNAL",
+            status: "UNSET",
+            attributes: {},
+            children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
+          },
         ]),
+        chat(finished(["stop"], 20, 2)),
       ]),
     ]);
   });
@@ -122,14 +120,10 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     for (const tree of trees) {
       expect(shape([tree])).toEqual([
         {
-          "invoke_workflow Agent workflow [INTERNAL]": [
-            {
-              [`invoke_agent ${String(tree.children[0]?.attributes["gen_ai.agent.name"])} [INTERNAL]`]: [
-                "chat [CLIENT]",
-                { "execute_tool get_forecast [INTERNAL]": [{ "user-db-query [INTERNAL]": ["user-nested [INTERNAL]"] }] },
-                "chat [CLIENT]",
-              ],
-            },
+          [`invoke_agent ${String(tree.attributes["gen_ai.agent.name"])} [INTERNAL]`]: [
+            "chat [CLIENT]",
+            { "execute_tool get_forecast [INTERNAL]": [{ "user-db-query [INTERNAL]": ["user-nested [INTERNAL]"] }] },
+            "chat [CLIENT]",
           ],
         },
       ]);
@@ -162,9 +156,10 @@ describe("step-aware context: user code in a function tool sees its execute_tool
       tools: [inner.asTool({ toolName: "forecaster", toolDescription: "Forecasts" })],
     });
     expect((await run(outer, "Trip to Rome")).finalOutput).toBe("Rome is sunny");
+    // An agent used as a tool makes the run a workflow, named by its entry agent.
     expect(shape(await checkedTrees())).toEqual([
       {
-        "invoke_workflow Agent workflow [INTERNAL]": [
+        "invoke_workflow Planner [INTERNAL]": [
           {
             "invoke_agent Planner [INTERNAL]": [
               "chat [CLIENT]",
@@ -204,9 +199,7 @@ describe("step-aware context: user code in a function tool sees its execute_tool
       }
     }
     expect((await run(new Agent({ name: "Own", model: new HttpModel() }), "hi")).finalOutput).toBe("from my server");
-    expect(shape(await checkedTrees())).toEqual([
-      { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Own [INTERNAL]": ["chat [CLIENT]"] }] },
-    ]);
+    expect(shape(await checkedTrees())).toEqual([{ "invoke_agent Own [INTERNAL]": ["chat [CLIENT]"] }]);
     expect([ids(traceparent)]).toEqual(spanIds("invoke_agent Own"));
     expect(received.get("/llm")?.traceparent).toBe(traceparent);
   });

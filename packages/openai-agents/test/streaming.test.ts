@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrumentModel, instrumentModelProvider } from "../src/index.js";
 import { usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools } from "./trees.js";
 
 let server: OpenAIServer | undefined;
 beforeEach(() => h.reset());
@@ -112,30 +112,28 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
       "openai.response.service_tier": "default",
     };
     expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 80, 10), ...tools("get_weather") }, [
-          chat(
-            {
-              ...gpt41,
-              ...finished(["tool_call"], 30, 6),
-              "gen_ai.response.id": "resp_s1",
-              "gen_ai.usage.cache_read.input_tokens": 10,
-              "gen_ai.usage.reasoning.output_tokens": 0,
-            },
-            "chat gpt-4.1-2025-04-14",
-          ),
-          executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_o" }),
-          chat(
-            {
-              ...gpt41,
-              ...finished(["stop"], 50, 4),
-              "gen_ai.response.id": "resp_s2",
-              "gen_ai.usage.cache_read.input_tokens": 0,
-              "gen_ai.usage.reasoning.output_tokens": 2,
-            },
-            "chat gpt-4.1-2025-04-14",
-          ),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 80, 10), ...tools("get_weather") }, [
+        chat(
+          {
+            ...gpt41,
+            ...finished(["tool_call"], 30, 6),
+            "gen_ai.response.id": "resp_s1",
+            "gen_ai.usage.cache_read.input_tokens": 10,
+            "gen_ai.usage.reasoning.output_tokens": 0,
+          },
+          "chat gpt-4.1-2025-04-14",
+        ),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_o" }),
+        chat(
+          {
+            ...gpt41,
+            ...finished(["stop"], 50, 4),
+            "gen_ai.response.id": "resp_s2",
+            "gen_ai.usage.cache_read.input_tokens": 0,
+            "gen_ai.usage.reasoning.output_tokens": 2,
+          },
+          "chat gpt-4.1-2025-04-14",
+        ),
       ]),
     ]);
     const ttfcMetric = (await h.metrics()).find((m) => m.descriptor.name === "gen_ai.client.inference.time_to_first_chunk");
@@ -183,28 +181,26 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
       "openai.api.type": "chat_completions",
     };
     expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 100, 12), ...tools("get_weather") }, [
-          chat(
-            {
-              ...gpt4oMini,
-              ...finished(["tool_call"], 40, 8),
-              "gen_ai.response.id": "chatcmpl-s1",
-              "gen_ai.usage.cache_read.input_tokens": 16,
-            },
-            "chat gpt-4o-mini",
-          ),
-          executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_l" }),
-          chat(
-            {
-              ...gpt4oMini,
-              ...finished(["stop"], 60, 4),
-              "gen_ai.response.id": "chatcmpl-s2",
-              "gen_ai.usage.cache_read.input_tokens": 0,
-            },
-            "chat gpt-4o-mini",
-          ),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 100, 12), ...tools("get_weather") }, [
+        chat(
+          {
+            ...gpt4oMini,
+            ...finished(["tool_call"], 40, 8),
+            "gen_ai.response.id": "chatcmpl-s1",
+            "gen_ai.usage.cache_read.input_tokens": 16,
+          },
+          "chat gpt-4o-mini",
+        ),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_l" }),
+        chat(
+          {
+            ...gpt4oMini,
+            ...finished(["stop"], 60, 4),
+            "gen_ai.response.id": "chatcmpl-s2",
+            "gen_ai.usage.cache_read.input_tokens": 0,
+          },
+          "chat gpt-4o-mini",
+        ),
       ]),
     ]);
   });
@@ -226,12 +222,10 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
         expect(ttfc as number).toBeGreaterThanOrEqual(0);
       }),
     ).toStrictEqual([
-      workflow([
-        invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
-          chat({ ...streamed, ...finished(["tool_call"], 10, 5) }),
-          executeTool("Weather", "get_weather"),
-          chat({ ...streamed, ...finished(["stop"], 20, 6) }),
-        ]),
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+        chat({ ...streamed, ...finished(["tool_call"], 10, 5) }),
+        executeTool("Weather", "get_weather"),
+        chat({ ...streamed, ...finished(["stop"], 20, 6) }),
       ]),
     ]);
   });

@@ -17,7 +17,11 @@ export const finished = (reasons: string[], input: number, output: number): Attr
 /** An agent's tool names, as the agent span lists them. */
 export const tools = (...names: string[]): Attributes => ({ "otel_agents.openai_agents.agent.tools": names });
 
-export function workflow(children: TreeNode[], name = "Agent workflow", attributes: Attributes = {}): TreeNode {
+/**
+ * A workflow span: only for a run that coordinates agents (handoffs, agents as tools) or a `withTrace` the app
+ * named (conventions #354). `name` is the app's workflow name or the entry agent's, never the SDK's "Agent workflow".
+ */
+export function workflow(children: TreeNode[], name: string, attributes: Attributes = {}): TreeNode {
   return {
     name: `invoke_workflow ${name}`,
     kind: "INTERNAL",
@@ -117,7 +121,7 @@ export function failed(errorType: string, span: TreeNode): TreeNode {
 /** What an agent whose only model call failed reports: that call's `error` finish reason. */
 export const lostAnswer: Attributes = { "gen_ai.response.finish_reasons": ["error"] };
 
-/** A one-agent run that fails: workflow and agent both ERROR with `errorType`. */
+/** A one-agent run that fails: a standalone run has no workflow span, its agent is the root, ERROR with `errorType`. */
 export function failedRun(errorType: string, agentName: string, attributes: Attributes, children: TreeNode[]): TreeNode {
-  return failed(errorType, workflow([failed(errorType, invokeAgent(agentName, attributes, children))]));
+  return failed(errorType, invokeAgent(agentName, attributes, children));
 }

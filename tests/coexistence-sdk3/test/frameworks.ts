@@ -77,11 +77,7 @@ export const langchainTree = (call: unknown[]) => [
 ];
 
 export const agentsTree = (chat: unknown) => [
-  {
-    "invoke_workflow Agent workflow [INTERNAL]": [
-      { "invoke_agent Weather [INTERNAL]": [chat, "execute_tool get_weather [INTERNAL]", chat] },
-    ],
-  },
+  { "invoke_agent Weather [INTERNAL]": [chat, "execute_tool get_weather [INTERNAL]", chat] },
 ];
 
 /** The provider instrumentation's span for a Chat Completions call. */

@@ -71,13 +71,7 @@ async function weatherRun(p: Setup, api: Api): Promise<void> {
   );
 }
 
-const runTree = (chat: unknown) => [
-  {
-    "invoke_workflow Agent workflow [INTERNAL]": [
-      { "invoke_agent Weather [INTERNAL]": [chat, "execute_tool get_weather [INTERNAL]", chat] },
-    ],
-  },
-];
+const runTree = (chat: unknown) => [{ "invoke_agent Weather [INTERNAL]": [chat, "execute_tool get_weather [INTERNAL]", chat] }];
 
 /** Our chat span's attributes (ids are the server's and the Agents SDK's random ones). */
 function ourChat(api: Api, port: number, usage: [number, number], finish: string) {

@@ -159,13 +159,7 @@ describe("OpenAI Agents beside OpenInference's OpenAI instrumentation", () => {
     const agent = new Agent({ name: "Weather", instructions: "Answer.", model, tools: [agentsTool(weather)] });
     expect((await new Runner().run(agent, "Weather in Bern?")).finalOutput).toBe("Snow in Bern");
   }
-  const runTree = (chat: unknown) => [
-    {
-      "invoke_workflow Agent workflow [INTERNAL]": [
-        { "invoke_agent Weather [INTERNAL]": [chat, "execute_tool get_weather [INTERNAL]", chat] },
-      ],
-    },
-  ];
+  const runTree = (chat: unknown) => [{ "invoke_agent Weather [INTERNAL]": [chat, "execute_tool get_weather [INTERNAL]", chat] }];
 
   it.each([
     ["Chat Completions", false, "OpenAI Chat Completions [INTERNAL]"],

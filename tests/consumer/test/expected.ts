@@ -43,11 +43,11 @@ export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: s
     // The Agents SDK's own exporter to the OpenAI dashboard, which the instrumentation keeps beside ours.
     stderr: "No API key provided for OpenAI tracing exporter. Exports will be skipped\n",
     tree: [
-      'invoke_workflow Agent workflow INTERNAL  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
-      '  invoke_agent Weather INTERNAL agent.name="Weather" response.finish_reasons=["tool_call","stop"] usage.input_tokens=0 usage.output_tokens=0',
-      '    chat CLIENT provider.name="unknown" response.finish_reasons=["tool_call"] usage.input_tokens=0 usage.output_tokens=0',
-      '    execute_tool get_weather INTERNAL agent.name="Weather" tool.name="get_weather"',
-      '    chat CLIENT provider.name="unknown" response.finish_reasons=["stop"] usage.input_tokens=0 usage.output_tokens=0',
+      // A standalone agent run: no invoke_workflow span above it (conventions #354).
+      'invoke_agent Weather INTERNAL agent.name="Weather" response.finish_reasons=["tool_call","stop"] usage.input_tokens=0 usage.output_tokens=0  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  chat CLIENT provider.name="unknown" response.finish_reasons=["tool_call"] usage.input_tokens=0 usage.output_tokens=0',
+      '  execute_tool get_weather INTERNAL agent.name="Weather" tool.name="get_weather"',
+      '  chat CLIENT provider.name="unknown" response.finish_reasons=["stop"] usage.input_tokens=0 usage.output_tokens=0',
     ].join("\n"),
   },
 };

@@ -94,24 +94,20 @@ describe("across services", () => {
     expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
     expect(shape(spanTree(spans))).toEqual([
       {
-        "invoke_workflow support [INTERNAL]": [
+        "invoke_agent Triage [INTERNAL]": [
+          "chat [CLIENT]",
           {
-            "invoke_agent Triage [INTERNAL]": [
-              "chat [CLIENT]",
+            "execute_tool ask_specialist [INTERNAL]": [
               {
-                "execute_tool ask_specialist [INTERNAL]": [
-                  {
-                    "invoke_agent specialist [INTERNAL]": [
-                      { "model_request [INTERNAL]": ["chat [CLIENT]"] },
-                      { "tools [INTERNAL]": ["execute_tool get_weather [INTERNAL]"] },
-                      { "model_request [INTERNAL]": ["chat [CLIENT]"] },
-                    ],
-                  },
+                "invoke_agent specialist [INTERNAL]": [
+                  { "model_request [INTERNAL]": ["chat [CLIENT]"] },
+                  { "tools [INTERNAL]": ["execute_tool get_weather [INTERNAL]"] },
+                  { "model_request [INTERNAL]": ["chat [CLIENT]"] },
                 ],
               },
-              "chat [CLIENT]",
             ],
           },
+          "chat [CLIENT]",
         ],
       },
     ]);

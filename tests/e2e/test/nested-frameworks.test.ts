@@ -129,23 +129,18 @@ describe("nested frameworks, one trace", () => {
 
     expect(checkedShape()).toEqual([
       {
-        "invoke_workflow Agent workflow [INTERNAL]": [
+        "invoke_agent Lead [INTERNAL]": [
+          "chat [CLIENT]",
           {
-            "invoke_agent Lead [INTERNAL]": [
-              "chat [CLIENT]",
-              {
-                "execute_tool research [INTERNAL]": [
-                  { "invoke_agent researcher [INTERNAL]": [{ "model_request [INTERNAL]": ["chat [CLIENT]"] }] },
-                ],
-              },
-              "chat [CLIENT]",
+            "execute_tool research [INTERNAL]": [
+              { "invoke_agent researcher [INTERNAL]": [{ "model_request [INTERNAL]": ["chat [CLIENT]"] }] },
             ],
           },
+          "chat [CLIENT]",
         ],
       },
     ]);
     expect(operationCounts()).toEqual({
-      "@otel-agents/openai-agents invoke_workflow": 1,
       "@otel-agents/openai-agents invoke_agent": 1,
       "@otel-agents/openai-agents chat": 2,
       "@otel-agents/openai-agents execute_tool": 1,
@@ -193,9 +188,7 @@ describe("nested frameworks, one trace", () => {
         "invoke_agent front-desk [INTERNAL]": [
           "chat gpt-4o [CLIENT]",
           {
-            "execute_tool delegate [INTERNAL]": [
-              { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Specialist [INTERNAL]": ["chat [CLIENT]"] }] },
-            ],
+            "execute_tool delegate [INTERNAL]": [{ "invoke_agent Specialist [INTERNAL]": ["chat [CLIENT]"] }],
           },
           "chat gpt-4o [CLIENT]",
         ],
@@ -205,7 +198,6 @@ describe("nested frameworks, one trace", () => {
       "@otel-agents/ai-sdk invoke_agent": 1,
       "@otel-agents/ai-sdk chat": 2,
       "@otel-agents/ai-sdk execute_tool": 1,
-      "@otel-agents/openai-agents invoke_workflow": 1,
       "@otel-agents/openai-agents invoke_agent": 1,
       "@otel-agents/openai-agents chat": 1,
     });
@@ -289,9 +281,7 @@ describe("nested frameworks, one trace", () => {
           {
             "tools [INTERNAL]": [
               {
-                "execute_tool delegate [INTERNAL]": [
-                  { "invoke_workflow Agent workflow [INTERNAL]": [{ "invoke_agent Specialist [INTERNAL]": ["chat [CLIENT]"] }] },
-                ],
+                "execute_tool delegate [INTERNAL]": [{ "invoke_agent Specialist [INTERNAL]": ["chat [CLIENT]"] }],
               },
             ],
           },
@@ -303,7 +293,6 @@ describe("nested frameworks, one trace", () => {
       "@otel-agents/langchain invoke_agent": 1,
       "@otel-agents/langchain chat": 2,
       "@otel-agents/langchain execute_tool": 1,
-      "@otel-agents/openai-agents invoke_workflow": 1,
       "@otel-agents/openai-agents invoke_agent": 1,
       "@otel-agents/openai-agents chat": 1,
     });
