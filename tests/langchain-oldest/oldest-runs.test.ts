@@ -7,7 +7,7 @@ import { shape, spanTree } from "@otel-agents/testing/span-tree";
 import { createAgent } from "langchain";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { trackedRunCount } from "../../packages/langchain/src/step-resolver.js";
+import { trackedRunCount } from "../../packages/langchain/src/step-context.js";
 import { buildGraph } from "../../packages/langchain/test/graphs.js";
 import { FW, h, makeHandler, tree } from "../../packages/langchain/test/helpers.js";
 import { fakeModel } from "./fake-model-builder.js";

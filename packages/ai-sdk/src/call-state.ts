@@ -1,4 +1,4 @@
-import { ERROR_TYPE, type OperationHandle } from "@otel-agents/core/adapter";
+import { BoundedMap, DEFAULT_MAX_OPEN_RUNS, ERROR_TYPE, type OperationHandle } from "@otel-agents/core/adapter";
 
 /** What kind of AI SDK operation a top-level call is. */
 export type CallKind = "text" | "embed" | "rerank";
@@ -34,13 +34,13 @@ export interface CallState {
   lastError: unknown;
 }
 
-export const DEFAULT_MAX_OPEN_CALLS = 10_000;
-
 /** Open calls by `callId`, bounded: beyond the limit the oldest call's spans are ended as evicted. */
 export class CallStore {
-  private readonly calls = new Map<string, CallState>();
+  private readonly calls: BoundedMap<string, CallState>;
 
-  constructor(private readonly maxOpen = DEFAULT_MAX_OPEN_CALLS) {}
+  constructor(maxOpen = DEFAULT_MAX_OPEN_RUNS) {
+    this.calls = new BoundedMap(maxOpen, (_, oldest) => closeAll(oldest, (h) => h.failWithType(ERROR_TYPE.evicted)));
+  }
 
   get(callId: unknown): CallState | undefined {
     return typeof callId === "string" ? this.calls.get(callId) : undefined;
@@ -52,12 +52,6 @@ export class CallStore {
 
   add(state: CallState): void {
     this.calls.set(state.callId, state);
-    while (this.calls.size > this.maxOpen) {
-      const oldest = this.calls.values().next().value;
-      if (!oldest) break;
-      this.calls.delete(oldest.callId);
-      closeAll(oldest, (h) => h.failWithType(ERROR_TYPE.evicted));
-    }
   }
 
   /** Closes and forgets every call, newest first (a nested call's spans end before its parent's). */

@@ -1,5 +1,10 @@
-import { diag } from "@opentelemetry/api";
-import { checkFrameworkVersion, installedVersion, registeredApiVersion, warnOnce } from "@otel-agents/core/adapter";
+import {
+  checkAdapterVersions,
+  checkFrameworkVersion,
+  installedVersion,
+  registeredApiVersion,
+  warnOnce,
+} from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 
 const ADAPTER = "@otel-agents/ai-sdk";
@@ -21,18 +26,7 @@ export const SUPPORTED_TELEMETRY_INTERFACE = ">=7.0.44 <8.0.0";
 
 /** Warns (once, through `diag` or the console) when the `@opentelemetry/api` in use is outside the tested range. */
 export function checkApiVersion(): void {
-  try {
-    const api = registeredApiVersion();
-    if (api === undefined) return;
-    checkFrameworkVersion({
-      adapter: ADAPTER,
-      framework: "@opentelemetry/api",
-      version: api,
-      supported: SUPPORTED["@opentelemetry/api"],
-    });
-  } catch (err) {
-    diag.debug("otel-agents/ai-sdk: version check failed", err);
-  }
+  checkAdapterVersions(ADAPTER, SUPPORTED, { "@opentelemetry/api": registeredApiVersion() });
 }
 
 // Resolve from this file, so the copy read is the one next to this adapter (CJS build: __filename).

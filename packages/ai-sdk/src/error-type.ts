@@ -1,8 +1,4 @@
-import { errorType } from "@otel-agents/core/adapter";
-
-type Rec = Record<string, unknown>;
-
-const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null;
+import { errorType, isRecord } from "@otel-agents/core/adapter";
 
 /**
  * The `error.type` for AI SDK errors whose class name says little, or undefined to let the core
@@ -12,7 +8,7 @@ const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null;
  */
 export function aiSdkErrorType(error: unknown, depth = 0): string | undefined {
   try {
-    if (!isRec(error) || depth > 3) return undefined;
+    if (!isRecord(error) || depth > 3) return undefined;
     if (error.name === "AI_APICallError" && typeof error.statusCode === "number" && Number.isInteger(error.statusCode)) {
       return String(error.statusCode);
     }

@@ -1,9 +1,22 @@
 import { context, diag } from "@opentelemetry/api";
-import { abortErrorType, ERROR_TYPE, type GenAITelemetry, type OperationContent, type OperationHandle } from "@otel-agents/core/adapter";
+import {
+  abortErrorType,
+  asString,
+  createGuard,
+  type Dict,
+  ERROR_TYPE,
+  type GenAITelemetry,
+  isRecord,
+  nowMs,
+  type OpenRuns,
+  type OperationContent,
+  type OperationHandle,
+} from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
-import { aiSdkErrorType } from "./error-kind.js";
+import { aiSdkErrorType } from "./error-type.js";
+import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
 import {
   embeddingResponseModel,
   embeddingTokens,
@@ -11,18 +24,12 @@ import {
   outputTypeOf,
   requestParams,
   serverOf,
-} from "./map-facts.js";
-import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
+} from "./model-facts.js";
 import { warnNoSdkOnce } from "./no-sdk-warning.js";
 import { openaiRequestFacts, openaiResponseFacts, requestedServiceTier } from "./openai-facts.js";
 
-type Rec = Record<string, unknown>;
-
-const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
-const asString = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
-const nowMs = () => performance.timeOrigin + performance.now();
 /** Durable runs report events after the fact, each with its own time. */
-const timeOf = (e: Rec): number | undefined => {
+const timeOf = (e: Dict): number | undefined => {
   try {
     return typeof e.timestamp === "number" ? e.timestamp : undefined;
   } catch {
@@ -40,21 +47,21 @@ const PLACEHOLDER_ERROR_MESSAGE = "AI SDK operation failed";
  * The AI SDK `Telemetry` integration: lifecycle events become GenAI operations, and the two
  * execute wrappers run the provider call and each tool body inside their span's context.
  */
-export class AiSdkIntegration implements Telemetry {
+export class AiSdkIntegration implements Telemetry, OpenRuns {
   private readonly calls: CallStore;
   private versionChecked = false;
 
   constructor(
     private readonly telemetry: GenAITelemetry,
-    maxOpenCalls?: number,
+    maxOpenRuns?: number,
   ) {
-    this.calls = new CallStore(maxOpenCalls);
+    this.calls = new CallStore(maxOpenRuns);
     offerHooksOnlyWhileActive(this, telemetry);
   }
 
   onStart(event: unknown): void {
     this.guard("onStart", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       if (!this.versionChecked) {
         this.versionChecked = true;
         checkAiVersion(e.aiVersion);
@@ -101,7 +108,7 @@ export class AiSdkIntegration implements Telemetry {
 
   onLanguageModelCallStart(event: unknown): void {
     this.guard("onLanguageModelCallStart", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (state?.kind === "text") this.startModelCall(state, e);
     });
@@ -116,7 +123,7 @@ export class AiSdkIntegration implements Telemetry {
       if (state?.kind === "text") {
         // Without an earlier start event the wrapper opens the span itself. The AI SDK measures time
         // to first output from here, so the chunk time is placed relative to this moment.
-        const model = this.startModelCall(state, options as unknown as Rec);
+        const model = this.startModelCall(state, options as unknown as Dict);
         model.startedMs = nowMs();
         handle = model.handle;
       }
@@ -130,7 +137,7 @@ export class AiSdkIntegration implements Telemetry {
       failed.lastError = err;
       try {
         // No end event follows a failed call; an API error still names the server it reached.
-        model.update({ server: serverOf(isRec(err) ? err.url : undefined) });
+        model.update({ server: serverOf(isRecord(err) ? err.url : undefined) });
       } finally {
         failWith(model, err);
       }
@@ -139,16 +146,16 @@ export class AiSdkIntegration implements Telemetry {
 
   onLanguageModelCallEnd(event: unknown): void {
     this.guard("onLanguageModelCallEnd", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
       const model = state?.model;
       if (!state || !model) return;
-      const perf = isRec(e.performance) ? e.performance : {};
+      const perf = isRecord(e.performance) ? e.performance : {};
       const ttfo = perf.timeToFirstOutputMs;
       if (state.stream && typeof ttfo === "number" && Number.isFinite(ttfo)) {
         model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfo));
       }
-      const request = isRec(e.request) ? e.request : {};
+      const request = isRecord(e.request) ? e.request : {};
       model.handle.end(
         {
           // On the end event `modelId` is the model that answered (the response's model id).
@@ -169,9 +176,9 @@ export class AiSdkIntegration implements Telemetry {
 
   onToolExecutionStart(event: unknown): void {
     this.guard("onToolExecutionStart", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
-      if (state?.kind === "text" && isRec(e.toolCall)) this.startTool(state, e.toolCall, timeOf(e));
+      if (state?.kind === "text" && isRecord(e.toolCall)) this.startTool(state, e.toolCall, timeOf(e));
     });
   }
 
@@ -181,10 +188,10 @@ export class AiSdkIntegration implements Telemetry {
     try {
       const state = this.calls.get(options.callId);
       if (state?.kind === "text") {
-        const toolCall = (options as unknown as Rec).toolCall;
+        const toolCall = (options as unknown as Dict).toolCall;
         handle =
           state.tools.get(options.toolCallId) ??
-          (isRec(toolCall) ? this.startTool(state, { ...toolCall, toolCallId: options.toolCallId }, undefined) : undefined);
+          (isRecord(toolCall) ? this.startTool(state, { ...toolCall, toolCallId: options.toolCallId }, undefined) : undefined);
       }
     } catch (err) {
       diag.debug("otel-agents/ai-sdk: executeTool could not find its span", err);
@@ -197,13 +204,13 @@ export class AiSdkIntegration implements Telemetry {
 
   onToolExecutionEnd(event: unknown): void {
     this.guard("onToolExecutionEnd", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
-      const toolCall = isRec(e.toolCall) ? e.toolCall : {};
+      const toolCall = isRecord(e.toolCall) ? e.toolCall : {};
       const id = asString(toolCall.toolCallId);
       const handle = id ? state?.tools.get(id) : undefined;
       if (!state || !id || !handle) return;
-      const output = isRec(e.toolOutput) ? e.toolOutput : {};
+      const output = isRecord(e.toolOutput) ? e.toolOutput : {};
       if (output.type === "tool-error") failWith(handle, output.error, timeOf(e));
       else handle.end({ content: state.outputs ? { toolResult: () => output.output } : undefined }, timeOf(e));
       state.tools.delete(id);
@@ -216,7 +223,7 @@ export class AiSdkIntegration implements Telemetry {
 
   onStepError(event: unknown): void {
     this.guard("onStepError", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (!state) return;
       const error = this.realError(state, e.error);
@@ -226,13 +233,13 @@ export class AiSdkIntegration implements Telemetry {
 
   onEnd(event: unknown): void {
     this.guard("onEnd", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (!state) return;
       const end = timeOf(e);
       closeChildren(state, (h) => h.end(undefined, end));
       if (state.kind === "text") {
-        const finalStep = isRec(e.finalStep) ? e.finalStep : undefined;
+        const finalStep = isRecord(e.finalStep) ? e.finalStep : undefined;
         const content: OperationContent | undefined = state.outputs
           ? { outputMessages: () => outputMessages(finalStep?.content) ?? textOutput(e.text) }
           : undefined;
@@ -256,7 +263,7 @@ export class AiSdkIntegration implements Telemetry {
 
   onAbort(event: unknown): void {
     this.guard("onAbort", () => {
-      const e = event as Rec;
+      const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (!state) return;
       this.calls.delete(state.callId);
@@ -267,7 +274,7 @@ export class AiSdkIntegration implements Telemetry {
 
   onError(event: unknown): void {
     this.guard("onError", () => {
-      const e = isRec(event) ? event : {};
+      const e = isRecord(event) ? event : {};
       const state = this.calls.get(e.callId);
       if (!state) return;
       this.calls.delete(state.callId);
@@ -277,7 +284,7 @@ export class AiSdkIntegration implements Telemetry {
   }
 
   /** Calls still open (started, not yet ended); 0 when idle. */
-  get openCalls(): number {
+  get openRuns(): number {
     return this.calls.size;
   }
 
@@ -286,17 +293,21 @@ export class AiSdkIntegration implements Telemetry {
    * forgets them; returns how many calls. For shutdown: a call whose end event never comes (the
    * process is stopping, or the SDK lost the call) would otherwise keep its spans open.
    */
-  endOpenCalls(): number {
-    let n = 0;
-    try {
-      n = this.calls.closeAllCalls((h) => h.failWithType(ERROR_TYPE.orphaned));
-    } catch (err) {
-      diag.warn("otel-agents/ai-sdk: endOpenCalls failed", err);
-    }
-    return n;
+  endOpenRuns(): number {
+    return guard("endOpenRuns", () => this.calls.closeAllCalls((h) => h.failWithType(ERROR_TYPE.orphaned))) ?? 0;
   }
 
-  private startRoot(kind: CallKind, e: Rec, inputs: boolean, stream: boolean, outputType: string | undefined) {
+  /** @deprecated `openRuns` (its name in 0.1). */
+  get openCalls(): number {
+    return this.openRuns;
+  }
+
+  /** @deprecated `endOpenRuns()` (its name in 0.1). */
+  endOpenCalls(): number {
+    return this.endOpenRuns();
+  }
+
+  private startRoot(kind: CallKind, e: Dict, inputs: boolean, stream: boolean, outputType: string | undefined) {
     const provider = asString(e.provider);
     const requestModel = asString(e.modelId);
     const startTime = timeOf(e);
@@ -334,7 +345,7 @@ export class AiSdkIntegration implements Telemetry {
     });
   }
 
-  private startModelCall(state: CallState, e: Rec) {
+  private startModelCall(state: CallState, e: Dict) {
     // Steps run one after another and each model-call end closes its call, so an open one here is
     // this same call seen twice (the integration registered twice, or the wrapper after the event).
     if (state.model) return state.model;
@@ -359,7 +370,7 @@ export class AiSdkIntegration implements Telemetry {
     return model;
   }
 
-  private startTool(state: CallState, toolCall: Rec, startTime: number | undefined): OperationHandle | undefined {
+  private startTool(state: CallState, toolCall: Dict, startTime: number | undefined): OperationHandle | undefined {
     const id = asString(toolCall.toolCallId);
     if (!id) return undefined;
     const existing = state.tools.get(id);
@@ -414,13 +425,11 @@ export class AiSdkIntegration implements Telemetry {
   }
 
   private guard(hook: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      diag.warn(`otel-agents/ai-sdk: ${hook} failed; telemetry for this call may be incomplete`, err);
-    }
+    guard(hook, fn);
   }
 }
+
+const guard = createGuard("otel-agents/ai-sdk", "telemetry for this call may be incomplete");
 
 // Every hook and wrapper `ai` looks up on an integration.
 const HOOKS = [
@@ -465,9 +474,9 @@ function offerHooksOnlyWhileActive(integration: AiSdkIntegration, telemetry: Gen
 
 function describeTools(tools: unknown): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
-  if (!isRec(tools)) return out;
+  if (!isRecord(tools)) return out;
   for (const [name, tool] of Object.entries(tools)) {
-    if (isRec(tool) && typeof tool.description === "string" && tool.description) out.set(name, tool.description);
+    if (isRecord(tool) && typeof tool.description === "string" && tool.description) out.set(name, tool.description);
   }
   return out;
 }

@@ -1,13 +1,16 @@
-import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "@otel-agents/core/adapter";
+import {
+  asString,
+  type Dict,
+  type InputMessage,
+  isRecord,
+  type MessagePart,
+  type OutputMessage,
+  type ToolDefinition,
+} from "@otel-agents/core/adapter";
 
 // AI SDK prompts and results to the semconv message shape. The inputs are read as plain records,
 // not through the `ai` types: events cross versions and may carry parts this version does not
 // know, which become generic parts instead of being dropped or throwing.
-
-type Rec = Record<string, unknown>;
-
-const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
-const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** `instructions` (a string, a system message or several) as text parts. */
 export function systemInstructions(instructions: unknown): MessagePart[] | undefined {
@@ -15,9 +18,9 @@ export function systemInstructions(instructions: unknown): MessagePart[] | undef
   const add = (v: unknown) => {
     if (typeof v === "string") {
       if (v.length > 0) parts.push({ type: "text", content: v });
-    } else if (isRec(v)) {
+    } else if (isRecord(v)) {
       if (typeof v.content === "string") add(v.content);
-      else if (Array.isArray(v.content)) for (const p of v.content) if (isRec(p) && p.type === "text") add(p.text);
+      else if (Array.isArray(v.content)) for (const p of v.content) if (isRecord(p) && p.type === "text") add(p.text);
     }
   };
   if (Array.isArray(instructions)) for (const i of instructions) add(i);
@@ -30,7 +33,7 @@ export function inputMessages(messages: unknown): InputMessage[] | undefined {
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
   const out: InputMessage[] = [];
   for (const m of messages) {
-    if (!isRec(m)) continue;
+    if (!isRecord(m)) continue;
     const role = asString(m.role) ?? "user";
     out.push({ role, parts: contentParts(m.content) });
   }
@@ -43,7 +46,7 @@ export function outputMessages(content: unknown): OutputMessage[] | undefined {
   const parts: MessagePart[] = [];
   for (const p of content) {
     // Tool results in a step's content come from the client side, not from the model.
-    if (isRec(p) && (p.type === "tool-result" || p.type === "tool-error") && p.providerExecuted !== true) continue;
+    if (isRecord(p) && (p.type === "tool-result" || p.type === "tool-error") && p.providerExecuted !== true) continue;
     const part = toPart(p);
     if (part) parts.push(part);
   }
@@ -69,7 +72,7 @@ function contentParts(content: unknown): MessagePart[] {
 }
 
 function toPart(p: unknown): MessagePart | undefined {
-  if (!isRec(p)) return undefined;
+  if (!isRecord(p)) return undefined;
   switch (p.type) {
     case "text":
       return { type: "text", content: asString(p.text) ?? "" };
@@ -94,7 +97,7 @@ function toPart(p: unknown): MessagePart | undefined {
     case "file":
     case "reasoning-file": {
       // Generated files (step content) wrap their data; prompt files carry it directly.
-      if (isRec(p.file)) return mediaPart(p.file.base64, asString(p.file.mediaType), undefined);
+      if (isRecord(p.file)) return mediaPart(p.file.base64, asString(p.file.mediaType), undefined);
       return mediaPart(p.data, asString(p.mediaType), undefined);
     }
     default:
@@ -102,14 +105,14 @@ function toPart(p: unknown): MessagePart | undefined {
   }
 }
 
-function toolResponse(p: Rec): unknown {
+function toolResponse(p: Dict): unknown {
   // Prompt messages hold `output: { type, value }`; step content holds the raw `output`.
   const output = p.output;
-  if (isRec(output) && typeof output.type === "string" && "value" in output) {
+  if (isRecord(output) && typeof output.type === "string" && "value" in output) {
     if (output.type === "content" && Array.isArray(output.value)) return contentParts(output.value);
     return output.value;
   }
-  if (isRec(output) && output.type === "execution-denied") return { denied: true, reason: output.reason };
+  if (isRecord(output) && output.type === "execution-denied") return { denied: true, reason: output.reason };
   return output;
 }
 
@@ -134,12 +137,12 @@ function mediaPart(data: unknown, mediaType: string | undefined, fallbackModalit
     if (/^(https?|data|gs|s3):/i.test(data)) return { type: "uri", modality, mime_type: mime, uri: data };
     return { type: "blob", modality, mime_type: mime, content: data };
   }
-  if (isRec(data)) {
+  if (isRecord(data)) {
     // V4 file data: { type: 'data' | 'url' | 'reference' | 'text', ... }
     if (data.type === "url" && data.url instanceof URL) return { type: "uri", modality, mime_type: mime, uri: data.url.href };
     if (data.type === "data") return mediaPart(data.data, mediaType, fallbackModality);
     if (data.type === "text" && typeof data.text === "string") return { type: "text", content: data.text };
-    if (data.type === "reference" && isRec(data.reference)) {
+    if (data.type === "reference" && isRecord(data.reference)) {
       const id = Object.values(data.reference).find((v) => typeof v === "string");
       if (typeof id === "string") return { type: "file", modality, mime_type: mime, file_id: id };
     }
@@ -161,17 +164,17 @@ export function toolDefinitions(tools: unknown): ToolDefinition[] | undefined {
   if (Array.isArray(tools)) {
     // Prepared tools: [{ type: 'function', name, description, inputSchema } | { type: 'provider', id, name }]
     for (const t of tools) {
-      if (!isRec(t) || typeof t.name !== "string") continue;
+      if (!isRecord(t) || typeof t.name !== "string") continue;
       if (t.type === "function" || t.type === undefined) {
         out.push(withOptional({ type: "function", name: t.name }, asString(t.description), t.inputSchema));
       } else {
         out.push({ type: asString(t.type) ?? "function", name: t.name });
       }
     }
-  } else if (isRec(tools)) {
+  } else if (isRecord(tools)) {
     // The call's tool set: { [name]: tool }; its schemas are validator objects, so only names and descriptions.
     for (const [name, t] of Object.entries(tools)) {
-      if (!isRec(t)) continue;
+      if (!isRecord(t)) continue;
       const type = t.type === "provider" ? "provider" : "function";
       out.push(withOptional({ type, name }, asString(t.description), undefined));
     }

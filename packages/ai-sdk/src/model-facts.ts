@@ -1,45 +1,40 @@
-import type { RequestParams, ServerInfo, Usage } from "@otel-agents/core/adapter";
-
-type Rec = Record<string, unknown>;
-
-const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+import { asNumber, type Dict, isRecord, type RequestParams, type ServerInfo, type Usage } from "@otel-agents/core/adapter";
 
 /**
  * `LanguageModelUsage` to the core's usage. The AI SDK's `inputTokens` already includes cached
  * tokens and `outputTokens` reasoning tokens, as the conventions want.
  */
 export function languageModelUsage(usage: unknown): Usage | undefined {
-  if (!isRec(usage)) return undefined;
-  const input = isRec(usage.inputTokenDetails) ? usage.inputTokenDetails : {};
-  const output = isRec(usage.outputTokenDetails) ? usage.outputTokenDetails : {};
+  if (!isRecord(usage)) return undefined;
+  const input = isRecord(usage.inputTokenDetails) ? usage.inputTokenDetails : {};
+  const output = isRecord(usage.outputTokenDetails) ? usage.outputTokenDetails : {};
   const out: Usage = {
-    inputTokens: num(usage.inputTokens),
-    outputTokens: num(usage.outputTokens),
-    cacheReadInputTokens: num(input.cacheReadTokens),
-    cacheWriteInputTokens: num(input.cacheWriteTokens),
-    reasoningOutputTokens: num(output.reasoningTokens),
+    inputTokens: asNumber(usage.inputTokens),
+    outputTokens: asNumber(usage.outputTokens),
+    cacheReadInputTokens: asNumber(input.cacheReadTokens),
+    cacheWriteInputTokens: asNumber(input.cacheWriteTokens),
+    reasoningOutputTokens: asNumber(output.reasoningTokens),
   };
   return Object.values(out).some((v) => v !== undefined) ? out : undefined;
 }
 
 /** `EmbeddingModelUsage` (`{ tokens }`). */
 export function embeddingTokens(usage: unknown): number | undefined {
-  return isRec(usage) ? num(usage.tokens) : undefined;
+  return isRecord(usage) ? asNumber(usage.tokens) : undefined;
 }
 
 /** The call settings of a model call (`LanguageModelCallOptions`). */
-export function requestParams(e: Rec, stream: boolean, outputType: string | undefined): RequestParams {
+export function requestParams(e: Dict, stream: boolean, outputType: string | undefined): RequestParams {
   const reasoning = typeof e.reasoning === "string" && e.reasoning !== "provider-default" ? e.reasoning : undefined;
   return {
-    maxTokens: num(e.maxOutputTokens),
-    temperature: num(e.temperature),
-    topP: num(e.topP),
-    topK: num(e.topK),
-    presencePenalty: num(e.presencePenalty),
-    frequencyPenalty: num(e.frequencyPenalty),
+    maxTokens: asNumber(e.maxOutputTokens),
+    temperature: asNumber(e.temperature),
+    topP: asNumber(e.topP),
+    topK: asNumber(e.topK),
+    presencePenalty: asNumber(e.presencePenalty),
+    frequencyPenalty: asNumber(e.frequencyPenalty),
     stopSequences: Array.isArray(e.stopSequences) ? (e.stopSequences as string[]) : undefined,
-    seed: num(e.seed),
+    seed: asNumber(e.seed),
     reasoningLevel: reasoning,
     stream: stream || undefined,
     outputType,
@@ -48,7 +43,7 @@ export function requestParams(e: Rec, stream: boolean, outputType: string | unde
 
 /** The output type from the call's `output` spec: plain text, or JSON for every structured mode. */
 export function outputTypeOf(output: unknown): string | undefined {
-  if (!isRec(output) || typeof output.name !== "string") return undefined;
+  if (!isRecord(output) || typeof output.name !== "string") return undefined;
   return output.name === "text" ? "text" : "json";
 }
 
@@ -74,8 +69,8 @@ export function serverOf(url: unknown): ServerInfo | undefined {
 export function embeddingResponseModel(response: unknown): string | undefined {
   const responses = Array.isArray(response) ? response : [response];
   for (const r of responses) {
-    const body = isRec(r) ? r.body : undefined;
-    if (isRec(body) && typeof body.model === "string" && body.model.length > 0) return body.model;
+    const body = isRecord(r) ? r.body : undefined;
+    if (isRecord(body) && typeof body.model === "string" && body.model.length > 0) return body.model;
   }
   return undefined;
 }

@@ -1,8 +1,4 @@
-import type { OpenAIFacts } from "@otel-agents/core/adapter";
-
-type Rec = Record<string, unknown>;
-
-const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isRecord, type OpenAIFacts } from "@otel-agents/core/adapter";
 
 // `@ai-sdk/openai` model provider ids: the API each model class calls.
 const API_TYPES: Readonly<Record<string, string>> = {
@@ -12,7 +8,7 @@ const API_TYPES: Readonly<Record<string, string>> = {
 
 /** The service tier the call asked for (`providerOptions.openai.serviceTier`), except the API's default `auto`. */
 export function requestedServiceTier(providerOptions: unknown): string | undefined {
-  const options = isRec(providerOptions) && isRec(providerOptions.openai) ? providerOptions.openai : {};
+  const options = isRecord(providerOptions) && isRecord(providerOptions.openai) ? providerOptions.openai : {};
   const tier = options.serviceTier;
   return typeof tier === "string" && tier.length > 0 && tier !== "auto" ? tier : undefined;
 }
@@ -34,7 +30,7 @@ export function openaiRequestFacts(provider: unknown, serviceTier: string | unde
  */
 export function openaiResponseFacts(provider: unknown, providerMetadata: unknown): OpenAIFacts | undefined {
   if (typeof provider !== "string" || !provider.startsWith("openai.")) return undefined;
-  const meta = isRec(providerMetadata) && isRec(providerMetadata.openai) ? providerMetadata.openai : {};
+  const meta = isRecord(providerMetadata) && isRecord(providerMetadata.openai) ? providerMetadata.openai : {};
   const tier = typeof meta.serviceTier === "string" && meta.serviceTier.length > 0 ? meta.serviceTier : undefined;
   const fingerprint = typeof meta.systemFingerprint === "string" ? meta.systemFingerprint : undefined;
   return tier || fingerprint ? { responseServiceTier: tier, systemFingerprint: fingerprint } : undefined;

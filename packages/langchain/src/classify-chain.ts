@@ -1,4 +1,4 @@
-import { asDict, asString, asStringArray, type Dict, serializedClass } from "./read.js";
+import { asRecord, asString, asStringArray, type Dict, serializedClass } from "./read.js";
 
 // Which operation a LangChain chain run is. The rules (README "Mapping"):
 // - a LangGraph graph built by `createAgent` (metadata `lc_agent_name` or `ls_integration:
@@ -91,10 +91,10 @@ function workflowNameOf(runName: string | undefined, cls: string | undefined): s
 
 /** What a router returns: a node name, `__end__`, a list of them, or `Send` packets. */
 export function isRouteOutput(outputs: unknown): boolean {
-  const value = asDict(outputs)?.output;
+  const value = asRecord(outputs)?.output;
   if (typeof value === "string") return true;
   if (!Array.isArray(value) || value.length === 0) return false;
-  return value.every((v) => typeof v === "string" || asString(asDict(v)?.node) !== undefined);
+  return value.every((v) => typeof v === "string" || asString(asRecord(v)?.node) !== undefined);
 }
 
 /** LangGraph's per-node metadata, as `langgraph.*` span attributes. */

@@ -1,5 +1,4 @@
-import { diag } from "@opentelemetry/api";
-import { checkFrameworkVersion, installedVersion, registeredApiVersion } from "@otel-agents/core/adapter";
+import { checkAdapterVersions, installedVersion, registeredApiVersion } from "@otel-agents/core/adapter";
 
 const ADAPTER = "@otel-agents/langchain";
 
@@ -30,24 +29,5 @@ export function detectVersions(): FoundVersions {
  * tested range. A version that cannot be read (no Node module system) is not a mismatch.
  */
 export function checkVersions(found: FoundVersions = detectVersions()): void {
-  try {
-    if (found.framework !== undefined) {
-      checkFrameworkVersion({
-        adapter: ADAPTER,
-        framework: "@langchain/core",
-        version: found.framework,
-        supported: SUPPORTED["@langchain/core"],
-      });
-    }
-    if (found.api !== undefined) {
-      checkFrameworkVersion({
-        adapter: ADAPTER,
-        framework: "@opentelemetry/api",
-        version: found.api,
-        supported: SUPPORTED["@opentelemetry/api"],
-      });
-    }
-  } catch (err) {
-    diag.debug("otel-agents/langchain: version check failed", err);
-  }
+  checkAdapterVersions(ADAPTER, SUPPORTED, { "@langchain/core": found.framework, "@opentelemetry/api": found.api });
 }

@@ -7,36 +7,26 @@ import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
 import type { ChainValues } from "@langchain/core/utils/types";
-import { diag, type MeterProvider, type TracerProvider } from "@opentelemetry/api";
-import { GenAITelemetry, type RedactHook } from "@otel-agents/core/adapter";
+import {
+  type AdapterOptions,
+  asString,
+  createGuard,
+  GenAITelemetry,
+  maxOpenRunsOf,
+  type OpenRuns,
+} from "@otel-agents/core/adapter";
 import { checkVersions } from "./compat.js";
-import { asDict, asString, type Dict } from "./read.js";
+import { asRecord, type Dict } from "./read.js";
 import { RunTracker } from "./run-tracker.js";
 import { VERSION } from "./version.js";
 
-export interface OpenTelemetryCallbackHandlerOptions {
-  /** Default: the global TracerProvider. */
-  tracerProvider?: TracerProvider;
-  /** Default: the global MeterProvider. */
-  meterProvider?: MeterProvider;
-  /**
-   * Record prompts, completions, tool arguments/results and retrieved documents. Default: off, or
-   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
-   */
-  captureContent?: boolean;
-  /** Largest serialised size of one content attribute, in characters. Default 65536. */
-  maxContentLength?: number;
-  /** Edit or drop each content attribute before it is recorded. */
-  redact?: RedactHook;
+/**
+ * The adapter options every adapter takes (providers, content capture, `maxOpenRuns`: most runs
+ * tracked at once, default 10,000, `stepAwareContext`), plus LangChain's own.
+ */
+export interface OpenTelemetryCallbackHandlerOptions extends AdapterOptions {
   /** Keep the runs LangChain hides (`langsmith:hidden`, `__start__`, edge routers) as spans. Default false. */
   keepHiddenRuns?: boolean;
-  /** Most runs tracked at once; beyond it the oldest is ended as evicted. Default 10,000. */
-  maxOpenRuns?: number;
-  /**
-   * Wrap the context manager the SDK registers (now, or once it registers one) so that code inside a
-   * step sees the step's span as active. Default: true.
-   */
-  stepAwareContext?: boolean;
 }
 
 const HANDLER_NAME = "otel-agents";
@@ -74,7 +64,7 @@ function ignoreWhileIdle(handler: OpenTelemetryCallbackHandler): void {
  * `invoke_agent`, the outermost chain or graph as `invoke_workflow`, graph nodes and other chains as
  * steps. Never throws into LangChain and never changes a result.
  */
-export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
+export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements OpenRuns {
   override name = HANDLER_NAME;
   // Inline calls see each run's own async context; LangChain's background queue would run them
   // late, in whichever request's context the queue happened to start in.
@@ -101,10 +91,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
         stepAwareContext: options.stepAwareContext,
       },
     );
-    const max = options.maxOpenRuns;
     this.tracker = new RunTracker(telemetry, {
       keepHiddenRuns: options.keepHiddenRuns === true,
-      maxOpenRuns: typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000,
+      maxOpenRuns: maxOpenRunsOf(options.maxOpenRuns),
     });
   }
 
@@ -132,7 +121,15 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     runName?: string,
   ): void {
     forRun("handleChainStart", runId, () =>
-      this.tracker.chainStart(chain, runId, idOf(parentRunId), stringArray(tags), asDict(metadata), runType, asString(runName)),
+      this.tracker.chainStart(
+        chain,
+        runId,
+        asString(parentRunId),
+        stringArray(tags),
+        asRecord(metadata),
+        runType,
+        asString(runName),
+      ),
     );
   }
 
@@ -154,7 +151,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
   ): void {
     forRun("handleChatModelStart", runId, () =>
-      this.tracker.chatModelStart(llm, messages, runId, idOf(parentRunId), extraParams, metadataOf(metadata)),
+      this.tracker.chatModelStart(llm, messages, runId, asString(parentRunId), extraParams, metadataOf(metadata)),
     );
   }
 
@@ -168,7 +165,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
   ): void {
     forRun("handleLLMStart", runId, () =>
-      this.tracker.llmStart(llm, prompts, runId, idOf(parentRunId), extraParams, metadataOf(metadata)),
+      this.tracker.llmStart(llm, prompts, runId, asString(parentRunId), extraParams, metadataOf(metadata)),
     );
   }
 
@@ -195,7 +192,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     toolCallId?: string,
   ): void {
     forRun("handleToolStart", runId, () =>
-      this.tracker.toolStart(tool, input, runId, idOf(parentRunId), metadataOf(metadata), asString(runName), toolCallId),
+      this.tracker.toolStart(tool, input, runId, asString(parentRunId), metadataOf(metadata), asString(runName), toolCallId),
     );
   }
 
@@ -217,7 +214,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     name?: string,
   ): void {
     forRun("handleRetrieverStart", runId, () =>
-      this.tracker.retrieverStart(retriever, query, runId, idOf(parentRunId), metadataOf(metadata), asString(name)),
+      this.tracker.retrieverStart(retriever, query, runId, asString(parentRunId), metadataOf(metadata), asString(name)),
     );
   }
 
@@ -230,22 +227,8 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   }
 }
 
-let warned = false;
-
 /** Runs a hook body; a bug of ours must never reach LangChain (it would console.warn or, with raiseError, throw). */
-function guard<T>(hook: string, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (err) {
-    if (!warned) {
-      warned = true;
-      diag.warn(`otel-agents: LangChain ${hook} failed; the run is not affected`, err);
-    } else {
-      diag.debug(`otel-agents: LangChain ${hook} failed`, err);
-    }
-    return undefined;
-  }
-}
+const guard = createGuard("otel-agents/langchain", "the run is not affected");
 
 /**
  * Runs the hook body of a run. LangChain's run ids are UUID strings; an event without one belongs
@@ -255,14 +238,10 @@ function forRun(hook: string, runId: unknown, fn: () => void): void {
   if (typeof runId === "string" && runId.length > 0) guard(hook, fn);
 }
 
-function idOf(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
 function stringArray(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
 }
 
 function metadataOf(metadata: unknown): Dict | undefined {
-  return asDict(metadata);
+  return asRecord(metadata);
 }

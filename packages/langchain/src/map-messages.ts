@@ -1,6 +1,6 @@
 import type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "@otel-agents/core/adapter";
 import { parseJsonIfPossible } from "@otel-agents/core/adapter";
-import { asDict, asString, type Dict } from "./read.js";
+import { asRecord, asString, type Dict } from "./read.js";
 
 // LangChain messages to the semconv message shape. Only called from content thunks, so none of
 // this runs when content capture is off.
@@ -30,7 +30,7 @@ function messageType(message: Dict): string | undefined {
 }
 
 export function roleOf(message: unknown): string {
-  const m = asDict(message);
+  const m = asRecord(message);
   if (!m) return "user";
   const type = messageType(m);
   // A generic ChatMessage carries its own role.
@@ -50,7 +50,7 @@ const MEDIA_MODALITY: Readonly<Record<string, string>> = {
 /** One LangChain content block (standard v1 or provider-specific) to a semconv part. */
 function blockToPart(block: unknown): MessagePart | undefined {
   if (typeof block === "string") return { type: "text", content: block };
-  const b = asDict(block);
+  const b = asRecord(block);
   if (!b) return undefined;
   const type = asString(b.type) ?? "unknown";
   switch (type) {
@@ -75,7 +75,7 @@ function blockToPart(block: unknown): MessagePart | undefined {
   const modality = MEDIA_MODALITY[type];
   if (modality) {
     const mime = asString(b.mimeType) ?? asString(b.mime_type) ?? null;
-    const url = asString(b.url) ?? asString(asDict(b.image_url)?.url) ?? asString(b.image_url);
+    const url = asString(b.url) ?? asString(asRecord(b.image_url)?.url) ?? asString(b.image_url);
     if (url?.startsWith("data:")) {
       const comma = url.indexOf(",");
       const header = url.slice(5, comma > 0 ? comma : undefined);
@@ -108,13 +108,13 @@ function contentBlocks(m: Dict): unknown[] {
   const content = m.content;
   const blocks: unknown[] = typeof content === "string" ? [content] : Array.isArray(content) ? [...content] : [];
   if (Array.isArray(m.tool_calls)) {
-    for (const call of m.tool_calls) blocks.push({ ...asDict(call), type: "tool_call" });
+    for (const call of m.tool_calls) blocks.push({ ...asRecord(call), type: "tool_call" });
   }
   return blocks;
 }
 
 function partsOf(message: unknown): MessagePart[] {
-  const m = asDict(message);
+  const m = asRecord(message);
   if (!m) return typeof message === "string" ? [{ type: "text", content: message }] : [];
   if (roleOf(m) === "tool") {
     return [{ type: "tool_call_response", id: asString(m.tool_call_id) ?? null, response: toolResponse(m.content) }];
@@ -130,14 +130,14 @@ function partsOf(message: unknown): MessagePart[] {
 
 function toolResponse(content: unknown): unknown {
   if (typeof content === "string") return parseJsonIfPossible(content);
-  if (Array.isArray(content) && content.every((c) => asDict(c)?.type === "text")) {
-    return content.map((c) => (asDict(c) as Dict).text).join("");
+  if (Array.isArray(content) && content.every((c) => asRecord(c)?.type === "text")) {
+    return content.map((c) => (asRecord(c) as Dict).text).join("");
   }
   return content;
 }
 
 function toMessage(message: unknown): InputMessage {
-  const m = asDict(message);
+  const m = asRecord(message);
   const name = asString(m?.name);
   return { role: roleOf(message), parts: partsOf(message), ...(name ? { name } : {}) };
 }
@@ -172,7 +172,7 @@ export function toInputMessages(messages: readonly unknown[]): InputMessage[] {
 export function toOutputMessages(generations: readonly unknown[]): OutputMessage[] {
   const out: OutputMessage[] = [];
   for (const generation of generations) {
-    const g = asDict(generation);
+    const g = asRecord(generation);
     if (!g) continue;
     if (g.message !== undefined) {
       const msg = toMessage(g.message);
@@ -189,9 +189,9 @@ export function toToolDefinitions(tools: unknown): ToolDefinition[] | undefined 
   if (!Array.isArray(tools) || tools.length === 0) return undefined;
   const out: ToolDefinition[] = [];
   for (const tool of tools) {
-    const t = asDict(tool);
+    const t = asRecord(tool);
     if (!t) continue;
-    const fn = asDict(t.function);
+    const fn = asRecord(t.function);
     if (fn && asString(fn.name)) {
       out.push(definition("function", fn.name as string, fn.description, fn.parameters));
       continue;
@@ -210,6 +210,6 @@ function definition(type: string, name: string, description: unknown, parameters
   const def: ToolDefinition = { type, name };
   const d = asString(description);
   if (d) def.description = d;
-  if (asDict(parameters)) def.parameters = parameters;
+  if (asRecord(parameters)) def.parameters = parameters;
   return def;
 }

@@ -1,5 +1,5 @@
 import type { OperationFacts, RequestParams, ServerInfo, Usage } from "@otel-agents/core/adapter";
-import { asDict, asNumber, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
+import { asNumber, asRecord, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
 
 // What a model run tells us: request facts at start (from `ls_*` metadata and invocation params),
 // response facts at end (from the returned message's `response_metadata` and `usage_metadata`).
@@ -13,8 +13,8 @@ export interface ModelStart {
 }
 
 export function modelStartFacts(serialized: unknown, extraParams: unknown, metadata: Dict | undefined): ModelStart {
-  const params = asDict(asDict(extraParams)?.invocation_params);
-  const options = asDict(asDict(extraParams)?.options);
+  const params = asRecord(asRecord(extraParams)?.invocation_params);
+  const options = asRecord(asRecord(extraParams)?.options);
   const request: RequestParams = {
     temperature: firstNumber(params, "temperature") ?? asNumber(metadata?.ls_temperature),
     maxTokens:
@@ -35,7 +35,7 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
     choiceCount: firstNumber(params, "n", "candidate_count", "candidateCount"),
     stopSequences: asStringArray(params?.stop ?? params?.stop_sequences ?? params?.stopSequences ?? metadata?.ls_stop),
     stream: params?.stream === true ? true : undefined,
-    reasoningLevel: asString(params?.reasoning_effort) ?? asString(asDict(params?.reasoning)?.effort),
+    reasoningLevel: asString(params?.reasoning_effort) ?? asString(asRecord(params?.reasoning)?.effort),
     previousResponseId: asString(params?.previous_response_id),
     outputType: outputType(params),
   };
@@ -74,8 +74,8 @@ const DEFAULT_URLS: Record<string, { env: string; url: string }> = {
 
 /** `server.address` / `server.port` of the endpoint a model integration was configured with. */
 export function serverOf(serialized: unknown): ServerInfo | undefined {
-  const kwargs = asDict(asDict(serialized)?.kwargs);
-  const sources = [kwargs, ...NESTED.map((key) => asDict(kwargs?.[key]))];
+  const kwargs = asRecord(asRecord(serialized)?.kwargs);
+  const sources = [kwargs, ...NESTED.map((key) => asRecord(kwargs?.[key]))];
   let url: string | undefined;
   for (const source of sources) {
     url = firstString(source, ...URL_KEYS);
@@ -106,7 +106,7 @@ function parseServer(url: string): ServerInfo | undefined {
 }
 
 function outputType(params: Dict | undefined): string | undefined {
-  const format = asDict(params?.response_format);
+  const format = asRecord(params?.response_format);
   const type = asString(format?.type);
   if (type === "json_object" || type === "json_schema") return "json";
   if (type === "text") return "text";
@@ -115,7 +115,7 @@ function outputType(params: Dict | undefined): string | undefined {
 
 /** The generations of the (single) prompt of one model run: LangChain starts one run per prompt. */
 export function generationsOf(output: unknown): unknown[] {
-  const generations = asDict(output)?.generations;
+  const generations = asRecord(output)?.generations;
   const first = Array.isArray(generations) ? generations[0] : undefined;
   return Array.isArray(first) ? first : [];
 }
@@ -131,10 +131,10 @@ export function modelEndFacts(output: unknown): OperationFacts {
   const facts: OperationFacts = {};
   const reasons: string[] = [];
   for (const generation of generations) {
-    const g = asDict(generation);
-    const message = asDict(g?.message);
-    const meta = asDict(message?.response_metadata);
-    const info = asDict(g?.generationInfo);
+    const g = asRecord(generation);
+    const message = asRecord(g?.message);
+    const meta = asRecord(message?.response_metadata);
+    const info = asRecord(g?.generationInfo);
     const reason =
       firstString(meta, "finish_reason", "stop_reason", "finishReason") ?? firstString(info, "finish_reason", "finishReason");
     if (reason) reasons.push(reason);
@@ -142,21 +142,21 @@ export function modelEndFacts(output: unknown): OperationFacts {
     facts.provider ??= asString(meta?.model_provider);
     const id = asString(message?.id) ?? asString(meta?.id);
     if (id && !isFrameworkId(id)) facts.responseId ??= id;
-    facts.usage ??= usageOf(asDict(message?.usage_metadata));
+    facts.usage ??= usageOf(asRecord(message?.usage_metadata));
     const fingerprint = asString(meta?.system_fingerprint);
     const tier = asString(meta?.service_tier);
     if ((fingerprint || tier) && !facts.openai) facts.openai = { systemFingerprint: fingerprint, responseServiceTier: tier };
   }
   if (reasons.length > 0) facts.finishReasons = reasons;
-  facts.usage ??= legacyUsage(asDict(asDict(output)?.llmOutput));
+  facts.usage ??= legacyUsage(asRecord(asRecord(output)?.llmOutput));
   return facts;
 }
 
 /** `usage_metadata` (core 1.x): input tokens include cache reads and writes; output includes reasoning. */
 export function usageOf(u: Dict | undefined): Usage | undefined {
   if (!u) return undefined;
-  const input = asDict(u.input_token_details);
-  const output = asDict(u.output_token_details);
+  const input = asRecord(u.input_token_details);
+  const output = asRecord(u.output_token_details);
   const usage: Usage = {
     inputTokens: asNumber(u.input_tokens),
     outputTokens: asNumber(u.output_tokens),
@@ -169,7 +169,7 @@ export function usageOf(u: Dict | undefined): Usage | undefined {
 
 // Older integrations report only `llmOutput.tokenUsage` (camelCase) or `estimatedTokenUsage`.
 function legacyUsage(llmOutput: Dict | undefined): Usage | undefined {
-  const t = asDict(llmOutput?.tokenUsage) ?? asDict(llmOutput?.estimatedTokenUsage);
+  const t = asRecord(llmOutput?.tokenUsage) ?? asRecord(llmOutput?.estimatedTokenUsage);
   if (!t) return undefined;
   const inputTokens = firstNumber(t, "promptTokens", "prompt_tokens", "input_tokens");
   const outputTokens = firstNumber(t, "completionTokens", "completion_tokens", "output_tokens");

@@ -1,19 +1,9 @@
-// Framework objects arrive untyped at runtime (callbacks are called with whatever a model or tool
-// produced). These readers never throw and return undefined for anything of the wrong type.
+import { asNumber, asRecord, asString, type Dict } from "@otel-agents/core/adapter";
 
-export type Dict = Record<string, unknown>;
+// LangChain's own shapes on top of the kit's readers (which never throw and return undefined for
+// anything of the wrong type): the few ways its callbacks spell one value.
 
-export function asDict(value: unknown): Dict | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Dict) : undefined;
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-export function asNumber(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
+export { asNumber, asRecord, asString, type Dict };
 
 export function asStringArray(value: unknown): string[] | undefined {
   if (typeof value === "string") return value.length > 0 ? [value] : undefined;
@@ -43,7 +33,7 @@ export function firstString(source: Dict | undefined, ...keys: string[]): string
 
 /** The last element of a serialized LangChain id (`["langchain_core", "runnables", "RunnableSequence"]`). */
 export function serializedClass(serialized: unknown): string | undefined {
-  const id = asDict(serialized)?.id;
+  const id = asRecord(serialized)?.id;
   if (!Array.isArray(id)) return undefined;
   return asString(id[id.length - 1]);
 }

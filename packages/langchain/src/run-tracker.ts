@@ -1,6 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core/adapter";
-import { ERROR_TYPE, RunRegistry } from "@otel-agents/core/adapter";
+import { BoundedMap, ERROR_TYPE, nowMs, RunRegistry } from "@otel-agents/core/adapter";
 import {
   type ChainKind,
   classifyChain,
@@ -12,8 +12,8 @@ import {
 } from "./classify-chain.js";
 import { splitPrompt, toInputMessages, toOutputMessages, toToolDefinitions } from "./map-messages.js";
 import { generationsOf, modelEndFacts, modelStartFacts } from "./model-facts.js";
-import { asDict, asNumber, asString, type Dict, serializedClass } from "./read.js";
-import { type StepSource, trackRun, untrackRun } from "./step-resolver.js";
+import { asNumber, asRecord, asString, type Dict, serializedClass } from "./read.js";
+import { type StepSource, trackRun, untrackRun } from "./step-context.js";
 
 export interface TrackerOptions {
   keepHiddenRuns: boolean;
@@ -51,22 +51,18 @@ function isGraphAbort(error: unknown): boolean {
   return error instanceof Error && error.name === "Error" && error.message === "Abort";
 }
 
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * LangChain runs to GenAI operations. Keyed by run id; a run's parent is the nearest ancestor that
  * has a span, so folded runs (hidden, routers) re-parent their children.
  */
 export class RunTracker implements StepSource {
   private readonly registry: RunRegistry;
-  private readonly runs = new Map<string, RunInfo>();
+  private readonly runs: BoundedMap<string, RunInfo>;
   /**
    * Tool name -> description from every model's tool list, for tools run outside the run that gave
    * the model its tools (an app's own loop: `model.bindTools(...).invoke()`, then `tool.invoke(call)`).
    */
-  private readonly lastToolDescriptions = new Map<string, string>();
+  private readonly lastToolDescriptions = new BoundedMap<string, string>(MAX_REMEMBERED_TOOLS);
   /**
    * Open tool runs by the run they were started in. A `DynamicStructuredTool` (what
    * `@langchain/mcp-adapters` builds) runs its function without putting its own config into
@@ -80,7 +76,12 @@ export class RunTracker implements StepSource {
     private readonly telemetry: GenAITelemetry,
     private readonly options: TrackerOptions,
   ) {
-    this.registry = new RunRegistry(telemetry, { maxOpen: options.maxOpenRuns });
+    this.registry = new RunRegistry(telemetry, { maxOpenRuns: options.maxOpenRuns });
+    this.runs = new BoundedMap(options.maxOpenRuns, (runId) => {
+      // The registry ends the matching spans; here only the bookkeeping goes.
+      this.forget(runId);
+      diag.debug("otel-agents: too many open LangChain runs; forgetting the oldest");
+    });
   }
 
   /** Open runs (for tests and shutdown). */
@@ -180,7 +181,7 @@ export class RunTracker implements StepSource {
   chainError(error: unknown, runId: string): void {
     const info = this.forget(runId);
     if (info?.deferred) this.registry.start(runId, info.deferred);
-    const name = asString(asDict(error)?.name);
+    const name = asString(asRecord(error)?.name);
     if (name && CONTROL_FLOW_ERRORS.has(name)) {
       this.registry.end(runId, { attributes: { "langgraph.interrupt": name } });
       return;
@@ -299,7 +300,7 @@ export class RunTracker implements StepSource {
     toolCallId: string | undefined,
   ): void {
     if (!this.telemetry.active) return;
-    const s = asDict(serialized);
+    const s = asRecord(serialized);
     const name = runName ?? asString(s?.name) ?? serializedClass(serialized) ?? "tool";
     this.startVisible(runId, parentRunId, metadata, {
       operation: "execute_tool",
@@ -309,7 +310,7 @@ export class RunTracker implements StepSource {
         type: "function",
         // Tools are not serialisable (`not_implemented`): the description is the one the model was given.
         description:
-          asString(asDict(s?.kwargs)?.description) ?? asString(s?.description) ?? this.toolDescription(parentRunId, name),
+          asString(asRecord(s?.kwargs)?.description) ?? asString(s?.description) ?? this.toolDescription(parentRunId, name),
       },
       framework: { name: FRAMEWORK, runId },
       content: { toolArguments: () => input },
@@ -384,10 +385,6 @@ export class RunTracker implements StepSource {
       if (scope) (scope.toolDescriptions ??= new Map()).set(def.name, def.description);
       this.lastToolDescriptions.delete(def.name);
       this.lastToolDescriptions.set(def.name, def.description);
-      if (this.lastToolDescriptions.size > MAX_REMEMBERED_TOOLS) {
-        const oldest = this.lastToolDescriptions.keys().next();
-        if (!oldest.done) this.lastToolDescriptions.delete(oldest.value);
-      }
     }
   }
 
@@ -420,12 +417,6 @@ export class RunTracker implements StepSource {
   private remember(runId: string, info: RunInfo): void {
     this.runs.set(runId, info);
     trackRun(runId, this);
-    if (this.runs.size > this.options.maxOpenRuns) {
-      // The registry ends the matching spans; here only the bookkeeping goes.
-      const oldest = this.runs.keys().next();
-      if (!oldest.done) this.forget(oldest.value);
-      diag.debug("otel-agents: too many open LangChain runs; forgetting the oldest");
-    }
   }
 
   private forget(runId: string): RunInfo | undefined {
@@ -444,7 +435,7 @@ export class RunTracker implements StepSource {
 }
 
 function toolResultOf(output: unknown): unknown {
-  const o = asDict(output);
+  const o = asRecord(output);
   // A tool called with a tool call returns a ToolMessage; its content is the result.
   if (o && "content" in o && ("tool_call_id" in o || typeof o._getType === "function")) return o.content;
   return output;
@@ -453,8 +444,8 @@ function toolResultOf(output: unknown): unknown {
 function toRetrievalDocuments(documents: unknown): Array<Record<string, unknown>> | undefined {
   if (!Array.isArray(documents)) return undefined;
   return documents.map((doc) => {
-    const d = asDict(doc);
-    const meta = asDict(d?.metadata);
+    const d = asRecord(doc);
+    const meta = asRecord(d?.metadata);
     const out: Record<string, unknown> = {};
     const id = asString(d?.id) ?? asString(meta?.id);
     if (id) out.id = id;

@@ -4,7 +4,7 @@ import type { ReadableSpan } from "@otel-agents/testing/harness";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { OpenTelemetryCallbackHandler } from "../src/index.js";
-import { trackedRunCount } from "../src/step-resolver.js";
+import { trackedRunCount } from "../src/step-context.js";
 import { h } from "./helpers.js";
 
 // The handler's public hooks, driven the way LangChain's CallbackManager calls them (its runtime

@@ -7,7 +7,7 @@ import { shape, spanTree } from "@otel-agents/testing/span-tree";
 import { createAgent } from "langchain";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { trackedRunCount } from "../src/step-resolver.js";
+import { trackedRunCount } from "../src/step-context.js";
 import { h, makeHandler, tree } from "./helpers.js";
 
 beforeEach(() => h.reset());

@@ -6,7 +6,7 @@ import { context, propagation, type Span, trace } from "@opentelemetry/api";
 import { createAgent } from "langchain";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { trackedRunCount } from "../src/step-resolver.js";
+import { trackedRunCount } from "../src/step-context.js";
 import { FW, h, makeHandler, n, tree } from "./helpers.js";
 
 beforeEach(() => h.reset());

@@ -1,5 +1,4 @@
-import { diag } from "@opentelemetry/api";
-import { checkFrameworkVersion, installedVersion, registeredApiVersion } from "@otel-agents/core";
+import { checkAdapterVersions, installedVersion, registeredApiVersion } from "@otel-agents/core/adapter";
 
 const ADAPTER = "@otel-agents/mcp";
 
@@ -44,16 +43,5 @@ export function detectVersions(): FoundVersions {
 
 /** Warns once per version (through `diag`, or the console) when an installed one is outside its tested range. */
 export function checkVersions(found: FoundVersions = detectVersions()): void {
-  try {
-    const checks: [keyof typeof SUPPORTED, string | undefined][] = [
-      ...(Object.entries(found.packages) as [McpPackage, string | undefined][]),
-      ["@opentelemetry/api", found.api],
-    ];
-    for (const [framework, version] of checks) {
-      if (version === undefined) continue;
-      checkFrameworkVersion({ adapter: ADAPTER, framework, version, supported: SUPPORTED[framework] });
-    }
-  } catch (err) {
-    diag.debug("otel-agents/mcp: version check failed", err);
-  }
+  checkAdapterVersions(ADAPTER, SUPPORTED, { ...found.packages, "@opentelemetry/api": found.api });
 }

@@ -1,4 +1,5 @@
 import { hasTraceMeta, type McpOperation, type McpTelemetry, traceMetaOf } from "@otel-agents/core";
+import { isRecord } from "@otel-agents/core/adapter";
 import { stateOf } from "./transport-facts.js";
 
 /** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
@@ -23,6 +24,9 @@ export function markWrapped<F extends AnyFunction>(wrapped: F, original: AnyFunc
   return wrapped;
 }
 
+// The one record reader of every adapter, for the hooks that import it from here.
+export { isRecord };
+
 export function telemetryFor(source: TelemetrySource): McpTelemetry | undefined {
   try {
     const t = source();
@@ -30,10 +34,6 @@ export function telemetryFor(source: TelemetrySource): McpTelemetry | undefined 
   } catch {
     return undefined;
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The message with the operation's trace context in `params._meta`, unless one is there already. */

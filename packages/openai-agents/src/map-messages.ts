@@ -1,22 +1,26 @@
-import type { InputMessage, MessagePart, OutputMessage } from "@otel-agents/core/adapter";
-import { parseJsonIfPossible, textPart } from "@otel-agents/core/adapter";
+import {
+  asString,
+  type InputMessage,
+  type Dict as Item,
+  isRecord,
+  type MessagePart,
+  type OutputMessage,
+  parseJsonIfPossible,
+  textPart,
+} from "@otel-agents/core/adapter";
 
 // Converters from the two OpenAI wire shapes the Agents SDK puts on its spans (Responses items on
 // response spans, Chat Completions messages on generation spans) to the semconv message shape.
 // Only ever called from content thunks, i.e. when capture is on.
-
-type Item = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Item => typeof v === "object" && v !== null;
-const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 function contentParts(content: unknown): MessagePart[] {
   if (typeof content === "string") return [textPart(content)];
   if (!Array.isArray(content)) return [];
   const parts: MessagePart[] = [];
   for (const c of content) {
-    if (!isObject(c)) continue;
-    const text = asString(c.text) ?? asString(c.refusal);
+    if (!isRecord(c)) continue;
+    // An empty text is still the model's text (a stream can end on one): kept, unlike an empty id.
+    const text = typeof c.text === "string" ? c.text : typeof c.refusal === "string" ? c.refusal : undefined;
     if (text !== undefined) parts.push(textPart(text));
     else if (typeof c.type === "string") parts.push({ type: c.type });
   }
@@ -27,7 +31,7 @@ function reasoningParts(item: Item): MessagePart[] {
   const parts: MessagePart[] = [];
   for (const list of [item.summary, item.content]) {
     if (!Array.isArray(list)) continue;
-    for (const s of list) if (isObject(s) && typeof s.text === "string") parts.push({ type: "reasoning", content: s.text });
+    for (const s of list) if (isRecord(s) && typeof s.text === "string") parts.push({ type: "reasoning", content: s.text });
   }
   return parts;
 }
@@ -46,7 +50,7 @@ export function responsesItemsToMessages(items: unknown): InputMessage[] {
     return m;
   };
   for (const item of items) {
-    if (!isObject(item)) continue;
+    if (!isRecord(item)) continue;
     const type = item.type ?? (item.role !== undefined ? "message" : undefined);
     switch (type) {
       case "message": {
@@ -66,7 +70,7 @@ export function responsesItemsToMessages(items: unknown): InputMessage[] {
         break;
       case "function_call_output":
       case "function_call_result": {
-        const output = isObject(item.output) && typeof item.output.text === "string" ? item.output.text : item.output;
+        const output = isRecord(item.output) && typeof item.output.text === "string" ? item.output.text : item.output;
         out.push({
           role: "tool",
           parts: [{ type: "tool_call_response", id: asString(item.call_id ?? item.callId) ?? null, response: output }],
@@ -93,7 +97,7 @@ export function chatMessagesToMessages(messages: unknown): InputMessage[] {
   if (!Array.isArray(messages)) return [];
   const out: InputMessage[] = [];
   for (const m of messages) {
-    if (!isObject(m)) continue;
+    if (!isRecord(m)) continue;
     const role = asString(m.role) ?? "user";
     if (role === "tool") {
       out.push({ role, parts: [{ type: "tool_call_response", id: asString(m.tool_call_id) ?? null, response: m.content }] });
@@ -109,8 +113,8 @@ export function chatMessagesToMessages(messages: unknown): InputMessage[] {
 function chatToolCalls(calls: unknown[]): MessagePart[] {
   const parts: MessagePart[] = [];
   for (const c of calls) {
-    if (!isObject(c)) continue;
-    const fn = isObject(c.function) ? c.function : isObject(c.custom) ? c.custom : {};
+    if (!isRecord(c)) continue;
+    const fn = isRecord(c.function) ? c.function : isRecord(c.custom) ? c.custom : {};
     parts.push({
       type: "tool_call",
       id: asString(c.id) ?? null,
@@ -123,10 +127,10 @@ function chatToolCalls(calls: unknown[]): MessagePart[] {
 
 /** The choices of a raw ChatCompletion as output messages. */
 export function chatCompletionToMessages(completion: unknown): OutputMessage[] {
-  if (!isObject(completion) || !Array.isArray(completion.choices)) return [];
+  if (!isRecord(completion) || !Array.isArray(completion.choices)) return [];
   const out: OutputMessage[] = [];
   for (const choice of completion.choices) {
-    if (!isObject(choice) || !isObject(choice.message)) continue;
+    if (!isRecord(choice) || !isRecord(choice.message)) continue;
     const msg = choice.message;
     const parts = contentParts(msg.content);
     if (typeof msg.refusal === "string") parts.push(textPart(msg.refusal));

@@ -1,6 +1,6 @@
 import { getCurrentSpan, getCurrentTrace } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
-import { type OperationHandle, registerStepResolver } from "@otel-agents/core/adapter";
+import { BoundedMap, MAX_ANCESTOR_HOPS, type OperationHandle, registerStepResolver } from "@otel-agents/core/adapter";
 
 /**
  * What the step resolver needs of an Agents span: the processor's own node, read live (its handle
@@ -29,11 +29,10 @@ interface Entry {
 // Agents span ids and trace ids -> the operation their processor started. Module-level because the
 // resolver is registered once per process while the app may run several processors (one per
 // TracerProvider); each processor adds its spans at start and removes them at end.
-const spans = new Map<string, Entry[]>();
-const traces = new Map<string, { owner: StreamObserver; handle: OperationHandle }>();
 // A run cut off without end events (a crashed processor chain) must not grow these for ever.
 const MAX_ENTRIES = 100_000;
-const MAX_HOPS = 64;
+const spans = new BoundedMap<string, Entry[]>(MAX_ENTRIES);
+const traces = new BoundedMap<string, { owner: StreamObserver; handle: OperationHandle }>(MAX_ENTRIES);
 
 let registered = false;
 
@@ -59,7 +58,7 @@ function resolveStep(): OperationHandle | undefined {
     return workflow && !workflow.isEnded ? workflow : undefined;
   }
   let id: string | null = current.spanId;
-  for (let hops = 0; id !== null && hops < MAX_HOPS; hops++) {
+  for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
     const list = spans.get(id);
     // An unknown span (ended, or never seen): do not guess.
     const entry = list?.[list.length - 1];
@@ -79,10 +78,6 @@ export function trackSpan(owner: StreamObserver, spanId: string, node: StepNode)
     const list = spans.get(spanId);
     if (list) list.push({ owner, node });
     else spans.set(spanId, [{ owner, node }]);
-    if (spans.size > MAX_ENTRIES) {
-      const oldest = spans.keys().next();
-      if (!oldest.done) spans.delete(oldest.value);
-    }
   } catch (err) {
     diag.debug("otel-agents: step tracking failed", err);
   }
@@ -98,10 +93,6 @@ export function untrackSpan(owner: StreamObserver, spanId: string): void {
 
 export function trackTrace(owner: StreamObserver, traceId: string, handle: OperationHandle): void {
   traces.set(traceId, { owner, handle });
-  if (traces.size > MAX_ENTRIES) {
-    const oldest = traces.keys().next();
-    if (!oldest.done) traces.delete(oldest.value);
-  }
 }
 
 export function untrackTrace(owner: StreamObserver, traceId: string): void {

@@ -1,5 +1,6 @@
 import type { Model, ModelProvider, ModelRequest, StreamEvent } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
+import { nowMs } from "@otel-agents/core/adapter";
 import { notifyFirstChunk, notifyStreamStarted, watchCancellation } from "./step-context.js";
 
 // The Agents SDK traces no streaming detail: a streamed model call's response/generation span looks
@@ -10,8 +11,6 @@ const WRAPPED = Symbol.for("otel-agents.openai-agents.instrumented-model");
 
 const isPromiseLike = (v: unknown): v is PromiseLike<Model> =>
   typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
-
-const nowMs = (): number => performance.timeOrigin + performance.now();
 
 async function* observed(model: Model, request: ModelRequest): AsyncIterable<StreamEvent> {
   try {

@@ -1,12 +1,18 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { InputMessage, MessagePart, OutputMessage, RequestParams, ToolDefinition, Usage } from "@otel-agents/core/adapter";
+import {
+  asNumber,
+  asString,
+  type InputMessage,
+  type MessagePart,
+  type OutputMessage,
+  type RequestParams,
+  type ToolDefinition,
+  type Usage,
+} from "@otel-agents/core/adapter";
 import { inputMessages, outputMessages, systemInstructions, toolDefinitions } from "../map-messages.js";
 
 // `ai` 6 span attributes (the `ai.*` namespace it records) to core facts. Only `ai.*` keys are read:
 // `ai` 6 also writes older `gen_ai.*` names, which are not ours to trust.
-
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
 function parse(v: unknown): unknown {
   if (typeof v !== "string") return undefined;
@@ -21,14 +27,14 @@ function parse(v: unknown): unknown {
 export function settingsOf(a: Attributes, stream: boolean, outputType: string | undefined): RequestParams {
   const stop = a["ai.settings.stopSequences"];
   return {
-    maxTokens: num(a["ai.settings.maxOutputTokens"]),
-    temperature: num(a["ai.settings.temperature"]),
-    topP: num(a["ai.settings.topP"]),
-    topK: num(a["ai.settings.topK"]),
-    presencePenalty: num(a["ai.settings.presencePenalty"]),
-    frequencyPenalty: num(a["ai.settings.frequencyPenalty"]),
+    maxTokens: asNumber(a["ai.settings.maxOutputTokens"]),
+    temperature: asNumber(a["ai.settings.temperature"]),
+    topP: asNumber(a["ai.settings.topP"]),
+    topK: asNumber(a["ai.settings.topK"]),
+    presencePenalty: asNumber(a["ai.settings.presencePenalty"]),
+    frequencyPenalty: asNumber(a["ai.settings.frequencyPenalty"]),
     stopSequences: Array.isArray(stop) && stop.every((s) => typeof s === "string") ? (stop as string[]) : undefined,
-    seed: num(a["ai.settings.seed"]),
+    seed: asNumber(a["ai.settings.seed"]),
     stream: stream || undefined,
     outputType,
   };
@@ -40,28 +46,28 @@ export function settingsOf(a: Attributes, stream: boolean, outputType: string | 
  */
 export function usageOf(a: Attributes): Usage | undefined {
   const out: Usage = {
-    inputTokens: num(a["ai.usage.inputTokens"] ?? a["ai.usage.promptTokens"]),
-    outputTokens: num(a["ai.usage.outputTokens"] ?? a["ai.usage.completionTokens"]),
-    cacheReadInputTokens: num(a["ai.usage.inputTokenDetails.cacheReadTokens"] ?? a["ai.usage.cachedInputTokens"]),
-    cacheWriteInputTokens: num(a["ai.usage.inputTokenDetails.cacheWriteTokens"]),
-    reasoningOutputTokens: num(a["ai.usage.outputTokenDetails.reasoningTokens"] ?? a["ai.usage.reasoningTokens"]),
+    inputTokens: asNumber(a["ai.usage.inputTokens"] ?? a["ai.usage.promptTokens"]),
+    outputTokens: asNumber(a["ai.usage.outputTokens"] ?? a["ai.usage.completionTokens"]),
+    cacheReadInputTokens: asNumber(a["ai.usage.inputTokenDetails.cacheReadTokens"] ?? a["ai.usage.cachedInputTokens"]),
+    cacheWriteInputTokens: asNumber(a["ai.usage.inputTokenDetails.cacheWriteTokens"]),
+    reasoningOutputTokens: asNumber(a["ai.usage.outputTokenDetails.reasoningTokens"] ?? a["ai.usage.reasoningTokens"]),
   };
   return Object.values(out).some((v) => v !== undefined) ? out : undefined;
 }
 
 export const finishReasonsOf = (a: Attributes): string[] | undefined => {
-  const reason = str(a["ai.response.finishReason"]);
+  const reason = asString(a["ai.response.finishReason"]);
   return reason ? [reason] : undefined;
 };
 
-export const responseIdOf = (a: Attributes) => str(a["ai.response.id"]);
-export const responseModelOf = (a: Attributes) => str(a["ai.response.model"]);
-export const providerOf = (a: Attributes) => str(a["ai.model.provider"]);
-export const modelIdOf = (a: Attributes) => str(a["ai.model.id"]);
-export const functionIdOf = (a: Attributes) => str(a["ai.telemetry.functionId"]);
-export const toolNameOf = (a: Attributes) => str(a["ai.toolCall.name"]);
-export const toolCallIdOf = (a: Attributes) => str(a["ai.toolCall.id"]);
-export const embeddingTokensOf = (a: Attributes) => num(a["ai.usage.tokens"]);
+export const responseIdOf = (a: Attributes) => asString(a["ai.response.id"]);
+export const responseModelOf = (a: Attributes) => asString(a["ai.response.model"]);
+export const providerOf = (a: Attributes) => asString(a["ai.model.provider"]);
+export const modelIdOf = (a: Attributes) => asString(a["ai.model.id"]);
+export const functionIdOf = (a: Attributes) => asString(a["ai.telemetry.functionId"]);
+export const toolNameOf = (a: Attributes) => asString(a["ai.toolCall.name"]);
+export const toolCallIdOf = (a: Attributes) => asString(a["ai.toolCall.id"]);
+export const embeddingTokensOf = (a: Attributes) => asNumber(a["ai.usage.tokens"]);
 
 /** `ai.prompt.messages` (the provider prompt as JSON): the system part and the rest. */
 export function promptOf(a: Attributes): { system?: MessagePart[]; messages?: InputMessage[] } {
@@ -91,9 +97,9 @@ export function toolsOf(a: Attributes): ToolDefinition[] | undefined {
 /** `ai.response.text` / `.reasoning` / `.toolCalls` as the model's output message. */
 export function responseOf(a: Attributes): OutputMessage[] | undefined {
   const content: unknown[] = [];
-  const reasoning = str(a["ai.response.reasoning"]);
+  const reasoning = asString(a["ai.response.reasoning"]);
   if (reasoning) content.push({ type: "reasoning", text: reasoning });
-  const text = str(a["ai.response.text"]);
+  const text = asString(a["ai.response.text"]);
   if (text) content.push({ type: "text", text });
   const calls = parse(a["ai.response.toolCalls"]);
   if (Array.isArray(calls)) {

@@ -1,24 +1,16 @@
-import { diag, type MeterProvider, ProxyTracerProvider, type Tracer, type TracerProvider } from "@opentelemetry/api";
-import { GenAITelemetry, type RedactHook } from "@otel-agents/core/adapter";
+import { diag, ProxyTracerProvider, type Tracer } from "@opentelemetry/api";
+import { type AdapterOptions, GenAITelemetry } from "@otel-agents/core/adapter";
 import { checkApiVersion } from "../compat.js";
 import { VERSION } from "../version.js";
 import { AiSdkV6Tracer } from "./tracer.js";
 
-export interface OtelAgentsTracerOptions {
-  /** Default: the global TracerProvider. */
-  tracerProvider?: TracerProvider;
-  /** Default: the global MeterProvider. */
-  meterProvider?: MeterProvider;
-  /**
-   * Record prompts, outputs, tool arguments and results. Default: off, or the
-   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` environment variable. `ai` 6 records
-   * them only when the call's `recordInputs` / `recordOutputs` allow it (both default to true).
-   */
-  captureContent?: boolean;
-  /** Largest serialised size of one content attribute, in characters. Default 65536. */
-  maxContentLength?: number;
-  /** Edits or drops each content attribute before it is recorded. */
-  redact?: RedactHook;
+/**
+ * The adapter options (providers, content capture) without the run bound and the step-aware
+ * context, which `ai` 6's tracer path has no use for. Content capture defaults to off, or the
+ * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` environment variable; `ai` 6 records content
+ * only when the call's `recordInputs` / `recordOutputs` allow it (both default to true).
+ */
+export interface OtelAgentsTracerOptions extends Omit<AdapterOptions, "maxOpenRuns" | "stepAwareContext"> {
   /** Record the GenAI metrics. Default: true. */
   metrics?: boolean;
 }

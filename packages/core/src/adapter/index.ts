@@ -35,3 +35,11 @@ export { type RegistryStart, RunRegistry, type RunRegistryOptions } from "../reg
 // The values adapters hand to `failWithType()`; every other name stays inside the core.
 export { ERROR_TYPE } from "../semconv/names.js";
 export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from "../telemetry.js";
+
+// The adapter kit: one of each piece of plumbing every adapter needs.
+export { findAncestor, MAX_ANCESTOR_HOPS } from "./ancestor-walk.js";
+export { BoundedMap } from "./bounded-map.js";
+export { createGuard, type Guard } from "./guard.js";
+export { type AdapterOptions, DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf, type OpenRuns } from "./options.js";
+export { asNumber, asRecord, asString, type Dict, isRecord, nowMs } from "./read.js";
+export { checkAdapterVersions } from "./versions.js";

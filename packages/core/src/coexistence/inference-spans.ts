@@ -1,4 +1,5 @@
 import { type Context, context, diag, type SpanContext, trace } from "@opentelemetry/api";
+import { MAX_ANCESTOR_HOPS } from "../adapter/ancestor-walk.js";
 import { ATTR, INFERENCE_OPERATIONS } from "../semconv/names.js";
 import { markSeenByProcessor } from "./unpaired-warning.js";
 
@@ -382,7 +383,7 @@ export class CoexistenceSpanProcessor implements SpanProcessorLike {
   /** The closest ancestor that is exported, walking up through withheld spans still open. */
   private nearestExported(parentId: string): SpanContext | undefined {
     let id: string | undefined = parentId;
-    for (let depth = 0; id !== undefined && depth < 32; depth++) {
+    for (let depth = 0; id !== undefined && depth < MAX_ANCESTOR_HOPS; depth++) {
       const open = this.inside.get(id);
       if (open === undefined) return this.droppedOwner(id);
       if (!this.withheld(open)) return open.span.spanContext();

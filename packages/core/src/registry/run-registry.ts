@@ -1,4 +1,6 @@
 import { type Context, diag, type TimeInput } from "@opentelemetry/api";
+import { BoundedMap } from "../adapter/bounded-map.js";
+import { maxOpenRunsOf } from "../adapter/options.js";
 import type { OperationHandle } from "../operation/handle.js";
 import { nowMs } from "../operation/handle.js";
 import type { OperationFacts, StartOptions } from "../operation/types.js";
@@ -7,6 +9,8 @@ import type { GenAITelemetry } from "../telemetry.js";
 
 export interface RunRegistryOptions {
   /** Most operations kept open at once; the oldest is ended (`error.type` evicted) beyond it. Default 10,000. */
+  maxOpenRuns?: number;
+  /** @deprecated The same as `maxOpenRuns` (its name in 0.1). */
   maxOpen?: number;
 }
 
@@ -27,15 +31,18 @@ interface Entry {
  * memory bounded. Frameworks that report runs by id (LangChain callbacks, Agents SDK spans) use one.
  */
 export class RunRegistry {
-  private readonly open = new Map<string, Entry>();
-  private readonly maxOpen: number;
+  private readonly open: BoundedMap<string, Entry>;
 
   constructor(
     private readonly telemetry: GenAITelemetry,
     options: RunRegistryOptions = {},
   ) {
-    const max = options.maxOpen;
-    this.maxOpen = typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000;
+    const max = maxOpenRunsOf(options.maxOpenRuns ?? options.maxOpen);
+    this.open = new BoundedMap(max, (id, entry) => {
+      // End first: the id is whatever the framework handed over, and formatting it may throw.
+      entry.handle.failWithType(ERROR_TYPE.evicted);
+      diag.warn(`otel-agents: more than ${max} runs open; ending the oldest (${safeId(id)})`);
+    });
   }
 
   get size(): number {
@@ -57,7 +64,6 @@ export class RunRegistry {
     const parent = this.get(options.parentId) ?? options.fallbackParent;
     const handle = this.telemetry.start(options as StartOptions, parent);
     this.open.set(id, { handle, startedMs: nowMs() });
-    if (this.open.size > this.maxOpen) this.evictOldest();
     return handle;
   }
 
@@ -108,16 +114,6 @@ export class RunRegistry {
     if (entry) this.open.delete(id);
     else diag.debug(`otel-agents: end of unknown run ${safeId(id)}`);
     return entry;
-  }
-
-  private evictOldest(): void {
-    const first = this.open.keys().next();
-    if (first.done) return;
-    const entry = this.open.get(first.value);
-    this.open.delete(first.value);
-    // End first: the id is whatever the framework handed over, and formatting it may throw.
-    entry?.handle.failWithType(ERROR_TYPE.evicted);
-    diag.warn(`otel-agents: more than ${this.maxOpen} runs open; ending the oldest (${safeId(first.value)})`);
   }
 }
 
