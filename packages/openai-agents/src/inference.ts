@@ -28,6 +28,21 @@ export interface InferenceFacts {
   /** The call carried its own usage (so the turn's usage is not needed). */
   hasUsage: boolean;
   toolCalls: RequestedToolCall[];
+  /** Tool name -> the description the model was given, when the span shows the tools. */
+  toolDescriptions?: Map<string, string>;
+}
+
+/** The descriptions of the function tools a request (or a Responses API response) lists. */
+export function toolDescriptionsOf(tools: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!Array.isArray(tools)) return out;
+  for (const t of tools) {
+    if (!isObject(t) || t.type !== "function") continue;
+    const name = str(t.name);
+    const description = str(t.description);
+    if (name && description) out.set(name, description);
+  }
+  return out;
 }
 
 /** Provider of a generation span: model_config.provider when a non-OpenAI model set one. */
@@ -135,7 +150,8 @@ export function responseEndFacts(data: ResponseSpanData, capture: boolean): Infe
       systemInstructions: () => instructionsToParts(response?.instructions),
     };
   }
-  return { facts, hasUsage: usage !== undefined, toolCalls };
+  // The Responses API echoes the tools it was given, descriptions included.
+  return { facts, hasUsage: usage !== undefined, toolCalls, toolDescriptions: toolDescriptionsOf(response?.tools) };
 }
 
 function responsesFinishReasons(response: Rec, calledTools: boolean): string[] | undefined {

@@ -21,6 +21,7 @@ import {
   responseEndFacts,
   turnUsage,
 } from "./inference.js";
+import { listenToModelCalls, type ModelCallFacts, type ModelCallListener, stopListening } from "./model-response.js";
 import { endFactsOf, FRAMEWORK_NAME, startOptionsOf } from "./span-facts.js";
 import {
   ensureStepResolver,
@@ -99,6 +100,10 @@ interface TurnState {
   streaming: boolean;
   /** First chunk of a custom Model's stream (its chat span is only made at the turn's end). */
   firstChunkMs: number | undefined;
+  /** Tool name -> the description its model was given (Responses span, or `instrumentModel`). */
+  descriptions?: Map<string, string>;
+  /** What `instrumentModel` saw of the turn's model response. */
+  model?: { responseId: string | undefined; reasoningOutputTokens: number | undefined };
 }
 
 interface NodeState {
@@ -158,6 +163,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   private readonly customModelInfo: OpenTelemetryTracingProcessorOptions["customModelInfo"];
   private readonly maxNodes: number;
   private readonly observer: StreamObserver;
+  private readonly modelCalls: ModelCallListener;
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
     const { tracerProvider, meterProvider, captureContent, maxContentLength, redact, stepAwareContext } = options;
@@ -177,6 +183,11 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       firstChunk: (spanId, timeMs) => this.guard("firstChunk", () => this.firstChunk(spanId, timeMs)),
       cancelled: (traceId, spanId, reason) => this.guard("cancelled", () => this.runCancelled(traceId, spanId, reason)),
     };
+    this.modelCalls = {
+      modelCallFinished: (traceId, spanId, facts) =>
+        this.guard("modelCallFinished", () => this.modelCallFinished(traceId, spanId, facts)),
+    };
+    listenToModelCalls(this.modelCalls);
     ensureStepResolver();
     checkTracingEnabledSoon();
   }
@@ -243,6 +254,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       this.traces.clear();
       this.nodes.clear();
       untrackAll(this.observer);
+      stopListening(this.modelCalls);
     });
     await this.flushProvider();
   }
@@ -537,7 +549,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       case "function": {
         const facts: OperationFacts = endFactsOf(data);
         const callId = this.matchToolCall(span.parentId, data.name, data.input);
-        if (callId) facts.tool = { callId };
+        const description = this.enclosingTurn(span.parentId)?.descriptions?.get(data.name);
+        if (callId || description) facts.tool = { callId, description };
         this.finishOp(span.spanId, facts, failure);
         break;
       }
@@ -633,7 +646,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     if (data.type === "generation" && this.nodes.get(span.spanId)?.streamed) info.facts.responseModel = undefined;
     const turn = this.enclosingTurn(span.parentId);
     const call = turn?.calls.find((c) => c.id === span.spanId);
-    if (turn) turn.toolCalls.push(...info.toolCalls);
+    if (turn) {
+      turn.toolCalls.push(...info.toolCalls);
+      if (info.toolDescriptions?.size) turn.descriptions = new Map([...(turn.descriptions ?? []), ...info.toolDescriptions]);
+    }
     if (call && !info.hasUsage) {
       // Usage (and, for failures, the error's class name) arrive with the turn: wait for it.
       call.pending = { endMs: nowMs(), facts: info.facts, failure };
@@ -666,7 +682,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
         call.ended = true;
         const { endMs, facts, failure: own } = call.pending;
         const merged: OperationFacts = { ...facts };
-        if (single && usage && !own) merged.usage = minus(usage, turn.nested);
+        if (single && usage && !own) merged.usage = withReasoning(minus(usage, turn.nested), turn);
+        if (single && !merged.responseId) merged.responseId = turn.model?.responseId;
         if (merged.usage) this.addToEnclosingTurns(turn.parentId, merged.usage);
         if (!merged.finishReasons && !own) merged.finishReasons = [finishReason];
         const callFailure = own && failure && !isGuardrailTrip(failure) && own.name === "_OTHER" ? failure : own;
@@ -695,9 +712,23 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       handle.fail(failure, undefined, endMs);
       return;
     }
-    const own = usage ? minus(usage, turn.nested) : undefined;
+    const own = usage ? withReasoning(minus(usage, turn.nested), turn) : undefined;
     if (own) this.addToEnclosingTurns(turn.parentId, own);
-    handle.end({ usage: own, finishReasons: [finishReason] }, endMs);
+    handle.end({ usage: own, finishReasons: [finishReason], responseId: turn.model?.responseId }, endMs);
+  }
+
+  /**
+   * A model call seen by `instrumentModel`: what its span could not say (a custom Model traces no
+   * response; a Chat Completions span lists no tools) is kept on its turn.
+   */
+  private modelCallFinished(traceId: string, spanId: string, facts: ModelCallFacts): void {
+    const node = this.nodes.get(spanId);
+    if (!node || node.traceId !== traceId) return;
+    const turn = node.turn ?? this.enclosingTurn(node.parentId);
+    if (!turn) return;
+    for (const c of facts.toolCalls) if (!turn.toolCalls.some((t) => t.callId === c.callId)) turn.toolCalls.push(c);
+    if (facts.toolDescriptions.size > 0) turn.descriptions = new Map([...(turn.descriptions ?? []), ...facts.toolDescriptions]);
+    turn.model = { responseId: facts.responseId, reasoningOutputTokens: facts.usage?.reasoningOutputTokens };
   }
 
   private matchToolCall(parentId: string | null, name: string, input: string): string | undefined {
@@ -788,6 +819,14 @@ const USAGE_KEYS = [
   "cacheWriteInputTokens",
   "reasoningOutputTokens",
 ] as const;
+
+/** The turn's usage (which has no reasoning tokens) with those of its model response, when seen. */
+function withReasoning(usage: Usage, turn: TurnState): Usage {
+  const reasoning = turn.model?.reasoningOutputTokens;
+  return reasoning === undefined || usage.reasoningOutputTokens !== undefined
+    ? usage
+    : { ...usage, reasoningOutputTokens: reasoning };
+}
 
 function plus(a: Usage | undefined, b: Usage): Usage {
   const out: Usage = { ...a };

@@ -1,6 +1,7 @@
 import type { Model, ModelProvider, ModelRequest, StreamEvent } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import { nowMs } from "@otel-agents/core/adapter";
+import { notifyModelCall } from "./model-response.js";
 import { notifyFirstChunk, notifyStreamStarted, watchCancellation } from "./step-context.js";
 
 // The Agents SDK traces no streaming detail: a streamed model call's response/generation span looks
@@ -31,6 +32,10 @@ async function* observed(model: Model, request: ModelRequest): AsyncIterable<Str
         diag.debug("otel-agents: first chunk note failed", err);
       }
     }
+    // The final event carries the whole response: its id, usage and tool calls.
+    if ((event as { type?: unknown }).type === "response_done") {
+      notifyModelCall(request.tools, (event as { response?: unknown }).response);
+    }
     yield event;
   }
 }
@@ -39,7 +44,9 @@ async function* observed(model: Model, request: ModelRequest): AsyncIterable<Str
  * Wraps an Agents SDK `Model` so that streamed calls (`run(agent, input, { stream: true })`)
  * record the time to first chunk (the response attribute and its metric) and
  * the request stream flag on their `chat` span. Everything else is the model's own: the same
- * object (prototype, fields, `instanceof`), with `getStreamedResponse` observed.
+ * object (prototype, fields, `instanceof`), with `getStreamedResponse` observed. Both `getResponse` and
+ * streamed calls also hand the processors what only the model sees: the response id, reasoning
+ * tokens and tool call ids of a custom Model's response, and the descriptions of the tools it was given.
  */
 export function instrumentModel<M extends Model>(model: M): M {
   if (typeof model !== "object" || model === null || (model as { [WRAPPED]?: boolean })[WRAPPED]) return model;
@@ -48,6 +55,13 @@ export function instrumentModel<M extends Model>(model: M): M {
       if (key === WRAPPED) return true;
       if (key === "getStreamedResponse") {
         return (request: ModelRequest) => observed(target, request);
+      }
+      if (key === "getResponse") {
+        return async (request: ModelRequest) => {
+          const response = await target.getResponse(request);
+          notifyModelCall(request.tools, response);
+          return response;
+        };
       }
       const value: unknown = Reflect.get(target, key);
       // Methods run on the model itself: SDK models keep state in private (#) fields a proxy lacks.

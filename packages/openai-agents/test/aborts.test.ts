@@ -99,8 +99,12 @@ describe("runs cancelled with an AbortSignal", () => {
     ]);
     expect(stable(trees)).toStrictEqual([
       failedRun("AbortError", "Slow", { ...finished(["tool_call"], 10, 1), ...tools("slow") }, [
-        chat({ ...streamed, ...finished(["tool_call"], 10, 1) }),
-        failed("AbortError", executeTool("Slow", "slow")),
+        // The wrapped model saw the response id, the call id and the tool's description.
+        chat({ ...streamed, ...finished(["tool_call"], 10, 1), "gen_ai.response.id": "scripted-response-1" }),
+        failed(
+          "AbortError",
+          executeTool("Slow", "slow", { "gen_ai.tool.call.id": "call_slow", "gen_ai.tool.description": "Waits" }),
+        ),
       ]),
     ]);
   });

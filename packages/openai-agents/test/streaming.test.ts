@@ -1,4 +1,5 @@
 import { Agent, OpenAIProvider, Runner, run } from "@openai/agents";
+import { Usage } from "@openai/agents-core";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import { context, propagation } from "@opentelemetry/api";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
@@ -123,7 +124,11 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
           },
           "chat gpt-4.1-2025-04-14",
         ),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_o" }),
+        // The tool's description: from the request the wrapped model was given.
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_o",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
         chat(
           {
             ...gpt41,
@@ -191,7 +196,10 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
           },
           "chat gpt-4o-mini",
         ),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_l" }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_l",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
         chat(
           {
             ...gpt4oMini,
@@ -223,9 +231,49 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
       }),
     ).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
-        chat({ ...streamed, ...finished(["tool_call"], 10, 5) }),
-        executeTool("Weather", "get_weather"),
-        chat({ ...streamed, ...finished(["stop"], 20, 6) }),
+        // The response ids, call id and description only the wrapped model sees.
+        chat({ ...streamed, ...finished(["tool_call"], 10, 5), "gen_ai.response.id": "scripted-response-1" }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_s",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
+        chat({ ...streamed, ...finished(["stop"], 20, 6), "gen_ai.response.id": "scripted-response-2" }),
+      ]),
+    ]);
+  });
+
+  it("a custom Model wrapped with instrumentModel, not streamed: response id, reasoning tokens, call id and tool description from its ModelResponse and request", async () => {
+    install();
+    const reasoningUsage = new Usage({
+      requests: 1,
+      inputTokens: 9,
+      outputTokens: 7,
+      totalTokens: 16,
+      outputTokensDetails: { reasoning_tokens: 5 },
+    });
+    const model = instrumentModel(
+      new ScriptedModel([
+        {
+          usage: reasoningUsage,
+          output: [functionCall("get_weather", { city: "Oslo" }, { callId: "call_n" })],
+          responseId: "resp_custom_1",
+        },
+        { usage: usage(4, 2), output: [assistantMessage("Cold in Oslo")], responseId: "resp_custom_2" },
+      ]),
+    );
+    expect((await run(new Agent({ name: "Weather", model, tools: [weather] }), "Oslo?")).finalOutput).toBe("Cold in Oslo");
+    expect(await checkedTrees()).toStrictEqual([
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 13, 9), ...tools("get_weather") }, [
+        chat({
+          ...finished(["tool_call"], 9, 7),
+          "gen_ai.response.id": "resp_custom_1",
+          "gen_ai.usage.reasoning.output_tokens": 5,
+        }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_n",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
+        chat({ ...finished(["stop"], 4, 2), "gen_ai.response.id": "resp_custom_2" }),
       ]),
     ]);
   });
