@@ -10,6 +10,7 @@ import {
   unwrap,
   withTraceMeta,
 } from "./hook-kit.js";
+import { watchReply } from "./reply-watch.js";
 import { transportFacts } from "./transport-facts.js";
 
 /**
@@ -119,8 +120,8 @@ function tracedNotification(original: Method, source: TelemetrySource): Method {
   };
 }
 
-// The client answers ping and elicitation itself and resolves with nothing: the span covers the
-// handling, and its outcome is what the client could learn without reading its reply.
+// The client answers ping and elicitation itself, refuses the rest with -32601, and resolves with
+// nothing: the span's outcome is the reply it sends (read on its transport), else how the handling ended.
 function tracedOnRequestMessage(original: Method, source: TelemetrySource): Method {
   return function onRequestMessage(this: AiSdkClient, ...args: unknown[]) {
     const telemetry = telemetryFor(source);
@@ -135,6 +136,7 @@ function tracedOnRequestMessage(original: Method, source: TelemetrySource): Meth
       transport: transportFacts(this),
       parent: extractMcpContext(params?._meta, context.active()),
     });
+    watchReply(this.transport, request.id, op);
     let result: unknown;
     try {
       result = context.with(op.context, () => original.apply(this, args));

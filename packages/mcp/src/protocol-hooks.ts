@@ -10,6 +10,7 @@ import {
   unwrap,
   withTraceMeta,
 } from "./hook-kit.js";
+import { watchReply } from "./reply-watch.js";
 import { transportFacts } from "./transport-facts.js";
 
 export type { TelemetrySource };
@@ -19,6 +20,8 @@ type Handler = (request: unknown, extra: unknown) => unknown;
 interface Protocol {
   _requestMessageId?: unknown;
   _requestHandlers?: Map<string, Handler>;
+  _requestHandlerAbortControllers?: Map<unknown, unknown>;
+  _transport?: unknown;
   fallbackRequestHandler?: Handler;
   [key: string]: unknown;
 }
@@ -131,6 +134,9 @@ function tracedOnRequest(original: Method, source: TelemetrySource): Method {
       transport: transportFacts(this, args[1]),
       parent: extractMcpContext(params?._meta, context.active()),
     });
+    const id = request.id;
+    // Until a handler takes it, the request's outcome is the reply the SDK sends itself (a refusal).
+    const unwatch = watchReply(this._transport, id, op);
     const handlers = this._requestHandlers instanceof Map ? this._requestHandlers : undefined;
     const handler = handlers?.get(method);
     const fallback =
@@ -145,6 +151,7 @@ function tracedOnRequest(original: Method, source: TelemetrySource): Method {
       }
     }
     const traced: Handler = (req, extra) => {
+      unwatch();
       let result: unknown;
       try {
         result = chosen.call(this, req, extra);
@@ -159,13 +166,29 @@ function tracedOnRequest(original: Method, source: TelemetrySource): Method {
     // for it during this one call, so the handler's outcome is this span's, then put it back.
     if (handler !== undefined) handlers?.set(method, traced);
     else this.fallbackRequestHandler = traced;
+    // The SDK registers an abort controller for each request it hands to a handler, synchronously.
+    const controllers = this._requestHandlerAbortControllers instanceof Map ? this._requestHandlerAbortControllers : undefined;
+    const before = controllers?.get(id);
+    let result: unknown;
     try {
-      return context.with(op.context, () => original.apply(this, args));
+      result = context.with(op.context, () => original.apply(this, args));
+    } catch (err) {
+      unwatch();
+      op.fail(err);
+      throw err;
     } finally {
       if (handler !== undefined) {
         if (handlers?.get(method) === traced) handlers.set(method, handler);
       } else if (this.fallbackRequestHandler === traced) this.fallbackRequestHandler = fallback;
     }
+    if (controllers && controllers.get(id) === before) {
+      // Refused before any handler: an error reply already ended the span through the watch; a
+      // request dropped without a reply (the v2 client's, outside its protocol era) ends here,
+      // not an error of this side, as the client-caused codes are not.
+      unwatch();
+      op.end();
+    }
+    return result;
   };
 }
 
