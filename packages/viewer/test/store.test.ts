@@ -103,7 +103,7 @@ describe("SQLite storage", () => {
     again.close();
   });
 
-  it("upgrades a version-1 database (metric requests kept whole) to version 2, keeping its traces", () => {
+  it("upgrades a version-1 database (metric requests kept whole) to the current version, keeping its traces", () => {
     const file = join(dir, "v1.sqlite");
     const store = new TraceStore({ path: file, maxTraces: 10 });
     store.ingest([span(1, "invoke_agent Triage")]);
@@ -115,7 +115,7 @@ describe("SQLite storage", () => {
       CREATE TABLE metrics (id INTEGER PRIMARY KEY, received_us INTEGER NOT NULL, data TEXT NOT NULL);
       CREATE TABLE spans_old (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, start_us INTEGER NOT NULL, data TEXT NOT NULL,
         PRIMARY KEY (trace_id, span_id)) WITHOUT ROWID;
-      INSERT INTO spans_old SELECT * FROM spans; DROP TABLE spans; ALTER TABLE spans_old RENAME TO spans;
+      INSERT INTO spans_old SELECT trace_id, span_id, start_us, data FROM spans; DROP TABLE spans; ALTER TABLE spans_old RENAME TO spans;
     `);
     v1.prepare("UPDATE meta SET value = 'otel-agents-viewer/1' WHERE key = 'schema'").run();
     v1.close();
@@ -125,12 +125,40 @@ describe("SQLite storage", () => {
     expect(upgraded.metricsOverview().points).toBe(0);
     upgraded.close();
     const check = new DatabaseSync(file);
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/2" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/3" });
     expect(
       (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
         (r) => r.name,
       ),
     ).toEqual(["meta", "metric_points", "metric_streams", "spans", "trace_facets", "traces"]);
+    check.close();
+  });
+
+  it("upgrades a version-2 database (no stored analysis) and analyses its spans once, keeping its traces", () => {
+    const file = join(dir, "v2.sqlite");
+    const store = new TraceStore({ path: file, maxTraces: 10 });
+    const legacy = span(1, "chat gpt-4o", {
+      attributes: { "gen_ai.operation.name": "chat", "gen_ai.usage.total_tokens": 12, "gen_ai.request.model": "gpt-4o" },
+    });
+    store.ingest([legacy]);
+    const before = store.trace(legacy.traceId)!;
+    store.close();
+    const v2 = new DatabaseSync(file);
+    v2.exec("ALTER TABLE spans DROP COLUMN analysis;");
+    v2.prepare("UPDATE meta SET value = 'otel-agents-viewer/2' WHERE key = 'schema'").run();
+    v2.close();
+    const upgraded = new TraceStore({ path: file, maxTraces: 10 });
+    expect(upgraded.trace(legacy.traceId)).toEqual(before);
+    expect(before.spans[0]!.violations).toContain(
+      "gen_ai.usage.total_tokens is a legacy key: the current name is gen_ai.usage.input_tokens + gen_ai.usage.output_tokens",
+    );
+    // A span arriving later joins the trace's stored analysis.
+    upgraded.ingest([span(1, "execute_tool lookup", { spanId: "00000000000000aa", parentSpanId: legacy.spanId })]);
+    expect(upgraded.listTraces()[0]).toMatchObject({ spanCount: 2, conformanceProblems: before.summary.conformanceProblems });
+    upgraded.close();
+    const check = new DatabaseSync(file);
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/3" });
+    expect(check.prepare("SELECT COUNT(*) AS n FROM spans WHERE analysis IS NULL").get()).toEqual({ n: 0 });
     check.close();
   });
 

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ATTR, METRIC } from "@otel-agents/core";
+import { toUs } from "../analysis/span-facts.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import type { Attrs, DurationRow, MetricsOverview, TokenRow, TokenSeries } from "../shared/model.js";
-import { toUs } from "./summarize.js";
 
 /**
  * Token totals before the counters of semantic conventions 1.39 (still what OpenLLMetry and older

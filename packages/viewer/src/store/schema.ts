@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { ViewerError } from "./errors.js";
 
 /** Written into `meta`: a database without it is not ours, and one with another value is from another version. */
-export const SCHEMA_ID = "otel-agents-viewer/2";
+export const SCHEMA_ID = "otel-agents-viewer/3";
 
 const DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,7 +31,10 @@ CREATE TABLE spans (
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
   start_us INTEGER NOT NULL,     -- list order: the trace's start, or its arrival when that is earlier (a clock ahead)
-  data TEXT NOT NULL             -- ViewerSpan as JSON
+  data TEXT NOT NULL,            -- ViewerSpan as JSON
+  -- The conformance lens found when the span arrived (SpanAnalysis as JSON, '' for nothing), so no
+  -- refresh or read checks a span again. NULL in rows of older versions until the store fills it in.
+  analysis TEXT
 );
 CREATE UNIQUE INDEX spans_by_id ON spans (trace_id, span_id);
 -- GenAI metric points for the charts, as deltas (cumulative streams are differenced on arrival).
@@ -82,13 +85,22 @@ export function ensureSchema(db: DatabaseSync, location: string): void {
   if (schema === SCHEMA_ID) return;
   if (schema === "otel-agents-viewer/1") {
     // Version 1 kept metric requests whole (version 2 keeps chartable points) and spans in a
-    // WITHOUT ROWID table. Traces carry over.
+    // WITHOUT ROWID table. Traces carry over; their analysis column is filled in by the store.
     db.exec("BEGIN");
     db.exec("DROP TABLE IF EXISTS metrics");
     db.exec("ALTER TABLE spans RENAME TO spans_v1");
     db.exec(DDL.slice(DDL.indexOf("-- A rowid table")));
     db.exec("INSERT INTO spans (trace_id, span_id, start_us, data) SELECT trace_id, span_id, start_us, data FROM spans_v1");
     db.exec("DROP TABLE spans_v1");
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_ID);
+    db.exec("COMMIT");
+    return;
+  }
+  if (schema === "otel-agents-viewer/2") {
+    // Version 2 checked every span again on each refresh and read; version 3 keeps what the check
+    // found beside the span. The column starts empty and the store fills it in.
+    db.exec("BEGIN");
+    db.exec("ALTER TABLE spans ADD COLUMN analysis TEXT");
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_ID);
     db.exec("COMMIT");
     return;

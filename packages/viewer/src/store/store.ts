@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { integrityOf } from "../analysis/integrity.js";
+import { analyzeSpan, factsOf, packAnalysis, type SpanFacts, unpackAnalysis } from "../analysis/span-facts.js";
+import { searchText, summarize } from "../analysis/summarize.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
-import { conformanceOf } from "../server/conformance.js";
 import type {
   ConversationDetail,
   FilterValues,
@@ -14,10 +16,8 @@ import type {
   ViewerSpan,
 } from "../shared/model.js";
 import { ViewerError } from "./errors.js";
-import { conventionOf, integrityOf, type KeyedSpan } from "./integrity.js";
 import { MetricTables } from "./metrics.js";
 import { ensureSchema } from "./schema.js";
-import { searchText, serviceOf, summarize, toUs } from "./summarize.js";
 
 export interface StoreOptions {
   /** A file path, or ":memory:". */
@@ -39,6 +39,8 @@ export class TraceStore {
     | "putSpan"
     | "getSpan"
     | "spansOf"
+    | "unanalysed"
+    | "putAnalysis"
     | "traceRow"
     | "putTrace"
     | "deleteFacets"
@@ -76,9 +78,11 @@ export class TraceStore {
     }
     const p = (sql: string) => this.db.prepare(sql);
     this.stmt = {
-      putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data) VALUES (?, ?, ?, ?)"),
+      putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data, analysis) VALUES (?, ?, ?, ?, ?)"),
       getSpan: p("SELECT data FROM spans WHERE trace_id = ? AND span_id = ?"),
-      spansOf: p("SELECT span_id, data FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
+      spansOf: p("SELECT span_id, data, analysis FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
+      unanalysed: p("SELECT rowid AS id, data FROM spans WHERE analysis IS NULL LIMIT 500"),
+      putAnalysis: p("UPDATE spans SET analysis = ? WHERE rowid = ?"),
       traceRow: p("SELECT seq, summary FROM traces WHERE trace_id = ?"),
       putTrace: p("INSERT OR REPLACE INTO traces (trace_id, seq, start_us, errors, summary, search) VALUES (?, ?, ?, ?, ?, ?)"),
       deleteFacets: p("DELETE FROM trace_facets WHERE trace_id = ?"),
@@ -91,6 +95,7 @@ export class TraceStore {
     };
     const maxPoints = Math.max(1, Math.floor(options.maxMetricPoints ?? 100_000));
     this.metricTables = new MetricTables(this.db, maxPoints, Math.max(1000, Math.floor(maxPoints / 5)));
+    this.analyseOlderRows();
   }
 
   /**
@@ -99,17 +104,27 @@ export class TraceStore {
    */
   ingest(spans: readonly ViewerSpan[]): string[] {
     if (spans.length === 0) return [];
-    const touched = new Set<string>();
+    // Each span is checked once, here; refreshes and reads use the stored result and never check it again.
+    const arrived = new Map<string, Map<string, SpanFacts>>();
+    // Traces with no row yet hold no stored span to collide with: their keys are settled within the batch.
+    const fresh = new Map<string, Map<string, string>>();
     this.transaction(() => {
       for (const span of spans) {
         const data = JSON.stringify(span);
-        this.stmt.putSpan.run(span.traceId, this.keyFor(span, data), toUs(span.startTimeUnixNano), data);
-        touched.add(span.traceId);
+        if (!arrived.has(span.traceId) && !this.stmt.traceRow.get(span.traceId)) fresh.set(span.traceId, new Map());
+        const inBatch = fresh.get(span.traceId);
+        const key = inBatch ? keyWithin(inBatch, span.spanId, data) : this.keyFor(span, data);
+        const analysis = analyzeSpan(span);
+        const facts = factsOf(span, key, analysis);
+        this.stmt.putSpan.run(span.traceId, key, facts.startUs, data, packAnalysis(analysis));
+        let trace = arrived.get(span.traceId);
+        if (!trace) arrived.set(span.traceId, (trace = new Map()));
+        trace.set(key, facts);
       }
-      for (const traceId of touched) this.refreshTrace(traceId);
+      for (const [traceId, facts] of arrived) this.refreshTrace(traceId, facts);
       this.evict();
     });
-    return [...touched];
+    return [...arrived.keys()];
   }
 
   /** Stores GenAI metric points (cumulative ones as deltas); returns how many were kept. */
@@ -180,27 +195,25 @@ export class TraceStore {
   }
 
   spans(traceId: string): ViewerSpan[] {
-    return this.keyedSpans(traceId).map((s) => s.span);
+    return (this.stmt.spansOf.all(traceId) as { data: string }[]).map((r) => JSON.parse(r.data) as ViewerSpan);
   }
 
   trace(traceId: string): TraceDetail | undefined {
     const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
     if (!row) return undefined;
-    const keyed = this.keyedSpans(traceId);
-    const integrity = integrityOf(keyed);
-    const spans = keyed.map(({ key, span }) => {
-      const convention = conventionOf(span);
-      return {
-        ...span,
-        key,
-        service: serviceOf(span),
-        startUs: toUs(span.startTimeUnixNano),
-        endUs: toUs(span.endTimeUnixNano),
-        ...conformanceOf(span),
-        integrity: integrity.get(key) ?? [],
-        ...(convention ? { convention } : {}),
-      };
-    });
+    const rows = this.storedSpans(traceId);
+    const integrity = integrityOf(rows.map((r) => r.facts));
+    const spans = rows.map(({ span, facts, analysis }) => ({
+      ...span,
+      key: facts.key,
+      service: facts.service,
+      startUs: facts.startUs,
+      endUs: facts.endUs,
+      violations: analysis.violations,
+      missingExpected: analysis.missingExpected,
+      integrity: integrity.get(facts.key) ?? [],
+      ...(facts.convention ? { convention: facts.convention } : {}),
+    }));
     return { summary: JSON.parse(row.summary) as TraceSummary, spans };
   }
 
@@ -218,11 +231,20 @@ export class TraceStore {
     if (this.db.isOpen) this.db.close();
   }
 
-  private keyedSpans(traceId: string): KeyedSpan[] {
-    return (this.stmt.spansOf.all(traceId) as { span_id: string; data: string }[]).map((r) => ({
-      key: r.span_id,
-      span: JSON.parse(r.data) as ViewerSpan,
-    }));
+  /**
+   * Rows written by an older version carry no analysis: it is computed once, in bounded
+   * transactions, when the store opens (their list rows stay as they were until the trace grows).
+   */
+  private analyseOlderRows(): void {
+    for (;;) {
+      const rows = this.stmt.unanalysed.all() as { id: number; data: string }[];
+      if (rows.length === 0) return;
+      this.transaction(() => {
+        for (const r of rows) {
+          this.stmt.putAnalysis.run(packAnalysis(analyzeSpan(JSON.parse(r.data) as ViewerSpan)), r.id);
+        }
+      });
+    }
   }
 
   /** The row key of an arriving span: its id, unless a different span already holds that id. */
@@ -234,20 +256,33 @@ export class TraceStore {
     }
   }
 
-  private refreshTrace(traceId: string): void {
-    const keyed = this.keyedSpans(traceId);
-    const spans = keyed.map((k) => k.span);
-    const problems = spans.reduce((n, s) => n + conformanceOf(s).violations.length, 0);
+  /** A trace's spans with their stored analysis and facts, in start order. */
+  private storedSpans(traceId: string) {
+    return (this.stmt.spansOf.all(traceId) as { span_id: string; data: string; analysis: string | null }[]).map((r) => {
+      const span = JSON.parse(r.data) as ViewerSpan;
+      const analysis = r.analysis === null ? analyzeSpan(span) : unpackAnalysis(r.analysis);
+      return { span, analysis, facts: factsOf(span, r.span_id, analysis) };
+    });
+  }
+
+  /**
+   * Recomputes a trace's list row from the facts of its spans: those of this batch in hand, the
+   * earlier ones read back with their stored analysis (no span is checked again).
+   */
+  private refreshTrace(traceId: string, arrived: ReadonlyMap<string, SpanFacts>): void {
     const existing = this.stmt.traceRow.get(traceId) as { seq: number; summary: string } | undefined;
+    const facts = existing
+      ? this.storedSpans(traceId).map((r) => r.facts)
+      : [...arrived.values()].sort((a, b) => a.startUs - b.startUs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const receivedUs = existing
       ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? Date.now() * 1000)
       : Date.now() * 1000;
-    const summary = summarize(spans, problems, integrityOf(keyed).size, receivedUs);
+    const summary = summarize(traceId, facts, integrityOf(facts).size, receivedUs);
     const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
     // A trace is listed by its start, but never later than its arrival: a clock set in the future
     // must not pin a trace on top of the list for ever.
     const listedAt = Math.min(summary.startUs, receivedUs);
-    this.stmt.putTrace.run(traceId, seq, listedAt, summary.errors, JSON.stringify(summary), searchText(spans, summary));
+    this.stmt.putTrace.run(traceId, seq, listedAt, summary.errors, JSON.stringify(summary), searchText(facts, summary));
     this.stmt.deleteFacets.run(traceId);
     for (const s of summary.services) this.stmt.putFacet.run(FACETS.service, s, traceId);
     for (const a of summary.agents) this.stmt.putFacet.run(FACETS.agent, a, traceId);
@@ -273,6 +308,18 @@ export class TraceStore {
     } catch (error) {
       this.db.exec("ROLLBACK");
       throw error;
+    }
+  }
+}
+
+/** keyFor() for a trace not stored before: the same rule over the keys taken earlier in the batch. */
+function keyWithin(taken: Map<string, string>, spanId: string, data: string): string {
+  for (let n = 1; ; n++) {
+    const key = n === 1 ? spanId : `${spanId}~${n}`;
+    const existing = taken.get(key);
+    if (existing === undefined || existing === data) {
+      taken.set(key, data);
+      return key;
     }
   }
 }

@@ -1,0 +1,108 @@
+import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
+import type { SpanFacts } from "./span-facts.js";
+
+function ms(micros: number): string {
+  const v = Math.abs(micros) / 1000;
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 0)} ms`;
+}
+
+/** Skew below this is rounding between clocks of one host, not worth a word. */
+const SKEW_TOLERANCE_US = 1000;
+
+/** A model call or embeddings request: the spans whose tokens a trace counts. */
+export function isInference(f: SpanFacts): boolean {
+  return f.operation !== undefined && (INFERENCE_OPERATIONS.has(f.operation) || f.operation === OPERATION.embeddings);
+}
+
+/** The first span of each span id, in the order given (the others under that id are duplicates). */
+export function firstById(spans: readonly SpanFacts[]): Map<string, SpanFacts> {
+  const byId = new Map<string, SpanFacts>();
+  for (const s of spans) if (!byId.has(s.spanId)) byId.set(s.spanId, s);
+  return byId;
+}
+
+/**
+ * Problems of the trace's structure, per span key: ids used twice, parent cycles, parents that never
+ * arrived, spans that end before they start or never end, children outside their parent's time,
+ * and tokens that a tree of spans reports twice.
+ */
+export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (key: string, problem: string) => {
+    const list = out.get(key);
+    if (list) list.push(problem);
+    else out.set(key, [problem]);
+  };
+  const byId = firstById(spans);
+  const sharing = new Map<string, number>();
+  for (const s of spans) sharing.set(s.spanId, (sharing.get(s.spanId) ?? 0) + 1);
+  for (const s of spans) {
+    const n = sharing.get(s.spanId) ?? 1;
+    if (n > 1) add(s.key, `duplicate span id ${s.spanId}: ${n} different spans arrived with it; each is kept`);
+  }
+  for (const key of cycleKeys(spans, byId)) {
+    add(key.key, `parent cycle (${key.chain}): drawn as a root`);
+  }
+  const responseIds = new Map<string, SpanFacts>();
+  for (const s of spans) {
+    const { startUs: start, endUs: end } = s;
+    const ended = s.endNs !== "0";
+    if (!ended) add(s.key, "never ended (no end time)");
+    else if (end < start) add(s.key, `ends ${ms(start - end)} before it starts (a clock or instrumentation fault)`);
+    const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
+    if (s.parentSpanId && !parent) add(s.key, `orphan: its parent ${s.parentSpanId} never arrived`);
+    if (parent && parent.endNs !== "0") {
+      if (start < parent.startUs - SKEW_TOLERANCE_US)
+        add(s.key, `starts ${ms(parent.startUs - start)} before its parent (clock skew?)`);
+      else if (end > parent.endUs + SKEW_TOLERANCE_US && ended)
+        add(s.key, `ends ${ms(end - parent.endUs)} after its parent (clock skew, or work its parent did not wait for)`);
+    }
+    if (isInference(s) && s.hasUsage) {
+      const above = usageAncestor(s, byId);
+      if (above)
+        add(s.key, `tokens counted twice: its model call "${above.name}" above it reports usage too (two instrumentations?)`);
+      if (s.responseId) {
+        const first = responseIds.get(s.responseId);
+        if (first && first.key !== s.key)
+          add(s.key, `tokens counted twice: span "${first.name}" reports the same response id ${s.responseId}`);
+        else responseIds.set(s.responseId, s);
+      }
+    }
+  }
+  return out;
+}
+
+/** The nearest ancestor that is a model call with usage of its own (guarded against cycles). */
+export function usageAncestor(s: SpanFacts, byId: ReadonlyMap<string, SpanFacts>): SpanFacts | undefined {
+  const seen = new Set<string>([s.key]);
+  let p = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
+  while (p && p !== s && !seen.has(p.key)) {
+    if (isInference(p) && p.hasUsage) return p;
+    seen.add(p.key);
+    p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined;
+  }
+  return undefined;
+}
+
+/** Spans whose parent chain loops back on itself, each with the loop spelled by span names. */
+function cycleKeys(spans: readonly SpanFacts[], byId: ReadonlyMap<string, SpanFacts>): { key: string; chain: string }[] {
+  const state = new Map<string, "open" | "done">();
+  const found: { key: string; chain: string }[] = [];
+  for (const start of spans) {
+    if (state.has(start.key)) continue;
+    const path: SpanFacts[] = [];
+    let cur: SpanFacts | undefined = start;
+    while (cur && !state.has(cur.key)) {
+      state.set(cur.key, "open");
+      path.push(cur);
+      cur = cur.parentSpanId ? byId.get(cur.parentSpanId) : undefined;
+    }
+    if (cur && state.get(cur.key) === "open") {
+      const loop = path.slice(path.indexOf(cur));
+      const chain = [...loop, cur].map((k) => k.name || k.spanId).join(" → ");
+      for (const k of loop) found.push({ key: k.key, chain });
+    }
+    for (const k of path) state.set(k.key, "done");
+  }
+  return found;
+}

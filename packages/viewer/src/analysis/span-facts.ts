@@ -1,0 +1,121 @@
+import { ATTR } from "@otel-agents/core";
+import type { AttrValue, Convention, ViewerSpan } from "../shared/model.js";
+import { conformanceOf } from "./conformance.js";
+import { conventionOf } from "./convention.js";
+
+/**
+ * What the trace-level analysis (list row, integrity lens, search text) needs of one span: read
+ * from its attributes in one place. Cheap to take again; the conformance check is not, so its
+ * result (SpanAnalysis) is kept beside the span and only its count lands here.
+ */
+export interface SpanFacts {
+  /** The row key (see ServedSpan.key). */
+  key: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  /** OTLP nanosecond strings, kept exact: the root is the earliest span, and ends of "0" mean never ended. */
+  startNs: string;
+  endNs: string;
+  startUs: number;
+  endUs: number;
+  error: boolean;
+  service: string;
+  operation?: string;
+  agent?: string;
+  /** Request and response model names, as sent. */
+  models: string[];
+  conversation?: string;
+  responseId?: string;
+  tool?: string;
+  workflow?: string;
+  /** Token counts (0 when absent); `hasUsage` says whether input or output tokens were sent at all. */
+  hasUsage: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  reasoningTokens: number;
+  convention?: Convention;
+  /** Conformance violations of the span (their text is in SpanAnalysis). */
+  problems: number;
+}
+
+/** The per-span lens results the span panel shows, computed once when the span arrives. */
+export interface SpanAnalysis {
+  violations: string[];
+  missingExpected: string[];
+}
+
+export function serviceOf(span: ViewerSpan): string {
+  const s = span.resource["service.name"];
+  return typeof s === "string" && s ? s : "unknown_service";
+}
+
+/** Nanosecond string to microseconds (a safe integer for any date before the year 2255). */
+export function toUs(nanos: string): number {
+  return Number(BigInt(nanos) / 1000n);
+}
+
+function num(v: AttrValue | undefined): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+}
+
+function str(v: AttrValue | undefined): string | undefined {
+  return typeof v === "string" && v ? v : undefined;
+}
+
+/** The conformance lens of one span, computed once when it arrives (the store keeps it beside the span). */
+export function analyzeSpan(span: ViewerSpan): SpanAnalysis {
+  return conformanceOf(span);
+}
+
+/** The facts of one span under its row key, with the violation count of its stored analysis. */
+export function factsOf(span: ViewerSpan, key: string, analysis: SpanAnalysis): SpanFacts {
+  const a = span.attributes;
+  const models: string[] = [];
+  for (const k of [ATTR.requestModel, ATTR.responseModel]) {
+    const m = str(a[k]);
+    if (m) models.push(m);
+  }
+  const facts: SpanFacts = {
+    key,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    startNs: span.startTimeUnixNano,
+    endNs: span.endTimeUnixNano,
+    startUs: toUs(span.startTimeUnixNano),
+    endUs: toUs(span.endTimeUnixNano),
+    error: span.status.code === 2,
+    service: serviceOf(span),
+    models,
+    hasUsage: typeof a[ATTR.usageInputTokens] === "number" || typeof a[ATTR.usageOutputTokens] === "number",
+    inputTokens: num(a[ATTR.usageInputTokens]),
+    outputTokens: num(a[ATTR.usageOutputTokens]),
+    cacheReadTokens: num(a[ATTR.usageCacheReadInputTokens]),
+    reasoningTokens: num(a[ATTR.usageReasoningOutputTokens]),
+    problems: analysis.violations.length,
+  };
+  const optional = {
+    operation: str(a[ATTR.operationName]),
+    agent: str(a[ATTR.agentName]),
+    conversation: str(a[ATTR.conversationId]),
+    responseId: str(a[ATTR.responseId]),
+    tool: str(a[ATTR.toolName]),
+    workflow: str(a[ATTR.workflowName]),
+    convention: conventionOf(span),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (facts as unknown as Record<string, unknown>)[k] = v;
+  return facts;
+}
+
+const NOTHING: SpanAnalysis = { violations: [], missingExpected: [] };
+
+/** The analysis as stored: "" when the lens found nothing (most spans), so rows stay small. */
+export function packAnalysis(a: SpanAnalysis): string {
+  return a.violations.length === 0 && a.missingExpected.length === 0 ? "" : JSON.stringify(a);
+}
+
+export function unpackAnalysis(stored: string): SpanAnalysis {
+  return stored === "" ? NOTHING : (JSON.parse(stored) as SpanAnalysis);
+}

@@ -1,0 +1,109 @@
+import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
+import type { Convention, TraceSummary } from "../shared/model.js";
+import { firstById, isInference, usageAncestor } from "./integrity.js";
+import type { SpanFacts } from "./span-facts.js";
+
+/** Whether OTLP nanosecond string `a` is earlier than `b` (decimal strings without leading zeros). */
+function earlier(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/** The span a trace is named after: the earliest one whose parent is not in the trace. */
+export function rootOf(spans: readonly SpanFacts[]): SpanFacts | undefined {
+  const ids = new Set(spans.map((s) => s.spanId));
+  const roots = spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
+  const pool = roots.length > 0 ? roots : spans;
+  return pool.reduce<SpanFacts | undefined>((best, s) => (!best || earlier(s.startNs, best.startNs) ? s : best), undefined);
+}
+
+/**
+ * The list row of a trace. Tokens are summed over inference and embeddings spans only: agent
+ * spans carry the totals of their model calls, and counting both would double them. A model call
+ * inside another model call with usage (two instrumentations of one call), or a second span with
+ * the same response id, is not counted again.
+ */
+export function summarize(
+  traceId: string,
+  spans: readonly SpanFacts[],
+  integrityProblems = 0,
+  receivedUs?: number,
+): TraceSummary {
+  const root = rootOf(spans);
+  const byId = firstById(spans);
+  const counted = new Set<string>();
+  const conventions = new Set<Convention>();
+  const services = new Set<string>();
+  const agents = new Set<string>();
+  const models = new Set<string>();
+  const conversations = new Set<string>();
+  let start = Number.POSITIVE_INFINITY;
+  let end = 0;
+  const s: Omit<
+    TraceSummary,
+    "traceId" | "service" | "services" | "rootName" | "startUs" | "durationUs" | "agents" | "models" | "conversationIds"
+  > = {
+    spanCount: spans.length,
+    modelCalls: 0,
+    toolCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    reasoningTokens: 0,
+    errors: 0,
+    conformanceProblems: 0,
+    integrityProblems,
+  };
+  for (const f of spans) {
+    services.add(f.service);
+    start = Math.min(start, f.startUs);
+    end = Math.max(end, f.endUs, f.startUs);
+    if (f.error) s.errors++;
+    s.conformanceProblems += f.problems;
+    if (f.convention) conventions.add(f.convention);
+    if (f.agent) agents.add(f.agent);
+    for (const m of f.models) models.add(m);
+    if (f.conversation) conversations.add(f.conversation);
+    if (f.operation === OPERATION.executeTool) s.toolCalls++;
+    if (f.operation !== undefined && INFERENCE_OPERATIONS.has(f.operation)) s.modelCalls++;
+    const twice = (f.responseId !== undefined && counted.has(f.responseId)) || usageAncestor(f, byId) !== undefined;
+    if (f.responseId) counted.add(f.responseId);
+    if (isInference(f) && !twice) {
+      s.inputTokens += f.inputTokens;
+      s.outputTokens += f.outputTokens;
+      s.cacheReadTokens += f.cacheReadTokens;
+      s.reasoningTokens += f.reasoningTokens;
+    }
+  }
+  const service = root ? root.service : "unknown_service";
+  return {
+    traceId,
+    service,
+    services: [service, ...[...services].filter((x) => x !== service).sort()],
+    rootName: root?.name ?? "",
+    startUs: Number.isFinite(start) ? start : 0,
+    durationUs: Number.isFinite(start) ? end - start : 0,
+    ...s,
+    conventions: [...conventions].sort(),
+    ...(receivedUs !== undefined ? { receivedUs } : {}),
+    agents: [...agents].sort(),
+    models: [...models].sort(),
+    conversationIds: [...conversations].sort(),
+  };
+}
+
+/** Lower-case text the free-text filter searches: names, services, agents, models, tools, ids. */
+export function searchText(spans: readonly SpanFacts[], summary: TraceSummary): string {
+  const parts = new Set<string>([
+    summary.traceId,
+    ...summary.services,
+    ...summary.agents,
+    ...summary.models,
+    ...summary.conversationIds,
+  ]);
+  for (const f of spans) {
+    parts.add(f.name);
+    if (f.tool) parts.add(f.tool);
+    if (f.workflow) parts.add(f.workflow);
+  }
+  return [...parts].join("\n").toLowerCase();
+}
