@@ -18,6 +18,7 @@ const PLAN: Record<string, { ops: number; heap: number }> = {
   "ai-sdk-generate": { ops: 10_000, heap: 10_000 },
   "ai-sdk-stream": { ops: 10_000, heap: 10_000 },
   "openai-agents": { ops: 10_000, heap: 10_000 },
+  "mcp-tool-call": { ops: 10_000, heap: 10_000 },
 };
 const ROUNDS = 5;
 const WARMUP = 1_000;
@@ -62,6 +63,7 @@ const packages = [
   "@langfuse/langchain",
   "@langfuse/vercel-ai-sdk",
   "@ai-sdk/otel",
+  "@modelcontextprotocol/sdk",
   "tinybench",
 ];
 const cpu = cpus();

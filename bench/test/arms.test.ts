@@ -15,6 +15,7 @@ const OUR_SPANS: Record<string, number> = {
   "ai-sdk-generate": 4, // invoke_agent > chat, execute_tool, chat
   "ai-sdk-stream": 2, // invoke_agent > chat
   "openai-agents": 8, // workflow > Triage (chat, handoff), Specialist (chat, tool, chat)
+  "mcp-tool-call": 2, // tools/call CLIENT > tools/call SERVER
 };
 
 const OPS = 3;

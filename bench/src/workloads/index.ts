@@ -7,4 +7,5 @@ export const WORKLOADS: Record<string, () => Promise<Workload>> = {
   "ai-sdk-generate": async () => (await import("./ai-sdk.ts")).aiSdkGenerate,
   "ai-sdk-stream": async () => (await import("./ai-sdk.ts")).aiSdkStream,
   "openai-agents": async () => (await import("./openai-agents.ts")).openaiAgents,
+  "mcp-tool-call": async () => (await import("./mcp.ts")).mcpToolCall,
 };

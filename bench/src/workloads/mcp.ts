@@ -1,0 +1,185 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { context, ROOT_CONTEXT, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { instrumentMcpClient, instrumentMcpServer } from "@otel-agents/mcp";
+import { z } from "zod";
+import type { Arm, Workload } from "../arm.ts";
+import { type CountingExporter, captureTemplates, type SpanTemplate } from "../otel.ts";
+import { versionOf } from "../versions.ts";
+
+/** What each side adds around a tool call: nothing (none, ours), or the floor's one span on each side. */
+interface Sides {
+  /** Runs the client's call; gets the `_meta` to send. */
+  call?: (invoke: (meta: Record<string, string> | undefined) => Promise<unknown>) => Promise<unknown>;
+  /** Runs the tool's body for a request that arrived with `meta`. */
+  handle?: <T>(meta: unknown, body: () => T) => T;
+}
+
+interface Session {
+  op: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * A v1 SDK client and server linked in-process (the SDK's InMemoryTransport): each operation is one
+ * tools/call, the server validating the arguments and running a small tool.
+ */
+async function session(sides: Sides, instrument?: (client: Client, server: McpServer) => void): Promise<Session> {
+  const server = new McpServer({ name: "weather", version: "1.0.0" });
+  server.registerTool(
+    "get_weather",
+    { description: "Current weather of a city", inputSchema: { city: z.string() } },
+    async ({ city }, extra) => {
+      const body = () => ({ content: [{ type: "text" as const, text: `sunny in ${city}` }] });
+      return sides.handle ? sides.handle(extra._meta, body) : body();
+    },
+  );
+  const client = new Client({ name: "agent", version: "1.0.0" });
+  instrument?.(client, server);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  const callTool = (meta: Record<string, string> | undefined) =>
+    client.callTool({ name: "get_weather", arguments: { city: "Paris" }, ...(meta ? { _meta: meta } : {}) });
+  return {
+    op: async () => {
+      const result = (await (sides.call ? sides.call(callTool) : callTool(undefined))) as { content?: { text?: string }[] };
+      if (result.content?.[0]?.text !== "sunny in Paris") throw new Error("tools/call: unexpected result");
+    },
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+const propagator = new W3CTraceContextPropagator();
+const setter = { set: (carrier: Record<string, string>, key: string, value: string) => void (carrier[key] = value) };
+const getter = {
+  get: (carrier: Record<string, unknown>, key: string) => {
+    const value = carrier[key];
+    return typeof value === "string" ? value : undefined;
+  },
+  keys: (carrier: Record<string, unknown>) => Object.keys(carrier),
+};
+
+/**
+ * The floor: one bare span per request on each side, hand-written, with our capture-off attribute
+ * sets from a template; the client span's traceparent carried in `_meta` by hand, so that the
+ * server span is its remote child as ours is.
+ */
+function floorSides(tracer: Tracer, templates: Map<string, SpanTemplate>): Sides {
+  const client = templates.get("root")!;
+  const server = templates.get("tool")!;
+  return {
+    call: async (invoke) => {
+      const span = tracer.startSpan(client.name, { kind: client.kind, attributes: client.attributes });
+      const meta: Record<string, string> = {};
+      propagator.inject(trace.setSpan(context.active(), span), meta, setter);
+      try {
+        return await invoke(meta);
+      } finally {
+        span.end();
+      }
+    },
+    handle: (meta, body) => {
+      const parent =
+        typeof meta === "object" && meta !== null
+          ? propagator.extract(ROOT_CONTEXT, meta as Record<string, unknown>, getter)
+          : ROOT_CONTEXT;
+      const span = tracer.startSpan(server.name, { kind: server.kind, attributes: server.attributes }, parent);
+      try {
+        return body();
+      } finally {
+        span.end();
+      }
+    },
+  };
+}
+
+const instrumented = (provider: TracerProvider | undefined, captureContent: boolean) => (client: Client, server: McpServer) => {
+  instrumentMcpClient(client, { tracerProvider: provider, captureContent });
+  instrumentMcpServer(server, { tracerProvider: provider, captureContent });
+};
+
+/**
+ * Spans started and not yet ended. The MCP adapter keeps no run table: what it could leave behind
+ * is an open span (a request no reply or handler outcome ever ends), so that is its "open runs".
+ */
+class OpenSpans implements SpanProcessor {
+  open = 0;
+  onStart(): void {
+    this.open++;
+  }
+  onEnd(): void {
+    this.open--;
+  }
+  forceFlush = async () => {};
+  shutdown = async () => {};
+}
+
+function arm(
+  name: string,
+  kind: Arm["kind"],
+  make: (provider: BasicTracerProvider | undefined) => Promise<Session>,
+  extra: Partial<Arm> = {},
+  withSdk = true,
+): Arm {
+  return {
+    name,
+    kind,
+    ...extra,
+    setup: async (exporter: CountingExporter) => {
+      const openSpans = new OpenSpans();
+      // As batchProvider(), plus the open-span count.
+      const provider = withSdk
+        ? new BasicTracerProvider({
+            spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536 }), openSpans],
+          })
+        : undefined;
+      const s = await make(provider);
+      // The connection's initialize exchange is set-up, not a timed operation: its spans are not counted.
+      await provider?.forceFlush();
+      exporter.reset();
+      return {
+        op: s.op,
+        flush: async () => provider?.forceFlush(),
+        teardown: async () => {
+          await s.close();
+          await provider?.shutdown();
+        },
+        openRuns: kind.startsWith("ours") && withSdk ? () => openSpans.open : undefined,
+      };
+    },
+  };
+}
+
+async function mcpArms(): Promise<Arm[]> {
+  // Our two spans of one tools/call (the connection's initialize exchange is set up before timing).
+  const templates = await captureTemplates(async (provider) => {
+    const s = await session({}, instrumented(provider, false));
+    return async () => {
+      await s.op();
+      await s.close();
+    };
+  });
+  const oursVersion = { version: versionOf("@otel-agents/mcp") };
+  return [
+    arm("none", "none", () => session({})),
+    arm("floor", "floor", async (p) => session(floorSides(p!.getTracer("floor"), templates)), {
+      note: "MCP floor: one hand-written span per tools/call on each side (client around callTool, server in the tool handler) with our attribute sets from a template, the client's traceparent carried in _meta by a W3C propagator",
+    }),
+    arm("ours (capture off)", "ours-off", (p) => session({}, instrumented(p, false)), oursVersion),
+    arm("ours (capture on)", "ours-on", (p) => session({}, instrumented(p, true)), oursVersion),
+    arm("ours (no SDK: API no-op)", "ours-nosdk", (p) => session({}, instrumented(p, false)), oursVersion, false),
+  ];
+}
+
+export const mcpToolCall: Workload = {
+  name: "mcp-tool-call",
+  title: "MCP tools/call, v1 SDK Client and McpServer linked in-process (InMemoryTransport), one small tool",
+  arms: mcpArms,
+};
