@@ -162,6 +162,7 @@ function common(): Record<string, string> {
     ai: workspacePin("packages/ai-sdk", "ai"),
     "@openai/agents": workspacePin("packages/openai-agents", "@openai/agents"),
     "@openai/agents-core": workspacePin("packages/openai-agents", "@openai/agents-core"),
+    "@modelcontextprotocol/sdk": workspacePin("packages/mcp", "@modelcontextprotocol/sdk"),
     zod: workspacePin("packages/langchain", "zod"),
     typescript: manifest(repoRoot).devDependencies?.typescript ?? "6.0.3",
     "@types/node": manifest(repoRoot).devDependencies?.["@types/node"] ?? "24.19.2",

@@ -50,4 +50,17 @@ export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: s
       '  chat CLIENT provider.name="unknown" response.finish_reasons=["stop"] usage.input_tokens=0 usage.output_tokens=0',
     ].join("\n"),
   },
+  "mcp-quickstart": {
+    stdout: "It is sunny in Paris.\n",
+    // Each request its own trace here (no span of the app's around them); each server span the
+    // remote child of its client span through params._meta, as across processes.
+    tree: [
+      'initialize CLIENT  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      "  initialize SERVER",
+      'notifications/initialized CLIENT  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      "  notifications/initialized SERVER",
+      'tools/call get_weather CLIENT tool.name="get_weather"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  tools/call get_weather SERVER tool.name="get_weather"',
+    ].join("\n"),
+  },
 };

@@ -28,6 +28,7 @@ const READMES = [
   "packages/langchain/README.md",
   "packages/ai-sdk/README.md",
   "packages/openai-agents/README.md",
+  "packages/mcp/README.md",
   "packages/viewer/README.md",
 ];
 const docs = READMES.map((readme) => ({ readme, ...readReadme(repoRoot, readme) }));
