@@ -1,13 +1,19 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { context, ROOT_CONTEXT, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, SpanKind, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { instrumentMcpClient, instrumentMcpServer } from "@otel-agents/mcp";
 import { z } from "zod";
 import type { Arm, Workload } from "../arm.ts";
-import { type CountingExporter, captureTemplates, type SpanTemplate } from "../otel.ts";
+import type { CountingExporter, SpanTemplate } from "../otel.ts";
 import { versionOf } from "../versions.ts";
 
 /** What each side adds around a tool call: nothing (none, ours), or the floor's one span on each side. */
@@ -71,9 +77,7 @@ const getter = {
  * sets from a template; the client span's traceparent carried in `_meta` by hand, so that the
  * server span is its remote child as ours is.
  */
-function floorSides(tracer: Tracer, templates: Map<string, SpanTemplate>): Sides {
-  const client = templates.get("root")!;
-  const server = templates.get("tool")!;
+function floorSides(tracer: Tracer, { client, server }: Templates): Sides {
   return {
     call: async (invoke) => {
       const span = tracer.startSpan(client.name, { kind: client.kind, attributes: client.attributes });
@@ -157,15 +161,34 @@ function arm(
   };
 }
 
+interface Templates {
+  client: SpanTemplate;
+  server: SpanTemplate;
+}
+
+/**
+ * Our two spans of one tools/call (capture off), for the floor to copy: the connection's initialize
+ * exchange, traced too, is left out (the shared captureTemplates keys roots alike).
+ */
+async function toolCallTemplates(): Promise<Templates> {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const s = await session({}, instrumented(provider, false));
+  await s.op();
+  await s.close();
+  // Read before shutdown, which empties the in-memory exporter.
+  const spans = memory.getFinishedSpans();
+  await provider.shutdown();
+  const of = (kind: SpanKind): SpanTemplate => {
+    const span = spans.find((x) => x.kind === kind && x.attributes["gen_ai.operation.name"] === "execute_tool");
+    if (!span) throw new Error("mcp-tool-call: no tools/call span of ours to copy");
+    return { name: span.name, kind: span.kind, attributes: { ...span.attributes } };
+  };
+  return { client: of(SpanKind.CLIENT), server: of(SpanKind.SERVER) };
+}
+
 async function mcpArms(): Promise<Arm[]> {
-  // Our two spans of one tools/call (the connection's initialize exchange is set up before timing).
-  const templates = await captureTemplates(async (provider) => {
-    const s = await session({}, instrumented(provider, false));
-    return async () => {
-      await s.op();
-      await s.close();
-    };
-  });
+  const templates = await toolCallTemplates();
   const oursVersion = { version: versionOf("@otel-agents/mcp") };
   return [
     arm("none", "none", () => session({})),
