@@ -2,7 +2,7 @@
 // server it starts over stdio (src/weather-server.ts, a second process and service). The trace
 // context crosses in the request's `params._meta`, so both processes' spans print as one tree.
 // Offline: the AI SDK's mock model stands in for a real provider.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +28,8 @@ const otel = await setup({ serviceName: "weather-agent", exporter: collect as ne
 registerTelemetry(otelAgentsTelemetry());
 new McpInstrumentation();
 
-const serverSpans = path.join(mkdtempSync(path.join(tmpdir(), "otel-agents-mcp-example-")), "spans.jsonl");
+const spansDir = mkdtempSync(path.join(tmpdir(), "otel-agents-mcp-example-"));
+const serverSpans = path.join(spansDir, "spans.jsonl");
 const mcp = await createMCPClient({
   transport: new Experimental_StdioMCPTransport({
     command: process.execPath,
@@ -83,6 +84,7 @@ const theirs: PrintableSpan[] = readFileSync(serverSpans, "utf8")
     const line = JSON.parse(raw) as Line;
     return { ...line, spanContext: () => line.spanContext, resource: { attributes: { "service.name": "weather-mcp" } } };
   });
+rmSync(spansDir, { recursive: true, force: true });
 // Only the agent's trace: the client's connection set-up before it is traces of its own.
 const root = own.find((s) => s.name === "invoke_agent weather-agent");
 const traceId = root?.spanContext().traceId;
