@@ -7,7 +7,7 @@ import { duration, plural, tokens } from "./format.js";
 import { type FilterBar, filterBar, traceTable } from "./list.js";
 import { hasContent } from "./messages.js";
 import { spanPanel } from "./span-panel.js";
-import { markSelected, waterfall } from "./waterfall.js";
+import { type WaterfallView, waterfall } from "./waterfall.js";
 
 type Route =
   | { view: "list" }
@@ -37,7 +37,9 @@ let query: ListQuery = {};
 let shown = PAGE_SIZE;
 let otlpUrl: string | undefined;
 /** The trace on screen, its waterfall and the key of the selected span. */
-let current: { detail: TraceDetail; waterfall: HTMLElement; layout: HTMLElement; selected?: string } | undefined;
+let current:
+  | { detail: TraceDetail; waterfall: WaterfallView; layout: HTMLElement; selected?: string; hasContent?: boolean }
+  | undefined;
 // Each render takes a ticket; a slower, older response never overwrites a newer one.
 let listTicket = 0;
 let detailTicket = 0;
@@ -145,14 +147,17 @@ function selectSpan(key: string | undefined, updateUrl = true): void {
   const { detail, layout } = current;
   const span: ServedSpan | undefined = key === undefined ? undefined : detail.spans.find((s) => s.key === key);
   current.selected = span?.key;
-  markSelected(current.waterfall, span?.key);
+  const view = current.waterfall;
+  view.select(span?.key);
   layout.querySelector(".span-panel")?.remove();
   layout.classList.toggle("with-panel", span !== undefined);
   if (span) {
     layout.append(
       spanPanel(span, {
-        traceHasContent: detail.spans.some(hasContent),
+        // Once per trace, not per click: a click in a 2,402-span trace must open its panel at once.
+        traceHasContent: (current.hasContent ??= detail.spans.some(hasContent)),
         onClose: () => selectSpan(undefined),
+        onZoom: () => view.zoom(span.key),
       }),
     );
   }
@@ -208,8 +213,8 @@ async function renderDetail(): Promise<void> {
   const keep = current?.detail.summary.traceId === route.traceId ? current.selected : undefined;
   const selected = route.spanKey ?? keep;
   const layout = h("div", { class: "trace-view" });
-  const wf = waterfall(detail, undefined, (key) => selectSpan(key));
-  layout.append(wf);
+  const wf = waterfall(detail, (key) => selectSpan(key));
+  layout.append(wf.element);
   current = { detail, waterfall: wf, layout };
   detailEl.replaceChildren(traceHeader(detail), layout);
   selectSpan(selected, false);

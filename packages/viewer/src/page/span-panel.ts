@@ -34,6 +34,8 @@ export interface PanelContext {
   /** Some span of the trace carries content: capture was on, so a span without any recorded none. */
   traceHasContent: boolean;
   onClose?: () => void;
+  /** Zooms the waterfall's time axis to this span's range. */
+  onZoom?: () => void;
 }
 
 const CONVENTION: Record<string, string> = {
@@ -74,6 +76,9 @@ export function spanPanel(span: ServedSpan, ctx: PanelContext = { traceHasConten
         span.status.message ? ` ${span.status.message}` : null,
       ),
       h("div", { class: "ids muted" }, `span ${span.spanId}`, span.parentSpanId ? ` · parent ${span.parentSpanId}` : ""),
+      ctx.onZoom
+        ? h("button", { type: "button", class: "zoom-span", onclick: ctx.onZoom }, "zoom the timeline to this span")
+        : null,
     ),
     h(
       "section",
