@@ -5,7 +5,7 @@ import { BoundedMap } from "../src/adapter/bounded-map.js";
 import { createGuard } from "../src/adapter/guard.js";
 import { DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf } from "../src/adapter/options.js";
 import { asNumber, asRecord, asString, isRecord } from "../src/adapter/read.js";
-import { checkAdapterVersions } from "../src/adapter/versions.js";
+import { checkAdapterVersions, frameworkVersionCheck } from "../src/adapter/versions.js";
 
 function collectDiag(): { warn: string[]; debug: string[] } {
   const out = { warn: [] as string[], debug: [] as string[] };
@@ -141,6 +141,24 @@ describe("checkAdapterVersions", () => {
     checkAdapterVersions("@otel-agents/kit-test", supported, { fw: "2.1.0", "@opentelemetry/api": "1.9.1" });
     expect(logged.warn).toEqual([
       "@otel-agents/kit-test: fw version 2.1.0 is outside the tested range >=1.0.0 <2.0.0; spans may be missing or incomplete.",
+    ]);
+  });
+
+  it("frameworkVersionCheck: detects through the adapter's readers and checks the framework and the API", () => {
+    const logged = collectDiag();
+    const check = frameworkVersionCheck({
+      adapter: "@otel-agents/kit-test-2",
+      framework: "fw",
+      supported: { fw: ">=1.0.0 <2.0.0", "@opentelemetry/api": ">=1.9.0 <2.0.0" },
+      installed: () => "1.2.3",
+      api: () => "1.8.0",
+    });
+    expect(check.detectVersions()).toEqual({ framework: "1.2.3", api: "1.8.0" });
+    check.checkVersions();
+    check.checkVersions({ framework: "3.0.0", api: undefined });
+    expect(logged.warn).toEqual([
+      "@otel-agents/kit-test-2: @opentelemetry/api version 1.8.0 is outside the tested range >=1.9.0 <2.0.0; spans may be missing or incomplete.",
+      "@otel-agents/kit-test-2: fw version 3.0.0 is outside the tested range >=1.0.0 <2.0.0; spans may be missing or incomplete.",
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { checkAdapterVersions, installedVersion, registeredApiVersion } from "@otel-agents/core/adapter";
+import { frameworkVersionCheck, installedVersion, registeredApiVersion } from "@otel-agents/core/adapter";
 
 const ADAPTER = "@otel-agents/langchain";
 
@@ -11,23 +11,18 @@ export const SUPPORTED = {
   "@opentelemetry/api": ">=1.9.0 <2.0.0",
 } as const;
 
-export interface FoundVersions {
-  framework: string | undefined;
-  api: string | undefined;
-}
-
 // Resolve from this file, so the copy read is the one this adapter imports (CJS build: __filename).
 const here = (): string => (typeof __filename === "string" ? __filename : import.meta.url);
 
-/** The `@langchain/core` this adapter resolves, and the `@opentelemetry/api` that registered the globals. */
-export function detectVersions(): FoundVersions {
-  return { framework: installedVersion("@langchain/core", here()), api: registeredApiVersion() };
-}
-
 /**
- * Warns (once per version, through `diag` or the console) when either version is outside its
- * tested range. A version that cannot be read (no Node module system) is not a mismatch.
+ * `detectVersions()`: the `@langchain/core` this adapter resolves and the `@opentelemetry/api` that registered
+ * the globals. `checkVersions()`: one warning per version outside its tested range (through `diag`
+ * or the console); a version that cannot be read (no Node module system) is no mismatch.
  */
-export function checkVersions(found: FoundVersions = detectVersions()): void {
-  checkAdapterVersions(ADAPTER, SUPPORTED, { "@langchain/core": found.framework, "@opentelemetry/api": found.api });
-}
+export const { detectVersions, checkVersions } = frameworkVersionCheck({
+  adapter: ADAPTER,
+  framework: "@langchain/core",
+  supported: SUPPORTED,
+  installed: () => installedVersion("@langchain/core", here()),
+  api: () => registeredApiVersion(),
+});

@@ -1,4 +1,5 @@
 import { diag } from "@opentelemetry/api";
+import { nodeBuiltin } from "@otel-agents/core/adapter";
 
 // Node's modules through `process.getBuiltinModule` at call time, as the core does: no static import.
 type Require = ((id: string) => unknown) & { resolve(id: string): string };
@@ -8,15 +9,6 @@ interface NodeModule {
 interface NodePath {
   dirname(path: string): string;
   resolve(...parts: string[]): string;
-}
-
-function builtin<T>(name: string): T | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.(name) as T | undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // Resolve from this file, so the copy loaded is the one the app's own imports resolve to (CJS build: __filename).
@@ -88,8 +80,8 @@ function findManifest(req: Require, path: NodePath, pkg: string, subpath: string
  * the SDK. Empty when the package is not installed. Never throws.
  */
 export function loadModuleCopies(pkg: string, subpath = "."): Record<string, unknown>[] {
-  const mod = builtin<NodeModule>("node:module");
-  const path = builtin<NodePath>("node:path");
+  const mod = nodeBuiltin<NodeModule>("node:module");
+  const path = nodeBuiltin<NodePath>("node:path");
   if (!mod || !path) return [];
   let req: Require;
   try {

@@ -1,7 +1,7 @@
 // @otel-agents/core/adapter: the kit for adapter authors. An adapter translates its framework's
 // events into the facts below and never spells a convention name (ARCHITECTURE.md).
 
-export { installedVersion, registeredApiVersion } from "../compat/installed-version.js";
+export { installedVersion, nodeBuiltin, registeredApiVersion } from "../compat/installed-version.js";
 export { checkFrameworkVersion, satisfies, type VersionCheck, warnOnce } from "../compat/version-check.js";
 // What adapters build on and fill in, also in the app entry: one import source for an adapter.
 export type { InputMessage, MessagePart, OutputMessage, ToolDefinition } from "../content/messages.js";
@@ -42,4 +42,4 @@ export { BoundedMap } from "./bounded-map.js";
 export { createGuard, type Guard } from "./guard.js";
 export { type AdapterOptions, DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf, type OpenRuns } from "./options.js";
 export { asNumber, asRecord, asString, type Dict, isRecord, nowMs } from "./read.js";
-export { checkAdapterVersions } from "./versions.js";
+export { checkAdapterVersions, type FrameworkVersions, frameworkVersionCheck } from "./versions.js";

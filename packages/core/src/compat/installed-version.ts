@@ -12,7 +12,8 @@ interface NodePath {
   join(...parts: string[]): string;
 }
 
-function builtin<T>(name: string): T | undefined {
+/** A Node built-in module (`node:fs`...) through `process.getBuiltinModule`, or undefined outside Node. Never throws. */
+export function nodeBuiltin<T>(name: string): T | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   try {
     return proc?.getBuiltinModule?.(name) as T | undefined;
@@ -34,7 +35,7 @@ function versionOf(manifest: unknown, name: string): string | undefined {
  * point upwards, or from `entry`, a module of the package, when its root has no entry point). Undefined where there is no Node module system (edge runtimes) or nothing is found.
  */
 export function installedVersion(name: string, from: string, entry: string = name): string | undefined {
-  const mod = builtin<NodeModule>("node:module");
+  const mod = nodeBuiltin<NodeModule>("node:module");
   if (!mod) return undefined;
   let req: Require;
   try {
@@ -48,8 +49,8 @@ export function installedVersion(name: string, from: string, entry: string = nam
   } catch {
     // Not exported: find it from the entry point below.
   }
-  const fs = builtin<NodeFs>("node:fs");
-  const path = builtin<NodePath>("node:path");
+  const fs = nodeBuiltin<NodeFs>("node:fs");
+  const path = nodeBuiltin<NodePath>("node:path");
   if (!fs || !path) return undefined;
   let dir: string;
   try {
