@@ -1,5 +1,5 @@
 import type { GenerationSpanData, ResponseSpanData, TurnUsageData } from "@openai/agents-core";
-import type { OperationFacts, Usage } from "@otel-agents/core";
+import { asNumber, asString, isRecord, type OperationFacts, type Usage } from "@otel-agents/core/adapter";
 import {
   chatCompletionToMessages,
   chatMessagesToMessages,
@@ -12,9 +12,6 @@ import {
 // the SDK fills these objects in while the call runs.
 
 type Rec = Record<string, unknown>;
-const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
 /** A tool call the model asked for, to give the tool span its call id. */
 export interface RequestedToolCall {
@@ -37,9 +34,9 @@ export function toolDescriptionsOf(tools: unknown): Map<string, string> {
   const out = new Map<string, string>();
   if (!Array.isArray(tools)) return out;
   for (const t of tools) {
-    if (!isObject(t) || t.type !== "function") continue;
-    const name = str(t.name);
-    const description = str(t.description);
+    if (!isRecord(t) || t.type !== "function") continue;
+    const name = asString(t.name);
+    const description = asString(t.description);
     if (name && description) out.set(name, description);
   }
   return out;
@@ -48,30 +45,30 @@ export function toolDescriptionsOf(tools: unknown): Map<string, string> {
 /** Provider of a generation span: model_config.provider when a non-OpenAI model set one. */
 export function generationProvider(data: GenerationSpanData): string | undefined {
   const cfg = data.model_config;
-  return isObject(cfg) ? str(cfg.provider) : undefined;
+  return isRecord(cfg) ? asString(cfg.provider) : undefined;
 }
 
 /** Facts known when a generation span starts (Chat Completions model, or another model that traces). */
 export function generationStartFacts(data: GenerationSpanData): OperationFacts {
-  const cfg = isObject(data.model_config) ? data.model_config : {};
+  const cfg = isRecord(data.model_config) ? data.model_config : {};
   return {
-    requestModel: str(data.model),
+    requestModel: asString(data.model),
     request: {
-      temperature: num(cfg.temperature),
-      topP: num(cfg.top_p),
-      maxTokens: num(cfg.max_tokens),
-      frequencyPenalty: num(cfg.frequency_penalty),
-      presencePenalty: num(cfg.presence_penalty),
-      reasoningLevel: str(cfg.reasoning_effort),
+      temperature: asNumber(cfg.temperature),
+      topP: asNumber(cfg.top_p),
+      maxTokens: asNumber(cfg.max_tokens),
+      frequencyPenalty: asNumber(cfg.frequency_penalty),
+      presencePenalty: asNumber(cfg.presence_penalty),
+      reasoningLevel: asString(cfg.reasoning_effort),
     },
   };
 }
 
 /** Usage in any of the shapes the SDK and OpenAI use (Responses, Chat Completions, Agents `Usage`). */
 export function usageOf(raw: unknown): Usage | undefined {
-  if (!isObject(raw)) return undefined;
-  const input = num(raw.input_tokens) ?? num(raw.prompt_tokens) ?? num(raw.inputTokens);
-  const output = num(raw.output_tokens) ?? num(raw.completion_tokens) ?? num(raw.outputTokens);
+  if (!isRecord(raw)) return undefined;
+  const input = asNumber(raw.input_tokens) ?? asNumber(raw.prompt_tokens) ?? asNumber(raw.inputTokens);
+  const output = asNumber(raw.output_tokens) ?? asNumber(raw.completion_tokens) ?? asNumber(raw.outputTokens);
   if (input === undefined && output === undefined) return undefined;
   const inDetails = firstObject(raw.input_tokens_details, raw.prompt_tokens_details, raw.inputTokensDetails, detailsOf(raw));
   const outDetails = firstObject(
@@ -83,22 +80,22 @@ export function usageOf(raw: unknown): Usage | undefined {
   return {
     inputTokens: input,
     outputTokens: output,
-    cacheReadInputTokens: num(inDetails?.cached_tokens) ?? num(inDetails?.cached_input_tokens),
-    cacheWriteInputTokens: num(inDetails?.cache_write_tokens) ?? num(inDetails?.cache_write_input_tokens),
-    reasoningOutputTokens: num(outDetails?.reasoning_tokens),
+    cacheReadInputTokens: asNumber(inDetails?.cached_tokens) ?? asNumber(inDetails?.cached_input_tokens),
+    cacheWriteInputTokens: asNumber(inDetails?.cache_write_tokens) ?? asNumber(inDetails?.cache_write_input_tokens),
+    reasoningOutputTokens: asNumber(outDetails?.reasoning_tokens),
   };
 }
 
 function detailsOf(raw: Rec): Rec | undefined {
-  return isObject(raw.details) ? raw.details : undefined;
+  return isRecord(raw.details) ? raw.details : undefined;
 }
 
 function firstObject(...values: unknown[]): Rec | undefined {
   for (const v of values) {
     if (Array.isArray(v)) {
-      const first = v.find(isObject);
+      const first = v.find(isRecord);
       if (first) return first;
-    } else if (isObject(v)) return v;
+    } else if (isRecord(v)) return v;
   }
   return undefined;
 }
@@ -107,41 +104,41 @@ function firstObject(...values: unknown[]): Rec | undefined {
 export function turnUsage(usage: TurnUsageData | undefined): Usage | undefined {
   if (!usage) return undefined;
   return {
-    inputTokens: num(usage.input_tokens),
-    outputTokens: num(usage.output_tokens),
+    inputTokens: asNumber(usage.input_tokens),
+    outputTokens: asNumber(usage.output_tokens),
     // Zero is what the runner writes when the model reported nothing: not a measured cache hit.
-    cacheReadInputTokens: num(usage.cached_input_tokens) || undefined,
-    cacheWriteInputTokens: num(usage.cache_write_input_tokens) || undefined,
+    cacheReadInputTokens: asNumber(usage.cached_input_tokens) || undefined,
+    cacheWriteInputTokens: asNumber(usage.cache_write_input_tokens) || undefined,
   };
 }
 
 /** Facts of a finished response span (Responses model). `_response` is there only with sensitive data on. */
 export function responseEndFacts(data: ResponseSpanData, capture: boolean): InferenceFacts {
-  const response = isObject(data._response) ? data._response : undefined;
+  const response = isRecord(data._response) ? data._response : undefined;
   const usage = usageOf(response?.usage);
   const output = Array.isArray(response?.output) ? (response.output as unknown[]) : [];
   const toolCalls: RequestedToolCall[] = [];
   for (const item of output) {
-    if (isObject(item) && item.type === "function_call" && str(item.name) && str(item.call_id)) {
-      toolCalls.push({ name: item.name as string, callId: item.call_id as string, arguments: str(item.arguments) });
+    if (isRecord(item) && item.type === "function_call" && asString(item.name) && asString(item.call_id)) {
+      toolCalls.push({ name: item.name as string, callId: item.call_id as string, arguments: asString(item.arguments) });
     }
   }
   const facts: OperationFacts = {
-    responseId: str(data.response_id) ?? str(response?.id),
-    responseModel: str(response?.model),
+    responseId: asString(data.response_id) ?? asString(response?.id),
+    responseModel: asString(response?.model),
     usage,
     finishReasons: response ? responsesFinishReasons(response, toolCalls.length > 0) : undefined,
   };
   if (response) {
-    facts.requestModel = str(response.model);
+    facts.requestModel = asString(response.model);
     facts.request = {
-      temperature: num(response.temperature),
-      topP: num(response.top_p),
-      maxTokens: num(response.max_output_tokens),
-      previousResponseId: str(response.previous_response_id),
-      reasoningLevel: isObject(response.reasoning) ? str(response.reasoning.effort) : undefined,
+      temperature: asNumber(response.temperature),
+      topP: asNumber(response.top_p),
+      maxTokens: asNumber(response.max_output_tokens),
+      previousResponseId: asString(response.previous_response_id),
+      reasoningLevel: isRecord(response.reasoning) ? asString(response.reasoning.effort) : undefined,
     };
-    facts.openai = { responseServiceTier: str(response.service_tier) };
+    facts.openai = { responseServiceTier: asString(response.service_tier) };
   }
   if (capture) {
     facts.content = {
@@ -155,9 +152,9 @@ export function responseEndFacts(data: ResponseSpanData, capture: boolean): Infe
 }
 
 function responsesFinishReasons(response: Rec, calledTools: boolean): string[] | undefined {
-  const status = str(response.status);
+  const status = asString(response.status);
   if (status === "incomplete") {
-    const reason = isObject(response.incomplete_details) ? str(response.incomplete_details.reason) : undefined;
+    const reason = isRecord(response.incomplete_details) ? asString(response.incomplete_details.reason) : undefined;
     return [reason ?? "length"];
   }
   if (status === "failed") return ["error"];
@@ -167,34 +164,37 @@ function responsesFinishReasons(response: Rec, calledTools: boolean): string[] |
 
 /** Facts of a finished generation span (Chat Completions model: the raw completion is `output[0]`). */
 export function generationEndFacts(data: GenerationSpanData, capture: boolean): InferenceFacts {
-  const completion = Array.isArray(data.output) && isObject(data.output[0]) ? data.output[0] : undefined;
+  const completion = Array.isArray(data.output) && isRecord(data.output[0]) ? data.output[0] : undefined;
   const isCompletion = completion !== undefined && Array.isArray(completion.choices);
   const usage = usageOf(data.usage) ?? (isCompletion ? usageOf(completion.usage) : undefined);
   const toolCalls: RequestedToolCall[] = [];
   const finishReasons: string[] = [];
   if (isCompletion) {
     for (const choice of completion.choices as unknown[]) {
-      if (!isObject(choice)) continue;
-      const reason = str(choice.finish_reason);
+      if (!isRecord(choice)) continue;
+      const reason = asString(choice.finish_reason);
       if (reason) finishReasons.push(reason);
-      const calls = isObject(choice.message) && Array.isArray(choice.message.tool_calls) ? choice.message.tool_calls : [];
+      const calls = isRecord(choice.message) && Array.isArray(choice.message.tool_calls) ? choice.message.tool_calls : [];
       for (const c of calls) {
-        const fn = isObject(c) && isObject(c.function) ? c.function : undefined;
-        if (fn && str(fn.name) && str(c.id))
-          toolCalls.push({ name: fn.name as string, callId: c.id as string, arguments: str(fn.arguments) });
+        const fn = isRecord(c) && isRecord(c.function) ? c.function : undefined;
+        if (fn && asString(fn.name) && asString(c.id))
+          toolCalls.push({ name: fn.name as string, callId: c.id as string, arguments: asString(fn.arguments) });
       }
     }
   }
   const facts: OperationFacts = {
     ...generationStartFacts(data),
     // A streamed call keeps the SDK placeholder id `FAKE_ID` when no chunk carried one.
-    responseId: isCompletion && completion.id !== "FAKE_ID" ? str(completion.id) : undefined,
-    responseModel: isCompletion ? str(completion.model) : undefined,
+    responseId: isCompletion && completion.id !== "FAKE_ID" ? asString(completion.id) : undefined,
+    responseModel: isCompletion ? asString(completion.model) : undefined,
     usage,
     finishReasons: finishReasons.length > 0 ? finishReasons : undefined,
   };
   if (isCompletion) {
-    facts.openai = { responseServiceTier: str(completion.service_tier), systemFingerprint: str(completion.system_fingerprint) };
+    facts.openai = {
+      responseServiceTier: asString(completion.service_tier),
+      systemFingerprint: asString(completion.system_fingerprint),
+    };
   }
   if (capture) {
     facts.content = {

@@ -4,12 +4,15 @@ import {
   type ContentOptions,
   ERROR_TYPE,
   GenAITelemetry,
+  MAX_ANCESTOR_HOPS,
+  maxOpenRunsOf,
+  nowMs,
   type OperationFacts,
   type OperationHandle,
   RunRegistry,
   type StartOptions,
   type Usage,
-} from "@otel-agents/core";
+} from "@otel-agents/core/adapter";
 import { checkVersions } from "./compat.js";
 import { type AgentsFailure, cancellationOf, failureOf, isGuardrailTrip } from "./error-type.js";
 import {
@@ -145,8 +148,6 @@ interface TraceState {
   openRuns: number;
 }
 
-const nowMs = (): number => performance.timeOrigin + performance.now();
-
 /**
  * An Agents SDK `TracingProcessor` that records the GenAI semantic conventions through
  * OpenTelemetry. Every method resolves and none throws: the SDK stops calling later processors
@@ -172,12 +173,11 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       { tracerProvider, meterProvider, captureContent, maxContentLength, redact, stepAwareContext },
     );
     checkVersions();
-    this.registry = new RunRegistry(this.telemetry, { maxOpen: options.maxOpenRuns });
+    this.registry = new RunRegistry(this.telemetry, { maxOpenRuns: options.maxOpenRuns });
     this.tracerProvider = tracerProvider;
     this.useAgentsTraceId = options.useAgentsTraceId === true;
     this.customModelInfo = options.customModelInfo;
-    const max = options.maxOpenRuns;
-    this.maxNodes = 2 * (typeof max === "number" && max >= 1 ? Math.floor(max) : 10_000);
+    this.maxNodes = 2 * maxOpenRunsOf(options.maxOpenRuns);
     this.observer = {
       streamStarted: (spanId) => this.guard("streamStarted", () => this.streamStarted(spanId)),
       firstChunk: (spanId, timeMs) => this.guard("firstChunk", () => this.firstChunk(spanId, timeMs)),
@@ -399,7 +399,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   /** Whether only folded spans (tasks) are above `parentId`: the span is a top-level one of its trace. */
   private atTop(parentId: string | null): boolean {
     let id = parentId;
-    for (let hops = 0; hops < 1000; hops++) {
+    for (let hops = 0; hops < MAX_ANCESTOR_HOPS; hops++) {
       if (id === null) return true;
       const node = this.nodes.get(id);
       if (!node || node.handle || node.type !== "task") return false;
@@ -411,7 +411,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   /** Whether a tool (function span) encloses `parentId`. */
   private insideTool(parentId: string | null): boolean {
     let id = parentId;
-    for (let hops = 0; id !== null && hops < 1000; hops++) {
+    for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
       const node = this.nodes.get(id);
       if (!node) return false;
       if (node.type === "function") return true;
@@ -596,7 +596,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   /** The context of the nearest ancestor that is an operation; folded spans are skipped. */
   private parentContext(span: Span<SpanData>): Context {
     let id = span.parentId;
-    for (let hops = 0; id !== null && hops < 1000; hops++) {
+    for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
       const node = this.nodes.get(id);
       if (!node) break;
       if (node.handle) return node.handle.context;
@@ -610,7 +610,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
 
   private enclosingTurn(parentId: string | null): TurnState | undefined {
     let id = parentId;
-    for (let hops = 0; id !== null && hops < 1000; hops++) {
+    for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
       const node = this.nodes.get(id);
       if (!node || node.handle) return undefined;
       if (node.turn) return node.turn;
@@ -663,7 +663,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   /** Counts a nested model call's usage in every turn above it, so that those turns can take it out. */
   private addToEnclosingTurns(parentId: string | null, usage: Usage): void {
     let id = parentId;
-    for (let hops = 0; id !== null && hops < 1000; hops++) {
+    for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
       const node = this.nodes.get(id);
       if (!node) return;
       if (node.turn) node.turn.nested = plus(node.turn.nested, usage);
@@ -766,7 +766,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const state = this.traces.get(traceId);
     if (!state) return;
     let root = spanId;
-    for (let hops = 0; hops < 1000; hops++) {
+    for (let hops = 0; hops < MAX_ANCESTOR_HOPS; hops++) {
       const parent = this.nodes.get(root)?.parentId;
       if (!parent) break;
       root = parent;
@@ -778,7 +778,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   /** The cancellation of the run span `spanId` belongs to, if that run was cancelled. */
   private cancellationOfRun(cancelled: Map<string, AgentsFailure>, spanId: string): AgentsFailure | undefined {
     let id: string | null | undefined = spanId;
-    for (let hops = 0; id && hops < 1000; hops++) {
+    for (let hops = 0; id && hops < MAX_ANCESTOR_HOPS; hops++) {
       const hit = cancelled.get(id);
       if (hit) return hit;
       id = this.nodes.get(id)?.parentId;

@@ -1,5 +1,5 @@
 import type { SpanData } from "@openai/agents-core";
-import type { StartOptions } from "@otel-agents/core";
+import { asString, type StartOptions } from "@otel-agents/core/adapter";
 
 // Framework-specific attributes this adapter adds (never gen_ai.*; the core refuses those here).
 export const AGENTS_ATTR = {
@@ -15,7 +15,6 @@ export const AGENTS_ATTR = {
 
 export const FRAMEWORK_NAME = "openai-agents";
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
 
@@ -25,27 +24,27 @@ const SPAN_TYPE = /^[A-Za-z][\w.-]{0,63}$/;
 export function startOptionsOf(data: SpanData): StartOptions {
   switch (data.type) {
     case "agent":
-      return { operation: "invoke_agent", agent: { name: str(data.name) } };
+      return { operation: "invoke_agent", agent: { name: asString(data.name) } };
     case "function":
-      return { operation: "execute_tool", tool: { name: str(data.name), type: "function" } };
+      return { operation: "execute_tool", tool: { name: asString(data.name), type: "function" } };
     case "guardrail":
       return {
         operation: "step",
-        step: { type: "guardrail", name: `guardrail ${str(data.name) ?? ""}`.trim() },
-        guardrail: { name: str(data.name) },
+        step: { type: "guardrail", name: `guardrail ${asString(data.name) ?? ""}`.trim() },
+        guardrail: { name: asString(data.name) },
       };
     case "custom":
       // Custom data is the app's own payload: never recorded, the name says what it was.
-      return { operation: "step", step: { type: "custom", name: str(data.name) ?? "custom" } };
+      return { operation: "step", step: { type: "custom", name: asString(data.name) ?? "custom" } };
     case "mcp_tools":
       return {
         operation: "step",
-        step: { type: "mcp_list_tools", name: `mcp list_tools ${str(data.server) ?? ""}`.trim() },
-        attributes: { [AGENTS_ATTR.mcpServer]: str(data.server) },
+        step: { type: "mcp_list_tools", name: `mcp list_tools ${asString(data.server) ?? ""}`.trim() },
+        attributes: { [AGENTS_ATTR.mcpServer]: asString(data.server) },
       };
     case "speech":
     case "transcription":
-      return { operation: "step", step: { type: data.type, name: `${data.type} ${str(data.model) ?? ""}`.trim() } };
+      return { operation: "step", step: { type: data.type, name: `${data.type} ${asString(data.model) ?? ""}`.trim() } };
     case "speech_group":
       return { operation: "step", step: { type: "speech_group", name: "speech_group" } };
     default: {
@@ -66,21 +65,21 @@ export function endFactsOf(data: SpanData): Omit<StartOptions, "operation"> {
         attributes: {
           [AGENTS_ATTR.agentTools]: strings(data.tools)?.length ? data.tools : undefined,
           [AGENTS_ATTR.agentHandoffs]: strings(data.handoffs)?.length ? data.handoffs : undefined,
-          [AGENTS_ATTR.agentOutputType]: str(data.output_type),
+          [AGENTS_ATTR.agentOutputType]: asString(data.output_type),
         },
       };
     case "function":
       return {
-        attributes: { [AGENTS_ATTR.mcpData]: str(data.mcp_data) },
+        attributes: { [AGENTS_ATTR.mcpData]: asString(data.mcp_data) },
         content: { toolArguments: () => data.input || undefined, toolResult: () => data.output },
       };
     case "guardrail":
-      return { guardrail: { name: str(data.name), triggered: data.triggered === true } };
+      return { guardrail: { name: asString(data.name), triggered: data.triggered === true } };
     case "mcp_tools":
       return { attributes: { [AGENTS_ATTR.mcpTools]: strings(data.result) } };
     case "speech":
     case "transcription":
-      return { attributes: { [AGENTS_ATTR.audioModel]: str(data.model) } };
+      return { attributes: { [AGENTS_ATTR.audioModel]: asString(data.model) } };
     default:
       return {};
   }
