@@ -32,34 +32,32 @@ const T = "triage-agent";
 const S = "specialist-agent";
 
 /** The demo's trace (the tree the root README shows), with the service of every span. */
+// The triage agent is a standalone run (its specialist is another service, reached through a tool):
+// no invoke_workflow span above it (issue 19, semantic-conventions #354).
 const DEMO_TREE = [
   n(
-    "invoke_workflow weather-support",
+    "invoke_agent Triage",
     T,
+    n("chat triage-model-1", T),
     n(
-      "invoke_agent Triage",
+      "execute_tool ask_specialist",
       T,
-      n("chat triage-model-1", T),
       n(
-        "execute_tool ask_specialist",
-        T,
-        n(
-          "invoke_agent weather_specialist",
-          S,
-          n("model_request", S, n("chat specialist-model-1", S)),
-          n("tools", S, n("execute_tool get_weather", S)),
-          n("model_request", S, n("chat specialist-model-1", S)),
-        ),
+        "invoke_agent weather_specialist",
+        S,
+        n("model_request", S, n("chat specialist-model-1", S)),
+        n("tools", S, n("execute_tool get_weather", S)),
+        n("model_request", S, n("chat specialist-model-1", S)),
       ),
-      n("chat triage-model-1", T),
     ),
+    n("chat triage-model-1", T),
   ),
 ];
 
 const DEMO_SUMMARY = {
   services: [T, S],
-  rootName: "invoke_workflow weather-support",
-  spanCount: 12,
+  rootName: "invoke_agent Triage",
+  spanCount: 11,
   modelCalls: 4,
   toolCalls: 2,
   inputTokens: 462,
@@ -77,7 +75,6 @@ const DEMO_TOKENS = [
 ];
 
 const DEMO_DURATIONS = [
-  ["invoke_workflow weather-support", "", 1],
   ["invoke_agent Triage", "", 1],
   ["invoke_agent weather_specialist", "", 1],
   ["chat", "specialist-model-1", 2],
