@@ -1,17 +1,15 @@
 import { context, diag } from "@opentelemetry/api";
-import { extractMcpContext, type McpSession } from "@otel-agents/core";
-import {
-  isRecord,
-  markWrapped,
-  rememberVersion,
-  settle,
-  type TelemetrySource,
-  telemetryFor,
-  unwrap,
-  withTraceMeta,
-} from "./hook-kit.js";
+import { installWrappers, isRecord, settle, type TelemetrySource, telemetryFor } from "./hook-kit.js";
 import { watchReply } from "./reply-watch.js";
-import { transportFacts } from "./transport-facts.js";
+import {
+  FIRST_ARGUMENT,
+  type MessageSlot,
+  type Method,
+  sessionEnd,
+  sessionStart,
+  startIncoming,
+  tracedOutgoing,
+} from "./request-spans.js";
 
 /**
  * The AI SDK's MCP client (`createMCPClient` from `@ai-sdk/mcp`): a JSON-RPC client of its own, with
@@ -19,18 +17,18 @@ import { transportFacts } from "./transport-facts.js";
  */
 const METHODS = ["requestOnce", "notification", "onRequestMessage", "init", "onClose"] as const;
 
-type Method = (this: AiSdkClient, ...args: unknown[]) => unknown;
-interface AiSdkClient {
-  requestMessageId?: unknown;
-  [key: string]: unknown;
-}
-
 export function isAiSdkMcpClient(target: object): boolean {
   const t = target as Record<string, unknown>;
   return METHODS.every((n) => typeof t[n] === "function") && typeof t.callTool === "function";
 }
 
-const sessions = new WeakMap<object, McpSession>();
+// `requestOnce({ request, resultSchema, options })`: the message is the argument's `request`.
+const REQUEST_SLOT: MessageSlot = {
+  read: (args) => (isRecord(args[0]) && isRecord(args[0].request) ? args[0].request : undefined),
+  write: (args, message) => {
+    args[0] = { ...(args[0] as Record<string, unknown>), request: message };
+  },
+};
 
 /**
  * Installs the tracing hooks on an AI SDK MCP client instance or on its prototype: each JSON-RPC
@@ -40,102 +38,25 @@ const sessions = new WeakMap<object, McpSession>();
  */
 export function installAiSdkClientHooks(target: object, source: TelemetrySource): boolean {
   if (!isAiSdkMcpClient(target)) return false;
-  const t = target as Record<string, unknown>;
-  const hooks: Record<(typeof METHODS)[number], (original: Method) => Method> = {
-    requestOnce: (original) => tracedRequestOnce(original, source),
-    notification: (original) => tracedNotification(original, source),
+  installWrappers(target, {
+    // The client numbers the request with this counter synchronously inside `requestOnce`.
+    requestOnce: (original) => tracedOutgoing(original, source, { slot: REQUEST_SLOT, nextId: (self) => self.requestMessageId }),
+    notification: (original) => tracedOutgoing(original, source, { slot: FIRST_ARGUMENT }),
     onRequestMessage: (original) => tracedOnRequestMessage(original, source),
-    init: (original) => tracedInit(original, source),
-    onClose: (original) => tracedOnClose(original),
-  };
-  for (const name of METHODS) {
-    const original = unwrap(t[name] as Method) as Method;
-    const wrapped = markWrapped(hooks[name](original), original);
-    Object.defineProperty(target, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
-  }
+    init: (original) => sessionStart(original, "client", source),
+    onClose: (original) => sessionEnd(original),
+  });
   return true;
-}
-
-function tracedRequestOnce(original: Method, source: TelemetrySource): Method {
-  return function requestOnce(this: AiSdkClient, ...args: unknown[]) {
-    const telemetry = telemetryFor(source);
-    const input = args[0];
-    const message = isRecord(input) ? input.request : undefined;
-    if (!telemetry || !isRecord(input) || !isRecord(message) || typeof message.method !== "string")
-      return original.apply(this, args);
-    const method = message.method;
-    let op: ReturnType<typeof telemetry.startOperation>;
-    try {
-      // The client numbers the request with this counter synchronously below.
-      const id = typeof this.requestMessageId === "number" ? this.requestMessageId : undefined;
-      op = telemetry.startOperation({
-        side: "client",
-        method,
-        requestId: id,
-        params: message.params,
-        transport: transportFacts(this),
-      });
-      args[0] = { ...input, request: withTraceMeta(message, op) };
-    } catch (err) {
-      diag.debug("otel-agents/mcp: could not trace an AI SDK MCP request", err);
-      return original.apply(this, args);
-    }
-    let result: unknown;
-    try {
-      result = context.with(op.context, () => original.apply(this, args));
-    } catch (err) {
-      op.fail(err);
-      throw err;
-    }
-    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
-    return result;
-  };
-}
-
-function tracedNotification(original: Method, source: TelemetrySource): Method {
-  return function notification(this: AiSdkClient, ...args: unknown[]) {
-    const telemetry = telemetryFor(source);
-    const message = args[0];
-    if (!telemetry || !isRecord(message) || typeof message.method !== "string") return original.apply(this, args);
-    const op = telemetry.startOperation({
-      side: "client",
-      method: message.method,
-      params: message.params,
-      transport: transportFacts(this),
-    });
-    try {
-      args[0] = withTraceMeta(message, op);
-    } catch (err) {
-      diag.debug("otel-agents/mcp: could not add trace context to a notification", err);
-    }
-    let result: unknown;
-    try {
-      result = context.with(op.context, () => original.apply(this, args));
-    } catch (err) {
-      op.fail(err);
-      throw err;
-    }
-    settle(result, op);
-    return result;
-  };
 }
 
 // The client answers ping and elicitation itself, refuses the rest with -32601, and resolves with
 // nothing: the span's outcome is the reply it sends (read on its transport), else how the handling ended.
 function tracedOnRequestMessage(original: Method, source: TelemetrySource): Method {
-  return function onRequestMessage(this: AiSdkClient, ...args: unknown[]) {
+  return function onRequestMessage(this: Record<string, unknown>, ...args: unknown[]) {
     const telemetry = telemetryFor(source);
     const request = args[0];
     if (!telemetry || !isRecord(request) || typeof request.method !== "string") return original.apply(this, args);
-    const params = isRecord(request.params) ? request.params : undefined;
-    const op = telemetry.startOperation({
-      side: "server",
-      method: request.method,
-      requestId: request.id as string | number | undefined,
-      params,
-      transport: transportFacts(this),
-      parent: extractMcpContext(params?._meta, context.active()),
-    });
+    const op = startIncoming(telemetry, this, request, request.method);
     watchReply(this.transport, request.id, op);
     let result: unknown;
     try {
@@ -146,37 +67,6 @@ function tracedOnRequestMessage(original: Method, source: TelemetrySource): Meth
     }
     settle(result, op);
     return result;
-  };
-}
-
-function tracedInit(original: Method, source: TelemetrySource): Method {
-  return function init(this: AiSdkClient, ...args: unknown[]) {
-    const telemetry = telemetryFor(source);
-    if (telemetry) {
-      try {
-        sessions.get(this)?.end();
-        sessions.set(this, telemetry.startSession("client", {}));
-      } catch (err) {
-        diag.debug("otel-agents/mcp: could not start a session measurement", err);
-      }
-    }
-    return original.apply(this, args);
-  };
-}
-
-function tracedOnClose(original: Method): Method {
-  return function onClose(this: AiSdkClient, ...args: unknown[]) {
-    const session = sessions.get(this);
-    if (session) {
-      sessions.delete(this);
-      try {
-        session.update(transportFacts(this));
-        session.end();
-      } catch (err) {
-        diag.debug("otel-agents/mcp: could not record a session", err);
-      }
-    }
-    return original.apply(this, args);
   };
 }
 

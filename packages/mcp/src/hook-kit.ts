@@ -24,6 +24,27 @@ export function markWrapped<F extends AnyFunction>(wrapped: F, original: AnyFunc
   return wrapped;
 }
 
+/** Whether `fn` is a wrapper of ours (see `markWrapped`). */
+export function isOurs(fn: unknown): boolean {
+  return typeof fn === "function" && typeof (fn as Wrapped)[ORIGINAL] === "function";
+}
+
+/**
+ * Replaces each named method of `target` by its hook around the SDK's own method (under any wrapper
+ * of ours, so two registrations never stack), as a hidden own property.
+ */
+export function installWrappers<N extends string>(
+  target: object,
+  hooks: Record<N, (original: AnyFunction) => AnyFunction>,
+): void {
+  const t = target as Record<string, unknown>;
+  for (const name of Object.keys(hooks) as N[]) {
+    const original = unwrap(t[name] as AnyFunction);
+    const wrapped = markWrapped(hooks[name](original), original);
+    Object.defineProperty(target, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+  }
+}
+
 // The one record reader of every adapter, for the hooks that import it from here.
 export { isRecord };
 

@@ -1,21 +1,18 @@
-import { context, diag } from "@opentelemetry/api";
-import { extractMcpContext, type McpOperation, type McpSession } from "@otel-agents/core";
-import {
-  isRecord,
-  markWrapped,
-  rememberVersion,
-  settle,
-  type TelemetrySource,
-  telemetryFor,
-  unwrap,
-  withTraceMeta,
-} from "./hook-kit.js";
+import { context } from "@opentelemetry/api";
+import { installWrappers, isRecord, rememberVersion, settle, type TelemetrySource, telemetryFor } from "./hook-kit.js";
 import { watchReply } from "./reply-watch.js";
-import { transportFacts } from "./transport-facts.js";
+import {
+  FIRST_ARGUMENT,
+  type Method,
+  type Outgoing,
+  sessionEnd,
+  sessionStart,
+  startIncoming,
+  tracedOutgoing,
+} from "./request-spans.js";
 
 export type { TelemetrySource };
 
-type Method = (this: Protocol, ...args: unknown[]) => unknown;
 type Handler = (request: unknown, extra: unknown) => unknown;
 interface Protocol {
   _requestMessageId?: unknown;
@@ -29,8 +26,6 @@ interface Protocol {
 // JSON-RPC "Method not found": what the SDK replies itself when no handler is registered.
 const METHOD_NOT_FOUND = -32601;
 
-const sessions = new WeakMap<object, McpSession>();
-
 /**
  * Installs the tracing hooks on `target`: a v1 SDK `Client` or `Server` instance, or its class's
  * prototype. Sent requests and notifications get `mcp.client` spans and the trace context in their
@@ -41,83 +36,20 @@ export function installHooks(target: object, side: "client" | "server", source: 
   const t = target as Record<string, unknown>;
   const names = ["request", "notification", "_onrequest", "_onnotification", "connect", "_onclose"] as const;
   if (names.some((n) => typeof t[n] !== "function")) return false;
-  const hooks: Record<(typeof names)[number], (original: Method) => Method> = {
-    request: (original) => tracedRequest(original, source),
-    notification: (original) => tracedNotification(original, source),
+  installWrappers(target, {
+    request: (original) => tracedOutgoing(original, source, REQUEST),
+    notification: (original) => tracedOutgoing(original, source, NOTIFICATION),
     _onrequest: (original) => tracedOnRequest(original, source),
     _onnotification: (original) => tracedOnNotification(original, source),
-    connect: (original) => tracedConnect(original, side, source),
-    _onclose: (original) => tracedOnClose(original),
-  };
-  for (const name of names) {
-    const original = unwrap(t[name] as Method) as Method;
-    const wrapped = markWrapped(hooks[name](original), original);
-    Object.defineProperty(target, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
-  }
+    connect: (original) => sessionStart(original, side, source),
+    _onclose: (original) => sessionEnd(original),
+  });
   return true;
 }
 
-function tracedRequest(original: Method, source: TelemetrySource): Method {
-  return function request(this: Protocol, ...args: unknown[]) {
-    const telemetry = telemetryFor(source);
-    const message = args[0];
-    if (!telemetry || !isRecord(message) || typeof message.method !== "string") return original.apply(this, args);
-    let op: McpOperation;
-    try {
-      // The SDK numbers the request with this counter when it sends it, synchronously below.
-      const id = typeof this._requestMessageId === "number" ? this._requestMessageId : undefined;
-      op = telemetry.startOperation({
-        side: "client",
-        method: message.method,
-        requestId: id,
-        params: message.params,
-        transport: transportFacts(this),
-      });
-      args[0] = withTraceMeta(message, op);
-    } catch (err) {
-      diag.debug("otel-agents/mcp: could not trace a request", err);
-      return original.apply(this, args);
-    }
-    let result: unknown;
-    try {
-      result = context.with(op.context, () => original.apply(this, args));
-    } catch (err) {
-      op.fail(err);
-      throw err;
-    }
-    const method = message.method;
-    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
-    return result;
-  };
-}
-
-function tracedNotification(original: Method, source: TelemetrySource): Method {
-  return function notification(this: Protocol, ...args: unknown[]) {
-    const telemetry = telemetryFor(source);
-    const message = args[0];
-    if (!telemetry || !isRecord(message) || typeof message.method !== "string") return original.apply(this, args);
-    const op = telemetry.startOperation({
-      side: "client",
-      method: message.method,
-      params: message.params,
-      transport: transportFacts(this),
-    });
-    try {
-      args[0] = withTraceMeta(message, op);
-    } catch (err) {
-      diag.debug("otel-agents/mcp: could not add trace context to a notification", err);
-    }
-    let result: unknown;
-    try {
-      result = context.with(op.context, () => original.apply(this, args));
-    } catch (err) {
-      op.fail(err);
-      throw err;
-    }
-    settle(result, op);
-    return result;
-  };
-}
+// The SDK numbers the request with this counter when it sends it, synchronously inside `request`.
+const REQUEST: Outgoing = { slot: FIRST_ARGUMENT, nextId: (self) => self._requestMessageId };
+const NOTIFICATION: Outgoing = { slot: FIRST_ARGUMENT };
 
 function tracedOnRequest(original: Method, source: TelemetrySource): Method {
   return function _onrequest(this: Protocol, ...args: unknown[]) {
@@ -125,15 +57,7 @@ function tracedOnRequest(original: Method, source: TelemetrySource): Method {
     const request = args[0];
     if (!telemetry || !isRecord(request) || typeof request.method !== "string") return original.apply(this, args);
     const method = request.method;
-    const params = isRecord(request.params) ? request.params : undefined;
-    const op = telemetry.startOperation({
-      side: "server",
-      method,
-      requestId: request.id as string | number | undefined,
-      params,
-      transport: transportFacts(this, args[1]),
-      parent: extractMcpContext(params?._meta, context.active()),
-    });
+    const op = startIncoming(telemetry, this, request, method, args[1]);
     const id = request.id;
     // Until a handler takes it, the request's outcome is the reply the SDK sends itself (a refusal).
     const unwatch = watchReply(this._transport, id, op);
@@ -197,51 +121,12 @@ function tracedOnNotification(original: Method, source: TelemetrySource): Method
     const telemetry = telemetryFor(source);
     const notification = args[0];
     if (!telemetry || !isRecord(notification) || typeof notification.method !== "string") return original.apply(this, args);
-    const params = isRecord(notification.params) ? notification.params : undefined;
-    const op = telemetry.startOperation({
-      side: "server",
-      method: notification.method,
-      params,
-      transport: transportFacts(this),
-      parent: extractMcpContext(params?._meta, context.active()),
-    });
+    const op = startIncoming(telemetry, this, notification, notification.method);
     // Notification handlers are not awaited by the SDK: the span covers the dispatch.
     try {
       return context.with(op.context, () => original.apply(this, args));
     } finally {
       op.end();
     }
-  };
-}
-
-function tracedConnect(original: Method, side: "client" | "server", source: TelemetrySource): Method {
-  return function connect(this: Protocol, ...args: unknown[]) {
-    const telemetry = telemetryFor(source);
-    if (telemetry) {
-      try {
-        sessions.get(this)?.end();
-        sessions.set(this, telemetry.startSession(side, {}));
-      } catch (err) {
-        diag.debug("otel-agents/mcp: could not start a session measurement", err);
-      }
-    }
-    return original.apply(this, args);
-  };
-}
-
-function tracedOnClose(original: Method): Method {
-  return function _onclose(this: Protocol, ...args: unknown[]) {
-    const session = sessions.get(this);
-    if (session) {
-      sessions.delete(this);
-      try {
-        // The transport is still attached here: its kind and session id describe the session.
-        session.update(transportFacts(this));
-        session.end();
-      } catch (err) {
-        diag.debug("otel-agents/mcp: could not record a session", err);
-      }
-    }
-    return original.apply(this, args);
   };
 }

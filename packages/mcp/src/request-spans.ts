@@ -1,0 +1,133 @@
+import { context, createContextKey, diag } from "@opentelemetry/api";
+import { extractMcpContext, type McpOperation, type McpSession, type McpTelemetry } from "@otel-agents/core";
+import { isRecord, rememberVersion, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
+import { transportFacts } from "./transport-facts.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: the SDKs' methods, of any shape
+export type Method = (this: any, ...args: unknown[]) => unknown;
+
+/** Where a sending method finds its JSON-RPC message among its arguments, and puts the traced one back. */
+export interface MessageSlot {
+  read(args: unknown[]): Record<string, unknown> | undefined;
+  write(args: unknown[], message: Record<string, unknown>): void;
+}
+
+/** The message is the first argument (the SDKs' `request` and `notification`). */
+export const FIRST_ARGUMENT: MessageSlot = {
+  read: (args) => (isRecord(args[0]) ? args[0] : undefined),
+  write: (args, message) => {
+    args[0] = message;
+  },
+};
+
+/**
+ * The message being sent under a span of ours, in the context the sending method below runs in: a
+ * second wrapper of ours further down the same call (another registration, or ours again outside a
+ * peer instrumentation's wrapper) sees its own message there and only passes it on.
+ */
+const SENDING = createContextKey("otel-agents.mcp.sending");
+
+/** What a sending hook needs beyond its method: the message slot and the request-id counter it reads. */
+export interface Outgoing {
+  slot: MessageSlot;
+  /** The id the sender gives this request, read before it sends it; undefined for notifications. */
+  nextId?: (self: Record<string, unknown>) => unknown;
+}
+
+/**
+ * The hook of a method that sends a request or notification: an `mcp.client` span around it, its trace
+ * context in the message's `params._meta` (unless one is there), the span ended by the reply or the
+ * settled promise. A failure of ours passes the call through untraced.
+ */
+export function tracedOutgoing(original: Method, source: TelemetrySource, outgoing: Outgoing): Method {
+  return function send(this: Record<string, unknown>, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    const message = outgoing.slot.read(args);
+    if (!telemetry || !message || typeof message.method !== "string") return original.apply(this, args);
+    const active = context.active();
+    if (active.getValue(SENDING) === message) return original.apply(this, args);
+    const method = message.method;
+    let op: McpOperation;
+    let sending: Record<string, unknown>;
+    try {
+      const id = outgoing.nextId?.(this);
+      op = telemetry.startOperation({
+        side: "client",
+        method,
+        requestId: typeof id === "number" ? id : undefined,
+        params: message.params,
+        transport: transportFacts(this),
+      });
+      sending = withTraceMeta(message, op);
+      outgoing.slot.write(args, sending);
+    } catch (err) {
+      diag.debug("otel-agents/mcp: could not trace a message sent", err);
+      return original.apply(this, args);
+    }
+    let result: unknown;
+    try {
+      result = context.with(op.context.setValue(SENDING, sending), () => original.apply(this, args));
+    } catch (err) {
+      op.fail(err);
+      throw err;
+    }
+    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
+    return result;
+  };
+}
+
+/** An `mcp.server` span for a request or notification received, in the context its `_meta` carries. */
+export function startIncoming(
+  telemetry: McpTelemetry,
+  self: object,
+  message: Record<string, unknown>,
+  method: string,
+  extra?: unknown,
+): McpOperation {
+  const params = isRecord(message.params) ? message.params : undefined;
+  const id = message.id;
+  return telemetry.startOperation({
+    side: "server",
+    method,
+    requestId: typeof id === "string" || typeof id === "number" ? id : undefined,
+    params,
+    transport: transportFacts(self, extra),
+    parent: extractMcpContext(params?._meta, context.active()),
+  });
+}
+
+const sessions = new WeakMap<object, McpSession>();
+
+/** The hook of the method that opens a connection (`connect`, the AI SDK's `init`): a session measurement starts. */
+export function sessionStart(original: Method, side: "client" | "server", source: TelemetrySource): Method {
+  return function connect(this: object, ...args: unknown[]) {
+    const telemetry = telemetryFor(source);
+    if (telemetry) {
+      try {
+        sessions.get(this)?.end();
+        sessions.set(this, telemetry.startSession(side, {}));
+      } catch (err) {
+        diag.debug("otel-agents/mcp: could not start a session measurement", err);
+      }
+    }
+    return original.apply(this, args);
+  };
+}
+
+/** The hook of the method told of the connection's close: the session is recorded. */
+export function sessionEnd(original: Method): Method {
+  return function onClose(this: object, ...args: unknown[]) {
+    const session = sessions.get(this);
+    if (session) {
+      sessions.delete(this);
+      try {
+        // The transport is still attached here: its kind and session id describe the session.
+        session.update(transportFacts(this));
+        session.end();
+      } catch (err) {
+        diag.debug("otel-agents/mcp: could not record a session", err);
+      }
+    }
+    return original.apply(this, args);
+  };
+}
