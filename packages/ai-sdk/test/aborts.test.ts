@@ -1,56 +1,25 @@
 import { assertConformance } from "@otel-agents/testing/conformance";
-import { createHarness } from "@otel-agents/testing/harness";
-import { generateText, stepCountIs, streamText, tool } from "ai";
+import { abortContract } from "@otel-agents/testing/contract";
+import { streamText } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { otelAgentsTelemetry } from "../src/index.js";
-import { textResult, textStream, toolCallResult } from "./fixtures.js";
+import { driver, firstTurn, h } from "./driver.js";
+import { textStream } from "./fixtures.js";
 import { tree } from "./helpers.js";
 
 // Runs abandoned mid-way. The aborted stream with an AbortSignal is in stream-text.test.ts.
 
-const h = createHarness();
-const integration = () => otelAgentsTelemetry({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
+const integration = () => driver.create();
 
 beforeEach(() => h.reset());
 afterAll(() => h.shutdown());
 
-describe("aborted calls", () => {
-  it("generateText aborted with an AbortSignal while its tool runs: every span ends as ERROR with error.type, no call stays open", async () => {
-    const t = integration();
-    const controller = new AbortController();
-    const result = generateText({
-      model: new MockLanguageModelV4({
-        modelId: "gpt-4o",
-        doGenerate: [toolCallResult([{ id: "call_slow", name: "slow", input: {} }], "resp_1"), textResult("never", "resp_2")],
-      }),
-      prompt: "go",
-      stopWhen: stepCountIs(3),
-      abortSignal: controller.signal,
-      tools: {
-        slow: tool({
-          inputSchema: z.object({}),
-          execute: async () => {
-            controller.abort();
-            return "late";
-          },
-        }),
-      },
-      telemetry: { functionId: "aborted", integrations: [t] },
-    });
-    const error = await result.catch((err: unknown) => err);
-    expect((error as Error).name).toBe("AbortError");
-    expect(t.openCalls).toBe(0);
-    const [root] = tree(h.spans());
-    expect(root).toMatchObject({ name: "invoke_agent aborted", status: "ERROR", attributes: { "error.type": "AbortError" } });
-    expect(root?.children.map((c) => [c.name, c.status, c.attributes["error.type"]])).toEqual([
-      ["chat gpt-4o", "UNSET", undefined],
-      ["execute_tool slow", "UNSET", undefined],
-    ]);
-    assertConformance(h.spans());
-  });
+abortContract(driver, {
+  // The model call and the tool finished before the abort; the run fails with it.
+  expected: [{ ...firstTurn(0), status: "ERROR", attributes: { ...firstTurn(0).attributes, "error.type": "AbortError" } }],
+});
 
+describe("aborted calls", () => {
   it("streamText whose consumer cancels the stream: the AI SDK reports no end, so endOpenCalls() ends the call as orphaned", async () => {
     const t = integration();
     const result = streamText({

@@ -1,9 +1,10 @@
-import { checkExported, garbage, MAX_CONTENT, num, sometimes, watchedProvider } from "@otel-agents/testing/adversarial";
-import { createHarness, type ReadableSpan } from "@otel-agents/testing/harness";
+import { garbage, MAX_CONTENT, num, sometimes } from "@otel-agents/testing/adversarial";
+import { adversarialContract } from "@otel-agents/testing/contract";
+import { createHarness } from "@otel-agents/testing/harness";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect } from "vitest";
+import type { OtelAgentsTelemetry } from "../src/index.js";
 import { otelAgentsTelemetry } from "../src/index.js";
-import type { AiSdkIntegration } from "../src/integration.js";
 
 // The integration's public Telemetry methods, driven directly with generated garbage and in any
 // order: ends before starts, ends twice, unknown call and tool call ids, missing ids, errors that
@@ -15,7 +16,6 @@ import type { AiSdkIntegration } from "../src/integration.js";
 // types and sizes may reach the exporter.
 
 const h = createHarness();
-const RUNS = Number(process.env.FC_RUNS ?? 10_000);
 
 const time = fc.oneof(
   fc.constant(undefined),
@@ -259,66 +259,44 @@ async function callWrapper(hooks: Hooks, name: string, call: WrapperCall): Promi
   else expect(outcome.ok === false && outcome.v === marker).toBe(true);
 }
 
-// ---- spans started vs ended -------------------------------------------------------------------
+type Event = [string, unknown];
 
-// ---- the property -----------------------------------------------------------------------------
-
-const { provider, started } = watchedProvider(h.tracerProvider);
-const base = { tracerProvider: provider, meterProvider: h.meterProvider };
-// Capture on with a small limit in half of the runs; a tiny call limit (eviction) in some.
-const INTEGRATIONS = [
-  otelAgentsTelemetry({ ...base }),
-  otelAgentsTelemetry({ ...base, captureContent: true, maxContentLength: MAX_CONTENT }),
-  otelAgentsTelemetry({ ...base, maxOpenCalls: 2 }),
-  otelAgentsTelemetry({
-    ...base,
-    captureContent: true,
-    maxContentLength: MAX_CONTENT,
-    maxOpenCalls: 2,
-    redact: ({ attribute, value }) => {
-      if (attribute.includes("tool")) throw new Error("redact hook bug");
-      return value;
-    },
-  }),
-];
-
-let unhandled = 0;
-const onUnhandled = () => {
-  unhandled++;
-};
-process.on("unhandledRejection", onUnhandled);
-afterAll(async () => {
-  process.off("unhandledRejection", onUnhandled);
-  await h.shutdown();
-});
-
-describe("adversarial input to the AI SDK integration", () => {
-  it(`never throws or rejects, hands back execute results and errors unchanged, ends every span it starts and exports only valid, bounded values (${RUNS} generated sequences)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.nat(INTEGRATIONS.length - 1), fc.array(event, { maxLength: 12 }), async (which, events) => {
-        h.reset();
-        started.length = 0;
-        const integration = INTEGRATIONS[which] as AiSdkIntegration;
-        const hooks = integration as unknown as Hooks;
-        // Wrapper calls overlap the events that follow them, as in a real call.
-        const pending: Promise<void>[] = [];
-        for (const [hook, arg] of events) {
-          if (hook === "executeLanguageModelCall" || hook === "executeTool")
-            pending.push(callWrapper(hooks, hook, arg as WrapperCall));
-          else expect(hooks[hook]?.(arg)).toBeUndefined();
-        }
-        await Promise.all(pending);
-        integration.endOpenCalls();
-
-        expect(integration.openCalls).toBe(0);
-        const notEnded = started.filter((s) => !(s as unknown as ReadableSpan).ended);
-        expect(notEnded.map((s) => (s as unknown as ReadableSpan).name)).toEqual([]);
-        const spans = h.spans();
-        expect(spans).toHaveLength(started.length);
-        checkExported(spans);
+adversarialContract<OtelAgentsTelemetry, Event>({
+  harness: h,
+  // Capture on with a small limit in half of the runs; a tiny call limit (eviction) in some.
+  instances: (tracerProvider) => {
+    const base = { tracerProvider, meterProvider: h.meterProvider };
+    return [
+      otelAgentsTelemetry({ ...base }),
+      otelAgentsTelemetry({ ...base, captureContent: true, maxContentLength: MAX_CONTENT }),
+      otelAgentsTelemetry({ ...base, maxOpenCalls: 2 }),
+      otelAgentsTelemetry({
+        ...base,
+        captureContent: true,
+        maxContentLength: MAX_CONTENT,
+        maxOpenCalls: 2,
+        redact: ({ attribute, value }) => {
+          if (attribute.includes("tool")) throw new Error("redact hook bug");
+          return value;
+        },
       }),
-      { numRuns: RUNS },
-    );
-    expect(unhandled).toBe(0);
-  }, 120_000);
+    ];
+  },
+  event: event as fc.Arbitrary<Event>,
+  maxEvents: 12,
+  feed: async (integration, events) => {
+    const hooks = integration as unknown as Hooks;
+    // Wrapper calls overlap the events that follow them, as in a real call.
+    const pending: Promise<void>[] = [];
+    for (const [hook, arg] of events) {
+      if (hook === "executeLanguageModelCall" || hook === "executeTool")
+        pending.push(callWrapper(hooks, hook, arg as WrapperCall));
+      else expect(hooks[hook]?.(arg)).toBeUndefined();
+    }
+    await Promise.all(pending);
+  },
+  end: (integration) => integration.endOpenCalls(),
+  openRuns: (integration) => integration.openCalls,
 });
+
+afterAll(() => h.shutdown());

@@ -1,15 +1,13 @@
-import { readFileSync } from "node:fs";
 import { LegacyOpenTelemetry, OpenTelemetry } from "@ai-sdk/otel";
 import { DiagLogLevel, diag } from "@opentelemetry/api";
 import { assertConformance } from "@otel-agents/testing/conformance";
 import { createHarness } from "@otel-agents/testing/harness";
 import { shape, spanTree } from "@otel-agents/testing/span-tree";
-import { generateText, registerTelemetry, type Telemetry } from "ai";
+import { generateText, registerTelemetry } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { checkAiVersion, isAiSdkOtel, SUPPORTED, SUPPORTED_TELEMETRY_INTERFACE } from "../src/compat.js";
+import { isAiSdkOtel } from "../src/compat.js";
 import { otelAgentsTelemetry } from "../src/index.js";
-import { otelAgentsTracer } from "../src/v6/index.js";
 import { textResult } from "./fixtures.js";
 
 const h = createHarness();
@@ -31,62 +29,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 afterAll(() => h.shutdown());
-
-/** Our integration as an `ai` release that stamps another version on its events would reach it. */
-function reportingVersion(integration: Telemetry, aiVersion: string): Telemetry {
-  return new Proxy(integration, {
-    get(target, key) {
-      const value = Reflect.get(target, key);
-      if (typeof value !== "function") return value;
-      return (event: unknown) =>
-        value.call(target, typeof event === "object" && event !== null ? { ...event, aiVersion } : event);
-    },
-  });
-}
-
-describe("version check", () => {
-  it("an `ai` outside the tested range gives exactly one warning naming it, and the call is still traced", async () => {
-    const integration = reportingVersion(ours(), "8.0.1");
-    await generateText({ model: model(), prompt: "hi", telemetry: { functionId: "a", integrations: [integration] } });
-    await generateText({ model: model(), prompt: "hi", telemetry: { functionId: "a", integrations: [integration] } });
-    expect(warnings).toEqual([
-      "@otel-agents/ai-sdk: ai version 8.0.1 is outside the tested range >=7.0.44 <8.0.0; spans may be missing or incomplete.",
-    ]);
-    assertConformance(h.spans());
-    expect(shape(spanTree(h.spans()))).toEqual([
-      { "invoke_agent a [INTERNAL]": ["chat gpt-4o [CLIENT]"] },
-      { "invoke_agent a [INTERNAL]": ["chat gpt-4o [CLIENT]"] },
-    ]);
-  });
-
-  it("an `ai` that stamps no version on its events (before 7.0.154) is checked by the installed one", () => {
-    checkAiVersion(undefined, () => "7.0.43");
-    checkAiVersion(undefined, () => "7.0.44");
-    checkAiVersion(undefined, () => undefined);
-    expect(warnings).toEqual([
-      "@otel-agents/ai-sdk: ai version 7.0.43 is outside the tested range >=7.0.44 <8.0.0; spans may be missing or incomplete.",
-    ]);
-  });
-
-  it("the installed `ai` and API are in range: no warning at all, from either entry", async () => {
-    const consoleWarn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    otelAgentsTracer({ tracerProvider: h.tracerProvider });
-    await generateText({ model: model(), prompt: "hi", telemetry: { integrations: [ours()] } });
-    expect(warnings).toEqual([]);
-    expect(consoleWarn).not.toHaveBeenCalled();
-  });
-
-  it("the tested ranges are the peerDependencies of package.json", () => {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      peerDependencies: Record<string, string>;
-    };
-    expect(Object.keys(SUPPORTED).sort()).toEqual(Object.keys(pkg.peerDependencies).sort());
-    expect(SUPPORTED.ai).toBe(pkg.peerDependencies.ai);
-    expect(caretToRange(pkg.peerDependencies["@opentelemetry/api"])).toBe(SUPPORTED["@opentelemetry/api"]);
-    // This entry's range is the top of the peer range (ai 6 goes through /v6).
-    expect(SUPPORTED.ai.endsWith(` || ${SUPPORTED_TELEMETRY_INTERFACE}`)).toBe(true);
-  });
-});
 
 describe("@ai-sdk/otel registered too", () => {
   it("both registered globally: one warning, however many calls; both trees are emitted", async () => {
@@ -123,9 +65,3 @@ describe("@ai-sdk/otel registered too", () => {
     expect(shape(spanTree(h.spans()))).toEqual([{ "invoke_agent a [INTERNAL]": ["chat gpt-4o [CLIENT]"] }]);
   });
 });
-
-/** `^1.9.0` -> `>=1.9.0 <2.0.0`. */
-function caretToRange(range: string | undefined): string | undefined {
-  const m = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range ?? "");
-  return m ? `>=${m[1]}.${m[2]}.${m[3]} <${Number(m[1]) + 1}.0.0` : range;
-}

@@ -49,3 +49,50 @@ export function spanTree(spans: readonly CheckedSpan[], pick?: (key: string) => 
 export function shape(nodes: readonly TreeNode[]): unknown[] {
   return nodes.map((n) => (n.children.length ? { [`${n.name} [${n.kind}]`]: shape(n.children) } : `${n.name} [${n.kind}]`));
 }
+
+/** A node for expectations: `n("chat", "CLIENT", {...}, [children])`. */
+export function n(
+  name: string,
+  kind: TreeNode["kind"],
+  attributes: Attributes,
+  children: TreeNode[] = [],
+  status: TreeNode["status"] = "UNSET",
+): TreeNode {
+  return { name, kind, status, attributes, children };
+}
+
+/** The tree as names only, nested. */
+export function names(nodes: readonly TreeNode[]): unknown[] {
+  return nodes.map((x) => (x.children.length ? { [x.name]: names(x.children) } : x.name));
+}
+
+/** The first node named `name`, searched depth-first. */
+export function find(nodes: readonly TreeNode[], name: string): TreeNode | undefined {
+  for (const node of nodes) {
+    if (node.name === name) return node;
+    const inner = find(node.children, name);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+/** The spans grouped by trace id, in the order their traces first appear. */
+export function byTrace<S extends CheckedSpan>(spans: readonly S[]): Map<string, S[]> {
+  const traces = new Map<string, S[]>();
+  for (const span of spans) {
+    const id = span.spanContext().traceId;
+    const group = traces.get(id);
+    if (group) group.push(span);
+    else traces.set(id, [span]);
+  }
+  return traces;
+}
+
+/** `nodes` with the values of `keys` replaced by `placeholder` wherever they are set. */
+export function scrubbed(nodes: readonly TreeNode[], keys: ReadonlySet<string>, placeholder = "<id>"): TreeNode[] {
+  return nodes.map((node) => {
+    const attributes: Attributes = {};
+    for (const [key, value] of Object.entries(node.attributes)) attributes[key] = keys.has(key) ? placeholder : value;
+    return { ...node, attributes, children: scrubbed(node.children, keys, placeholder) };
+  });
+}
