@@ -1,8 +1,9 @@
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
-import { checkExported, garbage, MAX_CONTENT, num, sometimes, watchedProvider } from "@otel-agents/testing/adversarial";
+import { checkExported, garbage, MAX_CONTENT, num, sometimes } from "@otel-agents/testing/adversarial";
+import { adversarialContract } from "@otel-agents/testing/contract";
 import type { ReadableSpan } from "@otel-agents/testing/harness";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OpenTelemetryCallbackHandler } from "../src/index.js";
 import { trackedRunCount } from "../src/step-context.js";
 import { h } from "./helpers.js";
@@ -190,65 +191,44 @@ const event = fc.oneof(
   fc.tuple(fc.constant("handleRetrieverError"), fc.tuple(error, runId, parentRunId, tags)),
 );
 
-// ---- spans started vs ended -------------------------------------------------------------------
+type Event = [string, unknown[]];
 
-// ---- the property -----------------------------------------------------------------------------
-
-const { provider, started } = watchedProvider(h.tracerProvider);
-const base = { tracerProvider: provider, meterProvider: h.meterProvider };
-// Capture on with a small limit in half of the runs; tiny run limits and kept hidden runs in some.
-const HANDLERS = [
-  new OpenTelemetryCallbackHandler({ ...base }),
-  new OpenTelemetryCallbackHandler({ ...base, captureContent: true, maxContentLength: MAX_CONTENT }),
-  new OpenTelemetryCallbackHandler({ ...base, keepHiddenRuns: true, maxOpenRuns: 3 }),
-  new OpenTelemetryCallbackHandler({
-    ...base,
-    captureContent: true,
-    maxContentLength: MAX_CONTENT,
-    keepHiddenRuns: true,
-    maxOpenRuns: 3,
-    redact: ({ attribute, value }) => {
-      if (attribute.includes("tool")) throw new Error("redact hook bug");
-      return value;
-    },
-  }),
-];
-
-let unhandled = 0;
-const onUnhandled = () => {
-  unhandled++;
-};
-process.on("unhandledRejection", onUnhandled);
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
+const { instances, started } = adversarialContract<OpenTelemetryCallbackHandler, Event>({
+  harness: h,
+  // Capture on with a small limit in half of the runs; tiny run limits and kept hidden runs in some.
+  instances: (tracerProvider) => {
+    const base = { tracerProvider, meterProvider: h.meterProvider };
+    return [
+      new OpenTelemetryCallbackHandler({ ...base }),
+      new OpenTelemetryCallbackHandler({ ...base, captureContent: true, maxContentLength: MAX_CONTENT }),
+      new OpenTelemetryCallbackHandler({ ...base, keepHiddenRuns: true, maxOpenRuns: 3 }),
+      new OpenTelemetryCallbackHandler({
+        ...base,
+        captureContent: true,
+        maxContentLength: MAX_CONTENT,
+        keepHiddenRuns: true,
+        maxOpenRuns: 3,
+        redact: ({ attribute, value }) => {
+          if (attribute.includes("tool")) throw new Error("redact hook bug");
+          return value;
+        },
+      }),
+    ];
+  },
+  event: event as fc.Arbitrary<Event>,
+  maxEvents: 10,
+  feed: (handler, events) => {
+    const hooks = handler as unknown as Hooks;
+    for (const [hook, args] of events) hooks[hook]?.(...args);
+  },
+  end: (handler) => handler.endOpenRuns(),
+  openRuns: (handler) => handler.openRuns,
+  leftovers: trackedRunCount,
 });
 
 describe("adversarial input to the LangChain handler", () => {
-  it(`never throws, ends every span it starts and exports only valid, bounded values (${RUNS} generated sequences)`, () => {
-    fc.assert(
-      fc.property(fc.nat(HANDLERS.length - 1), fc.array(event, { maxLength: 10 }), (which, events) => {
-        h.reset();
-        started.length = 0;
-        const handler = HANDLERS[which] as OpenTelemetryCallbackHandler;
-        const hooks = handler as unknown as Hooks;
-        for (const [hook, args] of events) hooks[hook]?.(...args);
-        handler.endOpenRuns();
-
-        expect(handler.openRuns).toBe(0);
-        expect(trackedRunCount()).toBe(0);
-        const notEnded = started.filter((s) => !(s as unknown as ReadableSpan).ended);
-        expect(notEnded.map((s) => (s as unknown as ReadableSpan).name)).toEqual([]);
-        const spans = h.spans();
-        expect(spans).toHaveLength(started.length);
-        checkExported(spans);
-      }),
-      { numRuns: RUNS },
-    );
-    expect(unhandled).toBe(0);
-  }, 120_000);
-
   it("survives any hook called with any arguments, including hooks the handler does not override", () => {
-    const handler = HANDLERS[3] as OpenTelemetryCallbackHandler;
+    const handler = instances[3] as OpenTelemetryCallbackHandler;
     const hooks = handler as unknown as Hooks;
     const names = Object.getOwnPropertyNames(Object.getPrototypeOf(Object.getPrototypeOf(handler)))
       .concat(Object.getOwnPropertyNames(OpenTelemetryCallbackHandler.prototype))

@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import { installStepAwareContext } from "@otel-agents/core";
 import { assertConformance } from "@otel-agents/testing/conformance";
-import { createHarness } from "@otel-agents/testing/harness";
+import { createHarness, type ReadableSpan } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../src/index.js";
 
@@ -21,8 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * The exported trees, checked for conformance first. LangChain run ids are random: each is checked
  * to be a UUID and shown as "<run-id>" so whole trees can be compared.
  */
-export function tree(): TreeNode[] {
-  const spans = h.spans();
+export function tree(spans: readonly ReadableSpan[] = h.spans()): TreeNode[] {
   assertConformance(spans);
   const scrub = (node: TreeNode): TreeNode => {
     const attributes: Attributes = { ...node.attributes };

@@ -2,8 +2,10 @@ import { AIMessage } from "@langchain/core/messages";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { fakeModel } from "@langchain/core/testing";
 import { trace } from "@opentelemetry/api";
+import { idleContract } from "@otel-agents/testing/contract";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OpenTelemetryCallbackHandler } from "../src/index.js";
+import { driver, firstTurn } from "./driver.js";
 import { FW, h, n, tree } from "./helpers.js";
 
 beforeEach(() => h.reset());
@@ -65,3 +67,6 @@ describe("a handler with nothing to record", () => {
     expect(tree().map((t) => [t.name, t.status, t.children.length])).toEqual([["greet", "UNSET", 0]]);
   });
 });
+
+// The tool unregisters the provider: the second model call is not recorded.
+idleContract(driver, { providerGone: [firstTurn(0)] });

@@ -1,12 +1,11 @@
-import { AIMessage } from "@langchain/core/messages";
-import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
-import { context, propagation, type Span, trace } from "@opentelemetry/api";
-import { createAgent } from "langchain";
+import { context, type Span, trace } from "@opentelemetry/api";
+import { outgoingParentSpanId, stepContextContract } from "@otel-agents/testing/contract";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { trackedRunCount } from "../src/step-context.js";
+import { driver, node } from "./driver.js";
 import { FW, h, makeHandler, n, tree } from "./helpers.js";
 
 beforeEach(() => h.reset());
@@ -14,13 +13,6 @@ beforeEach(() => h.reset());
 const State = Annotation.Root({ n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }) });
 
 const userTracer = () => h.tracerProvider.getTracer("user-code");
-
-/** What an HTTP instrumentation does for an outgoing request: the parent span id of its traceparent. */
-function outgoingParentSpanId(): string | undefined {
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
-  return headers.traceparent?.split("-")[2];
-}
 
 const spanId = (name: string) =>
   h
@@ -30,14 +22,6 @@ const spanId = (name: string) =>
 
 /** A user span, as the user's own code inside a step would start one. */
 const userSpan = (name: string, children: ReturnType<typeof n>[] = []) => n(name, "INTERNAL", {}, children);
-
-const node = (name: string, step: number, triggers: string[], children: ReturnType<typeof n>[] = []) =>
-  n(
-    name,
-    "INTERNAL",
-    { "otel_agents.step.type": "node", ...FW, "langgraph.node": name, "langgraph.step": step, "langgraph.triggers": triggers },
-    children,
-  );
 
 describe("step-aware context", () => {
   it("makes a tool's execute_tool span active inside its body: user spans and outgoing traceparents nest under it", async () => {
@@ -151,42 +135,7 @@ describe("step-aware context", () => {
     expect(seen).toEqual([request.spanContext().spanId]);
     expect(h.spans().map((s) => s.name)).toEqual(["handle-request"]);
   });
-
-  it("keeps 10 concurrent runs apart: each tool body sees its own execute_tool span", async () => {
-    const handler = makeHandler({ captureContent: true });
-    const seen = new Map<number, string | undefined>();
-    const echo = tool(
-      async ({ i }: { i: number }) => {
-        // Interleave the runs before and after looking at the context.
-        await new Promise((resolve) => setImmediate(resolve));
-        seen.set(i, outgoingParentSpanId());
-        await new Promise((resolve) => setImmediate(resolve));
-        userTracer().startSpan(`user ${i}`).end();
-        return `echo ${i}`;
-      },
-      { name: "echo", description: "Echo", schema: z.object({ i: z.number() }) },
-    );
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) => {
-        const model = fakeModel()
-          .respondWithTools([{ name: "echo", args: { i }, id: `call_${i}` }])
-          .respond(new AIMessage(`done ${i}`));
-        const agent = createAgent({ model, tools: [echo], name: "echo_agent" });
-        return agent.invoke({ messages: [{ role: "user", content: `run ${i}` }] }, { callbacks: [handler] });
-      }),
-    );
-    const roots = tree();
-    expect(roots).toHaveLength(10);
-    const spans = h.spans();
-    for (let i = 0; i < 10; i++) {
-      // Matched by arguments, not call id: langchain 1.0.x passes no tool call id to handlers.
-      const toolSpan = spans.find(
-        (s) => s.name === "execute_tool echo" && s.attributes["gen_ai.tool.call.arguments"] === `{"i":${i}}`,
-      );
-      expect(toolSpan).toBeDefined();
-      const user = spans.find((s) => s.name === `user ${i}`);
-      expect(seen.get(i)).toBe(toolSpan?.spanContext().spanId);
-      expect(user?.parentSpanContext?.spanId).toBe(toolSpan?.spanContext().spanId);
-    }
-  });
 });
+
+// The same for createAgent runs, alone and 10 at once.
+stepContextContract(driver);
