@@ -3,13 +3,13 @@ import { Experimental_StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
 import type { LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { AiSdkInstrumentation } from "@otel-agents/ai-sdk";
 import { McpInstrumentation } from "@otel-agents/mcp";
+import { find, n, names } from "@otel-agents/testing/app-trees";
 import { generateText, stepCountIs } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, describe, expect, it } from "vitest";
 import { startAppSdk } from "../sdk-line.ts";
 import { MCP_CALL, remoteParentOf, traceOf } from "./cross-process.ts";
 import { serverEnv, serverScript, serverSpans, spansFile } from "./servers.ts";
-import { find, n, names } from "./trees.ts";
 
 // The app's NodeSDK: the AI SDK's Instrumentation and McpInstrumentation, nothing else.
 const app = startAppSdk([new AiSdkInstrumentation(), new McpInstrumentation()]);

@@ -1,6 +1,6 @@
+import { treeOf } from "@otel-agents/testing/app-trees";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import type { ReadableSpan } from "../sdk-line.ts";
-import { treeOf } from "./trees.ts";
 
 /**
  * The one trace that `rootName` starts, across both processes (the app's spans and the server's),

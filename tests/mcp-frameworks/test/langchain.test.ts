@@ -3,12 +3,12 @@ import { fakeModel } from "@langchain/core/testing";
 import { MultiServerMCPClient } from "@langchain/mcp-adapters";
 import { LangChainInstrumentation } from "@otel-agents/langchain";
 import { McpInstrumentation } from "@otel-agents/mcp";
+import { find, n, names } from "@otel-agents/testing/app-trees";
 import { createAgent } from "langchain";
 import { afterAll, describe, expect, it } from "vitest";
 import { startAppSdk } from "../sdk-line.ts";
 import { MCP_CALL, remoteParentOf, traceOf } from "./cross-process.ts";
 import { serverEnv, serverScript, serverSpans, spansFile } from "./servers.ts";
-import { find, n, names } from "./trees.ts";
 
 // The app's NodeSDK: LangChain's Instrumentation and McpInstrumentation, nothing else.
 const app = startAppSdk([new LangChainInstrumentation(), new McpInstrumentation()]);

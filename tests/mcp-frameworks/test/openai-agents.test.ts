@@ -3,11 +3,11 @@ import { Usage } from "@openai/agents-core";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import { McpInstrumentation } from "@otel-agents/mcp";
 import { OpenAIAgentsInstrumentation } from "@otel-agents/openai-agents";
+import { find, n, names } from "@otel-agents/testing/app-trees";
 import { afterAll, describe, expect, it } from "vitest";
 import { startAppSdk } from "../sdk-line.ts";
 import { MCP_CALL, remoteParentOf, traceOf } from "./cross-process.ts";
 import { serverEnv, serverScript, serverSpans, spansFile } from "./servers.ts";
-import { find, n, names } from "./trees.ts";
 
 // The app's NodeSDK: the Agents Instrumentation and McpInstrumentation, nothing else.
 const app = startAppSdk([new OpenAIAgentsInstrumentation(), new McpInstrumentation()]);

@@ -1,12 +1,12 @@
 import type { LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { trace } from "@opentelemetry/api";
 import { AiSdkInstrumentation, otelAgentsTelemetry } from "@otel-agents/ai-sdk";
+import { names, treeOf } from "@otel-agents/testing/app-trees";
 import { generateText, registerTelemetry, stepCountIs, tool } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startAppSdk } from "../sdk-line.ts";
-import { names, treeOf } from "./trees.ts";
 
 // The app's own NodeSDK with the README's registration line and nothing else.
 const aiSdk = new AiSdkInstrumentation();

@@ -4,13 +4,13 @@ import { tool } from "@langchain/core/tools";
 import { trace } from "@opentelemetry/api";
 import { AiSdkInstrumentation } from "@otel-agents/ai-sdk";
 import { LangChainInstrumentation, OpenTelemetryCallbackHandler } from "@otel-agents/langchain";
+import { n, names, treeOf } from "@otel-agents/testing/app-trees";
 import { generateText } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { createAgent } from "langchain";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startAppSdk } from "../sdk-line.ts";
-import { n, names, treeOf } from "./trees.ts";
 
 // The app's own NodeSDK, the README's registration line, and nothing else: no context manager
 // wrapping, no processor wrapping, no providers passed to the adapters.

@@ -11,10 +11,10 @@ import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { extractTraceContext } from "@otel-agents/core";
 import { LangChainInstrumentation } from "@otel-agents/langchain";
 import { OpenAIAgentsInstrumentation, OpenTelemetryTracingProcessor } from "@otel-agents/openai-agents";
+import { names, treeOf } from "@otel-agents/testing/app-trees";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startAppSdk } from "../sdk-line.ts";
-import { names, treeOf } from "./trees.ts";
 
 // The app's own NodeSDK with the README's lines: the Agents and LangChain instrumentations and the
 // undici instrumentation every HTTP user has. Nothing wraps the context manager or the processor.
