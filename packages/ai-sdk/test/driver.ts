@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { AdapterDriver } from "@otel-agents/testing/contract";
+import { type AdapterDriver, echoBody } from "@otel-agents/testing/contract";
 import { createHarness } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import { generateText, stepCountIs, tool } from "ai";
@@ -48,13 +48,7 @@ export const driver: AdapterDriver<OtelAgentsTelemetry> = {
         echo: tool({
           description: "Echo",
           inputSchema: z.object({ i: z.number() }),
-          // Yields to the event loop so that concurrent runs interleave at every step.
-          execute:
-            body ??
-            (async () => {
-              await new Promise((resolve) => setImmediate(resolve));
-              return `echo ${i}`;
-            }),
+          execute: body ?? echoBody(i),
         }),
       },
       telemetry: { functionId: `agent-${i}`, integrations: [t] },

@@ -5,7 +5,7 @@ import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
 import type { Attributes } from "@opentelemetry/api";
 import { satisfies } from "@otel-agents/core/adapter";
-import type { AdapterDriver } from "@otel-agents/testing/contract";
+import { type AdapterDriver, echoBody } from "@otel-agents/testing/contract";
 import type { TreeNode } from "@otel-agents/testing/span-tree";
 import { createAgent } from "langchain";
 import langchainPackage from "langchain/package.json" with { type: "json" };
@@ -37,15 +37,7 @@ export const driver: AdapterDriver<OpenTelemetryCallbackHandler> = {
   },
   trees: (spans) => tree(spans),
   run: async (handler, i, { signal, tool: body } = {}) => {
-    const echo = tool(
-      body ??
-        (async () => {
-          // Yields to the event loop so that concurrent runs interleave at every step.
-          await new Promise((resolve) => setImmediate(resolve));
-          return `echo ${i}`;
-        }),
-      { name: "echo", description: "Echo", schema: z.object({ i: z.number() }) },
-    );
+    const echo = tool(body ?? echoBody(i), { name: "echo", description: "Echo", schema: z.object({ i: z.number() }) });
     const model = fakeModel()
       .respondWithTools([{ name: "echo", args: { i }, id: `call_${i}` }])
       .respond(new AIMessage(`done ${i}`));

@@ -1,11 +1,13 @@
 import { Agent, run, tool, withTrace } from "@openai/agents";
 import type { StreamEvent } from "@openai/agents-core";
 import { assistantMessage, functionCall, modelStream, ScriptedModel } from "@openai/agents-core/testing";
+import { abortContract } from "@otel-agents/testing/contract";
 import type { TreeNode } from "@otel-agents/testing/span-tree";
 import { shape } from "@otel-agents/testing/span-tree";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { instrumentModel } from "../src/index.js";
+import { driver, firstTurn } from "./driver.js";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 import { chat, executeTool, failed, failedRun, finished, lostAnswer, tools } from "./trees.js";
@@ -66,21 +68,10 @@ async function drain(result: AsyncIterable<unknown> & { completed: Promise<void>
   await result.completed;
 }
 
-describe("runs cancelled with an AbortSignal", () => {
-  it("a run aborted while its tool runs: the SDK fails the run with AbortError; the finished model call and the tool stay UNSET", async () => {
-    const processor = install();
-    const controller = new AbortController();
-    const error = await run(
-      slowAgent(() => controller.abort()),
-      "go",
-      { signal: controller.signal },
-    ).catch((e: unknown) => e);
-    expect((error as Error).name).toBe("AbortError");
-    await expect.poll(() => processor.openRuns).toBe(0);
-    const trees = await checkedTrees();
-    expect(outcome(trees)).toEqual([{ "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow UNSET"] }]);
-  });
+// The SDK fails the run with AbortError; the finished model call and the tool stay UNSET.
+abortContract(driver, { expected: [failed("AbortError", firstTurn(0))] });
 
+describe("runs cancelled with an AbortSignal", () => {
   it("a streamed run aborted while its tool runs (instrumented model): what ends after the abort ends as ERROR AbortError", async () => {
     const processor = install();
     const controller = new AbortController();

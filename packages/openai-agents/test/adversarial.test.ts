@@ -1,7 +1,6 @@
-import { checkExported, garbage, MAX_CONTENT, num, sometimes, watchedProvider } from "@otel-agents/testing/adversarial";
-import type { ReadableSpan } from "@otel-agents/testing/harness";
+import { garbage, MAX_CONTENT, num, sometimes } from "@otel-agents/testing/adversarial";
+import { adversarialContract } from "@otel-agents/testing/contract";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
 import { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from "../src/index.js";
 import { h } from "./setup.js";
 
@@ -12,8 +11,6 @@ import { h } from "./setup.js";
 // flush in the middle. Every method must resolve (never throw or reject), every span started must
 // end (at the latest at `shutdown()`), and only attribute values of supported types and sizes may
 // reach the exporter.
-
-const RUNS = Number(process.env.FC_RUNS ?? 10_000);
 
 const TRACE_IDS = ["trace_00000000000000000000000000000001", "trace_00000000000000000000000000000002"];
 const SPAN_IDS = Array.from({ length: 6 }, (_, i) => `span_00000000000000000000000${i}`);
@@ -130,31 +127,8 @@ const event = fc.oneof(
 
 type Hooks = Record<string, (arg: unknown) => unknown>;
 
-// ---- spans started vs ended -------------------------------------------------------------------
+type Event = [string, unknown];
 
-// ---- the property -----------------------------------------------------------------------------
-
-const { provider, started } = watchedProvider(h.tracerProvider);
-const base = { tracerProvider: provider, meterProvider: h.meterProvider };
-// Capture on with a small limit in half of the runs; a tiny span limit (eviction) in some.
-const CONFIGS: OpenTelemetryTracingProcessorOptions[] = [
-  { ...base },
-  { ...base, captureContent: true, maxContentLength: MAX_CONTENT },
-  { ...base, maxOpenRuns: 2, useAgentsTraceId: true },
-  {
-    ...base,
-    captureContent: true,
-    maxContentLength: MAX_CONTENT,
-    maxOpenRuns: 2,
-    customModelInfo: (name) => (name.length % 2 ? { provider: name, model: name } : (undefined as never)),
-    redact: ({ attribute, value }) => {
-      if (attribute.includes("tool")) throw new Error("redact hook bug");
-      return value;
-    },
-  },
-];
-
-const PROCESSORS = CONFIGS.map((options) => new OpenTelemetryTracingProcessor(options));
 let sequence = 0;
 
 function ownTrace(arg: unknown, suffix: string): unknown {
@@ -163,42 +137,42 @@ function ownTrace(arg: unknown, suffix: string): unknown {
   return typeof traceId === "string" && TRACE_IDS.includes(traceId) ? { ...arg, traceId: traceId + suffix } : arg;
 }
 
-let unhandled = 0;
-const onUnhandled = () => {
-  unhandled++;
-};
-process.on("unhandledRejection", onUnhandled);
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
-});
-
-describe("adversarial input to the Agents tracing processor", () => {
-  it(`every method resolves, every span it starts ends and only valid, bounded values are exported (${RUNS} generated sequences)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.nat(CONFIGS.length - 1), fc.array(event, { maxLength: 8 }), async (which, events) => {
-        h.reset();
-        started.length = 0;
-        const processor = PROCESSORS[which] as OpenTelemetryTracingProcessor;
-        const hooks = processor as unknown as Hooks;
-        // Shutdown closes a processor's traces for good: each sequence gets trace ids of its own.
-        const suffix = `_${++sequence}`;
-        for (const [hook, arg] of events) {
-          const result = hooks[hook]?.(ownTrace(arg, suffix));
-          if (!(result instanceof Promise)) throw new Error(`${hook} returned no promise`);
-          // A rejection fails the property here.
-          if ((await result) !== undefined) throw new Error(`${hook} resolved to a value`);
-        }
-        await processor.shutdown();
-
-        expect(processor.openRuns).toBe(0);
-        const notEnded = started.filter((s) => !(s as unknown as ReadableSpan).ended);
-        expect(notEnded.map((s) => (s as unknown as ReadableSpan).name)).toEqual([]);
-        const spans = h.spans();
-        expect(spans).toHaveLength(started.length);
-        checkExported(spans);
-      }),
-      { numRuns: RUNS },
-    );
-    expect(unhandled).toBe(0);
-  }, 120_000);
+adversarialContract<OpenTelemetryTracingProcessor, Event>({
+  harness: h,
+  // Capture on with a small limit in half of the runs; a tiny span limit (eviction) in some.
+  instances: (tracerProvider) => {
+    const base = { tracerProvider, meterProvider: h.meterProvider };
+    const configs: OpenTelemetryTracingProcessorOptions[] = [
+      { ...base },
+      { ...base, captureContent: true, maxContentLength: MAX_CONTENT },
+      { ...base, maxOpenRuns: 2, useAgentsTraceId: true },
+      {
+        ...base,
+        captureContent: true,
+        maxContentLength: MAX_CONTENT,
+        maxOpenRuns: 2,
+        customModelInfo: (name) => (name.length % 2 ? { provider: name, model: name } : (undefined as never)),
+        redact: ({ attribute, value }) => {
+          if (attribute.includes("tool")) throw new Error("redact hook bug");
+          return value;
+        },
+      },
+    ];
+    return configs.map((options) => new OpenTelemetryTracingProcessor(options));
+  },
+  event: event as fc.Arbitrary<Event>,
+  maxEvents: 8,
+  feed: async (processor, events) => {
+    const hooks = processor as unknown as Hooks;
+    // Shutdown closes a processor's traces for good: each sequence gets trace ids of its own.
+    const suffix = `_${++sequence}`;
+    for (const [hook, arg] of events) {
+      const result = hooks[hook]?.(ownTrace(arg, suffix));
+      if (!(result instanceof Promise)) throw new Error(`${hook} returned no promise`);
+      // A rejection fails the property here.
+      if ((await result) !== undefined) throw new Error(`${hook} resolved to a value`);
+    }
+  },
+  end: (processor) => processor.shutdown(),
+  openRuns: (processor) => processor.openRuns,
 });

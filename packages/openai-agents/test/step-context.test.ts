@@ -3,9 +3,11 @@ import type { AddressInfo } from "node:net";
 import { Agent, type Model, type ModelRequest, type ModelResponse, run, tool, withTrace } from "@openai/agents";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import { context, propagation, trace } from "@opentelemetry/api";
+import { stepContextContract } from "@otel-agents/testing/contract";
 import { shape } from "@otel-agents/testing/span-tree";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { driver } from "./driver.js";
 import { usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 import { chat, executeTool, finished, invokeAgent, tools } from "./trees.js";
@@ -244,3 +246,6 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     expect(seen.map((s) => ids(s.traceparent))).toEqual(spanIds("execute_tool get_forecast"));
   });
 });
+
+// The same with the contract's operation: user spans and traceparents of a tool body, alone and 10 runs at once.
+stepContextContract(driver);

@@ -43,3 +43,14 @@ export interface ExpectedOptions {
   /** What the tool returned (default `echo <index>`). */
   toolResult?: string;
 }
+
+/**
+ * The default body of operation `index`'s `echo` tool: one turn of the event loop, so that
+ * concurrent runs interleave at every step, then `echo <index>`.
+ */
+export function echoBody(index: number): () => Promise<string> {
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return `echo ${index}`;
+  };
+}

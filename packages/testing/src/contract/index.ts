@@ -4,7 +4,7 @@ export { type AbortCase, abortContract } from "./aborts.js";
 export { type AdversarialCase, adversarialContract } from "./adversarial.js";
 export { type CompatCase, compatContract } from "./compat.js";
 export { concurrencyContract } from "./concurrency.js";
-export type { AdapterDriver, ExpectedOptions, RunOptions } from "./driver.js";
+export { type AdapterDriver, type ExpectedOptions, echoBody, type RunOptions } from "./driver.js";
 export { type IdleCase, idleContract } from "./idle.js";
 export { outgoingParentSpanId, stepContextContract } from "./step-context.js";
 export { caretToRange, fakeVersions } from "./versions.js";
