@@ -5,7 +5,7 @@ import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
 import type { Attributes } from "@opentelemetry/api";
 import { satisfies } from "@otel-agents/core/adapter";
-import { type AdapterDriver, echoBody } from "@otel-agents/testing/contract";
+import { type AbortCase, type AdapterDriver, echoBody } from "@otel-agents/testing/contract";
 import type { TreeNode } from "@otel-agents/testing/span-tree";
 import { createAgent } from "langchain";
 import langchainPackage from "langchain/package.json" with { type: "json" };
@@ -129,4 +129,19 @@ export function firstTurn(i: number): TreeNode {
 /** `node` as a failure: status ERROR and `error.type`. */
 export function failed(errorType: string, node: TreeNode, children = node.children): TreeNode {
   return { ...node, status: "ERROR", attributes: { ...node.attributes, "error.type": errorType }, children };
+}
+
+/**
+ * Operation 0 aborted while its tool runs: the run fails with the AbortError; the model call had
+ * finished, the tool step and the tool were cut off. The tool outlives the abort: its late result
+ * must not reopen anything.
+ */
+export function aborted(): AbortCase {
+  const [model, tools] = firstTurn(0).children as [TreeNode, TreeNode];
+  const cutOff = failed(
+    "AbortError",
+    tools,
+    tools.children.map((t) => failed("AbortError", t)),
+  );
+  return { rejectsBeforeTool: true, expected: [failed("AbortError", firstTurn(0), [model, cutOff])] };
 }
