@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { satisfies } from "@otel-agents/core/adapter";
+import { CONTENT_KEYS } from "@otel-agents/testing/adversarial";
 import { assertConformance, missingExpected } from "@otel-agents/testing/conformance";
 import type { ReadableSpan } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
@@ -12,15 +13,6 @@ import { expect } from "vitest";
  * read it (what it hands integrations), never what the adapter does with it.
  */
 export const aiAtLeast = (version: string): boolean => satisfies(aiPackage.version, `>=${version}`);
-
-const CONTENT_KEYS = new Set([
-  "gen_ai.system_instructions",
-  "gen_ai.input.messages",
-  "gen_ai.output.messages",
-  "gen_ai.tool.definitions",
-  "gen_ai.tool.call.arguments",
-  "gen_ai.tool.call.result",
-]);
 
 export interface Node {
   name: string;

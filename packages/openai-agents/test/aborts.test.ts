@@ -61,6 +61,29 @@ function stable(nodes: TreeNode[]): TreeNode[] {
 /** What an instrumented model's chat span in a streamed run carries (its time to first chunk as `stable` leaves it). */
 const streamed = { "gen_ai.request.stream": true, "gen_ai.response.time_to_first_chunk": "<ttfc>" };
 
+/**
+ * A streamed run of the slow agent whose consumer cancels the stream before the model answers, as
+ * a response helper does when the client disconnects: the tool never runs, and once `completed`
+ * settles (the SDK ends the trace after it) nothing stays open.
+ */
+async function cancelBeforeModel(wrap?: (m: ScriptedModel) => ScriptedModel): Promise<void> {
+  const processor = install();
+  let entered = false;
+  const result = await run(
+    slowAgent(() => {
+      entered = true;
+    }, wrap),
+    "go",
+    { stream: true },
+  );
+  // The SDK types its web stream with its own shim; at runtime it is the platform's ReadableStream.
+  const stream = result.toTextStream() as unknown as globalThis.ReadableStream<string>;
+  await stream.getReader().cancel(new Error("Client disconnected."));
+  await result.completed;
+  expect(entered).toBe(false);
+  await expect.poll(() => processor.openRuns).toBe(0);
+}
+
 async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<void> {
   for await (const _ of result) {
     // drain
@@ -143,20 +166,7 @@ describe("runs cancelled with an AbortSignal", () => {
   });
 
   it("a streamed run whose consumer cancels before the model answers (instrumented model): the model call it cut off and the run end as ERROR AbortError", async () => {
-    const processor = install();
-    let entered = false;
-    const result = await run(
-      slowAgent(() => {
-        entered = true;
-      }, instrumentModel),
-      "go",
-      { stream: true },
-    );
-    const stream = result.toTextStream() as unknown as globalThis.ReadableStream<string>;
-    await stream.getReader().cancel(new Error("Client disconnected."));
-    await result.completed;
-    expect(entered).toBe(false);
-    await expect.poll(() => processor.openRuns).toBe(0);
+    await cancelBeforeModel(instrumentModel);
     // The SDK still asks the model, with the run's signal already aborted (the model gives up).
     expect(outcome(await checkedTrees())).toEqual([{ "invoke_agent Slow ERROR AbortError": ["chat ERROR AbortError"] }]);
   });
@@ -213,23 +223,7 @@ describe("cancelled streamed runs, model not instrumented", () => {
   });
 
   it("a streamed run whose consumer cancels the stream before its model call: every span ends, nothing stays open", async () => {
-    const processor = install();
-    let entered = false;
-    const result = await run(
-      slowAgent(() => {
-        entered = true;
-      }),
-      "go",
-      { stream: true },
-    );
-    // What a response helper does when the client disconnects.
-    // The SDK types its web stream with its own shim; at runtime it is the platform's ReadableStream.
-    const stream = result.toTextStream() as unknown as globalThis.ReadableStream<string>;
-    await stream.getReader().cancel(new Error("Client disconnected."));
-    await result.completed;
-    expect(entered).toBe(false);
-    // The SDK ends the trace after `completed` settles.
-    await expect.poll(() => processor.openRuns).toBe(0);
+    await cancelBeforeModel();
     // The turn was cut off before the custom model's call was known: no chat span.
     expect(outcome(await checkedTrees())).toEqual(["invoke_agent Slow UNSET"]);
   });
