@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ReadableSpan } from "../harness.js";
 import { byTrace } from "../span-tree.js";
 import type { AdapterDriver } from "./driver.js";
 
@@ -32,6 +33,8 @@ export function concurrencyContract<A>(driver: AdapterDriver<A>, runs = 1000): v
         expect(i !== undefined && !seen.has(i)).toBe(true);
         seen.add(i as number);
         expect(roots[0]).toStrictEqual(expected.get(i as number));
+        // However the runs interleaved, each span lies within its parent's time.
+        for (const outside of outsideParent(group)) expect(outside).toBeUndefined();
       }
       expect(seen.size).toBe(runs);
       expect(spans).toHaveLength(countSpans([...expected.values()]));
@@ -42,4 +45,17 @@ export function concurrencyContract<A>(driver: AdapterDriver<A>, runs = 1000): v
 
 function countSpans(trees: readonly { children: readonly unknown[] }[]): number {
   return trees.reduce((sum, t) => sum + 1 + countSpans(t.children as { children: unknown[] }[]), 0);
+}
+
+const ns = (t: readonly [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+
+/** Per span with a parent in `spans`: undefined, or the span's name when it starts before or ends after that parent. */
+function outsideParent(spans: readonly ReadableSpan[]): Array<string | undefined> {
+  const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+  return spans.flatMap((span) => {
+    const parent = byId.get(span.parentSpanContext?.spanId ?? "");
+    if (!parent) return [];
+    const within = ns(parent.startTime) <= ns(span.startTime) && ns(span.endTime) <= ns(parent.endTime);
+    return [within ? undefined : `${span.name} under ${parent.name}`];
+  });
 }
