@@ -1,7 +1,7 @@
-import { ATTR } from "@otel-agents/core";
+import { ATTR } from "@otel-agents/core/semconv";
 import type { AttrValue, Convention, ViewerSpan } from "../shared/model.js";
+import { readGenAI } from "../shared/read-genai.js";
 import { conformanceOf } from "./conformance.js";
-import { conventionOf } from "./convention.js";
 
 /**
  * What the trace-level analysis (list row, integrity lens, search text) needs of one span: read
@@ -25,6 +25,9 @@ export interface SpanFacts {
   agent?: string;
   /** Request and response model names, as sent. */
   models: string[];
+  /** The model a price is looked up by (response model, else request model) and its provider. */
+  model?: string;
+  provider?: string;
   conversation?: string;
   responseId?: string;
   tool?: string;
@@ -34,6 +37,7 @@ export interface SpanFacts {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
+  cacheWriteTokens: number;
   reasoningTokens: number;
   convention?: Convention;
   /** Conformance violations of the span (their text is in SpanAnalysis). */
@@ -56,10 +60,6 @@ export function toUs(nanos: string): number {
   return Number(BigInt(nanos) / 1000n);
 }
 
-function num(v: AttrValue | undefined): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
 function str(v: AttrValue | undefined): string | undefined {
   return typeof v === "string" && v ? v : undefined;
 }
@@ -69,14 +69,15 @@ export function analyzeSpan(span: ViewerSpan): SpanAnalysis {
   return conformanceOf(span);
 }
 
-/** The facts of one span under its row key, with the violation count of its stored analysis. */
+/**
+ * The facts of one span under its row key, with the violation count of its stored analysis. Spans
+ * of OpenInference and OpenLLMetry are read as GenAI too (their kinds, models and token counts).
+ */
 export function factsOf(span: ViewerSpan, key: string, analysis: SpanAnalysis): SpanFacts {
-  const a = span.attributes;
+  const g = readGenAI(span.attributes);
   const models: string[] = [];
-  for (const k of [ATTR.requestModel, ATTR.responseModel]) {
-    const m = str(a[k]);
-    if (m) models.push(m);
-  }
+  for (const m of [g.requestModel, g.responseModel]) if (m && !models.includes(m)) models.push(m);
+  const u = g.usage;
   const facts: SpanFacts = {
     key,
     spanId: span.spanId,
@@ -89,21 +90,24 @@ export function factsOf(span: ViewerSpan, key: string, analysis: SpanAnalysis): 
     error: span.status.code === 2,
     service: serviceOf(span),
     models,
-    hasUsage: typeof a[ATTR.usageInputTokens] === "number" || typeof a[ATTR.usageOutputTokens] === "number",
-    inputTokens: num(a[ATTR.usageInputTokens]),
-    outputTokens: num(a[ATTR.usageOutputTokens]),
-    cacheReadTokens: num(a[ATTR.usageCacheReadInputTokens]),
-    reasoningTokens: num(a[ATTR.usageReasoningOutputTokens]),
+    hasUsage: u.input !== undefined || u.output !== undefined,
+    inputTokens: u.input ?? 0,
+    outputTokens: u.output ?? 0,
+    cacheReadTokens: u.cacheRead ?? 0,
+    cacheWriteTokens: u.cacheWrite ?? 0,
+    reasoningTokens: u.reasoning ?? 0,
     problems: analysis.violations.length,
   };
   const optional = {
-    operation: str(a[ATTR.operationName]),
-    agent: str(a[ATTR.agentName]),
-    conversation: str(a[ATTR.conversationId]),
-    responseId: str(a[ATTR.responseId]),
-    tool: str(a[ATTR.toolName]),
-    workflow: str(a[ATTR.workflowName]),
-    convention: conventionOf(span),
+    model: g.responseModel ?? g.requestModel,
+    provider: g.provider,
+    operation: g.operation,
+    agent: g.agent,
+    conversation: g.conversation,
+    responseId: str(span.attributes[ATTR.responseId]),
+    tool: g.tool,
+    workflow: str(span.attributes[ATTR.workflowName]),
+    convention: g.convention,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (facts as unknown as Record<string, unknown>)[k] = v;
   return facts;

@@ -1,5 +1,14 @@
-import { ATTR, INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
+import { ATTR, INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core/semconv";
 import type { ServedSpan } from "../shared/model.js";
+import { type GenAIReading, readGenAI } from "../shared/read-genai.js";
+
+const readings = new WeakMap<ServedSpan, GenAIReading>();
+/** The span read as GenAI whatever convention wrote it (OpenInference and OpenLLMetry too), once per span. */
+export function reading(span: ServedSpan): GenAIReading {
+  let r = readings.get(span);
+  if (!r) readings.set(span, (r = readGenAI(span.attributes)));
+  return r;
+}
 
 /** How the waterfall draws a span: one colour and label per kind of GenAI operation. */
 export type Category = "agent" | "workflow" | "chat" | "tool" | "retrieval" | "embeddings" | "genai" | "other";
@@ -16,8 +25,8 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 };
 
 export function categoryOf(span: ServedSpan): Category {
-  const op = span.attributes[ATTR.operationName];
-  if (typeof op !== "string") return "other";
+  const op = reading(span).operation;
+  if (op === undefined) return "other";
   if (op === OPERATION.invokeAgent || op === OPERATION.createAgent) return "agent";
   if (op === OPERATION.invokeWorkflow || op === OPERATION.plan) return "workflow";
   if (INFERENCE_OPERATIONS.has(op)) return "chat";
@@ -40,10 +49,10 @@ export function num(span: ServedSpan, key: string): number | undefined {
 /** A short fact line for the waterfall row: model and tokens of a model call, the tool of a tool call. */
 export function facts(span: ServedSpan): string {
   const parts: string[] = [];
-  const model = str(span, ATTR.responseModel) ?? str(span, ATTR.requestModel);
+  const r = reading(span);
+  const model = r.responseModel ?? r.requestModel;
   if (categoryOf(span) === "chat" && model) parts.push(model);
-  const input = num(span, ATTR.usageInputTokens);
-  const output = num(span, ATTR.usageOutputTokens);
+  const { input, output } = r.usage;
   if (input !== undefined || output !== undefined) parts.push(`${input ?? 0}→${output ?? 0} tok`);
   const finish = span.attributes[ATTR.responseFinishReasons];
   if (Array.isArray(finish) && finish.length > 0) parts.push(finish.join(","));

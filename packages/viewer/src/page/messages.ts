@@ -1,22 +1,30 @@
 import type { ServedSpan } from "../shared/model.js";
+import { foreignMessages, type Message, type Part } from "../shared/read-genai.js";
 import { h, longText } from "./dom.js";
 import { prettyJson } from "./format.js";
 import { CONTENT_KEYS } from "./genai.js";
 
-interface Part {
-  type?: string;
-  content?: unknown;
-  id?: string;
-  name?: string;
-  arguments?: unknown;
-  response?: unknown;
-  [key: string]: unknown;
+type Foreign = ReturnType<typeof foreignMessages>;
+const foreign = new WeakMap<ServedSpan, Foreign | null>();
+/** Messages an OpenInference or OpenLLMetry span recorded as indexed keys, in the GenAI shape. */
+function foreignOf(span: ServedSpan): Foreign {
+  let m = foreign.get(span);
+  if (m === undefined) {
+    m = span.convention && span.convention !== "genai" ? (foreignMessages(span.attributes) ?? null) : null;
+    foreign.set(span, m);
+  }
+  return m ?? undefined;
 }
-interface Message {
-  role?: string;
-  parts?: Part[];
-  name?: string | null;
-  finish_reason?: string;
+
+/** Messages sent: the JSON the GenAI conventions record, else another convention's indexed keys. */
+function inputOf(span: ServedSpan): Message[] | undefined {
+  const input = parse(span.attributes[CONTENT_KEYS.input]);
+  return Array.isArray(input) ? (input as Message[]) : foreignOf(span)?.input;
+}
+
+function outputOf(span: ServedSpan): Message[] | undefined {
+  const output = parse(span.attributes[CONTENT_KEYS.output]);
+  return Array.isArray(output) ? (output as Message[]) : foreignOf(span)?.output;
 }
 
 function parse(value: unknown): unknown {
@@ -97,8 +105,7 @@ export function conversationOf(span: ServedSpan): HTMLElement | null {
   const blocks: HTMLElement[] = [];
   const system = parse(a[CONTENT_KEYS.system]);
   if (Array.isArray(system)) blocks.push(messageView({ role: "system", parts: system as Part[] }));
-  const input = parse(a[CONTENT_KEYS.input]);
-  if (Array.isArray(input)) for (const m of input as Message[]) blocks.push(messageView(m));
+  for (const m of inputOf(span) ?? []) blocks.push(messageView(m));
   const args = a[CONTENT_KEYS.toolArguments];
   if (args !== undefined)
     blocks.push(
@@ -112,10 +119,10 @@ export function conversationOf(span: ServedSpan): HTMLElement | null {
     blocks.push(messageView({ role: "tool", parts: [{ type: "tool_call_response", response: parse(result) ?? result }] }));
   if (span.status.code === 2 && (args !== undefined || result !== undefined))
     blocks.push(messageView({ role: "tool error", parts: [{ type: "error", content: span.status.message ?? "error" }] }));
-  const output = parse(a[CONTENT_KEYS.output]);
-  if (Array.isArray(output)) {
+  const output = outputOf(span) ?? [];
+  if (output.length > 0) {
     if (blocks.length > 0) blocks.push(h("div", { class: "divider" }, "response"));
-    for (const m of output as Message[]) blocks.push(messageView(m));
+    for (const m of output) blocks.push(messageView(m));
   }
   const tools = parse(a[CONTENT_KEYS.tools]);
   if (Array.isArray(tools)) {
@@ -142,20 +149,21 @@ export function conversationOf(span: ServedSpan): HTMLElement | null {
 /** Whether a span carries any captured content (then capture was on in the app that sent it). */
 export function hasContent(span: ServedSpan): boolean {
   const a = span.attributes;
-  return [CONTENT_KEYS.system, CONTENT_KEYS.input, CONTENT_KEYS.output, CONTENT_KEYS.toolArguments, CONTENT_KEYS.toolResult].some(
-    (k) => a[k] !== undefined,
+  return (
+    [CONTENT_KEYS.system, CONTENT_KEYS.input, CONTENT_KEYS.output, CONTENT_KEYS.toolArguments, CONTENT_KEYS.toolResult].some(
+      (k) => a[k] !== undefined,
+    ) || foreignOf(span) !== undefined
   );
 }
 
 /** The newest user message of a model call (what a conversation turn asked). */
 export function lastUserMessage(span: ServedSpan): HTMLElement | null {
-  const input = parse(span.attributes[CONTENT_KEYS.input]);
-  if (!Array.isArray(input)) return null;
-  const user = [...(input as Message[])].reverse().find((m) => m.role === "user");
+  const input = inputOf(span);
+  if (!input) return null;
+  const user = [...input].reverse().find((m) => m.role === "user");
   return user ? messageView(user) : null;
 }
 
 export function outputMessages(span: ServedSpan): HTMLElement[] {
-  const output = parse(span.attributes[CONTENT_KEYS.output]);
-  return Array.isArray(output) ? (output as Message[]).map(messageView) : [];
+  return (outputOf(span) ?? []).map(messageView);
 }

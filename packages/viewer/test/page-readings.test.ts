@@ -1,0 +1,153 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { RunningViewer, ViewerOptions } from "../src/viewer.js";
+import { hex, type SpanSpec, send } from "./otlp-json.js";
+import { hasChromium, pageAndBrowser } from "./page-harness.js";
+import { testViewer } from "./support.js";
+
+// What the viewer reads out of spans beyond the current GenAI conventions, as a user sees it.
+describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, open spans and MCP", () => {
+  let env: Awaited<ReturnType<typeof pageAndBrowser>>;
+  let browser: Browser;
+  const viewers: RunningViewer[] = [];
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    env = await pageAndBrowser();
+    browser = env.browser;
+  });
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((p) => p.context().close()));
+    await Promise.all(viewers.splice(0).map((v) => v.close()));
+  });
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  async function viewer(options: Partial<ViewerOptions> = {}): Promise<RunningViewer> {
+    const v = await testViewer({ pageDir: env.pageDir, ...options });
+    viewers.push(v);
+    return v;
+  }
+
+  async function open(url: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await context.newPage();
+    pages.push(page);
+    page.on("pageerror", (e) => {
+      throw e;
+    });
+    await page.goto(url);
+    await page.waitForSelector("#live.on");
+    return page;
+  }
+
+  const row = (page: Page, n: number) => page.locator(`.waterfall .row[data-span-id="${hex(n, 8)}"]`);
+
+  it("counts OpenInference spans' tokens and model calls and renders their messages", async () => {
+    const v = await viewer();
+    const t = hex(0x40, 16);
+    const spans: SpanSpec[] = [
+      { traceId: t, spanId: hex(1, 8), name: "agent", start: 0, end: 100, attributes: { "openinference.span.kind": "AGENT" } },
+      {
+        traceId: t,
+        spanId: hex(2, 8),
+        parentSpanId: hex(1, 8),
+        name: "ChatOpenAI",
+        start: 1,
+        end: 40,
+        attributes: {
+          "openinference.span.kind": "LLM",
+          "llm.model_name": "gpt-4o-mini",
+          "llm.provider": "openai",
+          "llm.token_count.prompt": 100,
+          "llm.token_count.completion": 20,
+          "llm.token_count.prompt_details.cache_read": 40,
+          "llm.input_messages.0.message.role": "system",
+          "llm.input_messages.0.message.content": "Be brief.",
+          "llm.input_messages.1.message.role": "user",
+          "llm.input_messages.1.message.content": "What is 2+2?",
+          "llm.output_messages.0.message.role": "assistant",
+          "llm.output_messages.0.message.tool_calls.0.tool_call.function.name": "calc",
+          "llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments": '{"x":"2+2"}',
+        },
+      },
+      {
+        traceId: t,
+        spanId: hex(3, 8),
+        parentSpanId: hex(1, 8),
+        name: "calc",
+        start: 41,
+        end: 50,
+        attributes: { "openinference.span.kind": "TOOL", "tool.name": "calc" },
+      },
+    ];
+    await send(v.otlpUrl, spans);
+    const page = await open(`${v.url}/#/trace/${t}/${hex(2, 8)}`);
+    await page.waitForSelector(".span-panel .message");
+    const header = await page.locator(".trace-facts").textContent();
+    expect(header).toContain("1 model call · 1 tool call");
+    expect(header).toContain("tokens 100 in · 20 out · 40 cache read");
+    expect(await row(page, 2).getAttribute("data-category")).toBe("chat");
+    expect(await row(page, 2).locator(".facts").textContent()).toBe("gpt-4o-mini · 100→20 tok");
+    expect(await row(page, 3).getAttribute("data-category")).toBe("tool");
+    expect(await row(page, 1).getAttribute("data-category")).toBe("agent");
+    const roles = await page.$$eval(".span-panel .message", (els) => els.map((e) => e.getAttribute("data-role")));
+    expect(roles).toEqual(["system", "user", "assistant"]);
+    expect(await page.locator('.span-panel .message[data-role="user"]').textContent()).toContain("What is 2+2?");
+    expect(await page.locator(".span-panel .part.tool-call").textContent()).toContain("calc");
+    expect(await page.locator(".span-panel .convention").textContent()).toContain("OpenInference");
+    const cells = await page.$$eval(`tr[data-trace-id="${t}"] td`, (els) => els.map((e) => e.textContent));
+    // model calls, tool calls, input tokens
+    expect(cells.slice(4, 7)).toEqual(["1", "1", "100"]);
+  });
+
+  it("counts OpenLLMetry spans' tokens and model calls and renders their prompts and completions", async () => {
+    const v = await viewer();
+    const t = hex(0x41, 16);
+    await send(v.otlpUrl, [
+      {
+        traceId: t,
+        spanId: hex(1, 8),
+        name: "joke.workflow",
+        start: 0,
+        end: 100,
+        attributes: { "traceloop.span.kind": "workflow", "traceloop.entity.name": "joke" },
+      },
+      {
+        traceId: t,
+        spanId: hex(2, 8),
+        parentSpanId: hex(1, 8),
+        name: "openai.chat",
+        kind: 3,
+        start: 1,
+        end: 40,
+        attributes: {
+          "llm.request.type": "chat",
+          "gen_ai.system": "OpenAI",
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.usage.prompt_tokens": 50,
+          "gen_ai.usage.completion_tokens": 7,
+          "llm.usage.total_tokens": 57,
+          "gen_ai.prompt.0.role": "user",
+          "gen_ai.prompt.0.content": "Tell me a joke",
+          "gen_ai.completion.0.role": "assistant",
+          "gen_ai.completion.0.content": "Why did the span cross the process?",
+          "gen_ai.completion.0.finish_reason": "stop",
+        },
+      },
+    ]);
+    const page = await open(`${v.url}/#/trace/${t}/${hex(2, 8)}`);
+    await page.waitForSelector(".span-panel .message");
+    const header = await page.locator(".trace-facts").textContent();
+    expect(header).toContain("1 model call");
+    expect(header).toContain("tokens 50 in · 7 out");
+    expect(await row(page, 2).getAttribute("data-category")).toBe("chat");
+    expect(await row(page, 1).getAttribute("data-category")).toBe("workflow");
+    expect(await page.locator('.span-panel .message[data-role="user"]').textContent()).toContain("Tell me a joke");
+    const answer = (await page.locator('.span-panel .message[data-role="assistant"]').textContent())!.toLowerCase();
+    expect(answer).toContain("why did the span cross the process?");
+    expect(answer).toContain("stop");
+    expect(await page.locator(".span-panel .convention").textContent()).toContain("OpenLLMetry");
+  });
+});
