@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningViewer, ViewerOptions } from "../src/viewer.js";
-import { hex, type SpanSpec, send } from "./otlp-json.js";
+import { BASE_NS, hex, type SpanSpec, send } from "./otlp-json.js";
 import { hasChromium, pageAndBrowser } from "./page-harness.js";
 import { testViewer } from "./support.js";
 
@@ -149,5 +149,78 @@ describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, op
     expect(answer).toContain("why did the span cross the process?");
     expect(answer).toContain("stop");
     expect(await page.locator(".span-panel .convention").textContent()).toContain("OpenLLMetry");
+  });
+
+  it("draws MCP spans as their own kind, and the hop into the MCP server's process like a service hop", async () => {
+    const v = await viewer();
+    const t = hex(0x42, 16);
+    const at = (ms: number) => String(BASE_NS + BigInt(ms * 1e6));
+    const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const span = (
+      n: number,
+      parent: number | undefined,
+      name: string,
+      start: number,
+      end: number,
+      attributes: object[],
+      flags?: number,
+    ) => ({
+      traceId: t,
+      spanId: hex(n, 8),
+      ...(parent ? { parentSpanId: hex(parent, 8) } : {}),
+      name,
+      kind: 1,
+      startTimeUnixNano: at(start),
+      endTimeUnixNano: at(end),
+      attributes,
+      ...(flags !== undefined ? { flags } : {}),
+    });
+    // One service in two processes (an agent and the MCP server it starts over stdio): only the pid differs.
+    const process = (pid: number, spans: object[]) => ({
+      resource: { attributes: [str("service.name", "weather-app"), { key: "process.pid", value: { intValue: String(pid) } }] },
+      scopeSpans: [{ scope: { name: "hand-written" }, spans }],
+    });
+    const mcpCall = [
+      str("mcp.method.name", "tools/call"),
+      str("gen_ai.operation.name", "execute_tool"),
+      str("gen_ai.tool.name", "get_weather"),
+    ];
+    const body = {
+      resourceSpans: [
+        process(100, [
+          span(1, undefined, "invoke_agent Weather", 0, 100, [str("gen_ai.operation.name", "invoke_agent")]),
+          span(2, 1, "execute_tool get_weather", 10, 60, [
+            str("gen_ai.operation.name", "execute_tool"),
+            str("gen_ai.tool.name", "get_weather"),
+          ]),
+          span(3, 2, "tools/call get_weather", 11, 59, mcpCall),
+        ]),
+        // 0x300: the parent is known to be remote (OTLP span flags).
+        process(200, [span(4, 3, "tools/call get_weather", 20, 50, mcpCall, 0x300), span(5, 4, "fetch forecast", 21, 49, [])]),
+      ],
+    };
+    const res = await fetch(`${v.otlpUrl}/v1/traces`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(200);
+    const page = await open(`${v.url}/#/trace/${t}`);
+    await page.waitForSelector(".waterfall .row[data-span-id]");
+    const rows = await page.$$eval(".waterfall .row[data-span-id]", (els) =>
+      els.map((el) => [
+        el.querySelector(".span-name")?.textContent,
+        el.getAttribute("data-category"),
+        el.querySelector(".badge")?.textContent ?? null,
+        el.querySelector(".hop")?.textContent ?? null,
+      ]),
+    );
+    expect(rows).toEqual([
+      ["invoke_agent Weather", "agent", "agent", null],
+      ["execute_tool get_weather", "tool", "tool", null],
+      ["tools/call get_weather", "mcp", "mcp", null],
+      ["tools/call get_weather", "mcp", "mcp", "⇢ weather-app (pid 200)"],
+      ["fetch forecast", "other", null, null],
+    ]);
   });
 });

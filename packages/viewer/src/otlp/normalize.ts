@@ -44,11 +44,14 @@ export function normalizeTraceRequest(body: unknown, ids: IdEncoding): Normalize
         const status = isObject(raw.status) ? raw.status : {};
         const code = Number(status.code ?? 0);
         const traceState = field(raw, "traceState", "trace_state");
+        // SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE (0x100) and _IS_REMOTE (0x200): the parent ran in another process.
+        const remoteParent = parent !== undefined && (Number(raw.flags ?? 0) & 0x300) === 0x300;
         spans.push({
           traceId,
           spanId,
           parentSpanId: parent ?? null,
           ...(typeof traceState === "string" && traceState ? { traceState } : {}),
+          ...(remoteParent ? { remoteParent } : {}),
           name: String(raw.name ?? ""),
           kind: clampKind(Number(raw.kind ?? 0)),
           startTimeUnixNano: nanos(field(raw, "startTimeUnixNano", "start_time_unix_nano")),

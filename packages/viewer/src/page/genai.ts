@@ -1,4 +1,4 @@
-import { ATTR, INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core/semconv";
+import { ATTR, INFERENCE_OPERATIONS, MCP_ATTR, OPERATION } from "@otel-agents/core/semconv";
 import type { ServedSpan } from "../shared/model.js";
 import { type GenAIReading, readGenAI } from "../shared/read-genai.js";
 
@@ -11,13 +11,14 @@ export function reading(span: ServedSpan): GenAIReading {
 }
 
 /** How the waterfall draws a span: one colour and label per kind of GenAI operation. */
-export type Category = "agent" | "workflow" | "chat" | "tool" | "retrieval" | "embeddings" | "genai" | "other";
+export type Category = "agent" | "workflow" | "chat" | "tool" | "mcp" | "retrieval" | "embeddings" | "genai" | "other";
 
 export const CATEGORY_LABEL: Record<Category, string> = {
   agent: "agent",
   workflow: "workflow",
   chat: "model",
   tool: "tool",
+  mcp: "mcp",
   retrieval: "retrieval",
   embeddings: "embeddings",
   genai: "gen_ai",
@@ -25,6 +26,8 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 };
 
 export function categoryOf(span: ServedSpan): Category {
+  // An MCP request is its own kind even when it is a tool call (tools/call carries execute_tool too).
+  if (typeof span.attributes[MCP_ATTR.methodName] === "string") return "mcp";
   const op = reading(span).operation;
   if (op === undefined) return "other";
   if (op === OPERATION.invokeAgent || op === OPERATION.createAgent) return "agent";

@@ -3,12 +3,27 @@ import type { ServedSpan } from "../shared/model.js";
 export interface Row {
   span: ServedSpan;
   depth: number;
-  /** The span's service differs from its parent's: a hop between processes. */
+  /**
+   * A hop between processes: the span's service or process differs from its parent's, or the
+   * exporter marked its parent remote (an MCP server under its client, an HTTP server under its call).
+   */
   hop: boolean;
   /** Index of the parent's row (undefined for a root). */
   parent?: number;
   /** Rows below this one in its subtree: they follow it directly, in tree order. */
   size: number;
+}
+
+/** Resource keys that tell two processes of one service apart. */
+const PROCESS_KEYS = ["service.instance.id", "process.pid"];
+
+function crosses(parent: ServedSpan, child: ServedSpan): boolean {
+  if (parent.service !== child.service || child.remoteParent === true) return true;
+  return PROCESS_KEYS.some((k) => {
+    const a = parent.resource[k];
+    const b = child.resource[k];
+    return a !== undefined && b !== undefined && a !== b;
+  });
 }
 
 /**
@@ -42,7 +57,7 @@ export function treeRows(spans: readonly ServedSpan[]): Row[] {
       rows.push({
         span,
         depth,
-        hop: parentRow !== undefined && parentRow.span.service !== span.service,
+        hop: parentRow !== undefined && crosses(parentRow.span, span),
         ...(parent !== undefined ? { parent } : {}),
         size: 0,
       });

@@ -153,7 +153,13 @@ export function waterfall(detail: TraceDetail, onSelect: (key: string) => void):
         "div",
         { class: "name", style: { "padding-left": `${depth * 14 + 6}px` }, title: `${span.name} (${span.service})` },
         toggle,
-        hop ? h("span", { class: "hop", title: `crosses into service ${span.service}` }, `⇢ ${span.service}`) : null,
+        hop
+          ? h(
+              "span",
+              { class: "hop", title: `crosses into another process: ${span.service}${pidOf(span)}` },
+              `⇢ ${span.service}${pidOf(span)}`,
+            )
+          : null,
         CATEGORY_LABEL[category] ? h("span", { class: `badge cat-${category}` }, CATEGORY_LABEL[category]) : null,
         h("span", { class: "span-name" }, span.name),
         problems > 0 ? h("span", { class: "conformance-badge", title: span.violations.join("\n") }, `⚠ ${problems}`) : null,
@@ -351,6 +357,12 @@ export function waterfall(detail: TraceDetail, onSelect: (key: string) => void):
   computeVisible();
   render();
   return view;
+}
+
+/** The process id, when the resource says it (two processes of one service differ by it). */
+function pidOf(span: ServedSpan): string {
+  const pid = span.resource["process.pid"];
+  return pid === undefined ? "" : ` (pid ${String(pid)})`;
 }
 
 /** What the search box looks in: the name, service, ids and short attribute values (not message content). */

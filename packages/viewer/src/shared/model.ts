@@ -11,6 +11,8 @@ export interface ViewerSpan {
   spanId: string;
   parentSpanId: string | null;
   traceState?: string;
+  /** The exporter said the parent is remote (OTLP span flags): it ran in another process. */
+  remoteParent?: boolean;
   name: string;
   kind: OtlpSpanKind;
   startTimeUnixNano: string;
