@@ -7,7 +7,7 @@
 //
 //   node ../../scripts/prepack.mjs [extra input dir...]   (run from the package directory)
 //
-// Extra input dirs are sources bundled from elsewhere (the viewer bundles packages/testing).
+// Extra input dirs are sources bundled from elsewhere (the viewer bundles packages/core).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";

@@ -5,6 +5,7 @@ export default defineConfig({
     index: "src/index.ts",
     adapter: "src/adapter/index.ts",
     semconv: "src/semconv/index.ts",
+    conformance: "src/conformance/index.ts",
     node: "src/node/index.ts",
   },
   format: ["esm", "cjs"],

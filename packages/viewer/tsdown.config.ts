@@ -2,9 +2,7 @@ import { defineConfig } from "tsdown";
 
 export default defineConfig([
   {
-    // The server and CLI. Every emitted file lives in dist/lib/ so that the conformance code bundled
-    // from @otel-agents/testing finds its registry data at ../semconv/ (copied below), as it does in
-    // the testing package itself.
+    // The server and CLI, every emitted file in dist/lib/.
     entry: { "lib/index": "src/index.ts", "lib/cli": "src/cli.ts" },
     format: ["esm"],
     dts: true,
@@ -14,13 +12,9 @@ export default defineConfig([
     target: "node22",
     fixedExtension: false,
     outputOptions: { chunkFileNames: "lib/[name]-[hash].js" },
-    // Private workspace code is bundled (tree-shaken to the semconv names and the conformance check);
-    // published dependencies stay imports.
+    // The core is bundled (tree-shaken to the convention tables and the conformance check, whose
+    // registry data is generated into it); published dependencies such as ajv stay imports.
     deps: { alwaysBundle: [/^@otel-agents\//] },
-    copy: [
-      { from: "../testing/semconv/*.json", to: "dist/semconv" },
-      { from: "../testing/semconv/PROVENANCE.md", to: "dist/semconv" },
-    ],
   },
   {
     // The page: plain TypeScript modules bundled into one script, served by the viewer (no CDN).

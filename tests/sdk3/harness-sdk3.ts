@@ -6,6 +6,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type { CheckedMetric } from "@otel-agents/testing/conformance";
+import { StartAttributesRecorder } from "@otel-agents/testing/start-attributes";
 
 export const SDK_LINE = 3;
 
@@ -44,7 +45,9 @@ export function ensureGlobalContext(): void {
 export function createHarness(): Harness {
   ensureGlobalContext();
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new StartAttributesRecorder(), new SimpleSpanProcessor({ exporter })],
+  });
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   return {

@@ -272,7 +272,7 @@ describe("CoexistenceSpanProcessor: a provider span beside ours (same active par
     const t = setup();
     const app = t.provider;
     app.startActiveSpan("POST /translate", (request) => {
-      const chain = t.ours.start({ operation: "invoke_workflow", workflowName: "RunnableSequence" });
+      const chain = t.ours.start({ operation: "invoke_workflow", workflowName: "translate" });
       const chat = t.ours.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o", parent: chain });
       app.startActiveSpan("chat gpt-4o", { kind: SpanKind.CLIENT, attributes: CONTRIB("gpt-4o") }, (span) => {
         app.startSpan("POST", { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST" } }).end();
@@ -285,7 +285,7 @@ describe("CoexistenceSpanProcessor: a provider span beside ours (same active par
     expect(canonical(shape(spanTree(t.spans())))).toEqual([
       {
         "POST /translate [INTERNAL]": [
-          { "invoke_workflow RunnableSequence [INTERNAL]": [{ "chat gpt-4o [CLIENT]": ["POST [CLIENT]"] }] },
+          { "invoke_workflow translate [INTERNAL]": [{ "chat gpt-4o [CLIENT]": ["POST [CLIENT]"] }] },
         ],
       },
     ]);

@@ -1,3 +1,4 @@
+import { LANGCHAIN_ATTR } from "@otel-agents/core/adapter";
 import { asRecord, asString, asStringArray, type Dict, serializedClass } from "./read.js";
 
 // Which operation a LangChain chain run is. The rules (README "Mapping"):
@@ -81,9 +82,18 @@ export function classifyChain(input: ChainStartInput): ChainKind {
 // LangGraph names a graph compiled without `name` "LangGraph": a constant, not the app's name.
 const DEFAULT_GRAPH_NAME = "LangGraph";
 
+// A runnable's class name (`RunnableLambda`, `RunnableSequence`, ...) given as a run name.
+const RUNNABLE_CLASS = /^Runnable[A-Z]\w*$/;
+
 /** The graph's own name (`compile({ name })` or `runName`), never a default or a class name. */
 function workflowNameOf(runName: string | undefined, cls: string | undefined): string | undefined {
-  if (runName === undefined || runName === DEFAULT_GRAPH_NAME || runName === cls || GRAPH_CLASSES.has(runName)) {
+  if (
+    runName === undefined ||
+    runName === DEFAULT_GRAPH_NAME ||
+    runName === cls ||
+    GRAPH_CLASSES.has(runName) ||
+    RUNNABLE_CLASS.test(runName)
+  ) {
     return undefined;
   }
   return runName;
@@ -101,9 +111,9 @@ export function isRouteOutput(outputs: unknown): boolean {
 export function nodeAttributes(metadata: Dict | undefined): Record<string, string | number | string[] | undefined> {
   const step = metadata?.langgraph_step;
   return {
-    "langgraph.node": asString(metadata?.langgraph_node),
-    "langgraph.step": typeof step === "number" && Number.isFinite(step) ? step : undefined,
-    "langgraph.triggers": asStringArray(metadata?.langgraph_triggers),
+    [LANGCHAIN_ATTR.langgraphNode]: asString(metadata?.langgraph_node),
+    [LANGCHAIN_ATTR.langgraphStep]: typeof step === "number" && Number.isFinite(step) ? step : undefined,
+    [LANGCHAIN_ATTR.langgraphTriggers]: asStringArray(metadata?.langgraph_triggers),
   };
 }
 

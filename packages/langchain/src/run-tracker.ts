@@ -1,6 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core/adapter";
-import { BoundedMap, ERROR_TYPE, nowMs, RunRegistry } from "@otel-agents/core/adapter";
+import { BoundedMap, ERROR_TYPE, LANGCHAIN_ATTR, nowMs, RunRegistry } from "@otel-agents/core/adapter";
 import {
   type ChainKind,
   classifyChain,
@@ -183,7 +183,7 @@ export class RunTracker implements StepSource {
     if (info?.deferred) this.registry.start(runId, info.deferred);
     const name = asString(asRecord(error)?.name);
     if (name && CONTROL_FLOW_ERRORS.has(name)) {
-      this.registry.end(runId, { attributes: { "langgraph.interrupt": name } });
+      this.registry.end(runId, { attributes: { [LANGCHAIN_ATTR.langgraphInterrupt]: name } });
       return;
     }
     if (isGraphAbort(error)) {
@@ -216,7 +216,7 @@ export class RunTracker implements StepSource {
           ...base,
           operation: "step",
           step: { type: kind.kind === "router" ? "router" : "chain", name: kind.name },
-          attributes: { "langchain.run_type": asString(runType) },
+          attributes: { [LANGCHAIN_ATTR.runType]: asString(runType) },
         };
     }
   }

@@ -6,6 +6,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { CheckedMetric } from "./conformance.js";
+import { StartAttributesRecorder } from "./start-attributes.js";
 
 export const SDK_LINE = 2;
 
@@ -47,7 +48,9 @@ export function ensureGlobalContext(): void {
 export function createHarness(): Harness {
   ensureGlobalContext();
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new StartAttributesRecorder(), new SimpleSpanProcessor(exporter)],
+  });
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   return {

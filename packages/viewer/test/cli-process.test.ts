@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { assertConformance } from "@otel-agents/testing/conformance";
+import { assertConformance } from "@otel-agents/core/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TraceDetail, TraceSummary } from "../src/shared/model.js";
 import { type Child, packageDir, requireBuilt, startNode } from "./process.js";

@@ -6,7 +6,7 @@ import { OTLPMetricExporter as JsonMetricExporter } from "@opentelemetry/exporte
 import { OTLPMetricExporter as ProtoMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
-import { assertConformance } from "@otel-agents/testing/conformance";
+import { assertConformance } from "@otel-agents/core/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MetricsOverview } from "../src/shared/model.js";
 import { quantile } from "../src/store/metrics.js";

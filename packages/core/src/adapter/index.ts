@@ -32,8 +32,9 @@ export type {
   Usage,
 } from "../operation/types.js";
 export { type RegistryStart, RunRegistry, type RunRegistryOptions } from "../registry/run-registry.js";
-// The values adapters hand to `failWithType()`; every other name stays inside the core.
-export { ERROR_TYPE } from "../semconv/names.js";
+// The values adapters hand to `failWithType()`, and each framework's extras (the only attribute
+// names an adapter writes itself); every other name stays inside the core.
+export { ERROR_TYPE, LANGCHAIN_ATTR, OPENAI_AGENTS_ATTR } from "../semconv/names.js";
 export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from "../telemetry.js";
 
 // The adapter kit: one of each piece of plumbing every adapter needs.

@@ -1,4 +1,4 @@
-// The semconv JSON shape of message content (schemas in packages/testing/semconv/*.json).
+// The semconv JSON shape of message content (schemas in packages/core/semconv/*.json).
 
 export interface TextPart {
   type: "text";

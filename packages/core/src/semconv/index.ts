@@ -1,5 +1,6 @@
 // @otel-agents/core/semconv: the convention tables the core writes, for tools that read its spans
-// and metrics (viewers, conformance checks). Adapters never need them: they hand the core facts.
+// and metrics (viewers, conformance checks). Adapters hand the core facts; the only names they
+// spell are their framework's extras, which they import from `@otel-agents/core/adapter`.
 
 export { finishReason } from "./finish-reasons.js";
 export {
@@ -27,10 +28,12 @@ export {
   FINISH_REASON,
   INFERENCE_OPERATIONS,
   type InferenceOperationName,
+  LANGCHAIN_ATTR,
   METRIC,
   METRICS,
   type MetricDefinition,
   type MetricName,
+  OPENAI_AGENTS_ATTR,
   OPERATION,
   type OperationName,
   OTEL_AGENTS_ATTR,

@@ -1,25 +1,14 @@
 /**
- * The Model Context Protocol's semantic-convention names (spans `mcp.client` / `mcp.server`, the MCP
- * duration metrics), beside the GenAI table in `names.ts`. Source: the same registry data
- * (packages/testing/semconv/gen-ai-registry.json, `model/mcp/*` and the core `jsonrpc`, `rpc`,
- * `network`, `server`, `client` registries); `test/mcp-names.test.ts` checks this file against it.
+ * The Model Context Protocol's convention names (spans `mcp.client` / `mcp.server`, the MCP
+ * duration metrics), beside the GenAI table in `names.ts`: the names and lists the registry gives
+ * are generated (`generated/registry-names.ts`, from the same registry data); this file keeps what
+ * the registry cannot say (the methods the core reads, the client-caused JSON-RPC codes, buckets).
  */
-import { ATTR, type MetricDefinition } from "./names.js";
+import { REGISTRY_MCP_ATTR, REGISTRY_SPAN_TYPE_ATTRIBUTES } from "./generated/registry-names.js";
+import { type MetricDefinition, metricDefinition } from "./names.js";
 
-export const MCP_ATTR = {
-  methodName: "mcp.method.name",
-  sessionId: "mcp.session.id",
-  protocolVersion: "mcp.protocol.version",
-  resourceUri: "mcp.resource.uri",
-  jsonrpcRequestId: "jsonrpc.request.id",
-  jsonrpcProtocolVersion: "jsonrpc.protocol.version",
-  rpcResponseStatusCode: "rpc.response.status_code",
-  networkTransport: "network.transport",
-  networkProtocolName: "network.protocol.name",
-  networkProtocolVersion: "network.protocol.version",
-  clientAddress: "client.address",
-  clientPort: "client.port",
-} as const;
+/** Attributes only MCP spans and metrics carry (generated), keyed without `mcp.`. */
+export const MCP_ATTR = REGISTRY_MCP_ATTR;
 
 /**
  * Ours, for MCP content the registry has no name for (resource contents). `otel_agents.*`, like
@@ -76,31 +65,10 @@ export const NETWORK_TRANSPORT = {
   tcp: "tcp",
 } as const;
 
-const A = ATTR;
-const M = MCP_ATTR;
-const COMMON = [
-  A.toolName,
-  A.operationName,
-  A.promptName,
-  A.errorType,
-  M.methodName,
-  M.protocolVersion,
-  M.rpcResponseStatusCode,
-  M.networkTransport,
-  M.networkProtocolName,
-  M.networkProtocolVersion,
-  M.jsonrpcProtocolVersion,
-  M.sessionId,
-  M.resourceUri,
-  M.jsonrpcRequestId,
-  A.toolCallArguments,
-  A.toolCallResult,
-] as const;
-
-/** The registry's attribute list of each MCP span type (`gen_ai.prompt.variable.<name>` besides). */
+/** The registry's attribute list of each MCP span type (generated; `gen_ai.prompt.variable.<name>` besides). */
 export const MCP_SPAN_TYPE_ATTRIBUTES: Readonly<Record<McpSpanType, ReadonlySet<string>>> = {
-  [MCP_SPAN_TYPE.client]: new Set<string>([...COMMON, A.serverAddress, A.serverPort]),
-  [MCP_SPAN_TYPE.server]: new Set<string>([...COMMON, M.clientAddress, M.clientPort]),
+  [MCP_SPAN_TYPE.client]: new Set<string>(REGISTRY_SPAN_TYPE_ATTRIBUTES[MCP_SPAN_TYPE.client]),
+  [MCP_SPAN_TYPE.server]: new Set<string>(REGISTRY_SPAN_TYPE_ATTRIBUTES[MCP_SPAN_TYPE.server]),
 };
 
 export const MCP_METRIC = {
@@ -117,54 +85,9 @@ export type McpMetricName = (typeof MCP_METRIC)[keyof typeof MCP_METRIC];
 // sessions that last from milliseconds to minutes.
 const MCP_SECONDS_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 
-const OPERATION_METRIC_ATTRIBUTES = [
-  A.toolName,
-  A.operationName,
-  A.promptName,
-  A.errorType,
-  M.methodName,
-  M.protocolVersion,
-  M.rpcResponseStatusCode,
-  M.networkTransport,
-  M.networkProtocolName,
-  M.networkProtocolVersion,
-  M.jsonrpcProtocolVersion,
-  M.resourceUri,
-] as const;
-const SESSION_METRIC_ATTRIBUTES = [
-  M.protocolVersion,
-  M.networkTransport,
-  M.networkProtocolName,
-  M.networkProtocolVersion,
-  M.jsonrpcProtocolVersion,
-  A.errorType,
-] as const;
-
-const duration = (description: string, attributes: readonly string[]): MetricDefinition => ({
-  instrument: "histogram",
-  unit: "s",
-  valueType: "double",
-  description,
-  buckets: MCP_SECONDS_BUCKETS,
-  attributes: new Set(attributes),
-});
-
 export const MCP_METRICS: Readonly<Record<McpMetricName, MetricDefinition>> = {
-  [MCP_METRIC.clientOperationDuration]: duration(
-    "Duration of an MCP request or notification as observed on the sender, until the response or ack is received.",
-    [...OPERATION_METRIC_ATTRIBUTES, A.serverAddress, A.serverPort],
-  ),
-  [MCP_METRIC.serverOperationDuration]: duration(
-    "Duration of an MCP request or notification as observed on the receiver, until the result or ack is sent.",
-    OPERATION_METRIC_ATTRIBUTES,
-  ),
-  [MCP_METRIC.clientSessionDuration]: duration("Duration of an MCP session as observed on the MCP client.", [
-    ...SESSION_METRIC_ATTRIBUTES,
-    A.serverAddress,
-    A.serverPort,
-  ]),
-  [MCP_METRIC.serverSessionDuration]: duration(
-    "Duration of an MCP session as observed on the MCP server.",
-    SESSION_METRIC_ATTRIBUTES,
-  ),
+  [MCP_METRIC.clientOperationDuration]: metricDefinition(MCP_METRIC.clientOperationDuration, MCP_SECONDS_BUCKETS),
+  [MCP_METRIC.serverOperationDuration]: metricDefinition(MCP_METRIC.serverOperationDuration, MCP_SECONDS_BUCKETS),
+  [MCP_METRIC.clientSessionDuration]: metricDefinition(MCP_METRIC.clientSessionDuration, MCP_SECONDS_BUCKETS),
+  [MCP_METRIC.serverSessionDuration]: metricDefinition(MCP_METRIC.serverSessionDuration, MCP_SECONDS_BUCKETS),
 };

@@ -1,88 +1,31 @@
 /**
- * The one table of GenAI semantic-convention names used by otel-agents.
- *
- * Source: open-telemetry/semantic-conventions-genai `1.42.0-dev` plus the migration guide
- * @32c328e8 and the 2026-12-04 refresh (see packages/testing/semconv/PROVENANCE.md). Every name any package emits is spelled
- * here and nowhere else; `test/semconv-table.test.ts` checks this file against the registry data,
- * so an upstream rename is a change to this file alone.
+ * The one hand-kept table of convention names: what the GenAI registry cannot say. Everything the
+ * registry does say (attribute names, each span type's attribute list, metric definitions, enum
+ * values) is generated into `generated/registry-names.ts` by `scripts/gen-semconv.mjs` from
+ * `packages/core/semconv/gen-ai-registry.json` (see its PROVENANCE.md); this file picks from it what
+ * the core emits and adds the names the registry lacks. Every name any package emits is spelled here
+ * or there and nowhere else: adapters import framework extras from `@otel-agents/core/adapter`.
  */
+import {
+  REGISTRY_ATTR,
+  REGISTRY_METRICS,
+  REGISTRY_PROVIDER,
+  REGISTRY_SPAN_REFINEMENTS,
+  REGISTRY_SPAN_TYPE_ATTRIBUTES,
+  REGISTRY_TOKEN_MODALITY,
+  SCHEMA_URL,
+} from "./generated/registry-names.js";
 
-export const SCHEMA_URL = "https://opentelemetry.io/schemas/gen-ai-dev/1.42.0-dev";
+export { SCHEMA_URL };
 
-export const ATTR = {
-  operationName: "gen_ai.operation.name",
-  providerName: "gen_ai.provider.name",
-  requestModel: "gen_ai.request.model",
-  requestMaxTokens: "gen_ai.request.max_tokens",
-  requestTemperature: "gen_ai.request.temperature",
-  requestTopP: "gen_ai.request.top_p",
-  requestTopK: "gen_ai.request.top_k",
-  requestStopSequences: "gen_ai.request.stop_sequences",
-  requestFrequencyPenalty: "gen_ai.request.frequency_penalty",
-  requestPresencePenalty: "gen_ai.request.presence_penalty",
-  requestSeed: "gen_ai.request.seed",
-  requestChoiceCount: "gen_ai.request.choice.count",
-  requestStream: "gen_ai.request.stream",
-  requestReasoningLevel: "gen_ai.request.reasoning.level",
-  requestPreviousResponseId: "gen_ai.request.previous_response.id",
-  requestEncodingFormats: "gen_ai.request.encoding_formats",
-  requestStreamCursor: "gen_ai.request.stream_cursor",
-  outputType: "gen_ai.output.type",
-  responseId: "gen_ai.response.id",
-  responseModel: "gen_ai.response.model",
-  responseFinishReasons: "gen_ai.response.finish_reasons",
-  responseTimeToFirstChunk: "gen_ai.response.time_to_first_chunk",
-  responseStatus: "gen_ai.response.status",
-  usageInputTokens: "gen_ai.usage.input_tokens",
-  usageOutputTokens: "gen_ai.usage.output_tokens",
-  usageCacheReadInputTokens: "gen_ai.usage.cache_read.input_tokens",
-  usageCacheWriteInputTokens: "gen_ai.usage.cache_write.input_tokens",
-  usageReasoningOutputTokens: "gen_ai.usage.reasoning.output_tokens",
-  usageTextInputTokens: "gen_ai.usage.text.input_tokens",
-  usageImageInputTokens: "gen_ai.usage.image.input_tokens",
-  usageAudioInputTokens: "gen_ai.usage.audio.input_tokens",
-  usageTextOutputTokens: "gen_ai.usage.text.output_tokens",
-  usageImageOutputTokens: "gen_ai.usage.image.output_tokens",
-  usageAudioOutputTokens: "gen_ai.usage.audio.output_tokens",
-  usageTextCacheReadInputTokens: "gen_ai.usage.text.cache_read.input_tokens",
-  usageImageCacheReadInputTokens: "gen_ai.usage.image.cache_read.input_tokens",
-  usageAudioCacheReadInputTokens: "gen_ai.usage.audio.cache_read.input_tokens",
-  embeddingsDimensionCount: "gen_ai.embeddings.dimension.count",
-  agentName: "gen_ai.agent.name",
-  agentId: "gen_ai.agent.id",
-  agentDescription: "gen_ai.agent.description",
-  agentVersion: "gen_ai.agent.version",
-  toolName: "gen_ai.tool.name",
-  toolType: "gen_ai.tool.type",
-  toolCallId: "gen_ai.tool.call.id",
-  toolDescription: "gen_ai.tool.description",
-  toolCallArguments: "gen_ai.tool.call.arguments",
-  toolCallResult: "gen_ai.tool.call.result",
-  toolDefinitions: "gen_ai.tool.definitions",
-  workflowName: "gen_ai.workflow.name",
-  conversationId: "gen_ai.conversation.id",
-  conversationCompacted: "gen_ai.conversation.compacted",
-  dataSourceId: "gen_ai.data_source.id",
-  retrievalQueryText: "gen_ai.retrieval.query.text",
-  retrievalTopK: "gen_ai.retrieval.top_k",
-  retrievalDocuments: "gen_ai.retrieval.documents",
-  promptName: "gen_ai.prompt.name",
-  promptVersion: "gen_ai.prompt.version",
-  inputMessages: "gen_ai.input.messages",
-  outputMessages: "gen_ai.output.messages",
-  systemInstructions: "gen_ai.system_instructions",
-  tokenModality: "gen_ai.token.modality",
-  serverAddress: "server.address",
-  serverPort: "server.port",
-  errorType: "error.type",
-  exceptionType: "exception.type",
-  exceptionMessage: "exception.message",
-  exceptionStacktrace: "exception.stacktrace",
-  openaiApiType: "openai.api.type",
-  openaiRequestServiceTier: "openai.request.service_tier",
-  openaiResponseServiceTier: "openai.response.service_tier",
-  openaiResponseSystemFingerprint: "openai.response.system_fingerprint",
-} as const;
+function tableOf<K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
+  const out = {} as Record<K, V>;
+  for (const key of keys) out[key] = value(key);
+  return out;
+}
+
+/** Every registry attribute name (generated), keyed by its name without `gen_ai.`, in camelCase. */
+export const ATTR = REGISTRY_ATTR;
 
 export type AttributeKey = (typeof ATTR)[keyof typeof ATTR];
 
@@ -104,6 +47,39 @@ export const OTEL_AGENTS_ATTR = {
   contentTruncated: "otel_agents.content.truncated",
 } as const;
 
+/**
+ * Framework extras: facts only one framework gives, recorded on that framework's step spans. The
+ * OpenAI Agents adapter's are ours (`otel_agents.openai_agents.*`). LangGraph's and LangChain's
+ * keep the spelling they have had since 0.1 (`langgraph.*`, `langchain.run_type`, after the
+ * framework's own metadata keys `langgraph_node`, `langgraph_step`, ...): renaming them under
+ * `otel_agents.*` would break the queries users have written against them.
+ */
+export const LANGCHAIN_ATTR = {
+  /** The LangGraph node a step runs (`metadata.langgraph_node`). */
+  langgraphNode: "langgraph.node",
+  /** The graph super-step (`metadata.langgraph_step`). */
+  langgraphStep: "langgraph.step",
+  /** The channels that triggered the node (`metadata.langgraph_triggers`). */
+  langgraphTriggers: "langgraph.triggers",
+  /** The kind of interrupt a graph stopped at. */
+  langgraphInterrupt: "langgraph.interrupt",
+  /** LangChain's run type when it is none of the GenAI operations (`prompt`, `parser`, ...). */
+  runType: "langchain.run_type",
+} as const;
+
+/** OpenAI Agents SDK extras (agent configuration, MCP listing, audio and custom spans). */
+export const OPENAI_AGENTS_ATTR = {
+  agentTools: "otel_agents.openai_agents.agent.tools",
+  agentHandoffs: "otel_agents.openai_agents.agent.handoffs",
+  agentOutputType: "otel_agents.openai_agents.agent.output_type",
+  mcpData: "otel_agents.openai_agents.function.mcp_data",
+  mcpServer: "otel_agents.openai_agents.mcp.server",
+  mcpTools: "otel_agents.openai_agents.mcp.tools",
+  audioModel: "otel_agents.openai_agents.audio.model",
+  customName: "otel_agents.openai_agents.custom.name",
+} as const;
+
+/** The operations the core writes (a subset of the registry's `gen_ai.operation.name` values). */
 export const OPERATION = {
   chat: "chat",
   generateContent: "generate_content",
@@ -127,25 +103,8 @@ export const INFERENCE_OPERATIONS: ReadonlySet<string> = new Set<InferenceOperat
   "text_completion",
 ]);
 
-/** Registry values of `gen_ai.provider.name`. */
-export const PROVIDER = {
-  openai: "openai",
-  anthropic: "anthropic",
-  awsBedrock: "aws.bedrock",
-  azureAiInference: "azure.ai.inference",
-  azureAiOpenai: "azure.ai.openai",
-  cohere: "cohere",
-  deepseek: "deepseek",
-  gcpGemini: "gcp.gemini",
-  gcpGenAi: "gcp.gen_ai",
-  gcpVertexAi: "gcp.vertex_ai",
-  groq: "groq",
-  ibmWatsonxAi: "ibm.watsonx.ai",
-  mistralAi: "mistral_ai",
-  moonshotAi: "moonshot_ai",
-  perplexity: "perplexity",
-  xAi: "x_ai",
-} as const;
+/** Registry values of `gen_ai.provider.name` (generated). */
+export const PROVIDER = REGISTRY_PROVIDER;
 
 /** Registry values of `gen_ai.response.finish_reasons` (and of the output message field). */
 export const FINISH_REASON = {
@@ -157,13 +116,10 @@ export const FINISH_REASON = {
   error: "error",
 } as const;
 
-export const TOKEN_MODALITY = {
-  text: "text",
-  image: "image",
-  audio: "audio",
-  unknown: "unknown",
-} as const;
+/** Registry values of `gen_ai.token.modality` (generated). */
+export const TOKEN_MODALITY = REGISTRY_TOKEN_MODALITY;
 
+/** Documented values of `gen_ai.tool.type`: a plain string in the registry, not an enum. */
 export const TOOL_TYPE = {
   function: "function",
   extension: "extension",
@@ -186,182 +142,26 @@ export const SPAN_TYPE = {
 
 export type SpanType = (typeof SPAN_TYPE)[keyof typeof SPAN_TYPE];
 
-const A = ATTR;
-const REQUEST_PARAMS = [
-  A.requestMaxTokens,
-  A.requestChoiceCount,
-  A.requestTemperature,
-  A.requestTopP,
-  A.requestStopSequences,
-  A.requestFrequencyPenalty,
-  A.requestPresencePenalty,
-  A.requestSeed,
-  A.outputType,
-] as const;
-const USAGE_BY_MODALITY = [
-  A.usageTextInputTokens,
-  A.usageImageInputTokens,
-  A.usageAudioInputTokens,
-  A.usageTextOutputTokens,
-  A.usageImageOutputTokens,
-  A.usageAudioOutputTokens,
-  A.usageTextCacheReadInputTokens,
-  A.usageImageCacheReadInputTokens,
-  A.usageAudioCacheReadInputTokens,
-] as const;
-const CONTENT = [A.systemInstructions, A.inputMessages, A.outputMessages, A.toolDefinitions] as const;
-const SERVER = [A.serverAddress, A.serverPort] as const;
+/** The registry's attribute list of each span type the core writes (generated). */
+export const SPAN_TYPE_ATTRIBUTES: Readonly<Record<SpanType, ReadonlySet<string>>> = tableOf(
+  Object.values(SPAN_TYPE),
+  (id) => new Set<string>(REGISTRY_SPAN_TYPE_ATTRIBUTES[id]),
+);
 
 /**
- * Which attributes each span type may carry (the registry's attribute list of that span type).
- * The core drops anything else, so a fact one span type lacks (cache usage on an internal
- * `invoke_agent` span, say) can never leak onto it.
+ * The attributes a provider's refinement of the inference span adds (generated): allowed on that
+ * provider's inference spans besides the span type's own list. The key is the refinement id's prefix.
  */
-export const SPAN_TYPE_ATTRIBUTES: Readonly<Record<SpanType, ReadonlySet<string>>> = {
-  [SPAN_TYPE.inference]: new Set<string>([
-    A.operationName,
-    A.providerName,
-    A.requestModel,
-    ...SERVER,
-    A.usageInputTokens,
-    A.usageOutputTokens,
-    A.usageCacheReadInputTokens,
-    A.usageCacheWriteInputTokens,
-    A.usageReasoningOutputTokens,
-    ...USAGE_BY_MODALITY,
-    ...CONTENT,
-    A.errorType,
-    ...REQUEST_PARAMS,
-    A.requestTopK,
-    A.requestStream,
-    A.requestReasoningLevel,
-    A.requestPreviousResponseId,
-    A.responseId,
-    A.responseModel,
-    A.responseFinishReasons,
-    A.responseTimeToFirstChunk,
-    A.promptName,
-    A.promptVersion,
-    A.conversationId,
-    A.conversationCompacted,
-  ]),
-  [SPAN_TYPE.embeddings]: new Set<string>([
-    A.operationName,
-    A.providerName,
-    A.requestModel,
-    ...SERVER,
-    A.errorType,
-    A.requestEncodingFormats,
-    A.usageInputTokens,
-    A.embeddingsDimensionCount,
-    A.responseModel,
-  ]),
-  [SPAN_TYPE.retrieval]: new Set<string>([
-    A.operationName,
-    A.providerName,
-    A.requestModel,
-    ...SERVER,
-    A.errorType,
-    A.retrievalQueryText,
-    A.retrievalTopK,
-    A.retrievalDocuments,
-    A.dataSourceId,
-  ]),
-  [SPAN_TYPE.fetchResponse]: new Set<string>([
-    A.operationName,
-    A.providerName,
-    ...SERVER,
-    A.errorType,
-    A.responseId,
-    A.systemInstructions,
-    A.outputMessages,
-    A.toolDefinitions,
-    A.responseModel,
-    A.responseStatus,
-    A.responseFinishReasons,
-    A.requestStreamCursor,
-  ]),
-  [SPAN_TYPE.createAgent]: new Set<string>([
-    A.operationName,
-    A.providerName,
-    A.requestModel,
-    ...SERVER,
-    A.errorType,
-    A.agentId,
-    A.agentName,
-    A.agentDescription,
-    A.agentVersion,
-    A.systemInstructions,
-  ]),
-  [SPAN_TYPE.invokeAgentClient]: new Set<string>([
-    A.operationName,
-    A.providerName,
-    A.requestModel,
-    ...SERVER,
-    A.usageInputTokens,
-    A.usageOutputTokens,
-    A.usageCacheReadInputTokens,
-    A.usageCacheWriteInputTokens,
-    ...USAGE_BY_MODALITY,
-    ...CONTENT,
-    A.errorType,
-    A.agentName,
-    A.agentId,
-    A.agentVersion,
-    A.agentDescription,
-    ...REQUEST_PARAMS,
-    A.responseFinishReasons,
-    A.conversationId,
-    A.dataSourceId,
-    A.requestPreviousResponseId,
-  ]),
-  [SPAN_TYPE.invokeAgentInternal]: new Set<string>([
-    A.operationName,
-    A.requestModel,
-    A.usageInputTokens,
-    A.usageOutputTokens,
-    ...CONTENT,
-    A.errorType,
-    A.agentName,
-    A.agentDescription,
-    ...REQUEST_PARAMS,
-    A.responseFinishReasons,
-    A.conversationId,
-    A.dataSourceId,
-  ]),
-  [SPAN_TYPE.executeTool]: new Set<string>([
-    A.operationName,
-    A.errorType,
-    A.toolName,
-    A.toolType,
-    A.agentName,
-    A.toolCallId,
-    A.toolDescription,
-    A.toolCallArguments,
-    A.toolCallResult,
-    A.conversationId,
-  ]),
-  [SPAN_TYPE.invokeWorkflow]: new Set<string>([
-    A.operationName,
-    A.errorType,
-    A.workflowName,
-    A.conversationId,
-    A.inputMessages,
-    A.outputMessages,
-  ]),
-  [SPAN_TYPE.plan]: new Set<string>([A.operationName, A.errorType, A.agentName]),
-};
+export const PROVIDER_REFINEMENT_ATTRIBUTES: Readonly<Record<string, ReadonlySet<string>>> = Object.fromEntries(
+  Object.entries(REGISTRY_SPAN_REFINEMENTS)
+    .filter(([, r]) => r.refines === SPAN_TYPE.inference)
+    .map(([id, r]) => {
+      const own = r.attributes.filter((k) => !SPAN_TYPE_ATTRIBUTES[SPAN_TYPE.inference].has(k));
+      return [id.slice(0, -`.${SPAN_TYPE.inference}`.length), new Set<string>(own)];
+    }),
+);
 
-/** Provider-specific attributes the registry allows on inference spans of that provider. */
-export const PROVIDER_REFINEMENT_ATTRIBUTES: Readonly<Record<string, ReadonlySet<string>>> = {
-  [PROVIDER.openai]: new Set<string>([
-    A.openaiApiType,
-    A.openaiRequestServiceTier,
-    A.openaiResponseServiceTier,
-    A.openaiResponseSystemFingerprint,
-  ]),
-};
-
+/** The metrics the core records; the definitions come from the registry. */
 export const METRIC = {
   inferenceDuration: "gen_ai.client.inference.duration",
   inferenceTimeToFirstChunk: "gen_ai.client.inference.time_to_first_chunk",
@@ -379,20 +179,9 @@ export const METRIC = {
   invokeAgentToolCalls: "gen_ai.invoke_agent.tool_calls",
   executeToolDuration: "gen_ai.execute_tool.duration",
   invokeWorkflowDuration: "gen_ai.invoke_workflow.duration",
-} as const;
+} as const satisfies Record<string, keyof typeof REGISTRY_METRICS>;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
-
-const SECONDS_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
-const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
-const COMMON_METRIC_ATTRIBUTES = [
-  A.operationName,
-  A.providerName,
-  A.requestModel,
-  A.responseModel,
-  A.serverAddress,
-  A.serverPort,
-] as const;
 
 export interface MetricDefinition {
   readonly instrument: "histogram" | "counter";
@@ -404,109 +193,25 @@ export interface MetricDefinition {
   readonly attributes: ReadonlySet<string>;
 }
 
-const tokenCounter = (description: string): MetricDefinition => ({
-  instrument: "counter",
-  unit: "{token}",
-  valueType: "int",
-  description,
-  attributes: new Set([...COMMON_METRIC_ATTRIBUTES, A.tokenModality]),
-});
+/**
+ * A registry metric as the core records it. `buckets` is for the metrics whose bucket advice the
+ * registry lacks (the MCP ones): the registry's advice wins when it has one.
+ */
+export function metricDefinition(name: keyof typeof REGISTRY_METRICS, buckets?: readonly number[]): MetricDefinition {
+  const m: (typeof REGISTRY_METRICS)[keyof typeof REGISTRY_METRICS] & { buckets?: readonly number[] } = REGISTRY_METRICS[name];
+  return {
+    instrument: m.instrument === "counter" ? "counter" : "histogram",
+    unit: m.unit,
+    valueType: m.valueType === "int" ? "int" : "double",
+    description: m.description,
+    buckets: m.buckets ?? buckets,
+    attributes: new Set<string>(m.attributes),
+  };
+}
 
-export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
-  [METRIC.inferenceDuration]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Duration of GenAI inference operations.",
-    buckets: SECONDS_BUCKETS,
-    attributes: new Set([...COMMON_METRIC_ATTRIBUTES, A.errorType]),
-  },
-  [METRIC.inferenceTimeToFirstChunk]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Time to receive the first chunk of a streamed inference response.",
-    buckets: SECONDS_BUCKETS,
-    attributes: new Set(COMMON_METRIC_ATTRIBUTES),
-  },
-  [METRIC.inferenceTimePerOutputChunk]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Time between consecutive chunks of a streamed inference response.",
-    buckets: SECONDS_BUCKETS,
-    attributes: new Set(COMMON_METRIC_ATTRIBUTES),
-  },
-  [METRIC.usageInputTokens]: tokenCounter("Input tokens used, including cached tokens."),
-  [METRIC.usageOutputTokens]: tokenCounter("Output tokens used, including reasoning tokens."),
-  [METRIC.usageCacheReadInputTokens]: tokenCounter("Input tokens read from a provider cache."),
-  [METRIC.usageCacheWriteInputTokens]: tokenCounter("Input tokens written to a provider cache."),
-  [METRIC.usageReasoningOutputTokens]: tokenCounter("Output tokens used for reasoning."),
-  [METRIC.operationInputTokens]: {
-    instrument: "histogram",
-    unit: "{token}",
-    valueType: "int",
-    description: "Input tokens per inference operation.",
-    buckets: TOKEN_BUCKETS,
-    attributes: new Set(COMMON_METRIC_ATTRIBUTES),
-  },
-  [METRIC.operationOutputTokens]: {
-    instrument: "histogram",
-    unit: "{token}",
-    valueType: "int",
-    description: "Output tokens per inference operation.",
-    buckets: TOKEN_BUCKETS,
-    attributes: new Set(COMMON_METRIC_ATTRIBUTES),
-  },
-  [METRIC.clientOperationDuration]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Duration of GenAI client operations other than inference.",
-    buckets: SECONDS_BUCKETS,
-    attributes: new Set([...COMMON_METRIC_ATTRIBUTES, A.errorType]),
-  },
-  [METRIC.invokeAgentDuration]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Duration of GenAI agent invocations.",
-    buckets: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6],
-    attributes: new Set([A.errorType, A.agentName, A.requestModel]),
-  },
-  [METRIC.invokeAgentInferenceCalls]: {
-    instrument: "histogram",
-    unit: "{inference_call}",
-    valueType: "int",
-    description: "Inference calls made by one agent invocation.",
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-    attributes: new Set([A.agentName]),
-  },
-  [METRIC.invokeAgentToolCalls]: {
-    instrument: "histogram",
-    unit: "{tool_call}",
-    valueType: "int",
-    description: "Tool calls made by one agent invocation.",
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-    attributes: new Set([A.agentName]),
-  },
-  [METRIC.executeToolDuration]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Duration of GenAI tool executions.",
-    buckets: SECONDS_BUCKETS,
-    attributes: new Set([A.errorType, A.toolName, A.toolType, A.agentName]),
-  },
-  [METRIC.invokeWorkflowDuration]: {
-    instrument: "histogram",
-    unit: "s",
-    valueType: "double",
-    description: "Duration of GenAI workflow invocations.",
-    buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
-    attributes: new Set([A.errorType, A.workflowName]),
-  },
-};
+export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = tableOf(Object.values(METRIC), (name) =>
+  metricDefinition(name),
+);
 
 /** Baggage keys carried across services. */
 export const BAGGAGE = {

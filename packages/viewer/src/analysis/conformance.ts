@@ -1,8 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
-// Bundled at build time from the private @otel-agents/testing package (tsdown inlines it), with the
-// registry JSON it reads copied next to the bundle: one conformance check for the tests and the viewer.
-import { type CheckedSpan, missingExpected, spanViolations } from "@otel-agents/testing/conformance";
-import { registry } from "@otel-agents/testing/registry";
+// The published core's checker (bundled at build time, its registry data generated into it): one
+// conformance check for the test suites and the viewer.
+import { type CheckedSpan, missingExpected, registry, spanViolations } from "@otel-agents/core/conformance";
 import type { ViewerSpan } from "../shared/model.js";
 
 function checked(span: ViewerSpan): CheckedSpan {
@@ -30,7 +29,7 @@ const LEGACY: [RegExp, string][] = [
   [/^gen_ai\.usage\.total_tokens$/, "gen_ai.usage.input_tokens + gen_ai.usage.output_tokens"],
 ];
 
-const deprecated = registry.deprecated.attributes as Record<string, { replaced_by?: string; note?: string; brief?: string }>;
+const deprecated = registry.deprecated.attributes;
 
 /** One line for a key of an older convention, or undefined for a current key. */
 function legacyHint(key: string): string | undefined {

@@ -1,4 +1,4 @@
-import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
+import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core/semconv";
 import type { SpanFacts } from "./span-facts.js";
 
 function ms(micros: number): string {

@@ -1,4 +1,4 @@
-import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core";
+import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core/semconv";
 import type { Convention, TraceSummary } from "../shared/model.js";
 import { firstById, isInference, usageAncestor } from "./integrity.js";
 import type { SpanFacts } from "./span-facts.js";

@@ -1,4 +1,4 @@
-import { METRIC } from "@otel-agents/core";
+import { METRIC } from "@otel-agents/core/semconv";
 import type { DurationRow, MetricsOverview, TokenRow, TokenSeries } from "../shared/model.js";
 import { h } from "./dom.js";
 import { duration } from "./format.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { ATTR, METRIC } from "@otel-agents/core";
+import { ATTR, METRIC } from "@otel-agents/core/semconv";
 import { toUs } from "../analysis/span-facts.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import type { Attrs, DurationRow, MetricsOverview, TokenRow, TokenSeries } from "../shared/model.js";
