@@ -7,8 +7,10 @@ const starts = new WeakMap<object, Attributes>();
 
 /** A span processor (structural: SDK 2 and SDK 3 alike) that records start attributes; put it before the exporter's. */
 export class StartAttributesRecorder {
-  onStart(span: { attributes: Attributes }): void {
-    starts.set(span, { ...span.attributes });
+  // `object`, not api's `Attributes`: an app on api 1.10 hands spans whose Attributes type differs
+  // from the 1.9 one this package compiles against.
+  onStart(span: { attributes: object }): void {
+    starts.set(span, { ...span.attributes } as Attributes);
   }
   onEnd(): void {}
   forceFlush(): Promise<void> {
