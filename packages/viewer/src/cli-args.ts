@@ -19,6 +19,8 @@ Options:
   --db <file>         SQLite file the traces are kept in, across
                       restarts; ":memory:" keeps nothing                [default: ${defaultDatabasePath()}]
   --max-traces <n>    traces kept; the earliest received are evicted    [default: ${DEFAULTS.maxTraces}]
+  --quiet-period <s>  a trace with no new span for this many seconds is done
+                      growing: parents still missing are flagged never ended [default: 30]
   --import <file>     load an OTLP/JSON file (an export request, or JSON lines
                       of them as the Collector's file exporter writes); repeatable
   -h, --help          show this help
@@ -51,6 +53,14 @@ export function parseCli(argv: string[]): CliCommand {
       throw new ViewerError(`--max-traces must be a positive whole number, got "${values["max-traces"]}".`);
     }
   }
+  let quietPeriodMs: number | undefined;
+  if (values["quiet-period"] !== undefined) {
+    const seconds = Number(values["quiet-period"]);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new ViewerError(`--quiet-period must be a positive number of seconds, got "${values["quiet-period"]}".`);
+    }
+    quietPeriodMs = seconds * 1000;
+  }
   return {
     kind: "run",
     options: {
@@ -60,6 +70,7 @@ export function parseCli(argv: string[]): CliCommand {
       db: values.db ?? defaultDatabasePath(),
       maxTraces,
       importFiles: values.import ?? [],
+      ...(quietPeriodMs !== undefined ? { quietPeriodMs } : {}),
     },
   };
 }
@@ -75,6 +86,7 @@ function parse(argv: string[]) {
       host: { type: "string" },
       db: { type: "string" },
       "max-traces": { type: "string" },
+      "quiet-period": { type: "string" },
       import: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },

@@ -29,6 +29,10 @@ export interface ViewerOptions {
   importFiles?: string[];
   /** Folder of the built page (default: dist/page of this package). */
   pageDir?: string;
+  /** A trace with no new span for this long is done: parents still missing never ended (default 30 s). */
+  quietPeriodMs?: number;
+  /** The clock in milliseconds since the epoch (tests pass their own instead of waiting). */
+  now?: () => number;
 }
 
 export interface RunningViewer {
@@ -53,7 +57,12 @@ export const DEFAULTS = {
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
   const host = options.host ?? DEFAULTS.host;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-  const store = new TraceStore({ path: options.db, maxTraces: options.maxTraces ?? DEFAULTS.maxTraces });
+  const store = new TraceStore({
+    path: options.db,
+    maxTraces: options.maxTraces ?? DEFAULTS.maxTraces,
+    ...(options.quietPeriodMs !== undefined ? { quietPeriodMs: options.quietPeriodMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const events = new EventHub();
   const ingest = (spans: ViewerSpan[]): string[] => {
     const ids = store.ingest(spans);

@@ -62,6 +62,7 @@ describe("the built otel-agents-viewer command", () => {
       "--host",
       "--db",
       "--max-traces",
+      "--quiet-period",
       "--import",
       "-h",
       "--help",

@@ -52,8 +52,17 @@ describe("otel-agents-viewer command line", () => {
     expect(() => parseCli(["--colour"])).toThrow(/^Unknown option '--colour'.*\nRun with --help for the options\.$/s);
   });
 
+  it("reads the quiet period in seconds, and refuses one that is not positive", () => {
+    const run = parseCli(["--quiet-period", "2.5"]);
+    expect(run.kind === "run" && run.options.quietPeriodMs).toBe(2500);
+    expect(() => parseCli(["--quiet-period", "0"])).toThrow(
+      new ViewerError('--quiet-period must be a positive number of seconds, got "0".'),
+    );
+    expect(HELP).toContain("--quiet-period");
+  });
+
   it("documents every flag in --help", () => {
-    for (const flag of ["--otlp-port", "--port", "--host", "--db", "--max-traces", "--import", "--help", "--version"])
+    for (const flag of ["--otlp-port", "--port", "--host", "--db", "--max-traces", "--quiet-period", "--import", "--help", "--version"])
       expect(HELP).toContain(flag);
     expect(HELP).toContain("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 node my-agent.js");
   });

@@ -223,4 +223,36 @@ describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, op
       ["fetch forecast", "other", null, null],
     ]);
   });
+
+  it("flags spans whose parent never ended once the trace stops growing, on a clock the test moves", async () => {
+    let nowMs = 1_800_000_000_000;
+    const v = await viewer({ quietPeriodMs: 5000, now: () => nowMs });
+    const t = hex(0x43, 16);
+    // The agent span (1) is still open: only its children were exported.
+    await send(v.otlpUrl, [
+      { traceId: t, spanId: hex(2, 8), parentSpanId: hex(1, 8), name: "chat step", start: 1, end: 10 },
+      { traceId: t, spanId: hex(3, 8), parentSpanId: hex(1, 8), name: "execute_tool t", start: 11, end: 20 },
+    ]);
+    const page = await open(`${v.url}/#/trace/${t}`);
+    await page.waitForSelector(".waterfall .row[data-span-id]");
+    // Still growing (the parent may be running): nothing said yet.
+    expect(await page.locator(".never-ended-badge").count()).toBe(0);
+    expect(await page.locator(".never-ended-count").count()).toBe(0);
+    nowMs += 4000;
+    await send(v.otlpUrl, [{ traceId: t, spanId: hex(4, 8), parentSpanId: hex(1, 8), name: "chat again", start: 21, end: 30 }]);
+    nowMs += 4999;
+    await page.reload();
+    await page.waitForSelector(".waterfall .row[data-span-id]");
+    expect(await page.locator(".never-ended-badge").count()).toBe(0);
+    nowMs += 1;
+    await page.reload();
+    await page.waitForSelector(".never-ended-count");
+    expect(await page.locator(".never-ended-count").textContent()).toBe("⏳ 1 span never ended");
+    expect(await page.locator(".never-ended-badge").count()).toBe(3);
+    await row(page, 2).click();
+    const hint = await page.locator(".span-panel .integrity-problems").textContent();
+    expect(hint).toContain(
+      `never ended: its parent ${hex(1, 8)} was still open when the trace stopped growing (no span for 5 s)`,
+    );
+  });
 });

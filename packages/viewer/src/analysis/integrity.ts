@@ -72,6 +72,30 @@ export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> 
   return out;
 }
 
+/**
+ * Parents named but never arrived, each with the keys of the spans under it: while the trace grows
+ * they may be running still; once it stops they never ended (or were lost on the way).
+ */
+export function openParentsOf(spans: readonly SpanFacts[]): Map<string, string[]> {
+  const byId = firstById(spans);
+  const open = new Map<string, string[]>();
+  for (const s of spans) {
+    if (!s.parentSpanId || byId.has(s.parentSpanId)) continue;
+    const list = open.get(s.parentSpanId);
+    if (list) list.push(s.key);
+    else open.set(s.parentSpanId, [s.key]);
+  }
+  return open;
+}
+
+/** The one-line hint on a span whose parent never ended. */
+export function neverEndedHint(parentId: string, quietPeriodMs: number): string {
+  return (
+    `never ended: its parent ${parentId} was still open when the trace stopped growing (no span for ${quietPeriodMs / 1000} s); ` +
+    "end that span on every path (finally), and flush or shut down the tracer provider before the process exits"
+  );
+}
+
 /** The nearest ancestor that is a model call with usage of its own (guarded against cycles). */
 export function usageAncestor(s: SpanFacts, byId: ReadonlyMap<string, SpanFacts>): SpanFacts | undefined {
   const seen = new Set<string>([s.key]);

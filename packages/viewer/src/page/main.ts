@@ -121,6 +121,16 @@ function traceHeader(detail: TraceDetail): HTMLElement {
       ),
       s.errors ? h("span", { class: "error" }, plural(s.errors, "error")) : null,
       conventionLine(s),
+      s.neverEnded
+        ? h(
+            "span",
+            {
+              class: "warn never-ended-count",
+              title: "the trace stopped growing while spans named as parents had not arrived: they were never ended, or lost",
+            },
+            `⏳ ${plural(s.neverEnded, "span")} never ended`,
+          )
+        : null,
       s.integrityProblems
         ? h(
             "span",

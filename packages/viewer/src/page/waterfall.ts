@@ -164,6 +164,9 @@ export function waterfall(detail: TraceDetail, onSelect: (key: string) => void):
         h("span", { class: "span-name" }, span.name),
         problems > 0 ? h("span", { class: "conformance-badge", title: span.violations.join("\n") }, `⚠ ${problems}`) : null,
         integrity > 0 ? h("span", { class: "integrity-badge", title: span.integrity.join("\n") }, `⛓ ${integrity}`) : null,
+        span.openParent
+          ? h("span", { class: "never-ended-badge", title: `its parent ${span.openParent} never ended` }, "⏳ parent never ended")
+          : null,
         h("span", { class: "facts" }, facts(span)),
       ),
       h("div", { class: "timeline" }, bar(span)),

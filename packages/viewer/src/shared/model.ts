@@ -44,6 +44,8 @@ export interface ServedSpan extends ViewerSpan {
   integrity: string[];
   /** The telemetry convention the span's GenAI attributes follow, if any. */
   convention?: Convention;
+  /** The id of this span's parent that never ended: the trace stopped growing without it. */
+  openParent?: string;
 }
 
 /**
@@ -76,6 +78,15 @@ export interface TraceSummary {
   conventions?: Convention[];
   /** When the viewer first received a span of this trace (µs since the epoch). */
   receivedUs?: number;
+  /** When the viewer last received a span of this trace (µs since the epoch). Stored, not served. */
+  lastReceivedUs?: number;
+  /** Parents that spans of this trace name and that have not arrived (an open or lost span each). Stored, not served. */
+  openParents?: number;
+  /**
+   * Set once the trace has stopped growing (no span for the quiet period) with `openParents` still
+   * missing: spans never ended. Computed when served, never stored.
+   */
+  neverEnded?: number;
   agents: string[];
   models: string[];
   conversationIds: string[];

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { integrityOf } from "../analysis/integrity.js";
+import { integrityOf, neverEndedHint, openParentsOf } from "../analysis/integrity.js";
 import { analyzeSpan, factsOf, packAnalysis, type SpanFacts, unpackAnalysis } from "../analysis/span-facts.js";
 import { searchText, summarize } from "../analysis/summarize.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
@@ -26,7 +26,16 @@ export interface StoreOptions {
   maxTraces: number;
   /** GenAI metric points kept for the charts (the ones that arrived first are dropped beyond it). Default 100,000. */
   maxMetricPoints?: number;
+  /**
+   * A trace that has received no span for this long is done growing: a parent its spans name that
+   * still has not arrived was never ended (or was lost). Default 30 s.
+   */
+  quietPeriodMs?: number;
+  /** The clock, in milliseconds since the epoch (tests pass their own). */
+  now?: () => number;
 }
+
+export const DEFAULT_QUIET_PERIOD_MS = 30_000;
 
 const FACETS = { service: "service", agent: "agent", model: "model", conversation: "conversation" } as const;
 
@@ -35,6 +44,8 @@ export class TraceStore {
   private readonly db: DatabaseSync;
   private readonly maxTraces: number;
   private readonly metricTables: MetricTables;
+  private readonly quietPeriodMs: number;
+  private readonly now: () => number;
   private readonly stmt: Record<
     | "putSpan"
     | "getSpan"
@@ -55,6 +66,8 @@ export class TraceStore {
 
   constructor(options: StoreOptions) {
     this.maxTraces = Math.max(1, Math.floor(options.maxTraces));
+    this.quietPeriodMs = Math.max(0, options.quietPeriodMs ?? DEFAULT_QUIET_PERIOD_MS);
+    this.now = options.now ?? Date.now;
     const location = options.path === ":memory:" ? "the in-memory database" : options.path;
     try {
       if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -132,7 +145,7 @@ export class TraceStore {
     if (points.length === 0) return 0;
     let stored = 0;
     this.transaction(() => {
-      stored = this.metricTables.ingest(points, Date.now() * 1000);
+      stored = this.metricTables.ingest(points, this.now() * 1000);
     });
     return stored;
   }
@@ -176,7 +189,7 @@ export class TraceStore {
     const sql = `SELECT summary FROM traces ${clause} ORDER BY start_us DESC, trace_id LIMIT ? OFFSET ?`;
     const rows = this.db.prepare(sql).all(...params, limit, offset) as { summary: string }[];
     const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM traces ${clause}`).get(...params) as { n: number };
-    return { traces: rows.map((r) => JSON.parse(r.summary) as TraceSummary), total: n, offset };
+    return { traces: rows.map((r) => this.served(JSON.parse(r.summary) as TraceSummary)), total: n, offset };
   }
 
   filterValues(): FilterValues {
@@ -202,7 +215,19 @@ export class TraceStore {
     const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
     if (!row) return undefined;
     const rows = this.storedSpans(traceId);
-    const integrity = integrityOf(rows.map((r) => r.facts));
+    const facts = rows.map((r) => r.facts);
+    const integrity = integrityOf(facts);
+    const summary = this.served(JSON.parse(row.summary) as TraceSummary);
+    const open = summary.neverEnded ? openParentsOf(facts) : new Map<string, string[]>();
+    const openParentOf = new Map<string, string>();
+    for (const [parentId, keys] of open) {
+      for (const key of keys) {
+        openParentOf.set(key, parentId);
+        const list = integrity.get(key) ?? [];
+        list.push(neverEndedHint(parentId, this.quietPeriodMs));
+        integrity.set(key, list);
+      }
+    }
     const spans = rows.map(({ span, facts, analysis }) => ({
       ...span,
       key: facts.key,
@@ -213,8 +238,9 @@ export class TraceStore {
       missingExpected: analysis.missingExpected,
       integrity: integrity.get(facts.key) ?? [],
       ...(facts.convention ? { convention: facts.convention } : {}),
+      ...(openParentOf.has(facts.key) ? { openParent: openParentOf.get(facts.key)! } : {}),
     }));
-    return { summary: JSON.parse(row.summary) as TraceSummary, spans };
+    return { summary, spans };
   }
 
   /** The traces that share a `gen_ai.conversation.id`, oldest first. */
@@ -225,6 +251,18 @@ export class TraceStore {
       )
       .all(FACETS.conversation, conversationId) as { trace_id: string }[];
     return { conversationId, traces: ids.flatMap((r) => this.trace(r.trace_id) ?? []) };
+  }
+
+  /**
+   * The stored row as served: once the trace has been quiet for the quiet period, the parents its
+   * spans name that never arrived are counted as never ended.
+   */
+  private served(summary: TraceSummary): TraceSummary {
+    const last = summary.lastReceivedUs ?? summary.receivedUs;
+    const quiet = last !== undefined && this.now() * 1000 - last >= this.quietPeriodMs * 1000;
+    // Bookkeeping of the store, not of the trace: the row as served keeps the shape it had.
+    const { lastReceivedUs: _last, openParents, ...served } = summary;
+    return quiet && openParents ? { ...served, neverEnded: openParents } : served;
   }
 
   close(): void {
@@ -274,10 +312,12 @@ export class TraceStore {
     const facts = existing
       ? this.storedSpans(traceId).map((r) => r.facts)
       : [...arrived.values()].sort((a, b) => a.startUs - b.startUs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const receivedUs = existing
-      ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? Date.now() * 1000)
-      : Date.now() * 1000;
+    const nowUs = this.now() * 1000;
+    const receivedUs = existing ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? nowUs) : nowUs;
     const summary = summarize(traceId, facts, integrityOf(facts).size, receivedUs);
+    summary.lastReceivedUs = nowUs;
+    const openParents = openParentsOf(facts).size;
+    if (openParents) summary.openParents = openParents;
     const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
     // A trace is listed by its start, but never later than its arrival: a clock set in the future
     // must not pin a trace on top of the list for ever.
