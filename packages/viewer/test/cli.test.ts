@@ -62,7 +62,17 @@ describe("otel-agents-viewer command line", () => {
   });
 
   it("documents every flag in --help", () => {
-    for (const flag of ["--otlp-port", "--port", "--host", "--db", "--max-traces", "--quiet-period", "--import", "--help", "--version"])
+    for (const flag of [
+      "--otlp-port",
+      "--port",
+      "--host",
+      "--db",
+      "--max-traces",
+      "--quiet-period",
+      "--import",
+      "--help",
+      "--version",
+    ])
       expect(HELP).toContain(flag);
     expect(HELP).toContain("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 node my-agent.js");
   });
