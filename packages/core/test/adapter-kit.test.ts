@@ -5,6 +5,7 @@ import { BoundedMap } from "../src/adapter/bounded-map.js";
 import { createGuard } from "../src/adapter/guard.js";
 import { DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf } from "../src/adapter/options.js";
 import { asNumber, asRecord, asString, isRecord } from "../src/adapter/read.js";
+import { addUsage } from "../src/adapter/usage.js";
 import { checkAdapterVersions, frameworkVersionCheck } from "../src/adapter/versions.js";
 
 function collectDiag(): { warn: string[]; debug: string[] } {
@@ -130,6 +131,28 @@ describe("findAncestor", () => {
       ),
     ).toBeUndefined();
     expect(visits).toBe(MAX_ANCESTOR_HOPS);
+  });
+});
+
+describe("addUsage", () => {
+  it("adds each count the second has (a missing count starts at 0), in a new object", () => {
+    const a = { inputTokens: 10, outputTokens: 2, inputByModality: { text: 10 } };
+    const sum = addUsage(a, { inputTokens: 5, reasoningOutputTokens: 3, cacheReadInputTokens: undefined });
+    expect(sum).toEqual({ inputTokens: 15, outputTokens: 2, reasoningOutputTokens: 3, inputByModality: { text: 10 } });
+    expect(sum).not.toBe(a);
+    expect(a).toEqual({ inputTokens: 10, outputTokens: 2, inputByModality: { text: 10 } });
+    expect(addUsage(undefined, { outputTokens: 4 })).toEqual({ outputTokens: 4 });
+    expect(addUsage(undefined, undefined)).toEqual({});
+  });
+
+  it("with sign -1 takes each count out, never below 0, and leaves out counts the first lacks", () => {
+    const turn = { inputTokens: 100, outputTokens: 5, cacheReadInputTokens: 20 };
+    expect(addUsage(turn, { inputTokens: 30, outputTokens: 9, reasoningOutputTokens: 4 }, -1)).toEqual({
+      inputTokens: 70,
+      outputTokens: 0,
+      cacheReadInputTokens: 20,
+    });
+    expect(addUsage(turn, undefined, -1)).toEqual(turn);
   });
 });
 

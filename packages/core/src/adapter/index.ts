@@ -43,4 +43,5 @@ export { BoundedMap } from "./bounded-map.js";
 export { createGuard, type Guard } from "./guard.js";
 export { type AdapterOptions, DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf, type OpenRuns } from "./options.js";
 export { asNumber, asRecord, asString, type Dict, isRecord, nowMs } from "./read.js";
+export { addUsage } from "./usage.js";
 export { checkAdapterVersions, type FrameworkVersions, frameworkVersionCheck } from "./versions.js";
