@@ -5,6 +5,7 @@ import {
   FIRST_ARGUMENT,
   type MessageSlot,
   type Method,
+  type Outgoing,
   sessionEnd,
   sessionStart,
   startIncoming,
@@ -30,6 +31,10 @@ const REQUEST_SLOT: MessageSlot = {
   },
 };
 
+// The client numbers the request with this counter synchronously inside `requestOnce`.
+const REQUEST: Outgoing = { name: "requestOnce", slot: REQUEST_SLOT, nextId: (self) => self.requestMessageId };
+const NOTIFICATION: Outgoing = { name: "notification", slot: FIRST_ARGUMENT };
+
 /**
  * Installs the tracing hooks on an AI SDK MCP client instance or on its prototype: each JSON-RPC
  * request (`tools/call`, `tools/list`, `initialize`...) and notification it sends gets an
@@ -39,11 +44,10 @@ const REQUEST_SLOT: MessageSlot = {
 export function installAiSdkClientHooks(target: object, source: TelemetrySource): boolean {
   if (!isAiSdkMcpClient(target)) return false;
   installWrappers(target, {
-    // The client numbers the request with this counter synchronously inside `requestOnce`.
-    requestOnce: (original) => tracedOutgoing(original, source, { slot: REQUEST_SLOT, nextId: (self) => self.requestMessageId }),
-    notification: (original) => tracedOutgoing(original, source, { slot: FIRST_ARGUMENT }),
+    requestOnce: (original) => tracedOutgoing(original, source, REQUEST),
+    notification: (original) => tracedOutgoing(original, source, NOTIFICATION),
     onRequestMessage: (original) => tracedOnRequestMessage(original, source),
-    init: (original) => sessionStart(original, "client", source),
+    init: (original) => sessionStart(original, "client", source, REQUEST),
     onClose: (original) => sessionEnd(original),
   });
   return true;

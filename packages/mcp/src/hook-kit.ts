@@ -18,6 +18,11 @@ export function unwrap(fn: AnyFunction): AnyFunction {
   return f;
 }
 
+/** The method right below a wrapper of ours (undefined for any other function). */
+export function unwrapOnce(fn: AnyFunction): AnyFunction | undefined {
+  return (fn as Wrapped)[ORIGINAL];
+}
+
 /** Marks `wrapped` as ours around `original` (see `unwrap`). */
 export function markWrapped<F extends AnyFunction>(wrapped: F, original: AnyFunction): F {
   (wrapped as Wrapped)[ORIGINAL] = original;

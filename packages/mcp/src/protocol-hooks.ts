@@ -41,15 +41,15 @@ export function installHooks(target: object, side: "client" | "server", source: 
     notification: (original) => tracedOutgoing(original, source, NOTIFICATION),
     _onrequest: (original) => tracedOnRequest(original, source),
     _onnotification: (original) => tracedOnNotification(original, source),
-    connect: (original) => sessionStart(original, side, source),
+    connect: (original) => sessionStart(original, side, source, REQUEST),
     _onclose: (original) => sessionEnd(original),
   });
   return true;
 }
 
 // The SDK numbers the request with this counter when it sends it, synchronously inside `request`.
-const REQUEST: Outgoing = { slot: FIRST_ARGUMENT, nextId: (self) => self._requestMessageId };
-const NOTIFICATION: Outgoing = { slot: FIRST_ARGUMENT };
+const REQUEST: Outgoing = { name: "request", slot: FIRST_ARGUMENT, nextId: (self) => self._requestMessageId };
+const NOTIFICATION: Outgoing = { name: "notification", slot: FIRST_ARGUMENT };
 
 function tracedOnRequest(original: Method, source: TelemetrySource): Method {
   return function _onrequest(this: Protocol, ...args: unknown[]) {

@@ -1,6 +1,7 @@
-import { context, createContextKey, diag } from "@opentelemetry/api";
+import { type Context, context, createContextKey, diag } from "@opentelemetry/api";
 import { extractMcpContext, type McpOperation, type McpSession, type McpTelemetry } from "@otel-agents/core";
-import { isRecord, rememberVersion, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
+import { isRecord, markWrapped, rememberVersion, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
+import { keepContextAtTransport, keepOutermost, noticePeers } from "./peer-instrumentations.js";
 import { transportFacts } from "./transport-facts.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDKs' methods, of any shape
@@ -21,14 +22,23 @@ export const FIRST_ARGUMENT: MessageSlot = {
 };
 
 /**
- * The message being sent under a span of ours, in the context the sending method below runs in: a
- * second wrapper of ours further down the same call (another registration, or ours again outside a
- * peer instrumentation's wrapper) sees its own message there and only passes it on.
+ * The message being sent under a span of ours, and the context of that span, in the context the
+ * sending method below runs in: a second wrapper of ours further down the same call (another
+ * registration, or ours again inside a peer instrumentation's wrapper) sees its own message there and
+ * only passes it on; the transport sends it in that context (see `keepContextAtTransport`).
  */
 const SENDING = createContextKey("otel-agents.mcp.sending");
+interface Sending {
+  message: Record<string, unknown>;
+  context: Context;
+}
+
+const sendingContext = (): Context | undefined => (context.active().getValue(SENDING) as Sending | undefined)?.context;
 
 /** What a sending hook needs beyond its method: the message slot and the request-id counter it reads. */
 export interface Outgoing {
+  /** The hooked method's name, to find it again when another instrumentation wraps it after ours. */
+  name: string;
   slot: MessageSlot;
   /** The id the sender gives this request, read before it sends it; undefined for notifications. */
   nextId?: (self: Record<string, unknown>) => unknown;
@@ -45,7 +55,7 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
     const message = outgoing.slot.read(args);
     if (!telemetry || !message || typeof message.method !== "string") return original.apply(this, args);
     const active = context.active();
-    if (active.getValue(SENDING) === message) return original.apply(this, args);
+    if ((active.getValue(SENDING) as Sending | undefined)?.message === message) return original.apply(this, args);
     const method = message.method;
     let op: McpOperation;
     let sending: Record<string, unknown>;
@@ -66,7 +76,9 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
     }
     let result: unknown;
     try {
-      result = context.with(op.context.setValue(SENDING, sending), () => original.apply(this, args));
+      const mark: Sending = { message: sending, context: op.context };
+      mark.context = op.context.setValue(SENDING, mark);
+      result = context.with(mark.context, () => original.apply(this, args));
     } catch (err) {
       op.fail(err);
       throw err;
@@ -74,6 +86,10 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
     settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
     return result;
   };
+}
+
+function rehookOutermost(self: object, source: TelemetrySource, outgoing: Outgoing): void {
+  keepOutermost(self, outgoing.name, (current) => markWrapped(tracedOutgoing(current, source, outgoing), current));
 }
 
 /** An `mcp.server` span for a request or notification received, in the context its `_meta` carries. */
@@ -98,8 +114,13 @@ export function startIncoming(
 
 const sessions = new WeakMap<object, McpSession>();
 
-/** The hook of the method that opens a connection (`connect`, the AI SDK's `init`): a session measurement starts. */
-export function sessionStart(original: Method, side: "client" | "server", source: TelemetrySource): Method {
+/**
+ * The hook of the method that opens a connection (`connect`, the AI SDK's `init`): a session
+ * measurement starts and, before the first request, another MCP instrumentation found on the
+ * sending method or the transport is named once (`noticePeers`), ours is put back outside one that
+ * wrapped the sending method after it, and the transport sends in our span's context.
+ */
+export function sessionStart(original: Method, side: "client" | "server", source: TelemetrySource, outgoing: Outgoing): Method {
   return function connect(this: object, ...args: unknown[]) {
     const telemetry = telemetryFor(source);
     if (telemetry) {
@@ -109,8 +130,15 @@ export function sessionStart(original: Method, side: "client" | "server", source
       } catch (err) {
         diag.debug("otel-agents/mcp: could not start a session measurement", err);
       }
+      rehookOutermost(this, source, outgoing);
     }
-    return original.apply(this, args);
+    const result = original.apply(this, args);
+    // The transport is attached by now (the SDKs set it before their first await).
+    if (telemetry) {
+      noticePeers(this, outgoing.name, side === "client" ? "MCP client" : "MCP server");
+      keepContextAtTransport(this, sendingContext);
+    }
+    return result;
   };
 }
 

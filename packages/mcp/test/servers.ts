@@ -13,11 +13,18 @@ export function spansFile(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), "otel-agents-mcp-")), "spans.jsonl");
 }
 
-export function stdioServerParams(file: string, capture = false) {
+/** `peers`: other MCP instrumentations the server's process registers beside ours ("openinference", "traceloop"). */
+export function stdioServerParams(file: string, capture = false, peers: string[] = []) {
   return {
     command: process.execPath,
     args: [serverScript],
-    env: { ...(process.env as Record<string, string>), MODE: "stdio", SPANS_FILE: file, CAPTURE: capture ? "1" : "0" },
+    env: {
+      ...(process.env as Record<string, string>),
+      MODE: "stdio",
+      SPANS_FILE: file,
+      CAPTURE: capture ? "1" : "0",
+      PEERS: peers.join(","),
+    },
     stderr: "inherit" as const,
   };
 }

@@ -1,0 +1,4 @@
+// OpenInference registered before ours.
+import { coexistenceSuite } from "./scenario.js";
+
+coexistenceSuite(["openinference", "ours"]);
