@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { context, ROOT_CONTEXT, SpanKind, type Tracer, type TracerProvider, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -11,6 +12,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { instrumentMcpClient, instrumentMcpServer } from "@otel-agents/mcp";
+import { McpInstrumentation as TraceloopMcp } from "@traceloop/instrumentation-mcp";
 import { z } from "zod";
 import type { Arm, Workload } from "../arm.ts";
 import type { CountingExporter, SpanTemplate } from "../otel.ts";
@@ -161,6 +163,25 @@ function arm(
   };
 }
 
+/** The session with Traceloop's MCP instrumentation on the SDK's classes, taken off again at close. */
+async function traceloopSession(provider: BasicTracerProvider): Promise<Session> {
+  const traceloop = new TraceloopMcp();
+  traceloop.setTracerProvider(provider);
+  traceloop.manuallyInstrument({ Client, Server });
+  const s = await session({});
+  return {
+    op: s.op,
+    close: async () => {
+      await s.close();
+      // Private in its types, but what undoes manuallyInstrument (shimmer's unwrap of each method).
+      const undo = traceloop as unknown as { unpatchClient(m: unknown): void; unpatchServer(m: unknown): void };
+      undo.unpatchClient({ Client });
+      undo.unpatchServer({ Server });
+      traceloop.disable();
+    },
+  };
+}
+
 interface Templates {
   client: SpanTemplate;
   server: SpanTemplate;
@@ -198,6 +219,10 @@ async function mcpArms(): Promise<Arm[]> {
     arm("ours (capture off)", "ours-off", (p) => session({}, instrumented(p, false)), oursVersion),
     arm("ours (capture on)", "ours-on", (p) => session({}, instrumented(p, true)), oursVersion),
     arm("ours (no SDK: API no-op)", "ours-nosdk", (p) => session({}, instrumented(p, false)), oursVersion, false),
+    arm("OpenLLMetry", "peer", (p) => traceloopSession(p!), {
+      version: versionOf("@traceloop/instrumentation-mcp"),
+      note: "OpenLLMetry (@traceloop/instrumentation-mcp): manuallyInstrument({ Client, Server }) on the ES-module classes; one client span per tools/call (under its session span), none on the server for a request it handles, no trace context in _meta; traceContent default (on: arguments and result as JSON); the bench unpatches after the arm. OpenInference's MCP instrumentation draws no span and patches only the stdio, SSE and Streamable HTTP transports, none of which this in-process workload uses, so it has no arm",
+    }),
   ];
 }
 
