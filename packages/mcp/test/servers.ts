@@ -29,10 +29,14 @@ export function stdioServerParams(file: string, capture = false, peers: string[]
   };
 }
 
-/** Starts the HTTP server in a child process; resolves with its URL once it listens on 127.0.0.1. */
-export async function startHttpServer(file: string, capture = false): Promise<{ url: URL; child: ChildProcess }> {
+/** Starts the HTTP server (v1 SDK, or the v2 packages) in a child process; resolves with its URL once it listens on 127.0.0.1. */
+export async function startHttpServer(
+  file: string,
+  capture = false,
+  sdk: "v1" | "v2" = "v1",
+): Promise<{ url: URL; child: ChildProcess }> {
   const child = spawn(process.execPath, [serverScript], {
-    env: { ...process.env, MODE: "http", SPANS_FILE: file, CAPTURE: capture ? "1" : "0" },
+    env: { ...process.env, MODE: sdk === "v2" ? "http-v2" : "http", SPANS_FILE: file, CAPTURE: capture ? "1" : "0" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((resolve, reject) => {
