@@ -1,0 +1,191 @@
+import type { SpanData } from "@openai/agents-core";
+import type { Context } from "@opentelemetry/api";
+import { BoundedMap, findAncestor, type OperationHandle } from "@otel-agents/core/adapter";
+import type { AgentsFailure } from "./error-type.js";
+import { type StreamObserver, trackSpan, untrackSpan, untrackTrace } from "./step-context.js";
+import type { TurnState } from "./turns.js";
+
+/** What the processor keeps of one Agents span while its trace runs. */
+export interface SpanNode {
+  traceId: string;
+  parentId: string | null;
+  type: SpanData["type"];
+  /** The operation this span maps to; undefined for folded spans (task, turn) and pending handoffs. */
+  handle?: OperationHandle;
+  turn?: TurnState;
+  /** A model call made through `instrumentModel`'s streaming path. */
+  streamed?: boolean;
+  /** A top-level run started under a span the app made active inside the workflow: its parent. */
+  runParent?: Context;
+  startMs: number;
+}
+
+/** What the processor keeps of one Agents trace while it runs. */
+export interface TraceState {
+  /** The workflow span, once the trace is found to be one (see workflow.ts); never for a standalone run. */
+  workflow: OperationHandle | undefined;
+  /** The trace's name: the app's `withTrace` name or Runner `workflowName`, else the SDK's default. */
+  name: string;
+  /** Where the trace started (the caller's context): the parent of the workflow, or of a standalone run's agent. */
+  root: Context;
+  startMs: number;
+  /** Top-level runs started so far. */
+  runs: number;
+  /** Start of the current top-level run: a workflow found during it starts there. */
+  runStartMs: number;
+  /** The top-level agent of a run without a workflow so far, while it runs: a workflow found now goes above it. */
+  entry: { id: string; handle: OperationHandle } | undefined;
+  conversationId: string | undefined;
+  failure: AgentsFailure | undefined;
+  /**
+   * Runs whose AbortSignal fired (seen by `instrumentModel`), by their top-level span: their spans that
+   * end later end as failed with it. Other runs of the same trace (`withTrace`) are not affected.
+   */
+  cancelled?: Map<string, AgentsFailure>;
+  /** Ids of the spans of this trace the store was given (forgotten with the trace). */
+  spanIds: string[];
+  openRuns: number;
+}
+
+/**
+ * Everything the processor knows of Agents spans and traces, by id, and the walks up the span tree.
+ * One store with one eviction policy: spans, traces and closed traces are each bounded by the same
+ * number (the kit's `BoundedMap`, oldest first); a span or trace evicted or ended is forgotten by
+ * the step resolver too. Operations themselves (the open spans) are bounded by the run registry.
+ */
+export class SpanStore {
+  private readonly spans: BoundedMap<string, SpanNode>;
+  private readonly traces: BoundedMap<string, TraceState>;
+  /** Traces cut off by shutdown: their late events must not start new root spans. */
+  private readonly closed: BoundedMap<string, true>;
+  readonly observer: StreamObserver;
+
+  constructor(max: number, observer: StreamObserver) {
+    this.observer = observer;
+    this.spans = new BoundedMap(max, (id) => untrackSpan(observer, id));
+    this.traces = new BoundedMap(max, (id) => untrackTrace(observer, id));
+    this.closed = new BoundedMap(max);
+  }
+
+  /** Nothing tracked (no span, no trace). */
+  get empty(): boolean {
+    return this.spans.size === 0 && this.traces.size === 0;
+  }
+
+  node(spanId: string): SpanNode | undefined {
+    return this.spans.get(spanId);
+  }
+
+  trace(traceId: string): TraceState | undefined {
+    return this.traces.get(traceId);
+  }
+
+  isClosed(traceId: string): boolean {
+    return this.closed.has(traceId);
+  }
+
+  addTrace(traceId: string, state: TraceState): void {
+    this.traces.set(traceId, state);
+  }
+
+  /** Keeps a span (and tells the step resolver about it), listed under its trace when that is known. */
+  addSpan(spanId: string, node: SpanNode): void {
+    this.spans.set(spanId, node);
+    trackSpan(this.observer, spanId, node);
+    this.traces.get(node.traceId)?.spanIds.push(spanId);
+  }
+
+  /** A span ended: code running after it is no longer inside its step. Its node stays for its trace's later spans. */
+  spanEnded(spanId: string): void {
+    untrackSpan(this.observer, spanId);
+  }
+
+  /** Forgets a trace and its spans; returns its state, if it was known. */
+  removeTrace(traceId: string): TraceState | undefined {
+    const state = this.traces.get(traceId);
+    if (!state) return undefined;
+    this.traces.delete(traceId);
+    untrackTrace(this.observer, traceId);
+    for (const id of state.spanIds) {
+      this.spans.delete(id);
+      untrackSpan(this.observer, id);
+    }
+    return state;
+  }
+
+  /** Forgets everything, and closes the traces still running (shutdown). */
+  closeAll(): void {
+    for (const id of this.traces.keys()) this.closed.set(id, true);
+    this.traces.clear();
+    this.spans.clear();
+  }
+
+  // ---- walks up the span tree (the kit's findAncestor: one hop cap) -------------------------
+
+  private readonly parentNode = (node: SpanNode): SpanNode | undefined =>
+    node.parentId === null ? undefined : this.spans.get(node.parentId);
+
+  private readonly parentIdOf = (spanId: string): string | undefined => this.spans.get(spanId)?.parentId || undefined;
+
+  private startAt(parentId: string | null): SpanNode | undefined {
+    return parentId === null ? undefined : this.spans.get(parentId);
+  }
+
+  /**
+   * The context of the nearest ancestor of a span (its parent `parentId`) that is an operation or
+   * stands for one (a turn: its model call's parent; a run under an app span); folded spans are skipped.
+   */
+  operationContext(parentId: string | null): Context | undefined {
+    return findAncestor(this.startAt(parentId), this.parentNode, contextOf);
+  }
+
+  /** The turn a span with parent `parentId` runs in, if no operation lies between them. */
+  enclosingTurn(parentId: string | null): TurnState | undefined {
+    return findAncestor(this.startAt(parentId), this.parentNode, turnOf) ?? undefined;
+  }
+
+  /** Whether only folded spans (tasks) are above `parentId`: the span is a top-level one of its trace. */
+  atTop(parentId: string | null): boolean {
+    if (parentId === null) return true;
+    return findAncestor(this.startAt(parentId), this.parentNode, topTask) === true;
+  }
+
+  /** Whether a tool (function span) encloses `parentId`. */
+  insideTool(parentId: string | null): boolean {
+    return findAncestor(this.startAt(parentId), this.parentNode, isTool) === true;
+  }
+
+  /** Calls `visit` for the span `parentId` and each of its known ancestors. */
+  eachAncestor(parentId: string | null, visit: (node: SpanNode) => void): void {
+    findAncestor(this.startAt(parentId), this.parentNode, (node) => {
+      visit(node);
+      return undefined;
+    });
+  }
+
+  /** The top-most span id above `spanId` (its run's top-level span, or the nearest unknown parent). */
+  runOf(spanId: string): string {
+    let root = spanId;
+    findAncestor(spanId, this.parentIdOf, (id) => {
+      root = id;
+      return undefined;
+    });
+    return root;
+  }
+
+  /** The first value `find` gives for `spanId` or one of its ancestors (known or not). */
+  findUp<T>(spanId: string, find: (id: string) => T | undefined): T | undefined {
+    return findAncestor(spanId, this.parentIdOf, find);
+  }
+}
+
+const contextOf = (node: SpanNode): Context | undefined => node.handle?.context ?? node.turn?.parent ?? node.runParent;
+
+// null: an operation lies between, the walk stops without a turn.
+const turnOf = (node: SpanNode): TurnState | null | undefined => (node.handle ? null : node.turn);
+
+// A folded task continues the walk up; anything else (or the chain's end below a task) decides.
+const topTask = (node: SpanNode): boolean | undefined =>
+  node.handle || node.type !== "task" ? false : node.parentId === null ? true : undefined;
+
+const isTool = (node: SpanNode): true | undefined => (node.type === "function" ? true : undefined);

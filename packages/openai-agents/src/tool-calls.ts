@@ -1,0 +1,51 @@
+import type { RequestedToolCall } from "./inference.js";
+
+/** What a tool span learns from the model call that asked for it. */
+export interface ToolCallFacts {
+  callId: string | undefined;
+  description: string | undefined;
+}
+
+/**
+ * The tool calls one turn's model asked for, and the descriptions of the tools it was given: a
+ * function span of the turn takes its call id (same name, same arguments first) and description
+ * from here. The Agents SDK's function span carries neither.
+ */
+export class ToolCalls {
+  private readonly requested: RequestedToolCall[] = [];
+  private descriptions: Map<string, string> | undefined;
+
+  /** Calls a model response asked for (its Responses/Chat Completions span). */
+  add(calls: readonly RequestedToolCall[]): void {
+    for (const c of calls) this.requested.push(c);
+  }
+
+  /** Calls `instrumentModel` saw: only those with a call id not listed yet. */
+  addNew(calls: readonly RequestedToolCall[]): void {
+    for (const c of calls) if (!this.requested.some((t) => t.callId === c.callId)) this.requested.push(c);
+  }
+
+  /** Tool name -> description; later ones win. */
+  describe(descriptions: ReadonlyMap<string, string>): void {
+    this.descriptions = new Map([...(this.descriptions ?? []), ...descriptions]);
+  }
+
+  /**
+   * The call id and description for a tool span named `name` that ran with `input`; the call it
+   * matched is taken off the list. Undefined when neither is known.
+   */
+  claim(name: string, input: string): ToolCallFacts | undefined {
+    const callId = this.match(name, input);
+    const description = this.descriptions?.get(name);
+    return callId || description ? { callId, description } : undefined;
+  }
+
+  private match(name: string, input: string): string | undefined {
+    if (this.requested.length === 0) return undefined;
+    const sameName = this.requested.filter((c) => c.name === name);
+    const hit = sameName.find((c) => c.arguments === input) ?? sameName[0];
+    if (!hit) return undefined;
+    this.requested.splice(this.requested.indexOf(hit), 1);
+    return hit.callId;
+  }
+}
