@@ -2,7 +2,7 @@ import { getCurrentSpan } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import type { Usage } from "@otel-agents/core";
 import { isRecord as isObject, asString as str } from "@otel-agents/core/adapter";
-import { type RequestedToolCall, toolDescriptionsOf, usageOf } from "./inference.js";
+import { type RequestedToolCall, toolDescriptionsOf, usageOf } from "./model-facts.js";
 
 // What only the Model sees: a custom Model's response id and reasoning tokens are in the
 // `ModelResponse` it returns (the SDK traces no model response for it), and the descriptions of

@@ -1,4 +1,4 @@
-import type { RequestedToolCall } from "./inference.js";
+import type { RequestedToolCall } from "./model-facts.js";
 
 /** What a tool span learns from the model call that asked for it. */
 export interface ToolCallFacts {

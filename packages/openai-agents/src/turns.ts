@@ -9,7 +9,7 @@ import {
   type InferenceFacts,
   responseEndFacts,
   turnUsage,
-} from "./inference.js";
+} from "./model-facts.js";
 import type { ModelCallFacts } from "./model-response.js";
 import type { SpanNode, SpanStore } from "./span-store.js";
 import type { SpanTree } from "./span-tree.js";
