@@ -23,6 +23,10 @@ Options:
                       growing: parents still missing are flagged never ended [default: 30]
   --import <file>     load an OTLP/JSON file (an export request, or JSON lines
                       of them as the Collector's file exporter writes); repeatable
+  --prices <file>     JSON prices (USD per million tokens) that override or add
+                      to the shipped table (@pydantic/genai-prices), e.g.
+                      {"providers":{"openai":{"models":{"gpt-4o":
+                        {"input":2.5,"output":10,"cacheRead":1.25}}}}}
   -h, --help          show this help
   -v, --version       show the version
 `;
@@ -70,6 +74,7 @@ export function parseCli(argv: string[]): CliCommand {
       db: values.db ?? defaultDatabasePath(),
       maxTraces,
       importFiles: values.import ?? [],
+      ...(values.prices !== undefined ? { prices: values.prices } : {}),
       ...(quietPeriodMs !== undefined ? { quietPeriodMs } : {}),
     },
   };
@@ -88,6 +93,7 @@ function parse(argv: string[]) {
       "max-traces": { type: "string" },
       "quiet-period": { type: "string" },
       import: { type: "string", multiple: true },
+      prices: { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },

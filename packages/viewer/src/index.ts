@@ -1,3 +1,16 @@
+export {
+  type MatchRule,
+  type ModelPrices,
+  type Price,
+  type PricedCall,
+  type PriceMatch,
+  PriceTable,
+  type PriceTableData,
+  PriceTableError,
+  type PriceTableSource,
+  type ProviderPrices,
+  type TokenPrices,
+} from "./analysis/prices.js";
 export { defaultDatabasePath } from "./cache-dir.js";
 export type { ReceivedMetricPoint } from "./otlp/metrics.js";
 export { probeViewer, type ViewerInfo } from "./probe.js";
@@ -10,6 +23,7 @@ export type {
   FilterValues,
   MetricsOverview,
   ServedSpan,
+  SpanCost,
   TokenRow,
   TokenSeries,
   TraceDetail,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { PriceTable, PriceTableError } from "./analysis/prices.js";
 import { parseOtlpJsonFile } from "./otlp/export.js";
 import { createOtlpHandler } from "./otlp/receiver.js";
 import { handleApi, json } from "./server/api.js";
@@ -31,6 +32,12 @@ export interface ViewerOptions {
   pageDir?: string;
   /** A trace with no new span for this long is done: parents still missing never ended (default 30 s). */
   quietPeriodMs?: number;
+  /**
+   * A JSON file of prices (USD per million tokens) that override or add to the table shipped in the
+   * package: `{ "providers": { "openai": { "models": { "gpt-4o": { "input": 2.5, "output": 10 } } } } }`.
+   * Rejected with a ViewerError naming the mistake when it is not such a file.
+   */
+  prices?: string;
   /** The clock in milliseconds since the epoch (tests pass their own instead of waiting). */
   now?: () => number;
 }
@@ -57,7 +64,15 @@ export const DEFAULTS = {
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
   const host = options.host ?? DEFAULTS.host;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  let prices: PriceTable;
+  try {
+    prices = PriceTable.load(options.prices);
+  } catch (error) {
+    if (error instanceof PriceTableError) throw new ViewerError(`--prices ${options.prices}: ${error.message}`);
+    throw error;
+  }
   const store = new TraceStore({
+    prices,
     path: options.db,
     maxTraces: options.maxTraces ?? DEFAULTS.maxTraces,
     ...(options.quietPeriodMs !== undefined ? { quietPeriodMs: options.quietPeriodMs } : {}),

@@ -103,6 +103,8 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
         "25",
         "20",
         "6",
+        // gpt-4o-mini at 0.15 / 0.075 cached / 0.6 USD per million tokens: (32·0.15 + 20·0.075 + 11·0.6 + 90·0.15 + 14·0.6) / 10⁶
+        "$0.000035",
         "–",
         "✓",
       ],
@@ -128,6 +130,11 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
       { category: "chat", name: "chat gpt-4o-mini", hop: null, indent: "20px" },
     ]);
     expect(await page.textContent(".conformance-count")).toBe("✓ GenAI conventions");
+    expect(await page.textContent(".trace-cost")).toBe("cost $0.000035");
+    expect(await page.$$eval(".waterfall .row[data-category=chat] .facts", (els) => els.map((e) => e.textContent))).toEqual([
+      "gpt-4o-mini-2024-07-18 · 52→11 tok · $0.000013 · tool_call",
+      "gpt-4o-mini-2024-07-18 · 90→14 tok · $0.000022 · stop",
+    ]);
 
     await page.click(".waterfall .row[data-span-id]:nth-last-child(1)");
     await page.waitForSelector(".span-panel .message");
@@ -147,6 +154,11 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
     expect(await page.$$eval(".span-panel .span-attributes th", (ths) => ths.map((th) => th.textContent))).toContain(
       "gen_ai.usage.reasoning.output_tokens",
     );
+    expect(await page.$$eval(".span-panel section.cost > *", (els) => els.map((e) => e.textContent))).toEqual([
+      "Cost",
+      "$0.000022",
+      "priced as openai/gpt-4o-mini",
+    ]);
     await shot("waterfall.png");
 
     const second = await sendTurn("And tomorrow?");
@@ -164,6 +176,13 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
       { trace: first, asked: "userWhat is the weather in Paris?", answered: "assistantIt is sunny in Paris, 21 °C." },
       { trace: second, asked: "userAnd tomorrow?", answered: "assistantIt is sunny in Paris, 21 °C." },
     ]);
+    expect(await page.$$eval(".conversation-view .turn-cost", (els) => els.map((e) => e.textContent))).toEqual([
+      " · $0.000035",
+      " · $0.000035",
+    ]);
+    expect(await page.textContent(".conversation-view > p.muted")).toBe(
+      "2 traces share this gen_ai.conversation.id · cost $0.000070",
+    );
     await shot("conversation.png");
 
     // The charts, from the GenAI metrics the two turns exported (live: the view redraws when metrics arrive).
@@ -192,6 +211,19 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
       rects.reduce((sum, r) => sum + Number(r.getAttribute("data-value")), 0),
     );
     expect(columns).toBe(284 + 50);
+    expect(await page.textContent('[data-chart="cost-by-model"] h3')).toBe("Cost by model: $0.000070");
+    expect(await page.textContent('[data-chart="cost-by-model"] .note')).toBe(
+      "the tokens above at the price table's prices (@pydantic/genai-prices 0.1.8, read 2026-12-05); tokens of a model with no price are unpriced, not $0",
+    );
+    expect(
+      await page.$$eval('[data-chart="cost-by-model"] .chart-row', (rows) =>
+        rows.map((r) => [
+          r.getAttribute("data-label"),
+          r.querySelector("rect")?.getAttribute("data-value"),
+          r.querySelector("text.value")?.textContent,
+        ]),
+      ),
+    ).toEqual([["gpt-4o-mini-2024-07-18", expect.stringMatching(/^0\.0000696\d*$/), "$0.000070"]]);
     const durationRows = await page.$$eval('[data-chart="durations"] .chart-row', (rows) =>
       rows.map((r) => [r.getAttribute("data-label"), r.querySelector("text.value")?.textContent]),
     );

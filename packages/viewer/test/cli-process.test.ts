@@ -64,6 +64,7 @@ describe("the built otel-agents-viewer command", () => {
       "--max-traces",
       "--quiet-period",
       "--import",
+      "--prices",
       "-h",
       "--help",
       "-v",

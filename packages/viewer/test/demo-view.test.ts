@@ -63,15 +63,17 @@ const DEMO_SUMMARY = {
   inputTokens: 462,
   outputTokens: 78,
   cacheReadTokens: 64,
+  unpricedTokens: 462 + 78,
   errors: 0,
   conformanceProblems: 0,
   agents: ["Triage", "weather_specialist"],
   conversationIds: ["conv-2026-11-26-0001"],
 };
 
+// The demo's scripted models are in no price table: their tokens are unpriced, never $0.
 const DEMO_TOKENS = [
-  { model: "triage-model-1", input: 300, output: 52, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-  { model: "specialist-model-1", input: 162, output: 26, cacheRead: 64, cacheWrite: 0, reasoning: 0 },
+  { model: "triage-model-1", input: 300, output: 52, cacheRead: 0, cacheWrite: 0, reasoning: 0, unpricedTokens: 352 },
+  { model: "specialist-model-1", input: 162, output: 26, cacheRead: 64, cacheWrite: 0, reasoning: 0, unpricedTokens: 188 },
 ];
 
 const DEMO_DURATIONS = [

@@ -67,6 +67,11 @@ describe("GenAI metrics for the charts", () => {
           cacheRead: 2 * TURN.cacheRead,
           cacheWrite: 0,
           reasoning: 2 * TURN.reasoning,
+          // gpt-4o-mini: input 0.15, cache read 0.075, output 0.6 USD per million tokens.
+          costUsd: expect.closeTo(
+            (2 * ((TURN.input - TURN.cacheRead) * 0.15 + TURN.cacheRead * 0.075 + TURN.output * 0.6)) / 1e6,
+            15,
+          ),
         },
       ]);
       // Both exports fall in one bucket (they are milliseconds apart).
@@ -160,7 +165,8 @@ describe("GenAI metrics for the charts", () => {
     const o = await overview(v);
     expect(o.points).toBe(4);
     expect(o.tokensByModel).toEqual([
-      { model: "claude-sonnet-4", input: 1500, output: 200, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      // No provider name: claude… is Anthropic's (input 3, output 15 USD per million tokens).
+      { model: "claude-sonnet-4", input: 1500, output: 200, cacheRead: 0, cacheWrite: 0, reasoning: 0, costUsd: 0.0075 },
     ]);
     // Two minutes of points: 5-second buckets, the first and the last hold the tokens.
     const startUs = Number(t0 / 1000n);
@@ -237,7 +243,9 @@ describe("GenAI metrics for the charts", () => {
     const o = store.metricsOverview();
     // Four points were kept in all; the bound of three dropped the first (10).
     expect(o.points).toBe(3);
-    expect(o.tokensByModel).toEqual([{ model: "m", input: 15 + 15 + 7, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 }]);
+    expect(o.tokensByModel).toEqual([
+      { model: "m", input: 15 + 15 + 7, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, unpricedTokens: 15 + 15 + 7 },
+    ]);
     store.close();
   });
 

@@ -89,7 +89,8 @@ describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, op
     expect(header).toContain("1 model call · 1 tool call");
     expect(header).toContain("tokens 100 in · 20 out · 40 cache read");
     expect(await row(page, 2).getAttribute("data-category")).toBe("chat");
-    expect(await row(page, 2).locator(".facts").textContent()).toBe("gpt-4o-mini · 100→20 tok");
+    // Priced as gpt-4o-mini: (60 · 0.15 + 40 cached · 0.075 + 20 · 0.6) / 10⁶ USD.
+    expect(await row(page, 2).locator(".facts").textContent()).toBe("gpt-4o-mini · 100→20 tok · $0.000024");
     expect(await row(page, 3).getAttribute("data-category")).toBe("tool");
     expect(await row(page, 1).getAttribute("data-category")).toBe("agent");
     const roles = await page.$$eval(".span-panel .message", (els) => els.map((e) => e.getAttribute("data-role")));

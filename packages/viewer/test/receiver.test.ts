@@ -65,6 +65,8 @@ describe("OTLP/HTTP receiver", () => {
           outputTokens: 25,
           cacheReadTokens: 20,
           reasoningTokens: 6,
+          // gpt-4o-mini (input 0.15, cache read 0.075, output 0.6 USD per million): 32 + 20 cached in, 11 out; 90 in, 14 out.
+          costUsd: expect.closeTo((32 * 0.15 + 20 * 0.075 + 11 * 0.6 + 90 * 0.15 + 14 * 0.6) / 1e6, 15),
           errors: 1,
           conformanceProblems: 0,
           integrityProblems: 0,

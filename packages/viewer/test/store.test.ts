@@ -125,7 +125,7 @@ describe("SQLite storage", () => {
     expect(upgraded.metricsOverview().points).toBe(0);
     upgraded.close();
     const check = new DatabaseSync(file);
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/3" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/4" });
     expect(
       (check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
         (r) => r.name,
@@ -144,7 +144,9 @@ describe("SQLite storage", () => {
     const before = store.trace(legacy.traceId)!;
     store.close();
     const v2 = new DatabaseSync(file);
-    v2.exec("ALTER TABLE spans DROP COLUMN analysis;");
+    v2.exec(
+      "ALTER TABLE spans DROP COLUMN analysis; ALTER TABLE spans DROP COLUMN cost; ALTER TABLE metric_points DROP COLUMN provider;",
+    );
     v2.prepare("UPDATE meta SET value = 'otel-agents-viewer/2' WHERE key = 'schema'").run();
     v2.close();
     const upgraded = new TraceStore({ path: file, maxTraces: 10 });
@@ -157,7 +159,7 @@ describe("SQLite storage", () => {
     expect(upgraded.listTraces()[0]).toMatchObject({ spanCount: 2, conformanceProblems: before.summary.conformanceProblems });
     upgraded.close();
     const check = new DatabaseSync(file);
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/3" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "otel-agents-viewer/4" });
     expect(check.prepare("SELECT COUNT(*) AS n FROM spans WHERE analysis IS NULL").get()).toEqual({ n: 0 });
     check.close();
   });

@@ -1,7 +1,9 @@
 import { ATTR } from "@otel-agents/core/semconv";
-import type { AttrValue, Convention, ViewerSpan } from "../shared/model.js";
+import type { AttrValue, Convention, SpanCost, ViewerSpan } from "../shared/model.js";
 import { readGenAI } from "../shared/read-genai.js";
 import { conformanceOf } from "./conformance.js";
+import { isInference } from "./integrity.js";
+import type { PriceTable } from "./prices.js";
 
 /**
  * What the trace-level analysis (list row, integrity lens, search text) needs of one span: read
@@ -42,6 +44,8 @@ export interface SpanFacts {
   convention?: Convention;
   /** Conformance violations of the span (their text is in SpanAnalysis). */
   problems: number;
+  /** What the model call cost (priced once when the span arrives, stored beside it). */
+  cost?: SpanCost;
 }
 
 /** The per-span lens results the span panel shows, computed once when the span arrives. */
@@ -111,6 +115,34 @@ export function factsOf(span: ViewerSpan, key: string, analysis: SpanAnalysis): 
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (facts as unknown as Record<string, unknown>)[k] = v;
   return facts;
+}
+
+/**
+ * The cost of a span that is a model call (or embeddings request) with token usage, by its provider
+ * and model (response model, else request model) at the time it started. Other spans cost nothing
+ * of their own: an agent's usage is the sum of its model calls.
+ */
+export function costOfSpan(f: SpanFacts, prices: PriceTable): SpanCost | undefined {
+  if (!isInference(f) || !f.hasUsage) return undefined;
+  return prices.cost({
+    provider: f.provider,
+    model: f.model,
+    input: f.inputTokens,
+    output: f.outputTokens,
+    cacheRead: f.cacheReadTokens,
+    cacheWrite: f.cacheWriteTokens,
+    reasoning: f.reasoningTokens,
+    atUs: f.startUs,
+  });
+}
+
+/** The cost as stored: "" for none. */
+export function packCost(c: SpanCost | undefined): string {
+  return c ? JSON.stringify(c) : "";
+}
+
+export function unpackCost(stored: string): SpanCost | undefined {
+  return stored === "" ? undefined : (JSON.parse(stored) as SpanCost);
 }
 
 const NOTHING: SpanAnalysis = { violations: [], missingExpected: [] };

@@ -17,10 +17,25 @@ export function rootOf(spans: readonly SpanFacts[]): SpanFacts | undefined {
 }
 
 /**
- * The list row of a trace. Tokens are summed over inference and embeddings spans only: agent
- * spans carry the totals of their model calls, and counting both would double them. A model call
- * inside another model call with usage (two instrumentations of one call), or a second span with
- * the same response id, is not counted again.
+ * The spans whose tokens (and cost) a trace does not count: a model call inside another model call
+ * with usage (two instrumentations of one call), or a second span with a response id already seen.
+ * `spans` in start order, as the store keeps them: the first of two is the one counted.
+ */
+export function countedTwice(spans: readonly SpanFacts[], byId = firstById(spans)): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const f of spans) {
+    if ((f.responseId !== undefined && seen.has(f.responseId)) || usageAncestor(f, byId) !== undefined) twice.add(f.key);
+    if (f.responseId) seen.add(f.responseId);
+  }
+  return twice;
+}
+
+/**
+ * The list row of a trace. Tokens and cost are summed over inference and embeddings spans only:
+ * agent spans carry the totals of their model calls, and counting both would double them. A model
+ * call inside another model call with usage (two instrumentations of one call), or a second span
+ * with the same response id, is not counted again (see countedTwice).
  */
 export function summarize(
   traceId: string,
@@ -30,7 +45,9 @@ export function summarize(
 ): TraceSummary {
   const root = rootOf(spans);
   const byId = firstById(spans);
-  const counted = new Set<string>();
+  const twice = countedTwice(spans, byId);
+  let costUsd: number | undefined;
+  let unpricedTokens = 0;
   const conventions = new Set<Convention>();
   const services = new Set<string>();
   const agents = new Set<string>();
@@ -65,13 +82,13 @@ export function summarize(
     if (f.conversation) conversations.add(f.conversation);
     if (f.operation === OPERATION.executeTool) s.toolCalls++;
     if (f.operation !== undefined && INFERENCE_OPERATIONS.has(f.operation)) s.modelCalls++;
-    const twice = (f.responseId !== undefined && counted.has(f.responseId)) || usageAncestor(f, byId) !== undefined;
-    if (f.responseId) counted.add(f.responseId);
-    if (isInference(f) && !twice) {
+    if (isInference(f) && !twice.has(f.key)) {
       s.inputTokens += f.inputTokens;
       s.outputTokens += f.outputTokens;
       s.cacheReadTokens += f.cacheReadTokens;
       s.reasoningTokens += f.reasoningTokens;
+      if (f.cost?.usd !== undefined) costUsd = (costUsd ?? 0) + f.cost.usd;
+      unpricedTokens += f.cost?.unpricedTokens ?? 0;
     }
   }
   const service = root ? root.service : "unknown_service";
@@ -83,6 +100,8 @@ export function summarize(
     startUs: Number.isFinite(start) ? start : 0,
     durationUs: Number.isFinite(start) ? end - start : 0,
     ...s,
+    ...(costUsd !== undefined ? { costUsd } : {}),
+    ...(unpricedTokens > 0 ? { unpricedTokens } : {}),
     conventions: [...conventions].sort(),
     ...(receivedUs !== undefined ? { receivedUs } : {}),
     agents: [...agents].sort(),

@@ -1,7 +1,7 @@
 import { METRIC } from "@otel-agents/core/semconv";
 import type { DurationRow, MetricsOverview, TokenRow, TokenSeries } from "../shared/model.js";
 import { h } from "./dom.js";
-import { duration } from "./format.js";
+import { costLine, duration } from "./format.js";
 
 // Inline SVG drawn here: three small charts need no chart library (and the page loads nothing from elsewhere).
 const NS = "http://www.w3.org/2000/svg";
@@ -89,6 +89,29 @@ function tokensByModel(rows: TokenRow[]): SVGSVGElement {
         s("text", { x: LABEL - 8, y: y + ROW / 2 + 4, "text-anchor": "end", class: "label" }, r.model),
         ...rects,
         s("text", { x: x + 6, y: y + ROW / 2 + 4, class: "value" }, facts.join(" · ")),
+      ),
+    );
+  });
+  return svg;
+}
+
+/** What each model's tokens cost, a bar per model; a model with no price says "unpriced" and draws no bar. */
+function costByModel(rows: TokenRow[]): SVGSVGElement {
+  const max = Math.max(1e-12, ...rows.map((r) => r.costUsd ?? 0));
+  const svg = s("svg", { width: WIDTH, height: rows.length * ROW + 4, class: "chart-svg", role: "img" });
+  rows.forEach((r, i) => {
+    const y = i * ROW + 2;
+    const w = ((r.costUsd ?? 0) / max) * BAR;
+    const text = costLine({ usd: r.costUsd, unpricedTokens: r.unpricedTokens });
+    svg.append(
+      s(
+        "g",
+        { class: "chart-row", "data-label": r.model },
+        s("text", { x: LABEL - 8, y: y + ROW / 2 + 4, "text-anchor": "end", class: "label" }, r.model),
+        r.costUsd !== undefined
+          ? s("rect", { x: LABEL, y: y + 3, width: w, height: ROW - 8, class: "seg-cost", "data-value": r.costUsd })
+          : null,
+        s("text", { x: LABEL + w + 6, y: y + ROW / 2 + 4, class: `value${r.unpricedTokens ? " unpriced" : ""}` }, text),
       ),
     );
   });
@@ -189,6 +212,13 @@ export function chartsView(o: MetricsOverview): HTMLElement {
       ),
     );
   }
+  const priced = o.tokensByModel.filter((r) => r.costUsd !== undefined || r.unpricedTokens);
+  let total: number | undefined;
+  let unpriced = 0;
+  for (const r of priced) {
+    if (r.costUsd !== undefined) total = (total ?? 0) + r.costUsd;
+    unpriced += r.unpricedTokens ?? 0;
+  }
   const range =
     o.firstUs !== null && o.lastUs !== null
       ? `${new Date(o.firstUs / 1000).toLocaleString()} – ${new Date(o.lastUs / 1000).toLocaleTimeString()}`
@@ -210,6 +240,14 @@ export function chartsView(o: MetricsOverview): HTMLElement {
             { cls: "seg-reasoning", label: "of which reasoning" },
           ]),
           tokensByModel(o.tokensByModel),
+        )
+      : null,
+    priced.length
+      ? section(
+          "cost-by-model",
+          `Cost by model: ${costLine({ usd: total, unpricedTokens: unpriced })}`,
+          `the tokens above at the price table's prices (${o.priceSource ?? "shipped table"}); tokens of a model with no price are unpriced, not $0`,
+          costByModel(priced),
         )
       : null,
     o.tokensByModel.length && o.tokensOverTime.buckets.length

@@ -1,6 +1,6 @@
 import type { ConversationDetail, ServedSpan } from "../shared/model.js";
 import { h } from "./dom.js";
-import { clock, duration, tokens } from "./format.js";
+import { clock, costLine, duration, tokens } from "./format.js";
 import { CONTENT_KEYS, categoryOf } from "./genai.js";
 import { lastUserMessage, messageView, outputMessages } from "./messages.js";
 
@@ -54,6 +54,18 @@ function turnSteps(spans: readonly ServedSpan[]): HTMLElement[] {
   return steps.sort((a, b) => a.atUs - b.atUs || a.order - b.order).flatMap((s) => s.els);
 }
 
+/** What the whole conversation cost: the sum of its traces (each counts its model calls once). */
+function conversationCost(detail: ConversationDetail): HTMLElement | null {
+  let usd: number | undefined;
+  let unpricedTokens = 0;
+  for (const { summary: t } of detail.traces) {
+    if (t.costUsd !== undefined) usd = (usd ?? 0) + t.costUsd;
+    unpricedTokens += t.unpricedTokens ?? 0;
+  }
+  if (usd === undefined && unpricedTokens === 0) return null;
+  return h("span", { class: "conversation-cost" }, ` · cost ${costLine({ usd, unpricedTokens })}`);
+}
+
 /** The traces of one `gen_ai.conversation.id` as one chat, turn by turn, each in time order. */
 export function conversationView(detail: ConversationDetail, onOpenTrace: (traceId: string) => void): HTMLElement {
   return h(
@@ -64,6 +76,7 @@ export function conversationView(detail: ConversationDetail, onOpenTrace: (trace
       "p",
       { class: "muted" },
       `${detail.traces.length} trace${detail.traces.length === 1 ? "" : "s"} share this gen_ai.conversation.id`,
+      conversationCost(detail),
     ),
     ...detail.traces.map((trace, i) => {
       const steps = turnSteps(trace.spans);
@@ -91,6 +104,9 @@ export function conversationView(detail: ConversationDetail, onOpenTrace: (trace
             { class: "muted" },
             ` ${clock(t.startUs)} · ${duration(t.durationUs)} · ${tokens(t.inputTokens)} in / ${tokens(t.outputTokens)} out`,
           ),
+          t.costUsd !== undefined || t.unpricedTokens
+            ? h("span", { class: "muted turn-cost" }, ` · ${costLine({ usd: t.costUsd, unpricedTokens: t.unpricedTokens })}`)
+            : null,
         ),
         ...(steps.length > 0 ? steps : [h("p", { class: "muted" }, "No content captured for this turn.")]),
       );

@@ -26,6 +26,30 @@ export function tokens(n: number | undefined): string {
   return `${(n / 1e9).toFixed(2)}B`;
 }
 
+/** US dollars: $12.35 from one dollar up, two significant digits below ($0.50, $0.012, $0.00042). */
+export function money(usd: number): string {
+  if (usd === 0) return "$0.00";
+  if (usd >= 0.995) return `$${usd.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (usd < 0.000001) return "<$0.000001";
+  const r = Number(usd.toPrecision(2));
+  return `$${r.toFixed(Math.max(2, 1 - Math.floor(Math.log10(r))))}`;
+}
+
+/** What a cost says in a table cell: $0.0123, "unpriced", or both ("$0.0123 + unpriced"); "–" when nothing was priced. */
+export function cost(c: { usd?: number | undefined; unpricedTokens?: number | undefined } | undefined): string {
+  if (!c || (c.usd === undefined && !c.unpricedTokens)) return "–";
+  if (c.usd === undefined) return "unpriced";
+  return c.unpricedTokens ? `${money(c.usd)} + unpriced` : money(c.usd);
+}
+
+/** The long form: "$0.0123 + 1,200 tokens unpriced", "unpriced (1,200 tokens)", "$0.0123". */
+export function costLine(c: { usd?: number | undefined; unpricedTokens?: number | undefined } | undefined): string {
+  if (!c || (c.usd === undefined && !c.unpricedTokens)) return "–";
+  const unpriced = c.unpricedTokens ? plural(c.unpricedTokens, "token") : "";
+  if (c.usd === undefined) return `unpriced (${unpriced})`;
+  return unpriced ? `${money(c.usd)} + ${unpriced} unpriced` : money(c.usd);
+}
+
 export function clock(us: number): string {
   const d = new Date(us / 1000);
   const today = new Date();

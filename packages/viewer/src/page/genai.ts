@@ -1,6 +1,7 @@
 import { ATTR, INFERENCE_OPERATIONS, MCP_ATTR, OPERATION } from "@otel-agents/core/semconv";
 import type { ServedSpan } from "../shared/model.js";
 import { type GenAIReading, readGenAI } from "../shared/read-genai.js";
+import { cost } from "./format.js";
 
 const readings = new WeakMap<ServedSpan, GenAIReading>();
 /** The span read as GenAI whatever convention wrote it (OpenInference and OpenLLMetry too), once per span. */
@@ -49,7 +50,7 @@ export function num(span: ServedSpan, key: string): number | undefined {
   return typeof v === "number" ? v : undefined;
 }
 
-/** A short fact line for the waterfall row: model and tokens of a model call, the tool of a tool call. */
+/** A short fact line for the waterfall row: model, tokens and cost of a model call, its finish reasons. */
 export function facts(span: ServedSpan): string {
   const parts: string[] = [];
   const r = reading(span);
@@ -57,6 +58,7 @@ export function facts(span: ServedSpan): string {
   if (categoryOf(span) === "chat" && model) parts.push(model);
   const { input, output } = r.usage;
   if (input !== undefined || output !== undefined) parts.push(`${input ?? 0}→${output ?? 0} tok`);
+  if (span.cost) parts.push(cost(span.cost));
   const finish = span.attributes[ATTR.responseFinishReasons];
   if (Array.isArray(finish) && finish.length > 0) parts.push(finish.join(","));
   return parts.join(" · ");

@@ -1,7 +1,7 @@
 import type { FilterValues, TraceSummary } from "../shared/model.js";
 import type { ListQuery } from "./api.js";
 import { h } from "./dom.js";
-import { clock, duration, tokens } from "./format.js";
+import { clock, cost, duration, plural, tokens } from "./format.js";
 
 const FACETS = [
   ["service", "service", "services"],
@@ -170,6 +170,7 @@ export function traceTable(
           "out",
           "cache",
           "reasoning",
+          "cost",
           "errors",
           "conventions",
         ].map((c) => h("th", {}, c)),
@@ -210,6 +211,7 @@ export function traceTable(
           h("td", { class: "num" }, tokens(t.outputTokens)),
           h("td", { class: "num" }, tokens(t.cacheReadTokens)),
           h("td", { class: "num" }, tokens(t.reasoningTokens)),
+          costCell(t),
           h("td", { class: `num${t.errors ? " error" : ""}` }, t.errors || "–"),
           h("td", { class: `num${t.conformanceProblems ? " warn" : ""}` }, conventionsCell(t)),
         ),
@@ -217,6 +219,19 @@ export function traceTable(
     ),
   );
   return h("div", { class: "table-scroll" }, table, listFooter(traces.length, state));
+}
+
+/** The trace's cost; tokens of models with no known price say "unpriced", never $0. */
+function costCell(t: TraceSummary): HTMLElement {
+  const c = { usd: t.costUsd, unpricedTokens: t.unpricedTokens };
+  return h(
+    "td",
+    {
+      class: `num cost${t.unpricedTokens ? " unpriced" : ""}`,
+      ...(t.unpricedTokens ? { title: `${plural(t.unpricedTokens, "token")} of models with no known price` } : {}),
+    },
+    cost(c),
+  );
 }
 
 /** ✓ only for a trace that uses the GenAI conventions and breaks none; otherwise what it uses. */

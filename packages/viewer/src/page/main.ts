@@ -3,7 +3,7 @@ import { ApiError, api, type ListQuery, subscribe } from "./api.js";
 import { chartsView } from "./charts.js";
 import { conversationView } from "./conversation.js";
 import { clear, h } from "./dom.js";
-import { duration, plural, tokens } from "./format.js";
+import { costLine, duration, plural, tokens } from "./format.js";
 import { type FilterBar, filterBar, traceTable } from "./list.js";
 import { hasContent } from "./messages.js";
 import { spanPanel } from "./span-panel.js";
@@ -119,6 +119,13 @@ function traceHeader(detail: TraceDetail): HTMLElement {
         {},
         `tokens ${tokens(s.inputTokens)} in · ${tokens(s.outputTokens)} out · ${tokens(s.cacheReadTokens)} cache read · ${tokens(s.reasoningTokens)} reasoning`,
       ),
+      s.costUsd !== undefined || s.unpricedTokens
+        ? h(
+            "span",
+            { class: `trace-cost${s.unpricedTokens ? " unpriced" : ""}` },
+            `cost ${costLine({ usd: s.costUsd, unpricedTokens: s.unpricedTokens })}`,
+          )
+        : null,
       s.errors ? h("span", { class: "error" }, plural(s.errors, "error")) : null,
       conventionLine(s),
       s.neverEnded

@@ -1,7 +1,7 @@
 import type { AttrValue, ServedSpan } from "../shared/model.js";
 import { h, longText } from "./dom.js";
-import { duration, prettyJson } from "./format.js";
-import { CATEGORY_LABEL, categoryOf } from "./genai.js";
+import { costLine, duration, plural, prettyJson } from "./format.js";
+import { CATEGORY_LABEL, categoryOf, reading } from "./genai.js";
 import { conversationOf } from "./messages.js";
 
 const KIND = ["unspecified", "internal", "server", "client", "producer", "consumer"];
@@ -51,6 +51,35 @@ function captureHint(span: ServedSpan, category: string, ctx: PanelContext): str
   if (span.convention === "openinference" || span.convention === "openllmetry")
     return "No content recorded (this instrumentation has its own switch for content capture).";
   return "No content captured (set OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true in the app to see messages).";
+}
+
+/** What the model call cost, at which price table entry, and what has no price. */
+function costSection(span: ServedSpan): HTMLElement | null {
+  const c = span.cost;
+  if (!c) return null;
+  const model = reading(span).responseModel ?? reading(span).requestModel;
+  const provider = reading(span).provider;
+  const lines: (HTMLElement | null)[] = [
+    h("p", { class: `span-cost${c.unpricedTokens ? " unpriced" : ""}` }, costLine(c)),
+    c.pricedAs ? h("p", { class: "muted priced-as" }, `priced as ${c.pricedAs}`) : null,
+    c.unpricedTokens
+      ? h(
+          "p",
+          { class: "muted unpriced-hint" },
+          c.pricedAs
+            ? `${plural(c.unpricedTokens, "token")} of a kind ${c.pricedAs} has no price for in the table.`
+            : `No price for ${model ?? "(no model)"}${provider ? ` from ${provider}` : ""} in the price table: add it with --prices <file>.`,
+        )
+      : null,
+    span.costNotCounted
+      ? h(
+          "p",
+          { class: "warn cost-not-counted" },
+          "Not added to the trace's cost: these tokens are counted twice (see trace integrity).",
+        )
+      : null,
+  ];
+  return h("section", { class: "cost" }, h("h3", {}, "Cost"), ...lines);
 }
 
 /** Everything about one span: what it is, whether it conforms, its conversation if captured, and every raw attribute. */
@@ -103,6 +132,7 @@ export function spanPanel(span: ServedSpan, ctx: PanelContext = { traceHasConten
           )
         : null,
     ),
+    costSection(span),
     span.integrity.length > 0
       ? h(
           "section",

@@ -46,6 +46,23 @@ export interface ServedSpan extends ViewerSpan {
   convention?: Convention;
   /** The id of this span's parent that never ended: the trace stopped growing without it. */
   openParent?: string;
+  /** What this model call cost, from the price table (absent: not a model call with token usage). */
+  cost?: SpanCost;
+  /** The call's tokens are counted twice up the tree (see integrity): its cost is not added to the trace's. */
+  costNotCounted?: true;
+}
+
+/**
+ * The cost of one model call, or the sum over a trace. `usd` is what the priced tokens cost; tokens
+ * of a model (or a kind) the price table has no price for are `unpricedTokens`, never $0.
+ */
+export interface SpanCost {
+  /** USD for the tokens that have a price (absent: none has). */
+  usd?: number;
+  /** Tokens with no known price (absent: none). */
+  unpricedTokens?: number;
+  /** The price table entry used, `provider/model` (absent: the model is not in the table). */
+  pricedAs?: string;
 }
 
 /**
@@ -70,6 +87,10 @@ export interface TraceSummary {
   outputTokens: number;
   cacheReadTokens: number;
   reasoningTokens: number;
+  /** USD of the trace's model calls that have a price (each call once). Absent when none has, and in rows stored by 0.x. */
+  costUsd?: number;
+  /** Tokens of model calls with no known price (absent: none). */
+  unpricedTokens?: number;
   errors: number;
   conformanceProblems: number;
   /** Spans whose trace structure is unsound (see ServedSpan.integrity). Absent in rows stored by 0.x. */
@@ -142,6 +163,10 @@ export interface TokenRow {
   cacheRead: number;
   cacheWrite: number;
   reasoning: number;
+  /** USD of these tokens at the price table's prices (absent: the model has no price). */
+  costUsd?: number;
+  /** Tokens of this model with no known price (absent: none). */
+  unpricedTokens?: number;
 }
 
 /** Input and output tokens per time bucket (microseconds since the epoch), oldest first. */
@@ -176,4 +201,6 @@ export interface MetricsOverview {
   tokensByModel: TokenRow[];
   tokensOverTime: TokenSeries;
   durations: DurationRow[];
+  /** Where the prices of `tokensByModel` come from (name, version, date read; and the --prices file). */
+  priceSource?: string;
 }

@@ -50,6 +50,9 @@ const OLLM = {
   completion: "gen_ai.completion.",
 } as const;
 
+/** The provider's name before gen_ai.provider.name (semantic conventions 1.36 and older). */
+const LEGACY_SYSTEM = "gen_ai.system";
+
 const OLLM_REQUEST: Record<string, string> = {
   chat: OPERATION.chat,
   completion: OPERATION.textCompletion,
@@ -153,6 +156,7 @@ export function readGenAI(a: Attrs): GenAIReading {
     u.cacheWrite ??= num(a[OLLM.cacheWrite]);
     u.reasoning ??= num(a[OLLM.reasoning]);
   }
+  r.provider ??= str(a[LEGACY_SYSTEM]);
   return defined(r);
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ATTR, METRIC } from "@otel-agents/core/semconv";
+import type { PriceTable } from "../analysis/prices.js";
 import { toUs } from "../analysis/span-facts.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import type { Attrs, DurationRow, MetricsOverview, TokenRow, TokenSeries } from "../shared/model.js";
@@ -12,6 +13,8 @@ import type { Attrs, DurationRow, MetricsOverview, TokenRow, TokenSeries } from 
  */
 export const LEGACY_TOKEN_USAGE = "gen_ai.client.token.usage";
 const LEGACY_TOKEN_TYPE = "gen_ai.token.type";
+/** The provider's name before gen_ai.provider.name (semantic conventions 1.36 and older). */
+const LEGACY_SYSTEM = "gen_ai.system";
 
 export type TokenType = "input" | "output" | "cache_read" | "cache_write" | "reasoning";
 
@@ -99,8 +102,8 @@ export class MetricTables {
         "INSERT OR REPLACE INTO metric_streams (key, start_ns, sum, count, buckets, seen_us) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       putPoint: p(
-        `INSERT INTO metric_points (time_us, name, unit, service, model, token_type, subject, error, value, count, min, max, buckets)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO metric_points (time_us, name, unit, service, model, provider, token_type, subject, error, value, count, min, max, buckets)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       trimPoints: p("DELETE FROM metric_points WHERE id <= (SELECT MAX(id) FROM metric_points) - ?"),
       streamCount: p("SELECT COUNT(*) AS n FROM metric_streams"),
@@ -142,6 +145,7 @@ export class MetricTables {
         p.unit,
         p.service,
         str(a, ATTR.responseModel) ?? str(a, ATTR.requestModel) ?? "",
+        str(a, ATTR.providerName) ?? str(a, LEGACY_SYSTEM) ?? null,
         tokenTypeOf(p),
         subjectOf(p),
         str(a, ATTR.errorType) ?? null,
@@ -159,30 +163,60 @@ export class MetricTables {
     return stored;
   }
 
-  overview(): MetricsOverview {
+  overview(prices?: PriceTable): MetricsOverview {
     const { n, first, last } = this.stmt.pointCount.get() as { n: number; first: number | null; last: number | null };
     return {
       points: n,
       firstUs: first,
       lastUs: last,
-      tokensByModel: this.tokensByModel(),
+      tokensByModel: this.tokensByModel(prices),
       tokensOverTime: this.tokensOverTime(first, last),
       durations: this.durations(),
+      ...(prices ? { priceSource: prices.describe() } : {}),
     };
   }
 
-  private tokensByModel(): TokenRow[] {
+  /**
+   * Token totals per model; with a price table, what they cost. Totals are priced per provider and
+   * model at the prices of the last point's time (a tier by prompt size cannot apply to a total: the
+   * base price does); a model with no price leaves its tokens unpriced, never $0.
+   */
+  private tokensByModel(prices?: PriceTable): TokenRow[] {
     const rows = this.db
       .prepare(
-        "SELECT model, token_type, SUM(value) AS total FROM metric_points WHERE token_type IS NOT NULL GROUP BY model, token_type",
+        `SELECT model, provider, token_type, SUM(value) AS total, MAX(time_us) AS last FROM metric_points
+         WHERE token_type IS NOT NULL GROUP BY model, provider, token_type`,
       )
-      .all() as { model: string; token_type: TokenType; total: number }[];
+      .all() as { model: string; provider: string | null; token_type: TokenType; total: number; last: number }[];
     const byModel = new Map<string, TokenRow>();
+    const byProvider = new Map<string, { row: TokenRow; provider: string | null; tokens: TokenRow; last: number }>();
     for (const r of rows) {
       const model = r.model || "(no model)";
       let row = byModel.get(model);
-      if (!row) byModel.set(model, (row = { model, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 }));
+      if (!row) byModel.set(model, (row = emptyRow(model)));
       row[TOKEN_FIELD[r.token_type]] += r.total;
+      const key = `${r.provider ?? ""}\n${model}`;
+      let group = byProvider.get(key);
+      if (!group) byProvider.set(key, (group = { row, provider: r.provider, tokens: emptyRow(r.model), last: r.last }));
+      group.tokens[TOKEN_FIELD[r.token_type]] += r.total;
+      group.last = Math.max(group.last, r.last);
+    }
+    if (prices) {
+      for (const { row, provider, tokens, last } of byProvider.values()) {
+        const cost = prices.cost({
+          provider: provider ?? undefined,
+          model: tokens.model || undefined,
+          input: tokens.input,
+          output: tokens.output,
+          cacheRead: tokens.cacheRead,
+          cacheWrite: tokens.cacheWrite,
+          reasoning: tokens.reasoning,
+          atUs: last,
+          summed: true,
+        });
+        if (cost?.usd !== undefined) row.costUsd = (row.costUsd ?? 0) + cost.usd;
+        if (cost?.unpricedTokens) row.unpricedTokens = (row.unpricedTokens ?? 0) + cost.unpricedTokens;
+      }
     }
     return [...byModel.values()].sort((a, b) => b.input + b.output - (a.input + a.output) || (a.model < b.model ? -1 : 1));
   }
@@ -262,7 +296,11 @@ export class MetricTables {
   }
 }
 
-const TOKEN_FIELD: Record<TokenType, keyof Omit<TokenRow, "model">> = {
+function emptyRow(model: string): TokenRow {
+  return { model, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+}
+
+const TOKEN_FIELD: Record<TokenType, "input" | "output" | "cacheRead" | "cacheWrite" | "reasoning"> = {
   input: "input",
   output: "output",
   cache_read: "cacheRead",

@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { ViewerError } from "./errors.js";
 
 /** Written into `meta`: a database without it is not ours, and one with another value is from another version. */
-export const SCHEMA_ID = "otel-agents-viewer/3";
+export const SCHEMA_ID = "otel-agents-viewer/4";
 
 const DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,7 +34,11 @@ CREATE TABLE spans (
   data TEXT NOT NULL,            -- ViewerSpan as JSON
   -- The conformance lens found when the span arrived (SpanAnalysis as JSON, '' for nothing), so no
   -- refresh or read checks a span again. NULL in rows of older versions until the store fills it in.
-  analysis TEXT
+  analysis TEXT,
+  -- What a model call cost at the price table's prices (SpanCost as JSON, '' for none), priced when the
+  -- span arrived; NULL until the store prices it (rows of older versions, or another price table:
+  -- meta 'prices' holds the fingerprint of the table the stored costs were computed with).
+  cost TEXT
 );
 CREATE UNIQUE INDEX spans_by_id ON spans (trace_id, span_id);
 -- GenAI metric points for the charts, as deltas (cumulative streams are differenced on arrival).
@@ -45,6 +49,7 @@ CREATE TABLE metric_points (
   unit TEXT NOT NULL,
   service TEXT NOT NULL,
   model TEXT NOT NULL,           -- gen_ai.response.model, else gen_ai.request.model, else ''
+  provider TEXT,                 -- gen_ai.provider.name, else gen_ai.system: what the tokens are priced by
   token_type TEXT,               -- input, output, cache_read, cache_write, reasoning: a token total
   subject TEXT,                  -- an operation duration: what it measured (invoke_agent Weather...)
   error TEXT,                    -- error.type
@@ -85,7 +90,7 @@ export function ensureSchema(db: DatabaseSync, location: string): void {
   if (schema === SCHEMA_ID) return;
   if (schema === "otel-agents-viewer/1") {
     // Version 1 kept metric requests whole (version 2 keeps chartable points) and spans in a
-    // WITHOUT ROWID table. Traces carry over; their analysis column is filled in by the store.
+    // WITHOUT ROWID table. Traces carry over; their analysis and cost columns are filled in by the store.
     db.exec("BEGIN");
     db.exec("DROP TABLE IF EXISTS metrics");
     db.exec("ALTER TABLE spans RENAME TO spans_v1");
@@ -96,11 +101,14 @@ export function ensureSchema(db: DatabaseSync, location: string): void {
     db.exec("COMMIT");
     return;
   }
-  if (schema === "otel-agents-viewer/2") {
+  if (schema === "otel-agents-viewer/2" || schema === "otel-agents-viewer/3") {
     // Version 2 checked every span again on each refresh and read; version 3 keeps what the check
-    // found beside the span. The column starts empty and the store fills it in.
+    // found beside the span; version 4 keeps what a model call cost, and the provider of metric
+    // points. The new columns start empty and the store fills in the spans' ones.
     db.exec("BEGIN");
-    db.exec("ALTER TABLE spans ADD COLUMN analysis TEXT");
+    if (schema === "otel-agents-viewer/2") db.exec("ALTER TABLE spans ADD COLUMN analysis TEXT");
+    db.exec("ALTER TABLE spans ADD COLUMN cost TEXT");
+    db.exec("ALTER TABLE metric_points ADD COLUMN provider TEXT");
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_ID);
     db.exec("COMMIT");
     return;

@@ -2,8 +2,18 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { integrityOf, neverEndedHint, openParentsOf } from "../analysis/integrity.js";
-import { analyzeSpan, factsOf, packAnalysis, type SpanFacts, unpackAnalysis } from "../analysis/span-facts.js";
-import { searchText, summarize } from "../analysis/summarize.js";
+import { PriceTable } from "../analysis/prices.js";
+import {
+  analyzeSpan,
+  costOfSpan,
+  factsOf,
+  packAnalysis,
+  packCost,
+  type SpanFacts,
+  unpackAnalysis,
+  unpackCost,
+} from "../analysis/span-facts.js";
+import { countedTwice, searchText, summarize } from "../analysis/summarize.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import type {
   ConversationDetail,
@@ -33,6 +43,11 @@ export interface StoreOptions {
   quietPeriodMs?: number;
   /** The clock, in milliseconds since the epoch (tests pass their own). */
   now?: () => number;
+  /**
+   * Prices of model calls (default: the table shipped in the package). Costs are computed when a
+   * span arrives and stored; opened with another table, the store prices its spans again once.
+   */
+  prices?: PriceTable;
 }
 
 export const DEFAULT_QUIET_PERIOD_MS = 30_000;
@@ -46,12 +61,15 @@ export class TraceStore {
   private readonly metricTables: MetricTables;
   private readonly quietPeriodMs: number;
   private readonly now: () => number;
+  private readonly prices: PriceTable;
   private readonly stmt: Record<
     | "putSpan"
     | "getSpan"
     | "spansOf"
     | "unanalysed"
     | "putAnalysis"
+    | "unpriced"
+    | "putCost"
     | "traceRow"
     | "putTrace"
     | "deleteFacets"
@@ -68,6 +86,7 @@ export class TraceStore {
     this.maxTraces = Math.max(1, Math.floor(options.maxTraces));
     this.quietPeriodMs = Math.max(0, options.quietPeriodMs ?? DEFAULT_QUIET_PERIOD_MS);
     this.now = options.now ?? Date.now;
+    this.prices = options.prices ?? PriceTable.load();
     const location = options.path === ":memory:" ? "the in-memory database" : options.path;
     try {
       if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -91,11 +110,13 @@ export class TraceStore {
     }
     const p = (sql: string) => this.db.prepare(sql);
     this.stmt = {
-      putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data, analysis) VALUES (?, ?, ?, ?, ?)"),
+      putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data, analysis, cost) VALUES (?, ?, ?, ?, ?, ?)"),
       getSpan: p("SELECT data FROM spans WHERE trace_id = ? AND span_id = ?"),
-      spansOf: p("SELECT span_id, data, analysis FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
+      spansOf: p("SELECT span_id, data, analysis, cost FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
       unanalysed: p("SELECT rowid AS id, data FROM spans WHERE analysis IS NULL LIMIT 500"),
       putAnalysis: p("UPDATE spans SET analysis = ? WHERE rowid = ?"),
+      unpriced: p("SELECT rowid AS id, trace_id, span_id, data, analysis FROM spans WHERE cost IS NULL LIMIT 500"),
+      putCost: p("UPDATE spans SET cost = ? WHERE rowid = ?"),
       traceRow: p("SELECT seq, summary FROM traces WHERE trace_id = ?"),
       putTrace: p("INSERT OR REPLACE INTO traces (trace_id, seq, start_us, errors, summary, search) VALUES (?, ?, ?, ?, ?, ?)"),
       deleteFacets: p("DELETE FROM trace_facets WHERE trace_id = ?"),
@@ -109,6 +130,7 @@ export class TraceStore {
     const maxPoints = Math.max(1, Math.floor(options.maxMetricPoints ?? 100_000));
     this.metricTables = new MetricTables(this.db, maxPoints, Math.max(1000, Math.floor(maxPoints / 5)));
     this.analyseOlderRows();
+    this.priceStoredSpans();
   }
 
   /**
@@ -129,7 +151,9 @@ export class TraceStore {
         const key = inBatch ? keyWithin(inBatch, span.spanId, data) : this.keyFor(span, data);
         const analysis = analyzeSpan(span);
         const facts = factsOf(span, key, analysis);
-        this.stmt.putSpan.run(span.traceId, key, facts.startUs, data, packAnalysis(analysis));
+        const cost = costOfSpan(facts, this.prices);
+        if (cost) facts.cost = cost;
+        this.stmt.putSpan.run(span.traceId, key, facts.startUs, data, packAnalysis(analysis), packCost(cost));
         let trace = arrived.get(span.traceId);
         if (!trace) arrived.set(span.traceId, (trace = new Map()));
         trace.set(key, facts);
@@ -152,7 +176,7 @@ export class TraceStore {
 
   /** Token totals per model and over time, and operation durations, from the stored metric points. */
   metricsOverview(): MetricsOverview {
-    return this.metricTables.overview();
+    return this.metricTables.overview(this.prices);
   }
 
   traceCount(): number {
@@ -217,6 +241,7 @@ export class TraceStore {
     const rows = this.storedSpans(traceId);
     const facts = rows.map((r) => r.facts);
     const integrity = integrityOf(facts);
+    const twice = countedTwice(facts);
     const summary = this.served(JSON.parse(row.summary) as TraceSummary);
     const open = summary.neverEnded ? openParentsOf(facts) : new Map<string, string[]>();
     const openParentOf = new Map<string, string>();
@@ -239,6 +264,8 @@ export class TraceStore {
       integrity: integrity.get(facts.key) ?? [],
       ...(facts.convention ? { convention: facts.convention } : {}),
       ...(openParentOf.has(facts.key) ? { openParent: openParentOf.get(facts.key)! } : {}),
+      ...(facts.cost ? { cost: facts.cost } : {}),
+      ...(facts.cost && twice.has(facts.key) ? { costNotCounted: true as const } : {}),
     }));
     return { summary, spans };
   }
@@ -285,6 +312,45 @@ export class TraceStore {
     }
   }
 
+  /**
+   * Spans without a stored cost (rows of an older version, or all of them when the price table
+   * differs from the one their costs were computed with) are priced once, when the store opens, in
+   * bounded transactions; the list rows of their traces are summed again.
+   */
+  private priceStoredSpans(): void {
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'prices'").get() as { value: string } | undefined;
+    if (meta?.value !== this.prices.fingerprint) {
+      this.transaction(() => {
+        this.db.exec("UPDATE spans SET cost = NULL");
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('prices', ?)").run(this.prices.fingerprint);
+      });
+    }
+    const traces = new Set<string>();
+    for (;;) {
+      const rows = this.stmt.unpriced.all() as {
+        id: number;
+        trace_id: string;
+        span_id: string;
+        data: string;
+        analysis: string | null;
+      }[];
+      if (rows.length === 0) break;
+      this.transaction(() => {
+        for (const r of rows) {
+          const span = JSON.parse(r.data) as ViewerSpan;
+          const analysis = r.analysis === null ? analyzeSpan(span) : unpackAnalysis(r.analysis);
+          const cost = costOfSpan(factsOf(span, r.span_id, analysis), this.prices);
+          this.stmt.putCost.run(packCost(cost), r.id);
+          if (cost) traces.add(r.trace_id);
+        }
+      });
+    }
+    if (traces.size === 0) return;
+    this.transaction(() => {
+      for (const traceId of traces) if (this.stmt.traceRow.get(traceId)) this.refreshTrace(traceId, new Map(), false);
+    });
+  }
+
   /** The row key of an arriving span: its id, unless a different span already holds that id. */
   private keyFor(span: ViewerSpan, data: string): string {
     for (let n = 1; ; n++) {
@@ -296,10 +362,15 @@ export class TraceStore {
 
   /** A trace's spans with their stored analysis and facts, in start order. */
   private storedSpans(traceId: string) {
-    return (this.stmt.spansOf.all(traceId) as { span_id: string; data: string; analysis: string | null }[]).map((r) => {
+    return (
+      this.stmt.spansOf.all(traceId) as { span_id: string; data: string; analysis: string | null; cost: string | null }[]
+    ).map((r) => {
       const span = JSON.parse(r.data) as ViewerSpan;
       const analysis = r.analysis === null ? analyzeSpan(span) : unpackAnalysis(r.analysis);
-      return { span, analysis, facts: factsOf(span, r.span_id, analysis) };
+      const facts = factsOf(span, r.span_id, analysis);
+      const cost = r.cost === null ? costOfSpan(facts, this.prices) : unpackCost(r.cost);
+      if (cost) facts.cost = cost;
+      return { span, analysis, facts };
     });
   }
 
@@ -307,7 +378,7 @@ export class TraceStore {
    * Recomputes a trace's list row from the facts of its spans: those of this batch in hand, the
    * earlier ones read back with their stored analysis (no span is checked again).
    */
-  private refreshTrace(traceId: string, arrived: ReadonlyMap<string, SpanFacts>): void {
+  private refreshTrace(traceId: string, arrived: ReadonlyMap<string, SpanFacts>, grew = true): void {
     const existing = this.stmt.traceRow.get(traceId) as { seq: number; summary: string } | undefined;
     const facts = existing
       ? this.storedSpans(traceId).map((r) => r.facts)
@@ -315,7 +386,9 @@ export class TraceStore {
     const nowUs = this.now() * 1000;
     const receivedUs = existing ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? nowUs) : nowUs;
     const summary = summarize(traceId, facts, integrityOf(facts).size, receivedUs);
-    summary.lastReceivedUs = nowUs;
+    // Priced again, not grown: the trace keeps the time its last span arrived.
+    const stored = existing ? (JSON.parse(existing.summary) as TraceSummary) : undefined;
+    summary.lastReceivedUs = grew ? nowUs : (stored?.lastReceivedUs ?? stored?.receivedUs ?? nowUs);
     const openParents = openParentsOf(facts).size;
     if (openParents) summary.openParents = openParents;
     const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
