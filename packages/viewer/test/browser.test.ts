@@ -177,8 +177,8 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
       { trace: second, asked: "userAnd tomorrow?", answered: "assistantIt is sunny in Paris, 21 °C." },
     ]);
     expect(await page.$$eval(".conversation-view .turn-cost", (els) => els.map((e) => e.textContent))).toEqual([
-      " · $0.000035",
-      " · $0.000035",
+      "· $0.000035",
+      "· $0.000035",
     ]);
     expect(await page.textContent(".conversation-view > p.muted")).toBe(
       "2 traces share this gen_ai.conversation.id · cost $0.000070",

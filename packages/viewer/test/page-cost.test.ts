@@ -201,11 +201,11 @@ describe.skipIf(!hasChromium)("the page shows what model calls cost", () => {
       );
       const line = await page.textContent(".conversation-view > p.muted");
       if (!prices) {
-        expect(turns).toEqual([" · $0.035", " · $0.035 + 1,234 tokens unpriced", " · unpriced (866 tokens)"]);
+        expect(turns).toEqual(["· $0.035", "· $0.035 + 1,234 tokens unpriced", "· unpriced (866 tokens)"]);
         expect(line).toBe("3 traces share this gen_ai.conversation.id · cost $0.070 + 2,100 tokens unpriced");
       } else {
         // llama-local at 0.1 in and 0.4 out: 1,200 + 34 tokens is $0.0001336, 800 + 66 is $0.0001064.
-        expect(turns).toEqual([" · $0.035", " · $0.035", " · $0.00011"]);
+        expect(turns).toEqual(["· $0.035", "· $0.035", "· $0.00011"]);
         expect(line).toBe("3 traces share this gen_ai.conversation.id · cost $0.070");
       }
     }

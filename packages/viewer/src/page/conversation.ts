@@ -105,7 +105,7 @@ export function conversationView(detail: ConversationDetail, onOpenTrace: (trace
             ` ${clock(t.startUs)} · ${duration(t.durationUs)} · ${tokens(t.inputTokens)} in / ${tokens(t.outputTokens)} out`,
           ),
           t.costUsd !== undefined || t.unpricedTokens
-            ? h("span", { class: "muted turn-cost" }, ` · ${costLine({ usd: t.costUsd, unpricedTokens: t.unpricedTokens })}`)
+            ? h("span", { class: "muted turn-cost" }, `· ${costLine({ usd: t.costUsd, unpricedTokens: t.unpricedTokens })}`)
             : null,
         ),
         ...(steps.length > 0 ? steps : [h("p", { class: "muted" }, "No content captured for this turn.")]),
