@@ -1,17 +1,8 @@
 import type { SpanData } from "@openai/agents-core";
-import { asString, type StartOptions } from "@otel-agents/core/adapter";
+import { asString, OPENAI_AGENTS_ATTR, type StartOptions } from "@otel-agents/core/adapter";
 
-// Framework-specific attributes this adapter adds (never gen_ai.*; the core refuses those here).
-export const AGENTS_ATTR = {
-  agentTools: "otel_agents.openai_agents.agent.tools",
-  agentHandoffs: "otel_agents.openai_agents.agent.handoffs",
-  agentOutputType: "otel_agents.openai_agents.agent.output_type",
-  mcpData: "otel_agents.openai_agents.function.mcp_data",
-  mcpServer: "otel_agents.openai_agents.mcp.server",
-  mcpTools: "otel_agents.openai_agents.mcp.tools",
-  audioModel: "otel_agents.openai_agents.audio.model",
-  customName: "otel_agents.openai_agents.custom.name",
-} as const;
+// Framework-specific attributes this adapter adds: named in the core's table, like every name we emit.
+const AGENTS_ATTR = OPENAI_AGENTS_ATTR;
 
 export const FRAMEWORK_NAME = "openai-agents";
 
