@@ -310,6 +310,9 @@ function perMillion(p: Price, inputTokens: number): number {
   return price;
 }
 
+/** Provider and model pairs whose lookup is remembered (a lookup of an unknown model scans the table: ~0.1 ms). */
+const MAX_REMEMBERED = 10_000;
+
 /** The price table in use: the shipped one, with a user's overrides. Lookups are remembered per provider and model. */
 export class PriceTable {
   readonly data: PriceTableData;
@@ -363,6 +366,8 @@ export class PriceTable {
     const hit = this.found.get(key);
     if (hit !== undefined) return hit ?? undefined;
     const result = this.lookup(provider, model);
+    // Bounded: an app that names a new model on every call must not grow the viewer's memory.
+    if (this.found.size >= MAX_REMEMBERED) this.found.clear();
     this.found.set(key, result ?? null);
     return result;
   }
