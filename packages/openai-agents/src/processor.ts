@@ -1,11 +1,12 @@
 import type { Span, SpanData, Trace, TracingProcessor } from "@openai/agents-core";
-import { diag, type MeterProvider, type TracerProvider, trace } from "@opentelemetry/api";
+import { diag, type TracerProvider, trace } from "@opentelemetry/api";
 import {
-  type ContentOptions,
+  type AdapterOptions,
   createGuard,
   GenAITelemetry,
   maxOpenRunsOf,
   nowMs,
+  type OpenRuns,
   type OperationFacts,
   RunRegistry,
 } from "@otel-agents/core/adapter";
@@ -30,13 +31,8 @@ export interface CustomModelInfo {
   model?: string;
 }
 
-export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
-  /** Default: the global TracerProvider. */
-  tracerProvider?: TracerProvider;
-  /** Default: the global MeterProvider. */
-  meterProvider?: MeterProvider;
-  /** Most Agents spans kept open at once; beyond it the oldest is ended (`error.type` otel_agents.evicted). Default 10,000. */
-  maxOpenRuns?: number;
+/** The adapter kit's options (providers, content capture, `maxOpenRuns` counted in Agents spans, `stepAwareContext`) plus the Agents SDK's own. */
+export interface OpenTelemetryTracingProcessorOptions extends AdapterOptions {
   /**
    * Reuse the Agents trace id (`trace_<32 hex>`) as the OpenTelemetry trace id when no caller span is
    * active. Off by default: OpenTelemetry can only do this through a synthetic remote parent, so the
@@ -49,18 +45,8 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
    * generation/response span), by agent name. Default provider: `unknown`.
    */
   customModelInfo?: (agentName: string) => CustomModelInfo | undefined;
-  /**
-   * Wrap the context manager the SDK registers (now, or once it registers one) so that code inside a
-   * step sees the step's span as active. Default: true.
-   */
-  stepAwareContext?: boolean;
 }
 
-/**
- * An Agents SDK `TracingProcessor` that records the GenAI semantic conventions through
- * OpenTelemetry. Every method resolves and none throws: the SDK stops calling later processors
- * after one that throws.
- */
 /**
  * An Agents SDK `TracingProcessor` that records the GenAI semantic conventions through
  * OpenTelemetry. Every method resolves and none throws: the SDK stops calling later processors
@@ -70,7 +56,7 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
  * workflows), turns and usage (turns.ts), tool-call matching (tool-calls.ts) and cancellation
  * (cancellation.ts), all over one store of spans and traces (span-store.ts).
  */
-export class OpenTelemetryTracingProcessor implements TracingProcessor {
+export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns {
   private readonly telemetry: GenAITelemetry;
   // Read by the bench (its size: operations still open).
   private readonly registry: RunRegistry;
@@ -150,15 +136,26 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     return this.registry.size;
   }
 
+  /**
+   * Ends every span still open as orphaned (`error.type` otel_agents.orphaned) and returns how many;
+   * later events of those runs start nothing. The processor goes on recording new runs.
+   */
+  endOpenRuns(): number {
+    return (
+      this.guard("endOpenRuns", () => {
+        // Late events of runs cut off here must not start new root spans.
+        this.store.closeAll();
+        const ended = this.tree.endAll();
+        untrackAll(this.observer);
+        return ended;
+      }) ?? 0
+    );
+  }
+
   /** Ends every span still open as orphaned (`error.type` otel_agents.orphaned), then flushes. */
   async shutdown(_timeout?: number): Promise<void> {
-    this.guard("shutdown", () => {
-      // Late events of runs cut off here must not start new root spans.
-      this.store.closeAll();
-      this.tree.endAll();
-      untrackAll(this.observer);
-      stopListening(this.modelCalls);
-    });
+    this.endOpenRuns();
+    this.guard("shutdown", () => stopListening(this.modelCalls));
     await this.flushProvider();
   }
 

@@ -66,8 +66,8 @@ export class SpanTree {
   }
 
   /** Ends every operation still open as orphaned (shutdown). */
-  endAll(): void {
-    this.registry.endAll();
+  endAll(): number {
+    return this.registry.endAll();
   }
 
   // ---- traces -------------------------------------------------------------------------------

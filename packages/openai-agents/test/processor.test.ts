@@ -177,6 +177,91 @@ describe("OpenTelemetryTracingProcessor", () => {
     assertConformance(h.spans());
   });
 
+  it("endOpenRuns ends a run in flight as orphaned and says how many; the next run is recorded in full", async () => {
+    const processor = install();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => {};
+    const inTool = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const held = tool({
+      name: "held",
+      description: "Waits",
+      parameters: z.object({}),
+      execute: async () => {
+        entered();
+        await gate;
+        return "late";
+      },
+    });
+    const agent = new Agent({
+      name: "Held",
+      model: new ScriptedModel([[functionCall("held", {}, { callId: "call_held" })], [assistantMessage("finally")]]),
+      tools: [held],
+    });
+    const pending = run(agent, "go");
+    await inTool;
+    expect(processor.openRuns).toBe(2);
+    expect(processor.endOpenRuns()).toBe(2);
+    expect(processor.openRuns).toBe(0);
+    release();
+    expect((await pending).finalOutput).toBe("finally");
+    expect((await run(toolAgent("Next", "Oslo"), "go")).finalOutput).toBe("done Oslo");
+    const keys = new Set(["gen_ai.operation.name", "gen_ai.agent.name", "gen_ai.tool.name", "error.type"]);
+    const trees = spanTree(h.spans(), (k) => keys.has(k));
+    expect(trees).toEqual([
+      {
+        name: "invoke_agent Held",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "Held",
+          "error.type": "otel_agents.orphaned",
+        },
+        children: [
+          {
+            name: "execute_tool held",
+            kind: "INTERNAL",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "execute_tool",
+              "gen_ai.agent.name": "Held",
+              "gen_ai.tool.name": "held",
+              "error.type": "otel_agents.orphaned",
+            },
+            children: [],
+          },
+        ],
+      },
+      {
+        name: "invoke_agent Next",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "Next" },
+        children: [
+          { name: "chat", kind: "CLIENT", status: "UNSET", attributes: { "gen_ai.operation.name": "chat" }, children: [] },
+          {
+            name: "execute_tool get_weather",
+            kind: "INTERNAL",
+            status: "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "execute_tool",
+              "gen_ai.agent.name": "Next",
+              "gen_ai.tool.name": "get_weather",
+            },
+            children: [],
+          },
+          { name: "chat", kind: "CLIENT", status: "UNSET", attributes: { "gen_ai.operation.name": "chat" }, children: [] },
+        ],
+      },
+    ]);
+    assertConformance(h.spans());
+  });
+
   it("never throws or rejects, whatever it is handed", async () => {
     const processor = new OpenTelemetryTracingProcessor({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
     const junk = [undefined, null, {}, { spanData: null }, { traceId: "t", spanId: "s", spanData: { type: "agent" } }];
