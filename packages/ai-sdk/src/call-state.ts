@@ -3,7 +3,10 @@ import { BoundedMap, DEFAULT_MAX_OPEN_RUNS, ERROR_TYPE, type OperationHandle } f
 /** What kind of AI SDK operation a top-level call is. */
 export type CallKind = "text" | "embed" | "rerank";
 
-/** An inference span in flight, with when its provider call began (for time to first chunk). */
+/**
+ * An inference span in flight, with when its provider call began (for time to first chunk: set by
+ * the execute wrapper for streamed calls only; otherwise when the span started).
+ */
 export interface OpenModelCall {
   readonly handle: OperationHandle;
   startedMs: number;

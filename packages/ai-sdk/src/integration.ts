@@ -122,9 +122,10 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       state = this.calls.get(options.callId);
       if (state?.kind === "text") {
         // Without an earlier start event the wrapper opens the span itself. The AI SDK measures time
-        // to first output from here, so the chunk time is placed relative to this moment.
+        // to first output from here, so the chunk time is placed relative to this moment (only
+        // streamed calls report one).
         const model = this.startModelCall(state, options as unknown as Dict);
-        model.startedMs = nowMs();
+        if (state.stream) model.startedMs = nowMs();
         handle = model.handle;
       }
     } catch (err) {
@@ -349,6 +350,8 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
     // Steps run one after another and each model-call end closes its call, so an open one here is
     // this same call seen twice (the integration registered twice, or the wrapper after the event).
     if (state.model) return state.model;
+    // One clock read: the span's start and the base of time to first chunk are the same moment.
+    const startedMs = timeOf(e) ?? nowMs();
     const handle = this.telemetry.start({
       operation: "chat",
       parent: state.root,
@@ -363,9 +366,9 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
             toolDefinitions: () => toolDefinitions(e.tools),
           }
         : undefined,
-      startTime: timeOf(e),
+      startTime: startedMs,
     });
-    const model = { handle, startedMs: timeOf(e) ?? nowMs() };
+    const model = { handle, startedMs };
     state.model = model;
     return model;
   }

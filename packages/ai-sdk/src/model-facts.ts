@@ -15,7 +15,13 @@ export function languageModelUsage(usage: unknown): Usage | undefined {
     cacheWriteInputTokens: asNumber(input.cacheWriteTokens),
     reasoningOutputTokens: asNumber(output.reasoningTokens),
   };
-  return Object.values(out).some((v) => v !== undefined) ? out : undefined;
+  return out.inputTokens !== undefined ||
+    out.outputTokens !== undefined ||
+    out.cacheReadInputTokens !== undefined ||
+    out.cacheWriteInputTokens !== undefined ||
+    out.reasoningOutputTokens !== undefined
+    ? out
+    : undefined;
 }
 
 /** `EmbeddingModelUsage` (`{ tokens }`). */

@@ -15,7 +15,7 @@ import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from ".
 import { ensureStepAwareContext, requestStepAwareContext } from "./context/step-context.js";
 import { Instruments } from "./metrics/instruments.js";
 import { AttributeSink, normalizeProvider, writeContent, writeFacts } from "./operation/attributes.js";
-import { mergeFacts } from "./operation/facts.js";
+import { startFacts } from "./operation/facts.js";
 import { type HandleDeps, handleFromContext, isOperationHandle, nowMs, OperationHandle, toEpochMs } from "./operation/handle.js";
 import { inheritFacts } from "./operation/inherit.js";
 import { allowedAttributes, spanKindOf, spanNameOf, spanTypeOf } from "./operation/span-shape.js";
@@ -155,7 +155,7 @@ export class GenAITelemetry {
     const parentHandle = handleFromContext(parentContext);
     const spanType = spanTypeOf(operation, options.remote);
     const allowed = allowedAttributes(spanType);
-    const facts: OperationFacts = {};
+    let facts: OperationFacts = {};
     const sink = new AttributeSink(allowed, undefined);
     let name: string = operation;
     // Facts come from frameworks and may be anything: a bad one costs only the facts after it,
@@ -163,7 +163,7 @@ export class GenAITelemetry {
     if (spanType) sink.put(ATTR.operationName, operation);
     else sink.putExtra(OTEL_AGENTS_ATTR.stepType, stepTypeOf(options));
     try {
-      mergeFacts(facts, options, capture, START_ONLY_KEYS);
+      facts = startFacts(options, capture, START_ONLY_KEYS);
       inheritFacts(facts, operation, allowed, parentHandle, parentContext);
       const provider = normalizeProvider(facts.provider);
       sink.provider = provider;

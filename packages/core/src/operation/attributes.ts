@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Span } from "@opentelemetry/api";
 import { parseJsonIfPossible } from "../content/messages.js";
 import type { ContentPolicy } from "../content/policy.js";
 import { type ContentKind, recordContent } from "../content/recorder.js";
@@ -10,7 +10,8 @@ import { bool, count, double, int, primitive, str, strArray } from "./values.js"
 
 /**
  * Collects attributes for one span, keeping only the keys its span type allows (the registry's
- * attribute list for that type) plus our own `otel_agents.*` keys.
+ * attribute list for that type) plus our own `otel_agents.*` keys: into `out`, or, given a span,
+ * straight onto it (one `setAttribute` per key, in the order `out` would have held them).
  */
 export class AttributeSink {
   readonly out: Attributes = {};
@@ -20,6 +21,7 @@ export class AttributeSink {
     private readonly allowed: ReadonlySet<string> | undefined,
     /** The normalised provider, for its refinement attributes; may be set once known. */
     public provider: string | undefined,
+    private readonly span?: Span,
   ) {}
 
   put(key: string, value: AttributeValue | undefined): void {
@@ -28,13 +30,15 @@ export class AttributeSink {
       const refinement = this.provider ? PROVIDER_REFINEMENT_ATTRIBUTES[this.provider] : undefined;
       if (!refinement?.has(key)) return;
     }
-    this.out[key] = value;
+    if (this.span) this.span.setAttribute(key, value);
+    else this.out[key] = value;
   }
 
   /** Our own keys and user extras: no GenAI registry name may come in this way. */
   putExtra(key: string, value: AttributeValue | undefined): void {
     if (value === undefined || key.startsWith("gen_ai.")) return;
-    this.out[key] = value;
+    if (this.span) this.span.setAttribute(key, value);
+    else this.out[key] = value;
   }
 
   accepts(key: string): boolean {

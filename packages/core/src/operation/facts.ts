@@ -37,6 +37,60 @@ export function mergeFacts(
   }
 }
 
+/**
+ * `mergeFacts` into two targets at once (an operation's facts and its facts still to write), reading
+ * each source fact once.
+ */
+export function mergeFactsInto(
+  target: OperationFacts,
+  pending: OperationFacts,
+  source: OperationFacts,
+  keepContent: boolean,
+): boolean {
+  const t = target as Mergeable;
+  const p = pending as Mergeable;
+  let merged = false;
+  for (const key of Object.keys(source)) {
+    try {
+      const value = (source as Mergeable)[key];
+      // Content is dropped when capture is off: it leaves nothing to write.
+      if (value === undefined || (key === "content" && !keepContent)) continue;
+      merged = true;
+      mergeKey(t, key, value, keepContent);
+      mergeKey(p, key, value, keepContent);
+    } catch {
+      // skipped
+    }
+  }
+  return merged;
+}
+
+/**
+ * The facts of a new operation: `mergeFacts` of its start options into an empty target, without the
+ * keys in `skip` (those that describe the start itself).
+ */
+export function startFacts(source: OperationFacts, keepContent: boolean, skip: ReadonlySet<string>): OperationFacts {
+  const t: Mergeable = {};
+  for (const key of Object.keys(source)) {
+    if (skip.has(key)) continue;
+    try {
+      const value = (source as Mergeable)[key];
+      if (value === undefined) continue;
+      if (key === "content") {
+        if (keepContent && value && typeof value === "object") t.content = definedOnly(value as Mergeable);
+      } else if (!NESTED.has(key)) {
+        t[key] = value;
+      } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+        // A group (usage, agent, request...) that is not a plain object is garbage: ignore it.
+        t[key] = value;
+      }
+    } catch {
+      // One unreadable fact (a throwing getter) costs only itself.
+    }
+  }
+  return t as OperationFacts;
+}
+
 function mergeKey(t: Mergeable, key: string, value: unknown, keepContent: boolean): void {
   if (value === undefined) return;
   if (key === "content") {

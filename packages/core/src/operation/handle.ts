@@ -13,7 +13,7 @@ import {
   writeFacts,
 } from "./attributes.js";
 import { errorDetails, errorType } from "./error-type.js";
-import { mergeFacts } from "./facts.js";
+import { mergeFactsInto } from "./facts.js";
 import { spanNameOf } from "./span-shape.js";
 import type { OperationFacts, OperationHandleLike, OperationKind, StartOptions } from "./types.js";
 import { count, str } from "./values.js";
@@ -40,6 +40,25 @@ export function handleFromContext(ctx: Context): OperationHandle | undefined {
 }
 
 const NO_FACTS: OperationFacts = Object.freeze({}) as OperationFacts;
+const ENDED: StartOptions = Object.freeze({ operation: "step" }) as StartOptions;
+
+/**
+ * The facts an ended operation keeps: those its children read (the agent's name, the conversation
+ * id), none of the framework's objects.
+ */
+function retainedFacts(facts: OperationFacts): OperationFacts {
+  try {
+    const name = facts.agent?.name;
+    const conversationId = facts.conversationId;
+    if (name === undefined && conversationId === undefined) return NO_FACTS;
+    const kept: OperationFacts = {};
+    if (name !== undefined) kept.agent = { name };
+    if (conversationId !== undefined) kept.conversationId = conversationId;
+    return kept;
+  } catch {
+    return NO_FACTS;
+  }
+}
 
 /** Totals an agent collects from its own model and tool calls. */
 interface AgentTotals {
@@ -55,9 +74,12 @@ export interface HandleDeps {
   readonly instruments: Instruments | undefined;
 }
 
+// Fixed for the life of the process; its getter is not free, and every start and end reads the clock.
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Epoch milliseconds with sub-millisecond resolution, as the OpenTelemetry SDK measures. */
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
 
 export function toEpochMs(time: TimeInput | undefined): number | undefined {
@@ -85,7 +107,13 @@ export class OperationHandle implements OperationHandleLike {
   readonly agent: OperationHandle | undefined;
   /** @internal everything known so far (start facts merged with updates). */
   readonly facts: OperationFacts;
+  /** Facts that arrived after the start, not yet written (an update or the end's). */
   private pending: OperationFacts = {};
+  private hasPending = false;
+  // The provider as normalised, for the raw value it came from: read at end by the attributes and
+  // the metrics, and it rarely changes after the start.
+  private rawProvider: unknown;
+  private normalizedProvider: string | undefined;
   private readonly startMs: number;
   private ended = false;
   private nameIsFallback: boolean;
@@ -100,7 +128,7 @@ export class OperationHandle implements OperationHandleLike {
     /** The context the operation started in (its parent's). */
     readonly parentContext: Context,
     readonly operation: OperationKind,
-    private readonly start: StartOptions,
+    private start: StartOptions,
     private readonly spanType: SpanType | undefined,
     private readonly allowed: ReadonlySet<string>,
     readonly parent: OperationHandle | undefined,
@@ -142,9 +170,7 @@ export class OperationHandle implements OperationHandleLike {
   update(facts: OperationFacts): this {
     if (this.ended || !facts) return this;
     try {
-      const capture = this.deps.policy.capture;
-      mergeFacts(this.facts, facts, capture);
-      mergeFacts(this.pending, facts, capture);
+      if (mergeFactsInto(this.facts, this.pending, facts, this.deps.policy.capture)) this.hasPending = true;
     } catch (err) {
       diag.debug("otel-agents: update ignored", err);
     }
@@ -202,7 +228,7 @@ export class OperationHandle implements OperationHandleLike {
     this.ended = true;
     const endMs = Math.max(this.startMs, toEpochMs(endTime) ?? nowMs());
     try {
-      if (this.span.isRecording()) this.writeEnd(type, error);
+      if (this.hasEndAttributes(type) && this.span.isRecording()) this.writeEnd(type, error);
     } catch (err) {
       diag.debug("otel-agents: could not write end attributes", err);
     }
@@ -217,15 +243,42 @@ export class OperationHandle implements OperationHandleLike {
     } catch (err) {
       diag.debug("otel-agents: could not record metrics", err);
     }
-    // Nothing but the identity is needed any more; let framework objects go.
+    // Nothing but the identity is needed any more; let framework objects go. The span stays
+    // reachable for a while (an export queue holds it, and this handle with it): keep only what an
+    // operation started later in this one's context reads.
     this.pending = NO_FACTS;
-    this.facts.content = undefined;
+    this.start = ENDED;
+    this.chunkIntervals = undefined;
+    this.totals = undefined;
+    this.truncated = undefined;
+    (this as { facts: OperationFacts }).facts = retainedFacts(this.facts);
+  }
+
+  /** Whether the end has anything to write: else the span ends as it started. */
+  private hasEndAttributes(type: string | undefined): boolean {
+    return (
+      type !== undefined ||
+      this.hasPending ||
+      this.firstChunkMs !== undefined ||
+      this.nameIsFallback ||
+      (this.totals !== undefined && !this.facts.usage)
+    );
+  }
+
+  private provider(): string | undefined {
+    const raw = this.facts.provider;
+    if (raw !== this.rawProvider) {
+      this.rawProvider = raw;
+      this.normalizedProvider = normalizeProvider(raw);
+    }
+    return this.normalizedProvider;
   }
 
   private writeEnd(type: string | undefined, error: unknown): void {
     const f = this.pending;
-    const provider = normalizeProvider(this.facts.provider);
-    const sink = new AttributeSink(this.allowed, provider);
+    const provider = this.provider();
+    // Written straight onto the span, in the same order an attributes object would hold them.
+    const sink = new AttributeSink(this.allowed, provider, this.span);
     // The error kind first: it must survive any attribute count limit.
     if (type !== undefined) {
       // A framework step has no registry span type, yet its failure still needs a kind.
@@ -253,7 +306,6 @@ export class OperationHandle implements OperationHandleLike {
         diag.debug("otel-agents: skipped content that could not be read", err);
       }
     }
-    this.span.setAttributes(sink.out);
     if (type !== undefined) this.recordError(type, error);
     if (this.nameIsFallback) {
       const name = spanNameOf(this.start, this.facts);
@@ -314,7 +366,7 @@ export class OperationHandle implements OperationHandleLike {
       operation: this.operation,
       durationS,
       errorType: type,
-      provider: normalizeProvider(f.provider),
+      provider: this.provider(),
       requestModel: str(f.requestModel),
       responseModel: str(f.responseModel),
       serverAddress: str(f.server?.address),
