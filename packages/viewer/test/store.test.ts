@@ -74,6 +74,35 @@ describe("SQLite storage", () => {
     store.close();
   });
 
+  it("serves a trace's JSON as trace() reads it, kept only until the trace changes here or in another connection, or goes quiet", () => {
+    let nowMs = 1_700_000_000_000;
+    const path = join(dir, "t.sqlite");
+    const store = new TraceStore({ path, maxTraces: 2, quietPeriodMs: 1000, now: () => nowMs });
+    const id = (1).toString(16).padStart(32, "0");
+    const served = () => JSON.parse(store.traceJson(id)!) as ReturnType<TraceStore["trace"]>;
+    // A child whose parent (the root) has not arrived yet.
+    store.ingest([span(1, "child", { spanId: "aa".repeat(8), parentSpanId: (1).toString(16).padStart(16, "0") })]);
+    expect(served()).toEqual(store.trace(id));
+    expect(served()?.summary.neverEnded).toBeUndefined();
+    // The quiet period passes with the parent still missing: the same stored row now serves "never ended".
+    nowMs += 2000;
+    expect(served()).toEqual(store.trace(id));
+    expect(served()?.summary.neverEnded).toBe(1);
+    store.ingest([span(1, "root")]);
+    expect(served()).toEqual(store.trace(id));
+    expect(served()?.spans.map((s) => s.name)).toEqual(["root", "child"]);
+    // Another connection to the same file (a second store) adds a span.
+    const other = new TraceStore({ path, maxTraces: 2, now: () => nowMs });
+    other.ingest([span(1, "grandchild", { spanId: "bb".repeat(8), parentSpanId: "aa".repeat(8) })]);
+    other.close();
+    expect(served()?.spans.map((s) => s.name)).toEqual(["root", "child", "grandchild"]);
+    expect(served()).toEqual(store.trace(id));
+    store.ingest([span(2, "two")]);
+    store.ingest([span(3, "three")]);
+    expect(store.traceJson(id)).toBeUndefined();
+    store.close();
+  });
+
   it("refuses a file that is no SQLite database with a message naming it, not a crash", () => {
     const file = join(dir, "notes.txt");
     writeFileSync(file, "these are my notes, not a database ".repeat(100));

@@ -73,6 +73,18 @@ export function prettyJson(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? String(value);
 }
 
+/**
+ * A number as `toLocaleString("en")` writes it (1,234,567), integers without ICU: its first call
+ * loads the number-format data, ~25 ms on the way to showing a trace.
+ */
+export function grouped(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en");
+  const digits = String(Math.abs(n));
+  let out = "";
+  for (let end = digits.length; end > 0; end -= 3) out = digits.slice(Math.max(0, end - 3), end) + (out ? `,${out}` : "");
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
+}
+
 export function plural(n: number, word: string): string {
-  return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+  return `${grouped(n)} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -1,7 +1,7 @@
 import type { FilterValues, TraceSummary } from "../shared/model.js";
 import type { ListQuery } from "./api.js";
 import { h } from "./dom.js";
-import { clock, cost, duration, plural, tokens } from "./format.js";
+import { clock, cost, duration, grouped, plural, tokens } from "./format.js";
 
 const FACETS = [
   ["service", "service", "services"],
@@ -123,11 +123,7 @@ export function listFooter(shown: number, state: ListState): HTMLElement | null 
   return h(
     "div",
     { class: "list-footer" },
-    h(
-      "span",
-      { class: "list-count" },
-      `${shown.toLocaleString("en")} of ${state.total.toLocaleString("en")} trace${state.total === 1 ? "" : "s"}`,
-    ),
+    h("span", { class: "list-count" }, `${grouped(shown)} of ${grouped(state.total)} trace${state.total === 1 ? "" : "s"}`),
     shown < state.total
       ? h(
           "button",

@@ -359,5 +359,6 @@ void api
     if (code) code.textContent = otlpUrl;
   })
   .catch(() => undefined);
-void renderList();
+// The trace first: its request is the long one, and the server answers in order.
 void renderDetail();
+void renderList();

@@ -46,8 +46,8 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   if (get && parts[0] === "traces" && parts[1] && ID.test(parts[1])) {
     const id = parts[1];
     if (parts.length === 2) {
-      const detail = ctx.store.trace(id);
-      if (detail) json(res, 200, detail);
+      const detail = ctx.store.traceJson(id);
+      if (detail !== undefined) jsonText(res, 200, detail);
       else json(res, 404, { error: `No trace ${id}` });
       return true;
     }
@@ -117,6 +117,10 @@ async function readText(req: IncomingMessage, max: number): Promise<string> {
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  jsonText(res, status, JSON.stringify(body), headers);
+}
+
+function jsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }

@@ -54,6 +54,9 @@ export const DEFAULT_QUIET_PERIOD_MS = 30_000;
 
 const FACETS = { service: "service", agent: "agent", model: "model", conversation: "conversation" } as const;
 
+/** Traces kept serialised for the trace API (each is one string; a 2,402-span trace is ~2.4 MB). */
+const SERVED_TRACES = 4;
+
 /** The trace database: spans in, list rows, traces and conversations out. All calls are synchronous transactions. */
 export class TraceStore {
   private readonly db: DatabaseSync;
@@ -78,9 +81,18 @@ export class TraceStore {
     | "oldest"
     | "deleteTrace"
     | "deleteSpans"
-    | "nextSeq",
+    | "nextSeq"
+    | "dataVersion",
     StatementSync
   >;
+  /**
+   * The last traces served as JSON, with the stored row they were read from: reading a 2,402-span
+   * trace back (parse, facts, integrity) and serialising it takes ~100 ms, and the page asks again
+   * on every visit. Dropped when the trace changes here, and all at once when another connection
+   * writes to the file (SQLite's data_version).
+   */
+  private readonly servedJson = new Map<string, { summary: string; quiet: boolean; json: string }>();
+  private dataVersion = -1;
 
   constructor(options: StoreOptions) {
     this.maxTraces = Math.max(1, Math.floor(options.maxTraces));
@@ -126,6 +138,7 @@ export class TraceStore {
       deleteTrace: p("DELETE FROM traces WHERE trace_id = ?"),
       deleteSpans: p("DELETE FROM spans WHERE trace_id = ?"),
       nextSeq: p("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM traces"),
+      dataVersion: p("PRAGMA data_version"),
     };
     const maxPoints = Math.max(1, Math.floor(options.maxMetricPoints ?? 100_000));
     this.metricTables = new MetricTables(this.db, maxPoints, Math.max(1000, Math.floor(maxPoints / 5)));
@@ -270,6 +283,30 @@ export class TraceStore {
     return { summary, spans };
   }
 
+  /**
+   * `trace(traceId)` as the JSON the trace API sends, kept for the last few traces served until
+   * they change (or, for a trace with open parents, until its quiet period ends).
+   */
+  traceJson(traceId: string): string | undefined {
+    const version = (this.stmt.dataVersion.get() as { data_version: number }).data_version;
+    if (version !== this.dataVersion) {
+      this.servedJson.clear();
+      this.dataVersion = version;
+    }
+    const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
+    if (!row) return undefined;
+    const quiet = this.served(JSON.parse(row.summary) as TraceSummary).neverEnded !== undefined;
+    const kept = this.servedJson.get(traceId);
+    if (kept && kept.summary === row.summary && kept.quiet === quiet) return kept.json;
+    const detail = this.trace(traceId);
+    if (!detail) return undefined;
+    const json = JSON.stringify(detail);
+    this.servedJson.delete(traceId);
+    this.servedJson.set(traceId, { summary: row.summary, quiet, json });
+    if (this.servedJson.size > SERVED_TRACES) this.servedJson.delete(this.servedJson.keys().next().value!);
+    return json;
+  }
+
   /** The traces that share a `gen_ai.conversation.id`, oldest first. */
   conversation(conversationId: string): ConversationDetail {
     const ids = this.db
@@ -379,6 +416,7 @@ export class TraceStore {
    * earlier ones read back with their stored analysis (no span is checked again).
    */
   private refreshTrace(traceId: string, arrived: ReadonlyMap<string, SpanFacts>, grew = true): void {
+    this.servedJson.delete(traceId);
     const existing = this.stmt.traceRow.get(traceId) as { seq: number; summary: string } | undefined;
     const facts = existing
       ? this.storedSpans(traceId).map((r) => r.facts)
@@ -407,6 +445,7 @@ export class TraceStore {
     const excess = this.traceCount() - this.maxTraces;
     if (excess <= 0) return;
     for (const { trace_id } of this.stmt.oldest.all(excess) as { trace_id: string }[]) {
+      this.servedJson.delete(trace_id);
       this.stmt.deleteTrace.run(trace_id);
       this.stmt.deleteSpans.run(trace_id);
       this.stmt.deleteFacets.run(trace_id);
