@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ViewerSpan } from "../src/shared/model.js";
+import { type CompactTrace, expandTrace } from "../src/shared/compact.js";
+import type { TraceDetail, ViewerSpan } from "../src/shared/model.js";
 import { ViewerError } from "../src/store/errors.js";
 import { TraceStore } from "../src/store/store.js";
 import { agentTurn, providerWith, testViewer } from "./support.js";
@@ -79,7 +80,12 @@ describe("SQLite storage", () => {
     const path = join(dir, "t.sqlite");
     const store = new TraceStore({ path, maxTraces: 2, quietPeriodMs: 1000, now: () => nowMs });
     const id = (1).toString(16).padStart(32, "0");
-    const served = () => JSON.parse(store.traceJson(id)!) as ReturnType<TraceStore["trace"]>;
+    const served = () => {
+      const detail = JSON.parse(store.traceJson(id)!) as TraceDetail;
+      // The page's compact form stands for the same trace.
+      expect(expandTrace(JSON.parse(store.traceJson(id, true)!) as CompactTrace)).toEqual(detail);
+      return detail;
+    };
     // A child whose parent (the root) has not arrived yet.
     store.ingest([span(1, "child", { spanId: "aa".repeat(8), parentSpanId: (1).toString(16).padStart(16, "0") })]);
     expect(served()).toEqual(store.trace(id));
@@ -93,9 +99,20 @@ describe("SQLite storage", () => {
     expect(served()?.spans.map((s) => s.name)).toEqual(["root", "child"]);
     // Another connection to the same file (a second store) adds a span.
     const other = new TraceStore({ path, maxTraces: 2, now: () => nowMs });
-    other.ingest([span(1, "grandchild", { spanId: "bb".repeat(8), parentSpanId: "aa".repeat(8) })]);
+    other.ingest([
+      span(1, "grandchild", {
+        spanId: "bb".repeat(8),
+        parentSpanId: "aa".repeat(8),
+        resource: { "service.name": "downstream" },
+        scope: { name: "other", version: "2" },
+      }),
+    ]);
     other.close();
-    expect(served()?.spans.map((s) => s.name)).toEqual(["root", "child", "grandchild"]);
+    expect(served()?.spans.map((s) => [s.name, s.service, s.scope.name])).toEqual([
+      ["root", "svc", "test"],
+      ["child", "svc", "test"],
+      ["grandchild", "downstream", "other"],
+    ]);
     expect(served()).toEqual(store.trace(id));
     store.ingest([span(2, "two")]);
     store.ingest([span(3, "three")]);

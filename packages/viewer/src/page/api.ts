@@ -1,11 +1,5 @@
-import type {
-  ConversationDetail,
-  FilterValues,
-  MetricsOverview,
-  TraceDetail,
-  TraceListPage,
-  TracesChangedEvent,
-} from "../shared/model.js";
+import { type CompactTrace, expandTrace } from "../shared/compact.js";
+import type { ConversationDetail, FilterValues, MetricsOverview, TraceListPage, TracesChangedEvent } from "../shared/model.js";
 
 /** The viewer answered with an error status (404: not stored); a network failure is a plain TypeError. */
 export class ApiError extends Error {
@@ -17,8 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(path);
+async function get<T>(path: string, headers?: Record<string, string>): Promise<T> {
+  const res = await fetch(path, headers ? { headers } : undefined);
   if (!res.ok) throw new ApiError(`${path}: ${res.status} ${await res.text()}`, res.status);
   return (await res.json()) as T;
 }
@@ -41,7 +35,8 @@ export const api = {
   },
   info: () => get<{ url: string; otlpUrl: string; version: string }>("/api/info"),
   filters: () => get<FilterValues>("/api/filters"),
-  trace: (id: string) => get<TraceDetail>(`/api/traces/${encodeURIComponent(id)}`),
+  trace: async (id: string) =>
+    expandTrace(await get<CompactTrace>(`/api/traces/${encodeURIComponent(id)}`, { "x-trace-form": "compact" })),
   conversation: (id: string) => get<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),
   metrics: () => get<MetricsOverview>("/api/metrics"),
   exportUrl: (id: string) => `/api/traces/${encodeURIComponent(id)}/otlp`,

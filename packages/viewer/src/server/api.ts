@@ -46,7 +46,8 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   if (get && parts[0] === "traces" && parts[1] && ID.test(parts[1])) {
     const id = parts[1];
     if (parts.length === 2) {
-      const detail = ctx.store.traceJson(id);
+      // The page asks for the compact form (shared/compact.ts) by a header, at the same URL; anything else gets the TraceDetail.
+      const detail = ctx.store.traceJson(id, req.headers["x-trace-form"] === "compact");
       if (detail !== undefined) jsonText(res, 200, detail);
       else json(res, 404, { error: `No trace ${id}` });
       return true;

@@ -15,6 +15,7 @@ import {
 } from "../analysis/span-facts.js";
 import { countedTwice, searchText, summarize } from "../analysis/summarize.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
+import { compactTrace } from "../shared/compact.js";
 import type {
   ConversationDetail,
   FilterValues,
@@ -91,7 +92,7 @@ export class TraceStore {
    * on every visit. Dropped when the trace changes here, and all at once when another connection
    * writes to the file (SQLite's data_version).
    */
-  private readonly servedJson = new Map<string, { summary: string; quiet: boolean; json: string }>();
+  private readonly servedJson = new Map<string, { summary: string; quiet: boolean; json?: string; compact?: string }>();
   private dataVersion = -1;
 
   constructor(options: StoreOptions) {
@@ -284,10 +285,11 @@ export class TraceStore {
   }
 
   /**
-   * `trace(traceId)` as the JSON the trace API sends, kept for the last few traces served until
-   * they change (or, for a trace with open parents, until its quiet period ends).
+   * `trace(traceId)` as the JSON the trace API sends (with `compact`, the page's `CompactTrace`),
+   * kept for the last few traces served until they change (or, for a trace with open parents, until
+   * its quiet period ends).
    */
-  traceJson(traceId: string): string | undefined {
+  traceJson(traceId: string, compact = false): string | undefined {
     const version = (this.stmt.dataVersion.get() as { data_version: number }).data_version;
     if (version !== this.dataVersion) {
       this.servedJson.clear();
@@ -296,13 +298,18 @@ export class TraceStore {
     const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
     if (!row) return undefined;
     const quiet = this.served(JSON.parse(row.summary) as TraceSummary).neverEnded !== undefined;
-    const kept = this.servedJson.get(traceId);
-    if (kept && kept.summary === row.summary && kept.quiet === quiet) return kept.json;
-    const detail = this.trace(traceId);
-    if (!detail) return undefined;
-    const json = JSON.stringify(detail);
+    let kept = this.servedJson.get(traceId);
+    if (!kept || kept.summary !== row.summary || kept.quiet !== quiet) kept = { summary: row.summary, quiet };
+    let json = compact ? kept.compact : kept.json;
+    if (json === undefined) {
+      const detail = this.trace(traceId);
+      if (!detail) return undefined;
+      json = JSON.stringify(compact ? compactTrace(detail) : detail);
+      if (compact) kept.compact = json;
+      else kept.json = json;
+    }
     this.servedJson.delete(traceId);
-    this.servedJson.set(traceId, { summary: row.summary, quiet, json });
+    this.servedJson.set(traceId, kept);
     if (this.servedJson.size > SERVED_TRACES) this.servedJson.delete(this.servedJson.keys().next().value!);
     return json;
   }
