@@ -22,6 +22,36 @@ const toolAgent = (name: string, city: string) =>
     tools: [weather],
   });
 
+/** A run of agent `name` whose one tool call waits until released; resolves once the tool is entered. */
+async function runHeldInTool(name: string, toolName: string) {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let entered: () => void = () => {};
+  const inTool = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  const held = tool({
+    name: toolName,
+    description: "Waits",
+    parameters: z.object({}),
+    execute: async () => {
+      entered();
+      await gate;
+      return "late";
+    },
+  });
+  const agent = new Agent({
+    name,
+    model: new ScriptedModel([[functionCall(toolName, {}, { callId: `call_${toolName}` })], [assistantMessage("finally")]]),
+    tools: [held],
+  });
+  const pending = run(agent, "go");
+  await inTool;
+  return { pending, release };
+}
+
 describe("OpenTelemetryTracingProcessor", () => {
   it("10 concurrent runs: 10 separate traces, each with its own agent, tool and model calls", async () => {
     install({ captureContent: true });
@@ -132,31 +162,7 @@ describe("OpenTelemetryTracingProcessor", () => {
 
   it("shutdown ends the spans of a run still in flight as orphaned; the run itself is untouched", async () => {
     const processor = install();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered: () => void = () => {};
-    const inTool = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    const slow = tool({
-      name: "slow",
-      description: "Waits",
-      parameters: z.object({}),
-      execute: async () => {
-        entered();
-        await gate;
-        return "late";
-      },
-    });
-    const agent = new Agent({
-      name: "Slow",
-      model: new ScriptedModel([[functionCall("slow", {}, { callId: "call_slow" })], [assistantMessage("finally")]]),
-      tools: [slow],
-    });
-    const pending = run(agent, "go");
-    await inTool;
+    const { pending, release } = await runHeldInTool("Slow", "slow");
     await processor.shutdown();
     const orphaned = h
       .spans()
@@ -179,31 +185,7 @@ describe("OpenTelemetryTracingProcessor", () => {
 
   it("endOpenRuns ends a run in flight as orphaned and says how many; the next run is recorded in full", async () => {
     const processor = install();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered: () => void = () => {};
-    const inTool = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    const held = tool({
-      name: "held",
-      description: "Waits",
-      parameters: z.object({}),
-      execute: async () => {
-        entered();
-        await gate;
-        return "late";
-      },
-    });
-    const agent = new Agent({
-      name: "Held",
-      model: new ScriptedModel([[functionCall("held", {}, { callId: "call_held" })], [assistantMessage("finally")]]),
-      tools: [held],
-    });
-    const pending = run(agent, "go");
-    await inTool;
+    const { pending, release } = await runHeldInTool("Held", "held");
     expect(processor.openRuns).toBe(2);
     expect(processor.endOpenRuns()).toBe(2);
     expect(processor.openRuns).toBe(0);
