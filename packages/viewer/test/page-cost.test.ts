@@ -1,49 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningViewer, ViewerOptions } from "../src/viewer.js";
+import { describe, expect, it } from "vitest";
 import { chat, hex, type SpanSpec, send } from "./otlp-json.js";
-import { hasChromium, pageAndBrowser } from "./page-harness.js";
-import { testViewer } from "./support.js";
+import { hasChromium, pageSession } from "./page-harness.js";
 
 // What a user reads about cost: in the list, the trace header, the waterfall rows, the span panel,
 // the conversation view and the charts; "unpriced" wherever the price table has no price.
 describe.skipIf(!hasChromium)("the page shows what model calls cost", () => {
-  let env: Awaited<ReturnType<typeof pageAndBrowser>>;
-  let browser: Browser;
-  const viewers: RunningViewer[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    env = await pageAndBrowser();
-    browser = env.browser;
-  });
-  afterEach(async () => {
-    await Promise.all(pages.splice(0).map((p) => p.context().close()));
-    await Promise.all(viewers.splice(0).map((v) => v.close()));
-  });
-  afterAll(async () => {
-    await env?.dispose();
-  });
-
-  async function viewer(options: Partial<ViewerOptions> = {}): Promise<RunningViewer> {
-    const v = await testViewer({ pageDir: env.pageDir, ...options });
-    viewers.push(v);
-    return v;
-  }
-
-  async function open(url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    pages.push(page);
-    page.on("pageerror", (e) => {
-      throw e;
-    });
-    await page.goto(url);
-    await page.waitForSelector("#live.on");
-    return page;
-  }
+  const session = pageSession();
+  const { viewer, open } = session;
 
   const id = (n: number) => hex(n, 8);
   const usage = (input: number, output: number) => ({
@@ -189,7 +154,7 @@ describe.skipIf(!hasChromium)("the page shows what model calls cost", () => {
   });
 
   it("in the conversation view, per turn and in all; a --prices file prices what had no price", async () => {
-    const file = join(env.pageDir, "..", "prices.json");
+    const file = join(session.pageDir(), "..", "prices.json");
     writeFileSync(file, JSON.stringify({ providers: { ollama: { models: { "llama-local": { input: 0.1, output: 0.4 } } } } }));
     for (const prices of [undefined, file]) {
       const v = await viewer(prices ? { prices } : {});

@@ -1,46 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningViewer, ViewerOptions } from "../src/viewer.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { BASE_NS, hex, type SpanSpec, send } from "./otlp-json.js";
-import { hasChromium, pageAndBrowser } from "./page-harness.js";
-import { testViewer } from "./support.js";
+import { hasChromium, pageSession } from "./page-harness.js";
 
 // What the viewer reads out of spans beyond the current GenAI conventions, as a user sees it.
 describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, open spans and MCP", () => {
-  let env: Awaited<ReturnType<typeof pageAndBrowser>>;
-  let browser: Browser;
-  const viewers: RunningViewer[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    env = await pageAndBrowser();
-    browser = env.browser;
-  });
-  afterEach(async () => {
-    await Promise.all(pages.splice(0).map((p) => p.context().close()));
-    await Promise.all(viewers.splice(0).map((v) => v.close()));
-  });
-  afterAll(async () => {
-    await env?.dispose();
-  });
-
-  async function viewer(options: Partial<ViewerOptions> = {}): Promise<RunningViewer> {
-    const v = await testViewer({ pageDir: env.pageDir, ...options });
-    viewers.push(v);
-    return v;
-  }
-
-  async function open(url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-    const page = await context.newPage();
-    pages.push(page);
-    page.on("pageerror", (e) => {
-      throw e;
-    });
-    await page.goto(url);
-    await page.waitForSelector("#live.on");
-    return page;
-  }
+  const session = pageSession();
+  const { viewer, open } = session;
 
   const row = (page: Page, n: number) => page.locator(`.waterfall .row[data-span-id="${hex(n, 8)}"]`);
 
