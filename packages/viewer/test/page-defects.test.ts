@@ -1,49 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningViewer } from "../src/viewer.js";
+import { describe, expect, it } from "vitest";
 import { chat, hex, type SpanSpec, send, text } from "./otlp-json.js";
-import { hasChromium, pageAndBrowser } from "./page-harness.js";
-import { testViewer } from "./support.js";
+import { hasChromium, pageSession } from "./page-harness.js";
 
 // Waits are for DOM states through selectors and locators: string predicates would need eval, which
 // the page's Content-Security-Policy forbids.
 // Each defect a browser session found in the first page (issue 17), as the user met it.
 describe.skipIf(!hasChromium)("the page, where the first version broke", () => {
-  let env: Awaited<ReturnType<typeof pageAndBrowser>>;
-  let browser: Browser;
-  const viewers: RunningViewer[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    env = await pageAndBrowser();
-    browser = env.browser;
-  });
-  afterEach(async () => {
-    await Promise.all(pages.splice(0).map((p) => p.context().close()));
-    await Promise.all(viewers.splice(0).map((v) => v.close()));
-  });
-  afterAll(async () => {
-    await env?.dispose();
-  });
-
-  async function viewer(): Promise<RunningViewer> {
-    const v = await testViewer({ pageDir: env.pageDir });
-    viewers.push(v);
-    return v;
-  }
-
-  /** A fresh page on `url`, failing the test on any script error. */
-  async function open(url: string, width = 1400, height = 860): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height } });
-    const page = await context.newPage();
-    pages.push(page);
-    page.on("pageerror", (e) => {
-      throw e;
-    });
-    await page.goto(url);
-    await page.waitForSelector("#live.on");
-    return page;
-  }
+  const { viewer, open } = pageSession();
 
   /** A long agent trace: a root and `n` chat spans under it, 10 ms apart. */
   function longTrace(traceId: string, n: number): SpanSpec[] {

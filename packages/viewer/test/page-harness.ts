@@ -78,8 +78,8 @@ export function pageSession() {
       return v;
     },
     /** A page at `url` once its live connection is up; a page error fails the test. */
-    async open(url: string): Promise<Page> {
-      const context = await started().browser.newContext({ viewport: { width: 1400, height: 860 } });
+    async open(url: string, width = 1400, height = 860): Promise<Page> {
+      const context = await started().browser.newContext({ viewport: { width, height } });
       const page = await context.newPage();
       pages.push(page);
       page.on("pageerror", (e) => {
