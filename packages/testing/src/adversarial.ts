@@ -3,6 +3,7 @@
 import type { AttributeValue, Span, Tracer, TracerProvider } from "@opentelemetry/api";
 import fc from "fast-check";
 import { expect } from "vitest";
+import { ATTR } from "../../core/src/semconv/index.js";
 import { spanViolations } from "./conformance.js";
 import type { ReadableSpan } from "./harness.js";
 
@@ -11,15 +12,16 @@ export const MAX_CONTENT = 256;
 /** Identifiers (names, ids, models) are capped by the core at 1024 characters plus a marker. */
 export const MAX_IDENTIFIER = 1024 + 16;
 
-export const CONTENT_KEYS = new Set([
-  "gen_ai.system_instructions",
-  "gen_ai.input.messages",
-  "gen_ai.output.messages",
-  "gen_ai.tool.definitions",
-  "gen_ai.tool.call.arguments",
-  "gen_ai.tool.call.result",
-  "gen_ai.retrieval.query.text",
-  "gen_ai.retrieval.documents",
+/** The content attributes, whose values the suites check against the content limit. */
+export const CONTENT_KEYS: ReadonlySet<string> = new Set([
+  ATTR.systemInstructions,
+  ATTR.inputMessages,
+  ATTR.outputMessages,
+  ATTR.toolDefinitions,
+  ATTR.toolCallArguments,
+  ATTR.toolCallResult,
+  ATTR.retrievalQueryText,
+  ATTR.retrievalDocuments,
 ]);
 // Garbage may lack what the registry requires, use unknown enum values or names the conventions
 // would not pick; it must never produce a key of the wrong type, a deprecated key, or one the span
