@@ -1,10 +1,10 @@
 import { isRecord, type OpenAIFacts } from "@otel-agents/core/adapter";
 
 // `@ai-sdk/openai` model provider ids: the API each model class calls.
-const API_TYPES: Readonly<Record<string, string>> = {
-  "openai.chat": "chat_completions",
-  "openai.responses": "responses",
-};
+const API_TYPES: ReadonlyMap<string, string> = new Map([
+  ["openai.chat", "chat_completions"],
+  ["openai.responses", "responses"],
+]);
 
 /** The service tier the call asked for (`providerOptions.openai.serviceTier`), except the API's default `auto`. */
 export function requestedServiceTier(providerOptions: unknown): string | undefined {
@@ -19,7 +19,7 @@ export function requestedServiceTier(providerOptions: unknown): string | undefin
  */
 export function openaiRequestFacts(provider: unknown, serviceTier: string | undefined): OpenAIFacts | undefined {
   if (typeof provider !== "string" || !provider.startsWith("openai.")) return undefined;
-  const apiType = API_TYPES[provider];
+  const apiType = API_TYPES.get(provider);
   return apiType || serviceTier ? { apiType, requestServiceTier: serviceTier } : undefined;
 }
 

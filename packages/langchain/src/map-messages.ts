@@ -3,18 +3,21 @@ import { parseJsonIfPossible } from "@otel-agents/core/adapter";
 import { asRecord, asString, type Dict } from "./read.js";
 
 // LangChain messages to the semconv message shape. Only called from content thunks, so none of
-// this runs when content capture is off.
+// this runs when content capture is off. Lookup tables are Maps: a message type or role of
+// `constructor` must not find Object.prototype's members.
 
-const ROLES: Readonly<Record<string, string>> = {
-  human: "user",
-  user: "user",
-  ai: "assistant",
-  assistant: "assistant",
-  system: "system",
-  developer: "system",
-  tool: "tool",
-  function: "tool",
-};
+const ROLES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    human: "user",
+    user: "user",
+    ai: "assistant",
+    assistant: "assistant",
+    system: "system",
+    developer: "system",
+    tool: "tool",
+    function: "tool",
+  }),
+);
 
 function messageType(message: Dict): string | undefined {
   const getType = message._getType ?? message.getType;
@@ -34,18 +37,20 @@ export function roleOf(message: unknown): string {
   if (!m) return "user";
   const type = messageType(m);
   // A generic ChatMessage carries its own role.
-  if (type === "generic") return ROLES[asString(m.role) ?? ""] ?? asString(m.role) ?? "user";
-  return ROLES[type ?? ""] ?? type ?? "user";
+  if (type === "generic") return ROLES.get(asString(m.role) ?? "") ?? asString(m.role) ?? "user";
+  return ROLES.get(type ?? "") ?? type ?? "user";
 }
 
-const MEDIA_MODALITY: Readonly<Record<string, string>> = {
-  image: "image",
-  image_url: "image",
-  audio: "audio",
-  input_audio: "audio",
-  video: "video",
-  file: "document",
-};
+const MEDIA_MODALITY: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    image: "image",
+    image_url: "image",
+    audio: "audio",
+    input_audio: "audio",
+    video: "video",
+    file: "document",
+  }),
+);
 
 /** One LangChain content block (standard v1 or provider-specific) to a semconv part. */
 function blockToPart(block: unknown): MessagePart | undefined {
@@ -72,7 +77,7 @@ function blockToPart(block: unknown): MessagePart | undefined {
         arguments: parseJsonIfPossible(b.args),
       };
   }
-  const modality = MEDIA_MODALITY[type];
+  const modality = MEDIA_MODALITY.get(type);
   if (modality) {
     const mime = asString(b.mimeType) ?? asString(b.mime_type) ?? null;
     const url = asString(b.url) ?? asString(asRecord(b.image_url)?.url) ?? asString(b.image_url);

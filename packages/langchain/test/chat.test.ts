@@ -1,4 +1,4 @@
-import { AIMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { AIMessage, ChatMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { FakeBuiltModel } from "@langchain/core/testing";
 import { FakeListChatModel, FakeLLM } from "@langchain/core/utils/testing";
 import { context, trace } from "@opentelemetry/api";
@@ -119,6 +119,16 @@ describe("chat models", () => {
     await new FakeOpenAIChat().respond(answer()).invoke(messages, { callbacks: [makeHandler({ captureContent: false })] });
     const [off] = tree();
     expect(Object.keys(off?.attributes ?? {}).filter((k) => /messages|instructions|definitions/.test(k))).toEqual([]);
+  });
+
+  it("keeps a role or block type named like an Object.prototype member as the message said", async () => {
+    // The role and block-type tables are looked up by the message's own strings.
+    const messages = [new ChatMessage({ role: "constructor", content: [{ type: "toString" }, { type: "text", text: "hi" }] })];
+    await new FakeOpenAIChat().respond(answer()).invoke(messages, { callbacks: [makeHandler({ captureContent: true })] });
+    const [span] = tree();
+    expect(JSON.parse(String(span?.attributes["gen_ai.input.messages"]))).toEqual([
+      { role: "constructor", parts: [{ type: "toString" }, { type: "text", content: "hi" }] },
+    ]);
   });
 
   it("records tool definitions from the invocation params when capture is on", async () => {

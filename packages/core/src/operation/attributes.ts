@@ -27,7 +27,10 @@ export class AttributeSink {
   put(key: string, value: AttributeValue | undefined): void {
     if (value === undefined) return;
     if (this.allowed && !this.allowed.has(key)) {
-      const refinement = this.provider ? PROVIDER_REFINEMENT_ATTRIBUTES[this.provider] : undefined;
+      const refinement =
+        this.provider && Object.hasOwn(PROVIDER_REFINEMENT_ATTRIBUTES, this.provider)
+          ? PROVIDER_REFINEMENT_ATTRIBUTES[this.provider]
+          : undefined;
       if (!refinement?.has(key)) return;
     }
     if (this.span) this.span.setAttribute(key, value);

@@ -386,7 +386,7 @@ export class PriceTable {
   }
 
   private inProvider(id: string, candidates: string[], seen: Set<string>): PriceMatch | undefined {
-    const p = this.data.providers[id];
+    const p = Object.hasOwn(this.data.providers, id) ? this.data.providers[id] : undefined;
     if (!p || seen.has(id)) return undefined;
     seen.add(id);
     for (const c of candidates) {

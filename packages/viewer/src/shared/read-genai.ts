@@ -25,13 +25,13 @@ const OI = {
 } as const;
 
 /** OpenInference span kinds as GenAI operations (CHAIN, RERANKER, GUARDRAIL... have none). */
-const OI_KIND: Record<string, string> = {
-  LLM: OPERATION.chat,
-  EMBEDDING: OPERATION.embeddings,
-  TOOL: OPERATION.executeTool,
-  AGENT: OPERATION.invokeAgent,
-  RETRIEVER: OPERATION.retrieval,
-};
+const OI_KIND: ReadonlyMap<string, string> = new Map([
+  ["LLM", OPERATION.chat],
+  ["EMBEDDING", OPERATION.embeddings],
+  ["TOOL", OPERATION.executeTool],
+  ["AGENT", OPERATION.invokeAgent],
+  ["RETRIEVER", OPERATION.retrieval],
+]);
 
 /** OpenLLMetry's (Traceloop's) names from before the GenAI conventions settled. */
 const OLLM = {
@@ -53,16 +53,16 @@ const OLLM = {
 /** The provider's name before gen_ai.provider.name (semantic conventions 1.36 and older). */
 const LEGACY_SYSTEM = "gen_ai.system";
 
-const OLLM_REQUEST: Record<string, string> = {
-  chat: OPERATION.chat,
-  completion: OPERATION.textCompletion,
-  embedding: OPERATION.embeddings,
-};
-const OLLM_KIND: Record<string, string> = {
-  agent: OPERATION.invokeAgent,
-  tool: OPERATION.executeTool,
-  workflow: OPERATION.invokeWorkflow,
-};
+const OLLM_REQUEST: ReadonlyMap<string, string> = new Map([
+  ["chat", OPERATION.chat],
+  ["completion", OPERATION.textCompletion],
+  ["embedding", OPERATION.embeddings],
+]);
+const OLLM_KIND: ReadonlyMap<string, string> = new Map([
+  ["agent", OPERATION.invokeAgent],
+  ["tool", OPERATION.executeTool],
+  ["workflow", OPERATION.invokeWorkflow],
+]);
 
 const OPENLLMETRY_KEY = /^(traceloop\.|llm\.request\.type$|llm\.usage\.|gen_ai\.(prompt|completion)\.\d+\.)/;
 
@@ -132,7 +132,7 @@ export function readGenAI(a: Attrs): GenAIReading {
   const u = r.usage;
   if (convention === "openinference") {
     const kind = str(a[OI.spanKind])?.toUpperCase();
-    r.operation ??= kind ? OI_KIND[kind] : undefined;
+    r.operation ??= kind ? OI_KIND.get(kind) : undefined;
     r.requestModel ??= str(a[OI.modelName]);
     r.provider ??= str(a[OI.provider]) ?? str(a[OI.system]);
     r.agent ??= str(a[OI.agentName]);
@@ -146,7 +146,7 @@ export function readGenAI(a: Attrs): GenAIReading {
   } else if (convention === "openllmetry") {
     const type = str(a[OLLM.requestType]);
     const kind = str(a[OLLM.spanKind]);
-    r.operation ??= (type && OLLM_REQUEST[type]) || (kind && OLLM_KIND[kind]) || undefined;
+    r.operation ??= (type && OLLM_REQUEST.get(type)) || (kind && OLLM_KIND.get(kind)) || undefined;
     r.provider ??= str(a[OLLM.system])?.toLowerCase();
     if (r.operation === OPERATION.invokeAgent) r.agent ??= str(a[OLLM.entityName]);
     if (r.operation === OPERATION.executeTool) r.tool ??= str(a[OLLM.entityName]);

@@ -46,7 +46,7 @@ function str(attrs: Attrs, key: string): string | undefined {
 }
 
 function tokenTypeOf(p: ReceivedMetricPoint): TokenType | null {
-  const counter = TOKEN_COUNTERS[p.name];
+  const counter = Object.hasOwn(TOKEN_COUNTERS, p.name) ? TOKEN_COUNTERS[p.name] : undefined;
   if (counter) return counter;
   if (p.name === LEGACY_TOKEN_USAGE) {
     const t = str(p.attributes, LEGACY_TOKEN_TYPE);
