@@ -77,6 +77,8 @@ export const scalar = fc.oneof(
   fc.constant(""),
   fc.string({ unit: "binary", maxLength: 12 }),
   fc.string({ maxLength: 12 }),
+  // Names an object used as a lookup table answers from Object.prototype.
+  fc.constantFrom("__proto__", "constructor", "toString"),
   fc.integer(),
   fc.double(),
   fc.boolean(),
