@@ -47,6 +47,19 @@ export function checkAiVersion(
 }
 
 /**
+ * `AiSdkInstrumentation` registers a `Telemetry` integration, which `ai` 6 never calls: with `ai` 6
+ * installed it would trace nothing. Say so once, naming the entry that does work.
+ */
+export function warnIfAiSix(installed: () => string | undefined = () => installedVersion("ai", here())): void {
+  const version = installed();
+  if (version === undefined || !/^6\./.test(version)) return;
+  warnOnce(
+    "ai-sdk:instrumentation-on-ai-6",
+    `${ADAPTER}: AiSdkInstrumentation traces ai 7, but ai ${version} is installed; ai 6 calls will not be traced. Pass otelAgentsTracer() from "${ADAPTER}/v6" as experimental_telemetry.tracer on each call instead.`,
+  );
+}
+
+/**
  * Whether `integration` is one of `@ai-sdk/otel`'s (`OpenTelemetry` or `LegacyOpenTelemetry`).
  * Recognised by shape as well as by class name, so that a minified bundle is still recognised.
  */

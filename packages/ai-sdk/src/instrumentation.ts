@@ -1,6 +1,7 @@
 import type { FrameworkRegistration, GenAIInstrumentationConfig } from "@otel-agents/core/adapter";
 import { GenAIInstrumentation } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
+import { warnIfAiSix } from "./compat.js";
 import { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "./telemetry.js";
 import { VERSION } from "./version.js";
 
@@ -18,7 +19,8 @@ type IntegrationHolder = { AI_SDK_TELEMETRY_INTEGRATIONS?: Telemetry[] };
  * Enabling registers one `otelAgentsTelemetry()` integration globally, as `registerTelemetry()`
  * does (the AI SDK keeps them in `globalThis.AI_SDK_TELEMETRY_INTEGRATIONS`, which is how this
  * package reaches it without importing the ESM-only `ai`); `disable()` takes it out again. A call's
- * own `telemetry.integrations` replace the global ones for that call, as they always do.
+ * own `telemetry.integrations` replace the global ones for that call, as they always do. With `ai` 6
+ * installed it warns once: `ai` 6 has no integrations, use `otelAgentsTracer()` from `/v6`.
  */
 export class AiSdkInstrumentation extends GenAIInstrumentation<AiSdkInstrumentationConfig> {
   constructor(config?: AiSdkInstrumentationConfig) {
@@ -26,6 +28,7 @@ export class AiSdkInstrumentation extends GenAIInstrumentation<AiSdkInstrumentat
   }
 
   protected attach(options: OtelAgentsTelemetryOptions): FrameworkRegistration {
+    warnIfAiSix();
     const integration = otelAgentsTelemetry(options);
     const holder = globalThis as IntegrationHolder;
     holder.AI_SDK_TELEMETRY_INTEGRATIONS ??= [];

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { checkAiVersion, SUPPORTED, SUPPORTED_TELEMETRY_INTERFACE } from "../src/compat.js";
 import type { OtelAgentsTelemetry } from "../src/index.js";
 import { otelAgentsTelemetry } from "../src/index.js";
+import { AiSdkInstrumentation } from "../src/instrumentation.js";
 import { otelAgentsTracer } from "../src/v6/index.js";
 import { driver, h } from "./driver.js";
 import { textResult } from "./fixtures.js";
@@ -71,6 +72,23 @@ describe("version check, AI SDK only", () => {
     expect(versions.warnings()).toEqual([
       "@otel-agents/ai-sdk: ai version 7.0.43 is outside the tested range >=7.0.44 <8.0.0; spans may be missing or incomplete.",
     ]);
+  });
+
+  it("AiSdkInstrumentation with ai 6 installed says once that it traces nothing there, and names /v6", () => {
+    fakeVersions.framework = "6.0.326";
+    for (let i = 0; i < 2; i++) {
+      const instrumentation = new AiSdkInstrumentation({ enabled: false });
+      instrumentation.setTracerProvider(h.tracerProvider);
+      instrumentation.enable();
+      instrumentation.disable();
+    }
+    expect(versions.warnings()).toEqual([
+      '@otel-agents/ai-sdk: AiSdkInstrumentation traces ai 7, but ai 6.0.326 is installed; ai 6 calls will not be traced. Pass otelAgentsTracer() from "@otel-agents/ai-sdk/v6" as experimental_telemetry.tracer on each call instead.',
+    ]);
+    fakeVersions.framework = "7.0.173";
+    const seven = new AiSdkInstrumentation();
+    seven.disable();
+    expect(versions.warnings()).toHaveLength(1);
   });
 
   it("this entry's range is the top of the peer range (ai 6 goes through /v6)", () => {
