@@ -75,7 +75,7 @@ function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: numb
       }
       const toJSON = (obj as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === "function") return copy(toJSON.call(obj), o, path, depth + 1);
-      return copyEntries(ownEntries(obj), o, path, depth);
+      return copyObject(obj, o, path, depth);
     } finally {
       path.delete(obj);
     }
@@ -100,16 +100,23 @@ function copyArray(items: readonly unknown[], o: SafeJsonOptions, path: Set<obje
   return out;
 }
 
-function* ownEntries(obj: object): Iterable<[unknown, unknown]> {
-  for (const key of Object.keys(obj)) {
+// Plain objects are most of what is copied (every message and part): their own keys in a plain
+// loop, not through an iterator of entries.
+function copyObject(obj: object, o: SafeJsonOptions, path: Set<object>, depth: number): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  const keys = Object.keys(obj);
+  const n = Math.min(keys.length, o.maxEntries);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as string;
     let v: unknown;
     try {
       v = (obj as Record<string, unknown>)[key];
     } catch {
       v = "[unreadable]";
     }
-    yield [key, v];
+    putEntry(out, key, v, o, path, depth);
   }
+  return out;
 }
 
 function copyEntries(
@@ -122,15 +129,26 @@ function copyEntries(
   let count = 0;
   for (const [rawKey, v] of entries) {
     if (count++ >= o.maxEntries) break;
-    const key = capString(String(rawKey), 256);
-    // Assigning "__proto__" would replace the copy's prototype instead of adding a key.
-    if (key === "__proto__") continue;
-    if (isSecretKey(key)) {
-      if (v !== undefined && v !== null) out[key] = REDACTED;
-      continue;
-    }
-    const copied = copy(v, o, path, depth + 1);
-    if (copied !== undefined) out[key] = copied;
+    putEntry(out, String(rawKey), v, o, path, depth);
   }
   return out;
+}
+
+function putEntry(
+  out: { [key: string]: JsonValue },
+  rawKey: string,
+  v: unknown,
+  o: SafeJsonOptions,
+  path: Set<object>,
+  depth: number,
+): void {
+  const key = rawKey.length > 256 ? capString(rawKey, 256) : wellFormed(rawKey);
+  // Assigning "__proto__" would replace the copy's prototype instead of adding a key.
+  if (key === "__proto__") return;
+  if (isSecretKey(key)) {
+    if (v !== undefined && v !== null) out[key] = REDACTED;
+    return;
+  }
+  const copied = copy(v, o, path, depth + 1);
+  if (copied !== undefined) out[key] = copied;
 }

@@ -31,9 +31,20 @@ const SECRET_KEYS = new Set([
 
 /** True when an object key names a credential (`apiKey`, `Authorization`, `openAIApiKey`...). */
 export function isSecretKey(key: string): boolean {
+  // Every key of every captured message and tool schema asks, and they are the same few keys
+  // (`role`, `parts`, `type`, `content`...): remember the answers.
+  const known = SECRET_KEY_ANSWERS.get(key);
+  if (known !== undefined) return known;
   const k = key.toLowerCase().replace(/[-_\s]/g, "");
-  return SECRET_KEYS.has(k) || k.endsWith("apikey") || k.endsWith("secretkey") || k.endsWith("accesstoken");
+  const secret = SECRET_KEYS.has(k) || k.endsWith("apikey") || k.endsWith("secretkey") || k.endsWith("accesstoken");
+  // Keys built per request (ids as keys) must not grow it without bound.
+  if (SECRET_KEY_ANSWERS.size >= MAX_SECRET_KEY_ANSWERS) SECRET_KEY_ANSWERS.clear();
+  SECRET_KEY_ANSWERS.set(key, secret);
+  return secret;
 }
+
+const SECRET_KEY_ANSWERS = new Map<string, boolean>();
+const MAX_SECRET_KEY_ANSWERS = 1024;
 
 // sk-..., sk-ant-..., sk-proj-..., Google AIza..., AWS AKIA..., `Bearer <token>`, `Basic <b64>`.
 const SECRET_VALUE =
