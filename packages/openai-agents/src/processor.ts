@@ -18,6 +18,7 @@ import { endFactsOf, startOptionsOf } from "./span-facts.js";
 import { type SpanNode, SpanStore } from "./span-store.js";
 import { SpanTree } from "./span-tree.js";
 import { ensureStepResolver, type StreamObserver, untrackAll } from "./step-context.js";
+import { listenToToolCalls, stopListeningToToolCalls, type ToolCallListener } from "./tool-call-hook.js";
 import { checkTracingEnabledSoon } from "./tracing-disabled.js";
 import { Turns } from "./turns.js";
 import { VERSION } from "./version.js";
@@ -67,6 +68,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   private readonly tracerProvider: TracerProvider | undefined;
   private readonly observer: StreamObserver;
   private readonly modelCalls: ModelCallListener;
+  private readonly toolCalls: ToolCallListener;
   private readonly guard = createGuard("otel-agents/openai-agents");
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
@@ -93,6 +95,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         this.guard("modelCallFinished", () => this.turns.modelCallFinished(traceId, spanId, facts)),
     };
     listenToModelCalls(this.modelCalls);
+    this.toolCalls = {
+      toolCallStarted: (traceId, spanId, callId) =>
+        this.guard("toolCallStarted", () => {
+          const node = this.store.node(spanId);
+          if (node?.traceId === traceId && node.type === "function") node.toolCallId = callId;
+        }),
+    };
+    listenToToolCalls(this.toolCalls);
     ensureStepResolver();
     checkTracingEnabledSoon();
   }
@@ -155,7 +165,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   /** Ends every span still open as orphaned (`error.type` otel_agents.orphaned), then flushes. */
   async shutdown(_timeout?: number): Promise<void> {
     this.endOpenRuns();
-    this.guard("shutdown", () => stopListening(this.modelCalls));
+    this.guard("shutdown", () => {
+      stopListening(this.modelCalls);
+      stopListeningToToolCalls(this.toolCalls);
+    });
     await this.flushProvider();
   }
 
@@ -249,7 +262,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
       case "function": {
         const facts: OperationFacts = endFactsOf(data);
         const tool = this.store.enclosingTurn(span.parentId)?.tools?.claim(data.name, data.input);
-        if (tool) facts.tool = tool;
+        // The runner's own word on the call id wins over matching the model's calls by name and input.
+        if (tool || node.toolCallId) facts.tool = { ...tool, callId: node.toolCallId ?? tool?.callId };
         this.tree.finishOp(span.spanId, facts, failure);
         break;
       }

@@ -1,6 +1,7 @@
 import { Agent, Runner, run, withTrace } from "@openai/agents";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import type { HrTime } from "@opentelemetry/api";
+import type { TreeNode } from "@otel-agents/testing/span-tree";
 import { beforeEach, describe, expect, it } from "vitest";
 import { usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
@@ -33,7 +34,7 @@ describe("runs with the ScriptedModel", () => {
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
         chat({ ...finished(["tool_call"], 10, 5), "gen_ai.usage.cache_read.input_tokens": 3 }),
-        executeTool("Weather", "get_weather"),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_1" }),
         chat(finished(["stop"], 20, 6)),
       ]),
     ]);
@@ -72,7 +73,7 @@ describe("runs with the ScriptedModel", () => {
           ),
           invokeAgent("Specialist", { ...conversation, ...finished(["tool_call", "stop"], 70, 15), ...tools("get_weather") }, [
             chat({ ...conversation, ...finished(["tool_call"], 30, 7) }),
-            executeTool("Specialist", "get_weather", conversation),
+            executeTool("Specialist", "get_weather", { ...conversation, "gen_ai.tool.call.id": "call_2" }),
             chat({ ...conversation, ...finished(["stop"], 40, 8) }),
           ]),
         ],
@@ -134,7 +135,7 @@ describe("runs with the ScriptedModel", () => {
         [
           invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
             chat(finished(["tool_call"], 11, 2)),
-            executeTool("Orchestrator", "translate", {}, [
+            executeTool("Orchestrator", "translate", { "gen_ai.tool.call.id": "call_t" }, [
               invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
             ]),
             chat(finished(["stop"], 13, 4)),
@@ -149,6 +150,41 @@ describe("runs with the ScriptedModel", () => {
     );
     expect(hrMs(wf?.startTime)).toBeLessThanOrEqual(hrMs(agent?.startTime));
     expect(hrMs(wf?.endTime)).toBeGreaterThanOrEqual(hrMs(agent?.endTime));
+  });
+
+  it("a tool's call id comes from the runner, sensitive data off, two calls of one tool apart; the runner's listeners hear every event", async () => {
+    install();
+    const model = new ScriptedModel([
+      {
+        usage: usage(10, 5),
+        output: [
+          functionCall("get_weather", { city: "Oslo" }, { callId: "call_o" }),
+          functionCall("get_weather", { city: "Rome" }, { callId: "call_r" }),
+        ],
+      },
+      { usage: usage(20, 6), output: [assistantMessage("Cold and warm")] },
+    ]);
+    const runner = new Runner({ traceIncludeSensitiveData: false });
+    const heard: string[] = [];
+    runner.on("agent_tool_start", (_ctx, _agent, _tool, details) =>
+      heard.push("callId" in details.toolCall ? details.toolCall.callId : "?"),
+    );
+    const result = await runner.run(new Agent({ name: "Weather", model, tools: [weather] }), "Oslo and Rome?");
+    expect(result.finalOutput).toBe("Cold and warm");
+    expect(heard.sort()).toEqual(["call_o", "call_r"]);
+    // The two tools run at once: their spans in call-id order.
+    const trees = await checkedTrees();
+    const byCallId = (a: TreeNode | undefined, b: TreeNode | undefined) =>
+      String(a?.attributes["gen_ai.tool.call.id"]).localeCompare(String(b?.attributes["gen_ai.tool.call.id"]));
+    const [first, toolA, toolB, last] = trees[0]?.children ?? [];
+    expect([{ ...trees[0], children: [first, ...[toolA, toolB].sort(byCallId), last] }]).toStrictEqual([
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
+        chat(finished(["tool_call"], 10, 5)),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_o" }),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_r" }),
+        chat(finished(["stop"], 20, 6)),
+      ]),
+    ]);
   });
 
   it("a streamed run gives the same tree as a plain one", async () => {
@@ -166,7 +202,7 @@ describe("runs with the ScriptedModel", () => {
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
         chat(finished(["tool_call"], 10, 5)),
-        executeTool("Weather", "get_weather"),
+        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_s" }),
         chat(finished(["stop"], 20, 6)),
       ]),
     ]);
@@ -268,7 +304,7 @@ describe("runs with the ScriptedModel", () => {
               [
                 invokeAgent("Editor", { ...finished(["tool_call", "stop"], 11, 3), ...tools("summarise") }, [
                   chat(finished(["tool_call"], 5, 1)),
-                  executeTool("Editor", "summarise", {}, [
+                  executeTool("Editor", "summarise", { "gen_ai.tool.call.id": "call_s1" }, [
                     invokeAgent("Summariser", finished(["stop"], 3, 1), [chat(finished(["stop"], 3, 1))]),
                   ]),
                   chat(finished(["stop"], 6, 2)),

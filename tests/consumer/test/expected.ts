@@ -46,7 +46,7 @@ export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: s
       // A standalone agent run: no invoke_workflow span above it (conventions #354).
       'invoke_agent Weather INTERNAL agent.name="Weather" response.finish_reasons=["tool_call","stop"] usage.input_tokens=0 usage.output_tokens=0  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
       '  chat CLIENT provider.name="unknown" response.finish_reasons=["tool_call"] usage.input_tokens=0 usage.output_tokens=0',
-      '  execute_tool get_weather INTERNAL agent.name="Weather" tool.name="get_weather"',
+      '  execute_tool get_weather INTERNAL agent.name="Weather" tool.name="get_weather" tool.call.id="call_1"',
       '  chat CLIENT provider.name="unknown" response.finish_reasons=["stop"] usage.input_tokens=0 usage.output_tokens=0',
     ].join("\n"),
   },
