@@ -15,7 +15,7 @@ export interface SpanNode {
   turn?: TurnState;
   /** A model call made through `instrumentModel`'s streaming path. */
   streamed?: boolean;
-  /** A function span's tool call id, as the runner announced the tool (tool-call-hook.ts). */
+  /** A function span's tool call id, as the runner announced the tool (runner-hooks.ts). */
   toolCallId?: string;
   /** A top-level run started under a span the app made active inside the workflow: its parent. */
   runParent?: Context;

@@ -11,6 +11,7 @@ import {
   turnUsage,
 } from "./model-facts.js";
 import type { ModelCallFacts } from "./model-response.js";
+import { inStreamedRun } from "./runner-hooks.js";
 import type { SpanNode, SpanStore } from "./span-store.js";
 import type { SpanTree } from "./span-tree.js";
 import { ToolCalls } from "./tool-calls.js";
@@ -77,7 +78,8 @@ export class Turns {
       agentName,
       conversationId: this.store.trace(span.traceId)?.conversationId,
       nested: undefined,
-      streaming: false,
+      // Known from the run's own options; `instrumentModel` also says so when the stream starts.
+      streaming: inStreamedRun(),
       firstChunkMs: undefined,
       parent: this.tree.parentContext(span),
       startMs: node.startMs,
@@ -102,7 +104,7 @@ export class Turns {
     const isOpenAI = provider === undefined;
     const facts = data.type === "generation" ? generationStartFacts(data) : {};
     // The streamed request the turn announced is this call's.
-    const stream = turn?.streaming === true;
+    const stream = turn ? turn.streaming : inStreamedRun();
     if (turn) turn.streaming = false;
     node.streamed = stream;
     node.handle = this.tree.startOp(span, {

@@ -187,7 +187,7 @@ describe("runs with the ScriptedModel", () => {
     ]);
   });
 
-  it("a streamed run gives the same tree as a plain one", async () => {
+  it("a streamed run gives the same tree as a plain one, its model calls marked streamed", async () => {
     install();
     const model = new ScriptedModel([
       { usage: usage(10, 5), output: [functionCall("get_weather", { city: "Rome" }, { callId: "call_s" })] },
@@ -201,10 +201,47 @@ describe("runs with the ScriptedModel", () => {
     expect(result.finalOutput).toBe("Warm in Rome");
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
-        chat(finished(["tool_call"], 10, 5)),
+        chat({ ...finished(["tool_call"], 10, 5), "gen_ai.request.stream": true }),
         executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_s" }),
-        chat(finished(["stop"], 20, 6)),
+        chat({ ...finished(["stop"], 20, 6), "gen_ai.request.stream": true }),
       ]),
+    ]);
+  });
+
+  it("an agent used as a tool inside a streamed run runs plain: only the streamed run's model calls are marked", async () => {
+    install();
+    const inner = new Agent({
+      name: "Translator",
+      model: new ScriptedModel([{ usage: usage(7, 3), output: [assistantMessage("bonjour")] }]),
+    });
+    const outer = new Agent({
+      name: "Orchestrator",
+      model: new ScriptedModel([
+        { usage: usage(11, 2), output: [functionCall("translate", { input: "hello" }, { callId: "call_t" })] },
+        { usage: usage(13, 4), output: [assistantMessage("It is bonjour")] },
+      ]),
+      tools: [inner.asTool({ toolName: "translate", toolDescription: "Translate to French" })],
+    });
+    const result = await run(outer, "Say hello in French", { stream: true });
+    for await (const _event of result) {
+      // drain
+    }
+    await result.completed;
+    expect(result.finalOutput).toBe("It is bonjour");
+    const streamed = { "gen_ai.request.stream": true };
+    expect(await checkedTrees()).toStrictEqual([
+      workflow(
+        [
+          invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
+            chat({ ...finished(["tool_call"], 11, 2), ...streamed }),
+            executeTool("Orchestrator", "translate", { "gen_ai.tool.call.id": "call_t" }, [
+              invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
+            ]),
+            chat({ ...finished(["stop"], 13, 4), ...streamed }),
+          ]),
+        ],
+        "Orchestrator",
+      ),
     ]);
   });
 

@@ -1,0 +1,86 @@
+import { getCurrentSpan, Runner } from "@openai/agents-core";
+import { diag } from "@opentelemetry/api";
+import { asRecord, asString, nodeBuiltin } from "@otel-agents/core/adapter";
+
+// What only the runner knows, heard without wrapping the app's model. The SDK's function span
+// carries no call id, and nothing it traces says a run is streamed; but every runner announces
+// each tool it starts with its call (`agent_tool_start`, whatever the model) from inside that
+// tool's function span, and is told `stream: true` when a run is streamed. Both hooks sit on
+// `Runner.prototype` (the default runner's too), once per process, and pass everything on unchanged.
+
+export interface ToolCallListener {
+  /** The function span `spanId` of trace `traceId` runs the tool call `callId`. */
+  toolCallStarted(traceId: string, spanId: string, callId: string): void;
+}
+
+interface Store<T> {
+  getStore(): T | undefined;
+  run<R>(store: T, fn: () => R): R;
+}
+
+const listeners = new Set<ToolCallListener>();
+// Process-wide: a second copy of this package must not wrap the runner twice.
+const HOOKED = Symbol.for("otel-agents.openai-agents.runner-hooks");
+// Whether the run whose code is running was asked to stream (Node only; elsewhere: never known).
+const STREAMED_RUN: Store<boolean> | undefined = (() => {
+  const AsyncLocalStorage = nodeBuiltin<{ AsyncLocalStorage: new () => Store<boolean> }>("node:async_hooks")?.AsyncLocalStorage;
+  return AsyncLocalStorage ? new AsyncLocalStorage() : undefined;
+})();
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+export function listenToToolCalls(listener: ToolCallListener): void {
+  listeners.add(listener);
+  hookRunner();
+}
+
+export function stopListeningToToolCalls(listener: ToolCallListener): void {
+  listeners.delete(listener);
+}
+
+/** True inside a run started with `stream: true` (its turns, model calls and tools). */
+export function inStreamedRun(): boolean {
+  return STREAMED_RUN?.getStore() === true;
+}
+
+/** Wraps `emit` and `run` of `Runner.prototype` once. Nothing here can throw into a run. */
+function hookRunner(): void {
+  try {
+    const proto = (Runner as unknown as { prototype?: Record<string | symbol, unknown> } | undefined)?.prototype;
+    if (!proto || proto[HOOKED] === true || typeof proto.emit !== "function" || typeof proto.run !== "function") return;
+    const emit = proto.emit as Method;
+    const run = proto.run as Method;
+    define(proto, "emit", function (this: unknown, ...args: unknown[]) {
+      if (args[0] === "agent_tool_start" && listeners.size > 0) noteToolCall(args[4]);
+      return emit.apply(this, args);
+    });
+    define(proto, "run", function (this: unknown, ...args: unknown[]) {
+      const streamed = asRecord(args[2])?.stream === true;
+      // Only where it changes: a plain run nested in a streamed one (an agent as a tool) is plain.
+      if (!STREAMED_RUN || streamed === inStreamedRun()) return run.apply(this, args);
+      return STREAMED_RUN.run(streamed, () => run.apply(this, args));
+    });
+    Object.defineProperty(proto, HOOKED, { value: true });
+  } catch (err) {
+    diag.debug(
+      "otel-agents: could not hook the runner; tool call ids only from model output, streaming only through instrumentModel",
+      err,
+    );
+  }
+}
+
+function define(proto: object, name: string, value: Method): void {
+  Object.defineProperty(proto, name, { value, writable: true, configurable: true });
+}
+
+function noteToolCall(details: unknown): void {
+  try {
+    const callId = asString(asRecord(asRecord(details)?.toolCall)?.callId);
+    if (!callId) return;
+    const span = getCurrentSpan();
+    if (!span) return;
+    for (const listener of listeners) listener.toolCallStarted(span.traceId, span.spanId, callId);
+  } catch (err) {
+    diag.debug("otel-agents: tool call note failed", err);
+  }
+}
