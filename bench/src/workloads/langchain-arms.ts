@@ -5,7 +5,7 @@ import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
 import { CallbackHandler as LangfuseHandler } from "@langfuse/langchain";
 import { setLangfuseTracerProvider } from "@langfuse/tracing";
 import { type Context, context, type Span, type Tracer, trace } from "@opentelemetry/api";
-import { OpenTelemetryCallbackHandler } from "@otel-agents/langchain";
+import { LangChainInstrumentation, OpenTelemetryCallbackHandler } from "@otel-agents/langchain";
 import { LangChainInstrumentation as TraceloopLangChain } from "@traceloop/instrumentation-langchain";
 import type { Arm } from "../arm.ts";
 import { batchProvider, captureTemplates, type SpanTemplate } from "../otel.ts";
@@ -140,7 +140,24 @@ export async function langchainArms(invoke: Invoke): Promise<Arm[]> {
     },
     ours(invoke, false, true, "ours (capture off)", "ours-off"),
     ours(invoke, true, true, "ours (capture on)", "ours-on"),
-    ours(invoke, false, false, "ours (no SDK: API no-op)", "ours-nosdk"),
+    {
+      name: "ours (no SDK: API no-op)",
+      kind: "ours-nosdk",
+      version: versionOf("@otel-agents/langchain"),
+      note: "ours (no SDK): LangChainInstrumentation enabled as the README registers it, no TracerProvider or MeterProvider registered; runs get no handler until one is",
+      setup: async () => {
+        const instrumentation = new LangChainInstrumentation();
+        return {
+          op: () => invoke(undefined),
+          flush: async () => {},
+          teardown: async () => instrumentation.disable(),
+        };
+      },
+    },
+    {
+      ...ours(invoke, false, false, "ours in callbacks (no SDK)", "baseline"),
+      note: "ours in callbacks (no SDK): the handler passed in each run's callbacks with no SDK registered; it ignores every event, but LangChain still builds a callback manager per run for it",
+    },
     {
       name: "OpenInference",
       kind: "peer",

@@ -10,6 +10,11 @@ import { diag } from "@opentelemetry/api";
  * (and `CallbackManager.configure`) gets its handlers, so the handler is added there, as
  * OpenInference's instrumentation does. One holder per copy of `@langchain/core`, kept on its class,
  * so that several copies of this adapter share it.
+ *
+ * While the handler has nothing to record and no run open (no SDK registered: its ignore flags are
+ * all set) it is left out: a run given a handler, even one that ignores every event, makes
+ * LangChain build a callback manager per run and child run, which cost an agent run half again
+ * its time (bench, `ours (no SDK)`). It joins the runs that start once an SDK is registered.
  */
 const HOLDER = Symbol.for("otel-agents.langchain.process-handler");
 
@@ -25,7 +30,7 @@ function holder(): Holder | undefined {
   const state: Holder = { handler: undefined };
   manager._configureSync = function configureWithProcessHandler(this: unknown, ...args: unknown[]) {
     const handler = state.handler;
-    if (handler) {
+    if (handler && !handler.ignoreChain) {
       try {
         args[0] = withHandler(args[0], args[1], handler);
       } catch (err) {

@@ -1,10 +1,11 @@
+import { CallbackManager } from "@langchain/core/callbacks/manager";
 import { AIMessage } from "@langchain/core/messages";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { fakeModel } from "@langchain/core/testing";
 import { trace } from "@opentelemetry/api";
 import { idleContract } from "@otel-agents/testing/contract";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { OpenTelemetryCallbackHandler } from "../src/index.js";
+import { LangChainInstrumentation, OpenTelemetryCallbackHandler } from "../src/index.js";
 import { driver, firstTurn } from "./driver.js";
 import { FW, h, n, tree } from "./helpers.js";
 
@@ -65,6 +66,37 @@ describe("a handler with nothing to record", () => {
     expect(handler.ignoreChain).toBe(true);
     // The model call started after the SDK went away: not recorded; the chain step that was open ended.
     expect(tree().map((t) => [t.name, t.status, t.children.length])).toEqual([["greet", "UNSET", 0]]);
+  });
+});
+
+describe("the instrumentation with nothing to record", () => {
+  it("adds no handler to LangChain's runs while no SDK is registered, and joins the runs that start after one is", async () => {
+    const instrumentation = new LangChainInstrumentation();
+    try {
+      // No handler: LangChain builds no callback manager at all for a run without callbacks.
+      expect(CallbackManager.configure()).toBeUndefined();
+      const model = fakeModel()
+        .respond(new AIMessage("unseen"))
+        .respond(new AIMessage({ content: "hi", response_metadata: { finish_reason: "stop" } }));
+      expect(await chainOf(model).invoke("hello")).toBe("unseen");
+      expect(h.spans()).toEqual([]);
+
+      trace.setGlobalTracerProvider(h.tracerProvider);
+      expect(CallbackManager.configure()?.handlers.map((x) => x.name)).toEqual(["otel-agents"]);
+      expect(await chainOf(model).invoke("hello")).toBe("hi");
+      expect(tree()).toEqual([
+        n("greet", "INTERNAL", { "otel_agents.step.type": "chain", ...FW }, [
+          n("chat", "CLIENT", {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": "fakebuiltmodel",
+            "gen_ai.response.finish_reasons": ["stop"],
+            ...FW,
+          }),
+        ]),
+      ]);
+    } finally {
+      instrumentation.disable();
+    }
   });
 });
 
