@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { instrumentModel } from "../src/index.js";
 import { driver, firstTurn } from "./driver.js";
-import { usage } from "./fixtures.js";
+import { drained, usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 import { chat, executeTool, failed, failedRun, finished, lostAnswer, tools } from "./trees.js";
 
@@ -84,13 +84,6 @@ async function cancelBeforeModel(wrap?: (m: ScriptedModel) => ScriptedModel): Pr
   await expect.poll(() => processor.openRuns).toBe(0);
 }
 
-async function drain(result: AsyncIterable<unknown> & { completed: Promise<void> }): Promise<void> {
-  for await (const _ of result) {
-    // drain
-  }
-  await result.completed;
-}
-
 // The SDK fails the run with AbortError; the finished model call and the tool stay UNSET.
 abortContract(driver, { expected: [failed("AbortError", firstTurn(0))] });
 
@@ -103,7 +96,7 @@ describe("runs cancelled with an AbortSignal", () => {
       "go",
       { stream: true, signal: controller.signal },
     );
-    await drain(result);
+    await drained(result);
     // The SDK stops the run gracefully: no error for the caller, every span ended without one.
     expect(result.cancelled).toBe(true);
     await expect.poll(() => processor.openRuns).toBe(0);
@@ -131,7 +124,7 @@ describe("runs cancelled with an AbortSignal", () => {
       "go",
       { stream: true, signal: controller.signal },
     );
-    await drain(result);
+    await drained(result);
     await expect.poll(() => processor.openRuns).toBe(0);
     expect(outcome(await checkedTrees())).toEqual([
       { "invoke_agent Slow ERROR TimeoutError": ["chat UNSET", "execute_tool slow ERROR TimeoutError"] },
@@ -174,7 +167,7 @@ describe("runs cancelled with an AbortSignal", () => {
     const processor = install();
     const controller = new AbortController();
     await withTrace("Two runs", async () => {
-      await drain(
+      await drained(
         await run(
           slowAgent(() => controller.abort(), instrumentModel),
           "go",
@@ -185,7 +178,7 @@ describe("runs cancelled with an AbortSignal", () => {
         name: "Next",
         model: instrumentModel(new ScriptedModel([{ usage: usage(5, 1), output: [assistantMessage("done")] }])),
       });
-      await drain(await run(agent, "again", { stream: true }));
+      await drained(await run(agent, "again", { stream: true }));
     });
     await expect.poll(() => processor.openRuns).toBe(0);
     // As with a failed run, the workflow ends with the cancelled run (README "Traps"); the next run nests under it.
@@ -212,7 +205,7 @@ describe("cancelled streamed runs, model not instrumented", () => {
       "go",
       { stream: true, signal: controller.signal },
     );
-    await drain(result);
+    await drained(result);
     expect(result.cancelled).toBe(true);
     // The SDK ends the trace after `completed` settles.
     await expect.poll(() => processor.openRuns).toBe(0);

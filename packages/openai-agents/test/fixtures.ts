@@ -17,3 +17,12 @@ export const usage = (inputTokens: number, outputTokens: number, cached = 0) =>
     totalTokens: inputTokens + outputTokens,
     inputTokensDetails: cached ? { cached_tokens: cached } : {},
   });
+
+/** Reads a streamed run to its end and waits for it to complete; returns the run's result. */
+export async function drained<T extends { completed: Promise<void> } & AsyncIterable<unknown>>(result: T): Promise<T> {
+  for await (const _event of result) {
+    // drain
+  }
+  await result.completed;
+  return result;
+}

@@ -3,13 +3,29 @@ import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-co
 import type { HrTime } from "@opentelemetry/api";
 import type { TreeNode } from "@otel-agents/testing/span-tree";
 import { beforeEach, describe, expect, it } from "vitest";
-import { usage, weather } from "./fixtures.js";
+import { drained, usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 import { chat, executeTool, failedRun, finished, guardrail, handoff, invokeAgent, tools, workflow } from "./trees.js";
 
 beforeEach(() => h.reset());
 
 const hrMs = (t: HrTime | undefined): number => (t ? t[0] * 1e3 + t[1] / 1e6 : Number.NaN);
+
+/** An orchestrator whose one tool is a translator agent (`asTool`), each on its own script. */
+function orchestratorWithTranslator(): Agent {
+  const inner = new Agent({
+    name: "Translator",
+    model: new ScriptedModel([{ usage: usage(7, 3), output: [assistantMessage("bonjour")] }]),
+  });
+  return new Agent({
+    name: "Orchestrator",
+    model: new ScriptedModel([
+      { usage: usage(11, 2), output: [functionCall("translate", { input: "hello" }, { callId: "call_t" })] },
+      { usage: usage(13, 4), output: [assistantMessage("It is bonjour")] },
+    ]),
+    tools: [inner.asTool({ toolName: "translate", toolDescription: "Translate to French" })],
+  });
+}
 
 describe("runs with the ScriptedModel", () => {
   it("a single agent answering: no workflow (a standalone run), agent > one chat span with the turn's usage", async () => {
@@ -117,18 +133,7 @@ describe("runs with the ScriptedModel", () => {
 
   it("an agent used as a tool: a workflow named by the entry agent; the inner run nests under the execute_tool span", async () => {
     install();
-    const inner = new Agent({
-      name: "Translator",
-      model: new ScriptedModel([{ usage: usage(7, 3), output: [assistantMessage("bonjour")] }]),
-    });
-    const outer = new Agent({
-      name: "Orchestrator",
-      model: new ScriptedModel([
-        { usage: usage(11, 2), output: [functionCall("translate", { input: "hello" }, { callId: "call_t" })] },
-        { usage: usage(13, 4), output: [assistantMessage("It is bonjour")] },
-      ]),
-      tools: [inner.asTool({ toolName: "translate", toolDescription: "Translate to French" })],
-    });
+    const outer = orchestratorWithTranslator();
     expect((await run(outer, "Say hello in French")).finalOutput).toBe("It is bonjour");
     expect(await checkedTrees()).toStrictEqual([
       workflow(
@@ -193,11 +198,7 @@ describe("runs with the ScriptedModel", () => {
       { usage: usage(10, 5), output: [functionCall("get_weather", { city: "Rome" }, { callId: "call_s" })] },
       { usage: usage(20, 6), output: [assistantMessage("Warm in Rome")] },
     ]);
-    const result = await run(new Agent({ name: "Weather", model, tools: [weather] }), "Rome?", { stream: true });
-    for await (const _event of result) {
-      // drain
-    }
-    await result.completed;
+    const result = await drained(await run(new Agent({ name: "Weather", model, tools: [weather] }), "Rome?", { stream: true }));
     expect(result.finalOutput).toBe("Warm in Rome");
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
@@ -210,23 +211,8 @@ describe("runs with the ScriptedModel", () => {
 
   it("an agent used as a tool inside a streamed run runs plain: only the streamed run's model calls are marked", async () => {
     install();
-    const inner = new Agent({
-      name: "Translator",
-      model: new ScriptedModel([{ usage: usage(7, 3), output: [assistantMessage("bonjour")] }]),
-    });
-    const outer = new Agent({
-      name: "Orchestrator",
-      model: new ScriptedModel([
-        { usage: usage(11, 2), output: [functionCall("translate", { input: "hello" }, { callId: "call_t" })] },
-        { usage: usage(13, 4), output: [assistantMessage("It is bonjour")] },
-      ]),
-      tools: [inner.asTool({ toolName: "translate", toolDescription: "Translate to French" })],
-    });
-    const result = await run(outer, "Say hello in French", { stream: true });
-    for await (const _event of result) {
-      // drain
-    }
-    await result.completed;
+    const outer = orchestratorWithTranslator();
+    const result = await drained(await run(outer, "Say hello in French", { stream: true }));
     expect(result.finalOutput).toBe("It is bonjour");
     const streamed = { "gen_ai.request.stream": true };
     expect(await checkedTrees()).toStrictEqual([

@@ -7,7 +7,7 @@ import type { TreeNode } from "@otel-agents/testing/span-tree";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrumentModel, instrumentModelProvider } from "../src/index.js";
-import { usage, weather } from "./fixtures.js";
+import { drained, usage, weather } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools } from "./trees.js";
 
@@ -35,14 +35,6 @@ function tracingClient(baseURL: string): OpenAI {
       return fetch(url, { ...init, headers });
     },
   });
-}
-
-async function drained<T extends { completed: Promise<void> } & AsyncIterable<unknown>>(result: T): Promise<T> {
-  for await (const _event of result) {
-    // drain
-  }
-  await result.completed;
-  return result;
 }
 
 /** Checks each chat span's time to first chunk against `expected` (seconds) and replaces it by its range. */
