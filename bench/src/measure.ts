@@ -27,6 +27,15 @@ export interface ArmResult {
   p50Us?: number;
   /** Spread of the per-round means, µs (max - min). */
   roundSpreadUs?: number;
+  /** Process CPU time (user + system, all threads) per operation in each round, µs. */
+  cpuRoundsUs?: number[];
+  /** Median over rounds of the round's CPU µs/op. */
+  cpuUs?: number;
+  /**
+   * Median over rounds of (this arm's CPU µs/op − none's in the same round): the CPU this arm adds.
+   * Paired by round, so load from other processes that moves both arms of a round cancels out.
+   */
+  cpuOverheadUs?: number;
   spansPerOp?: number;
   bytesPerOp?: number;
   heapGrowthBytes?: number;
@@ -66,25 +75,33 @@ async function countSpans(arm: Arm, counts: Counts): Promise<Pick<ArmResult, "sp
   }
 }
 
-/** One timed round of one arm with tinybench; spans are flushed (and counted) inside the arm. */
-async function timeRound(arm: Arm, counts: Counts): Promise<{ mean: number; p50: number }> {
+interface Round {
+  mean: number;
+  p50: number;
+  cpu: number;
+}
+
+/**
+ * One timed round of one arm with tinybench; spans are flushed (and counted) inside the arm. Besides
+ * wall-clock latency, the process's CPU time over the timed operations and their flush: on a shared
+ * machine, wall time also counts the time other processes hold the core, CPU time only ours.
+ */
+async function timeRound(arm: Arm, counts: Counts): Promise<Round> {
   const exporter = new CountingExporter();
   const run = await arm.setup!(exporter);
   try {
     const iterations = Math.max(1, Math.round(counts.ops / counts.rounds));
-    const bench = new Bench({
-      iterations,
-      time: 0,
-      warmupIterations: Math.max(1, Math.round(counts.warmup / counts.rounds)),
-      warmupTime: 0,
-      throws: true,
-    });
+    await repeat(run, Math.max(1, Math.round(counts.warmup / counts.rounds)));
+    await run.flush();
+    const bench = new Bench({ iterations, time: 0, warmup: false, throws: true });
     bench.add(arm.name, run.op);
+    const cpuBefore = process.cpuUsage();
     await bench.run();
+    await run.flush();
+    const cpu = process.cpuUsage(cpuBefore);
     const result = bench.tasks[0]!.result;
     if (result.state !== "completed") throw new Error(`${arm.name}: tinybench ended in state ${result.state}`);
-    await run.flush();
-    return { mean: result.latency.mean * 1000, p50: result.latency.p50 * 1000 };
+    return { mean: result.latency.mean * 1000, p50: result.latency.p50 * 1000, cpu: (cpu.user + cpu.system) / iterations };
   } finally {
     await run.teardown();
   }
@@ -168,12 +185,12 @@ export async function measureArms(arms: Arm[], counts: Counts, log: (line: strin
     }
   }
   const timed = runnable.filter((x) => !x.result.unavailable);
-  const rounds = new Map<string, { mean: number; p50: number }[]>();
+  const rounds = new Map<string, Round[]>();
   for (let r = 0; r < counts.rounds; r++) {
     for (const { arm } of timed) {
       const t = await timeRound(arm, counts);
       rounds.set(arm.name, [...(rounds.get(arm.name) ?? []), t]);
-      log(`  round ${r + 1} ${arm.name}: ${t.mean.toFixed(1)} µs/op`);
+      log(`  round ${r + 1} ${arm.name}: ${t.mean.toFixed(1)} µs/op, CPU ${t.cpu.toFixed(1)} µs/op`);
     }
   }
   for (const { arm, result } of timed) {
@@ -183,6 +200,15 @@ export async function measureArms(arms: Arm[], counts: Counts, log: (line: strin
     result.meanUs = median(means);
     result.p50Us = median(rs.map((x) => x.p50));
     result.roundSpreadUs = Math.max(...means) - Math.min(...means);
+    result.cpuRoundsUs = rs.map((x) => x.cpu);
+    result.cpuUs = median(result.cpuRoundsUs);
+  }
+  const none = timed.find((x) => x.arm.kind === "none")?.result.cpuRoundsUs;
+  if (none) {
+    for (const { result } of timed) {
+      const own = result.cpuRoundsUs!;
+      result.cpuOverheadUs = median(own.map((cpu, r) => cpu - none[r]!));
+    }
   }
   if (counts.heap > 0) {
     for (const { arm, result } of timed) {

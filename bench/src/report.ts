@@ -34,6 +34,16 @@ export interface Ratios {
   bestPeer: string | undefined;
   noSdkVsNone: [number | undefined, number | undefined];
   noise: number | undefined;
+  /** The same ratios of CPU time overheads (paired by round), one value each. */
+  cpu: {
+    offFloor: number | undefined;
+    offFloorContext: number | undefined;
+    onFloor: number | undefined;
+    offPeer: number | undefined;
+    onPeer: number | undefined;
+    bestPeer: string | undefined;
+    noSdkVsNone: number | undefined;
+  };
 }
 
 export function ratiosOf(w: WorkloadResult): Ratios {
@@ -50,6 +60,10 @@ export function ratiosOf(w: WorkloadResult): Ratios {
   const best = peers.map((p) => ({ p, ov: o(p) })).sort((a, b) => (a.ov.mean ?? 0) - (b.ov.mean ?? 0))[0];
   const bestP50 = peers.map((p) => o(p).p50 ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b)[0];
   const rel = (x: number | undefined, base: number | undefined) => (x === undefined || !base ? undefined : x / base);
+  const cpuOf = (kind: ArmResult["kind"]) => get(kind)?.cpuOverheadUs;
+  const cpuBest = peers
+    .filter((p) => p.cpuOverheadUs !== undefined)
+    .sort((a, b) => (a.cpuOverheadUs ?? 0) - (b.cpuOverheadUs ?? 0))[0];
   return {
     workload: w.name,
     offFloor: [ratio(off.mean, floor.mean), ratio(off.p50, floor.p50)],
@@ -60,6 +74,15 @@ export function ratiosOf(w: WorkloadResult): Ratios {
     bestPeer: best?.p.name,
     noSdkVsNone: [rel(nosdk.mean, none?.meanUs), rel(nosdk.p50, none?.p50Us)],
     noise: none?.roundSpreadUs,
+    cpu: {
+      offFloor: ratio(cpuOf("ours-off"), cpuOf("floor")),
+      offFloorContext: floorContextArm ? ratio(cpuOf("ours-off"), cpuOf("floor-context")) : undefined,
+      onFloor: ratio(cpuOf("ours-on"), cpuOf("floor")),
+      offPeer: ratio(cpuOf("ours-off"), cpuBest?.cpuOverheadUs),
+      onPeer: ratio(cpuOf("ours-on"), cpuBest?.cpuOverheadUs),
+      bestPeer: cpuBest?.name,
+      noSdkVsNone: rel(cpuOf("ours-nosdk"), none?.cpuUs),
+    },
   };
 }
 
@@ -71,12 +94,12 @@ export function workloadTable(w: WorkloadResult): string {
     `${w.counts.ops} timed operations per arm in ${w.counts.rounds} interleaved rounds after ${w.counts.warmup} warm-up operations; ` +
       `spans/bytes over ${w.counts.sample} operations; heap over ${w.counts.heap} operations; ${w.seconds.toFixed(0)} s.`,
     "",
-    "| arm | version | mean µs/op | p50 µs/op | overhead (mean) µs | overhead (p50) µs | spans/op | bytes/op | heap growth after GC | open runs after |",
-    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    "| arm | version | mean µs/op | p50 µs/op | overhead (mean) µs | overhead (p50) µs | CPU µs/op | CPU overhead µs | spans/op | bytes/op | heap growth after GC | open runs after |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const r of w.results) {
     if (r.unavailable) {
-      lines.push(`| ${r.name} | ${r.version ?? "–"} | not measured: ${r.unavailable} | | | | | | | |`);
+      lines.push(`| ${r.name} | ${r.version ?? "–"} | not measured: ${r.unavailable} | | | | | | | | | |`);
       continue;
     }
     const ov = overhead(r, none);
@@ -84,7 +107,8 @@ export function workloadTable(w: WorkloadResult): string {
       r.heapGrowthBytes === undefined ? "–" : `${kib(r.heapGrowthBytes)}, trend ${kib(r.heapTrendBytes)} / ${r.heapOps} ops`;
     lines.push(
       `| ${r.name} | ${r.version ?? "–"} | ${fmt(r.meanUs)} ±${fmt((r.roundSpreadUs ?? 0) / 2, 0)} | ${fmt(r.p50Us)} | ` +
-        `${r.kind === "none" ? "0" : fmt(ov.mean)} | ${r.kind === "none" ? "0" : fmt(ov.p50)} | ${fmt(r.spansPerOp, 0)} | ` +
+        `${r.kind === "none" ? "0" : fmt(ov.mean)} | ${r.kind === "none" ? "0" : fmt(ov.p50)} | ` +
+        `${fmt(r.cpuUs)} | ${r.kind === "none" ? "0" : fmt(r.cpuOverheadUs)} | ${fmt(r.spansPerOp, 0)} | ` +
         `${fmt(r.bytesPerOp, 0)} | ${heap} | ${r.openRunsAfter ?? "–"} |`,
     );
   }
@@ -110,6 +134,26 @@ export function ratioTable(all: Ratios[]): string {
         `${r2(r.offPeer[0])} / ${r2(r.offPeer[1])} (≤ 0.5: ${verdict(r.offPeer[0], 0.5)}) | ` +
         `${r2(r.onPeer[0])} / ${r2(r.onPeer[1])} (≤ 0.5: ${verdict(r.onPeer[0], 0.5)}) | ${r.bestPeer ?? "–"} | ` +
         `${pct(r.noSdkVsNone[0])} / ${pct(r.noSdkVsNone[1])} (≤ 10%: ${verdict(r.noSdkVsNone[0] === undefined ? undefined : Math.abs(r.noSdkVsNone[0]), 0.1)}) |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The targets judged on CPU time: what each arm costs this process, whatever else runs on the machine. */
+export function cpuRatioTable(all: Ratios[]): string {
+  const lines = [
+    "| workload | ours/floor, capture off | ours/floor with the same execute wrappers, capture off | ours/floor, capture on | ours off / best peer | ours on / best peer | best peer (CPU) | ours without SDK vs none |",
+    "|---|--:|--:|--:|--:|--:|---|--:|",
+  ];
+  for (const r of all) {
+    const c = r.cpu;
+    const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
+    lines.push(
+      `| ${r.workload} | ${r2(c.offFloor)} (≤ 1.3: ${verdict(c.offFloor, 1.3)}) | ` +
+        `${c.offFloorContext === undefined ? "–" : `${r2(c.offFloorContext)} (≤ 1.3: ${verdict(c.offFloorContext, 1.3)})`} | ` +
+        `${r2(c.onFloor)} (≤ 2.0: ${verdict(c.onFloor, 2)}) | ` +
+        `${r2(c.offPeer)} (≤ 0.5: ${verdict(c.offPeer, 0.5)}) | ${r2(c.onPeer)} (≤ 0.5: ${verdict(c.onPeer, 0.5)}) | ${c.bestPeer ?? "–"} | ` +
+        `${pct(c.noSdkVsNone)} (≤ 10%: ${verdict(c.noSdkVsNone === undefined ? undefined : Math.abs(c.noSdkVsNone), 0.1)}) |`,
     );
   }
   return lines.join("\n");

@@ -7,7 +7,11 @@ const require = createRequire(import.meta.url);
 /** The installed version of a package, read from its package.json next to its entry point. */
 export function versionOf(name: string): string {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version;
+    // A wildcard export can map `package.json` to a build folder's own (`{"type":"commonjs"}`, no
+    // version), as @modelcontextprotocol/sdk's does: only the package's own file counts.
+    const pkg = require(`${name}/package.json`) as { name?: string; version?: string };
+    if (pkg.name !== name || typeof pkg.version !== "string") throw new Error(`${name}: not its package.json`);
+    return pkg.version;
   } catch {
     // Packages whose exports map hides package.json: walk up from the resolved entry.
     try {

@@ -102,7 +102,6 @@ export function toEpochMs(time: TimeInput | undefined): number | undefined {
  */
 export class OperationHandle implements OperationHandleLike {
   readonly [BRAND] = true;
-  readonly context: Context;
   /** The nearest enclosing `invoke_agent` operation, which collects this one's usage. */
   readonly agent: OperationHandle | undefined;
   /** @internal everything known so far (start facts merged with updates). */
@@ -122,6 +121,10 @@ export class OperationHandle implements OperationHandleLike {
   private chunkIntervals: number[] | undefined;
   private totals: AgentTotals | undefined;
   private truncated: string[] | undefined;
+  // Made on first read: a context copies its parent's entries, and most operations (model calls,
+  // tools) never have a child or run code of their own.
+  private childContext: Context | undefined;
+  private readonly passThrough: boolean;
 
   constructor(
     readonly span: Span,
@@ -142,7 +145,7 @@ export class OperationHandle implements OperationHandleLike {
     this.startMs = startMs;
     this.nameIsFallback = nameIsFallback;
     this.facts = facts;
-    this.context = passThrough ? parentContext : trace.setSpan(parentContext, span);
+    this.passThrough = passThrough;
     // A non-recording span may be shared (the API's invalid span): only real spans identify us.
     if (span.isRecording()) {
       try {
@@ -160,6 +163,14 @@ export class OperationHandle implements OperationHandleLike {
       if (INFERENCE_OPERATIONS.has(operation)) agentTotals.inference++;
       else if (operation === OPERATION.executeTool) agentTotals.tools++;
     }
+  }
+
+  /** The context for the operation's children: its parent's, with this operation's span active. */
+  get context(): Context {
+    if (this.childContext === undefined) {
+      this.childContext = this.passThrough ? this.parentContext : trace.setSpan(this.parentContext, this.span);
+    }
+    return this.childContext;
   }
 
   get isEnded(): boolean {
