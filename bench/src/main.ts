@@ -124,6 +124,11 @@ const doc = [
 const out = join(here, "..", "results", "latest.md");
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, doc);
+// The numbers behind the tables, for `pnpm bench:medians` over several runs.
+writeFileSync(
+  join(here, "..", "results", "latest.json"),
+  `${JSON.stringify({ date: new Date().toISOString(), load, ratios, results }, null, 1)}\n`,
+);
 process.stdout.write(
   `\nCPU time:\n${cpuRatioTable(ratios)}\n\nWall clock:\n${ratioTable(ratios)}\n\n${results.map(workloadTable).join("\n\n")}\n\nwritten to ${out}\n`,
 );
