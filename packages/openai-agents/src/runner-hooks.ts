@@ -1,12 +1,16 @@
-import { getCurrentSpan, Runner } from "@openai/agents-core";
+import { getCurrentSpan, type ModelProvider, Runner } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import { asRecord, asString, nodeBuiltin } from "@otel-agents/core/adapter";
+import { instrumentModelProvider, isInstrumented } from "./streaming.js";
 
 // What only the runner knows, heard without wrapping the app's model. The SDK's function span
 // carries no call id, and nothing it traces says a run is streamed; but every runner announces
 // each tool it starts with its call (`agent_tool_start`, whatever the model) from inside that
 // tool's function span, and is told `stream: true` when a run is streamed. Both hooks sit on
 // `Runner.prototype` (the default runner's too), once per process, and pass everything on unchanged.
+// Only a model sees its chunks, its response and an AbortSignal firing: when a run starts, the
+// runner's model provider (where agents naming their model by string get it) is wrapped once with
+// `instrumentModelProvider`, so those models need nothing from the app.
 
 export interface ToolCallListener {
   /** The function span `spanId` of trace `traceId` runs the tool call `callId`. */
@@ -55,6 +59,7 @@ function hookRunner(): void {
       return emit.apply(this, args);
     });
     define(proto, "run", function (this: unknown, ...args: unknown[]) {
+      if (listeners.size > 0) observeModelsOf(this);
       const streamed = asRecord(args[2])?.stream === true;
       // Only where it changes: a plain run nested in a streamed one (an agent as a tool) is plain.
       if (!STREAMED_RUN || streamed === inStreamedRun()) return run.apply(this, args);
@@ -71,6 +76,22 @@ function hookRunner(): void {
 
 function define(proto: object, name: string, value: Method): void {
   Object.defineProperty(proto, name, { value, writable: true, configurable: true });
+}
+
+/**
+ * Wraps the runner's model provider (its own, or the SDK's lazy default) with
+ * `instrumentModelProvider`, once: the same provider for everything else. A frozen config keeps
+ * its provider, and the app can still wrap models itself.
+ */
+function observeModelsOf(runner: unknown): void {
+  try {
+    const config = asRecord(asRecord(runner)?.config);
+    const provider = config?.modelProvider;
+    if (!config || typeof provider !== "object" || provider === null || isInstrumented(provider)) return;
+    config.modelProvider = instrumentModelProvider(provider as ModelProvider);
+  } catch (err) {
+    diag.debug("otel-agents: could not observe the runner's models; wrap them with instrumentModelProvider", err);
+  }
 }
 
 function noteToolCall(details: unknown): void {

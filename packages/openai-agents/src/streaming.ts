@@ -10,6 +10,11 @@ import { notifyFirstChunk, notifyStreamStarted, watchCancellation } from "./step
 
 const WRAPPED = Symbol.for("otel-agents.openai-agents.instrumented-model");
 
+/** Whether `value` is a model or provider already wrapped by this package (any copy of it). */
+export function isInstrumented(value: object): boolean {
+  return (value as { [WRAPPED]?: boolean })[WRAPPED] === true;
+}
+
 const isPromiseLike = (v: unknown): v is PromiseLike<Model> =>
   typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
 
@@ -72,8 +77,8 @@ export function instrumentModel<M extends Model>(model: M): M {
 
 /**
  * Wraps a `ModelProvider` so that every model it returns is wrapped by `instrumentModel`: for
- * agents that name their model by string (`new Runner({ modelProvider })`, or
- * `setDefaultModelProvider(instrumentModelProvider(getDefaultModelProvider()))` before the first run).
+ * agents that name their model by string. The processor already does this to the model provider of
+ * every runner it sees start a run (the default runner's included), so apps rarely need it.
  */
 export function instrumentModelProvider<P extends ModelProvider>(provider: P): P {
   if (typeof provider !== "object" || provider === null || (provider as { [WRAPPED]?: boolean })[WRAPPED]) return provider;

@@ -1,4 +1,4 @@
-import { Agent, run, tool, withTrace } from "@openai/agents";
+import { Agent, Runner, run, tool, withTrace } from "@openai/agents";
 import type { StreamEvent } from "@openai/agents-core";
 import { assistantMessage, functionCall, modelStream, ScriptedModel } from "@openai/agents-core/testing";
 import { abortContract } from "@otel-agents/testing/contract";
@@ -14,8 +14,8 @@ import { chat, executeTool, failed, failedRun, finished, lostAnswer, tools } fro
 
 beforeEach(() => h.reset());
 
-function slowAgent(onEnter: () => void, wrap: (m: ScriptedModel) => ScriptedModel = (m) => m) {
-  const slow = tool({
+function slowTool(onEnter: () => void) {
+  return tool({
     name: "slow",
     description: "Waits",
     parameters: z.object({}),
@@ -25,16 +25,26 @@ function slowAgent(onEnter: () => void, wrap: (m: ScriptedModel) => ScriptedMode
       return "late";
     },
   });
-  return new Agent({
-    name: "Slow",
-    model: wrap(
-      new ScriptedModel([
-        { usage: usage(10, 1), output: [functionCall("slow", {}, { callId: "call_slow" })] },
-        { usage: usage(20, 2), output: [assistantMessage("never")] },
-      ]),
-    ),
-    tools: [slow],
-  });
+}
+
+const slowScript = () =>
+  new ScriptedModel([
+    { usage: usage(10, 1), output: [functionCall("slow", {}, { callId: "call_slow" })] },
+    { usage: usage(20, 2), output: [assistantMessage("never")] },
+  ]);
+
+function slowAgent(onEnter: () => void, wrap: (m: ScriptedModel) => ScriptedModel = (m) => m) {
+  return new Agent({ name: "Slow", model: wrap(slowScript()), tools: [slowTool(onEnter)] });
+}
+
+/**
+ * A streamed run of the slow agent whose model is watched: wrapped with instrumentModel, or named by
+ * string and handed out by the runner's own provider (which the processor watches by itself).
+ */
+function runSlowWatched(watched: string, onEnter: () => void, options: { stream: true; signal?: AbortSignal }) {
+  if (watched === "instrumentModel") return run(slowAgent(onEnter, instrumentModel), "go", options);
+  const runner = new Runner({ modelProvider: { getModel: () => slowScript() } });
+  return runner.run(new Agent({ name: "Slow", model: "scripted", tools: [slowTool(onEnter)] }), "go", options);
 }
 
 /** Name, status and error.type of every span, nested: what a cancellation changes. */
@@ -88,33 +98,32 @@ async function cancelBeforeModel(wrap?: (m: ScriptedModel) => ScriptedModel): Pr
 abortContract(driver, { expected: [failed("AbortError", firstTurn(0))] });
 
 describe("runs cancelled with an AbortSignal", () => {
-  it("a streamed run aborted while its tool runs (instrumented model): what ends after the abort ends as ERROR AbortError", async () => {
-    const processor = install();
-    const controller = new AbortController();
-    const result = await run(
-      slowAgent(() => controller.abort(), instrumentModel),
-      "go",
-      { stream: true, signal: controller.signal },
-    );
-    await drained(result);
-    // The SDK stops the run gracefully: no error for the caller, every span ended without one.
-    expect(result.cancelled).toBe(true);
-    await expect.poll(() => processor.openRuns).toBe(0);
-    const trees = await checkedTrees();
-    expect(outcome(trees)).toEqual([
-      { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
-    ]);
-    expect(stable(trees)).toStrictEqual([
-      failedRun("AbortError", "Slow", { ...finished(["tool_call"], 10, 1), ...tools("slow") }, [
-        // The wrapped model saw the response id, the call id and the tool's description.
-        chat({ ...streamed, ...finished(["tool_call"], 10, 1), "gen_ai.response.id": "scripted-response-1" }),
-        failed(
-          "AbortError",
-          executeTool("Slow", "slow", { "gen_ai.tool.call.id": "call_slow", "gen_ai.tool.description": "Waits" }),
-        ),
-      ]),
-    ]);
-  });
+  it.each(["instrumentModel", "the runner's provider"])(
+    "a streamed run aborted while its tool runs (model watched through %s): what ends after the abort ends as ERROR AbortError",
+    async (watched) => {
+      const processor = install();
+      const controller = new AbortController();
+      const result = await runSlowWatched(watched, () => controller.abort(), { stream: true, signal: controller.signal });
+      await drained(result);
+      // The SDK stops the run gracefully: no error for the caller, every span ended without one.
+      expect(result.cancelled).toBe(true);
+      await expect.poll(() => processor.openRuns).toBe(0);
+      const trees = await checkedTrees();
+      expect(outcome(trees)).toEqual([
+        { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
+      ]);
+      expect(stable(trees)).toStrictEqual([
+        failedRun("AbortError", "Slow", { ...finished(["tool_call"], 10, 1), ...tools("slow") }, [
+          // The watched model saw the response id, the call id and the tool's description.
+          chat({ ...streamed, ...finished(["tool_call"], 10, 1), "gen_ai.response.id": "scripted-response-1" }),
+          failed(
+            "AbortError",
+            executeTool("Slow", "slow", { "gen_ai.tool.call.id": "call_slow", "gen_ai.tool.description": "Waits" }),
+          ),
+        ]),
+      ]);
+    },
+  );
 
   it("the abort reason's own kind is the error.type (AbortSignal.timeout() gives TimeoutError)", async () => {
     const processor = install();

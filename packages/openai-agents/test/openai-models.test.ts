@@ -93,10 +93,12 @@ describe("OpenAI's own models on a loopback server", () => {
           },
           "chat gpt-4.1-2025-04-14",
         ),
+        // The description: from the request the runner's (observed) model was given.
         executeTool("Weather", "get_weather", {
           "gen_ai.tool.call.arguments": '{"city":"Paris"}',
           "gen_ai.tool.call.id": "call_w",
           "gen_ai.tool.call.result": '{"output":"sunny in Paris"}',
+          "gen_ai.tool.description": "Weather for a city",
         }),
         chat(
           {
@@ -152,7 +154,10 @@ describe("OpenAI's own models on a loopback server", () => {
           },
           "chat gpt-4o-mini",
         ),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_c" }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_c",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
         chat({ ...gpt4oMini, ...finished(["stop"], 60, 4), "gen_ai.response.id": "chatcmpl-2" }, "chat gpt-4o-mini"),
       ]),
     ]);
@@ -187,7 +192,8 @@ describe("OpenAI's own models on a loopback server", () => {
     });
     expect((await runner.run(new Agent({ name: "Private", model: "gpt-4.1" }), "hi")).finalOutput).toBe("ok");
     const [tree] = await checkedTrees();
-    // 0.17 still put the whole response on the span with sensitive data off; 0.20 leaves it out.
+    // 0.17 still put the whole response on the span with sensitive data off; 0.20 leaves it out,
+    // and the runner's observed model hands over the response's id and reasoning tokens.
     const fromResponse = onAgents017
       ? {
           "gen_ai.request.model": "gpt-4.1-2025-04-14",
@@ -198,7 +204,7 @@ describe("OpenAI's own models on a loopback server", () => {
           "gen_ai.usage.reasoning.output_tokens": 0,
           "openai.response.service_tier": "default",
         }
-      : {};
+      : { "gen_ai.response.id": "resp_q", "gen_ai.usage.reasoning.output_tokens": 0 };
     expect(tree?.children).toEqual([
       chat(
         {

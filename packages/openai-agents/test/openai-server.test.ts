@@ -74,6 +74,7 @@ describe("OpenAI models against the loopback OpenAI server", () => {
           "gen_ai.tool.call.arguments": '{"city":"Bern"}',
           "gen_ai.tool.call.id": "call_b",
           "gen_ai.tool.call.result": '{"output":"sunny in Bern"}',
+          "gen_ai.tool.description": "Weather for a city",
         }),
         chat(
           {

@@ -1,4 +1,4 @@
-import { Agent, OpenAIProvider, Runner, run } from "@openai/agents";
+import { Agent, OpenAIProvider, Runner, run, setDefaultModelProvider } from "@openai/agents";
 import { Usage } from "@openai/agents-core";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import { context, propagation } from "@opentelemetry/api";
@@ -278,6 +278,61 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
     expect(chat?.attributes).not.toHaveProperty("gen_ai.request.stream");
     expect(chat?.attributes).not.toHaveProperty(TTFC);
     await checkedTrees();
+  });
+});
+
+describe("models the app did not wrap", () => {
+  const streamedChat = {
+    "gen_ai.provider.name": "openai",
+    "gen_ai.request.model": "gpt-4.1-2025-04-14",
+    "gen_ai.request.stream": true,
+    "gen_ai.request.temperature": 1,
+    "gen_ai.request.top_p": 1,
+    "gen_ai.response.id": "resp_u",
+    "gen_ai.response.model": "gpt-4.1-2025-04-14",
+    "gen_ai.response.time_to_first_chunk": "<checked>",
+    "gen_ai.usage.cache_read.input_tokens": 0,
+    "gen_ai.usage.reasoning.output_tokens": 0,
+    "openai.api.type": "responses",
+    "openai.response.service_tier": "default",
+    ...finished(["stop"], 12, 2),
+  };
+  const reply = {
+    text: "Hi",
+    usage: { input: 12, output: 2 },
+    model: "gpt-4.1-2025-04-14",
+    id: "resp_u",
+    delayMs: FIRST_CHUNK_DELAY_MS,
+  };
+
+  it("a runner's own provider: time to first chunk all the same (its provider is observed when a run starts)", async () => {
+    install();
+    server = await startOpenAIServer({ replies: [reply] });
+    const provider = new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: true });
+    const runner = new Runner({ modelProvider: provider });
+    const result = await drained(await runner.run(new Agent({ name: "Greeter", model: "gpt-4.1" }), "hi", { stream: true }));
+    expect(result.finalOutput).toBe("Hi");
+    // The same provider for everything else.
+    expect(runner.config.modelProvider).toBeInstanceOf(OpenAIProvider);
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
+      invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")]),
+    ]);
+  });
+
+  it("the default runner with the default provider (run()): time to first chunk all the same", async () => {
+    install();
+    server = await startOpenAIServer({ replies: [reply] });
+    setDefaultModelProvider(new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: true }));
+    try {
+      const result = await drained(await run(new Agent({ name: "Greeter", model: "gpt-4.1" }), "hi", { stream: true }));
+      expect(result.finalOutput).toBe("Hi");
+    } finally {
+      // What importing @openai/agents sets (the SDK exports no getter to save it).
+      setDefaultModelProvider(new OpenAIProvider());
+    }
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
+      invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")]),
+    ]);
   });
 });
 
