@@ -220,8 +220,10 @@ export async function measureArms(arms: Arm[], counts: Counts, log: (line: strin
   return results;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+/** The median of the finite values (undefined and n/a left out); undefined when there are none. */
+export function median(xs: readonly (number | undefined)[]): number | undefined {
+  const s = xs.filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return undefined;
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

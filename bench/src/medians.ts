@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { median } from "./measure.ts";
 import { cpuRatioTable, type Ratios, ratioTable } from "./report.ts";
 
 /**
@@ -12,12 +13,6 @@ const out = values.o;
 if (files.length === 0) throw new Error("usage: medians.ts run1.json run2.json ... [-o out.md]");
 const runs = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as { date: string; load: number[]; ratios: Ratios[] });
 
-function median(xs: (number | undefined)[]): number | undefined {
-  const s = xs.filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return undefined;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1]! + s[m]!) / 2;
-}
 const pair = (xs: [number | undefined, number | undefined][]): [number | undefined, number | undefined] => [
   median(xs.map((x) => x[0])),
   median(xs.map((x) => x[1])),

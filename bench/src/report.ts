@@ -117,6 +117,7 @@ export function workloadTable(w: WorkloadResult): string {
   return lines.join("\n");
 }
 
+const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
 const r2 = (x: number | undefined) => (x === undefined ? "n/a" : x.toFixed(2));
 const verdict = (x: number | undefined, limit: number) => (x === undefined ? "n/a" : x <= limit ? "met" : "missed");
 
@@ -126,7 +127,6 @@ export function ratioTable(all: Ratios[]): string {
     "|---|--:|--:|--:|--:|--:|---|--:|",
   ];
   for (const r of all) {
-    const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
     lines.push(
       `| ${r.workload} | ${r2(r.offFloor[0])} / ${r2(r.offFloor[1])} (≤ 1.3: ${verdict(r.offFloor[0], 1.3)}) | ` +
         `${r.offFloorContext ? `${r2(r.offFloorContext[0])} / ${r2(r.offFloorContext[1])}` : "–"} | ` +
@@ -147,7 +147,6 @@ export function cpuRatioTable(all: Ratios[]): string {
   ];
   for (const r of all) {
     const c = r.cpu;
-    const pct = (x: number | undefined) => (x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`);
     lines.push(
       `| ${r.workload} | ${r2(c.offFloor)} (≤ 1.3: ${verdict(c.offFloor, 1.3)}) | ` +
         `${c.offFloorContext === undefined ? "–" : `${r2(c.offFloorContext)} (≤ 1.3: ${verdict(c.offFloorContext, 1.3)})`} | ` +
