@@ -54,7 +54,7 @@ async function* observed(model: Model, request: ModelRequest): AsyncIterable<Str
  * tokens and tool call ids of a custom Model's response, and the descriptions of the tools it was given.
  */
 export function instrumentModel<M extends Model>(model: M): M {
-  if (typeof model !== "object" || model === null || (model as { [WRAPPED]?: boolean })[WRAPPED]) return model;
+  if (typeof model !== "object" || model === null || isInstrumented(model)) return model;
   return new Proxy(model, {
     get(target, key) {
       if (key === WRAPPED) return true;
@@ -81,7 +81,7 @@ export function instrumentModel<M extends Model>(model: M): M {
  * every runner it sees start a run (the default runner's included), so apps rarely need it.
  */
 export function instrumentModelProvider<P extends ModelProvider>(provider: P): P {
-  if (typeof provider !== "object" || provider === null || (provider as { [WRAPPED]?: boolean })[WRAPPED]) return provider;
+  if (typeof provider !== "object" || provider === null || isInstrumented(provider)) return provider;
   return new Proxy(provider, {
     get(target, key) {
       if (key === WRAPPED) return true;
