@@ -31,7 +31,8 @@ interface Entry {
 // TracerProvider); each processor adds its spans at start and removes them at end.
 // A run cut off without end events (a crashed processor chain) must not grow these for ever.
 const MAX_ENTRIES = 100_000;
-const spans = new BoundedMap<string, Entry[]>(MAX_ENTRIES);
+// One entry per span in the common case (one processor); a list only when several processors saw it.
+const spans = new BoundedMap<string, Entry | Entry[]>(MAX_ENTRIES);
 const traces = new BoundedMap<string, { owner: StreamObserver; handle: OperationHandle }>(MAX_ENTRIES);
 
 let registered = false;
@@ -59,9 +60,9 @@ function resolveStep(): OperationHandle | undefined {
   }
   let id: string | null = current.spanId;
   for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
-    const list = spans.get(id);
+    const found = spans.get(id);
     // An unknown span (ended, or never seen): do not guess.
-    const entry = list?.[list.length - 1];
+    const entry = Array.isArray(found) ? found[found.length - 1] : found;
     if (!entry) return undefined;
     const handle = entry.node.handle;
     if (handle && !handle.isEnded) return handle;
@@ -75,19 +76,25 @@ function resolveStep(): OperationHandle | undefined {
 
 export function trackSpan(owner: StreamObserver, spanId: string, node: StepNode): void {
   try {
-    const list = spans.get(spanId);
-    if (list) list.push({ owner, node });
-    else spans.set(spanId, [{ owner, node }]);
+    const found = spans.get(spanId);
+    if (!found) spans.set(spanId, { owner, node });
+    else if (Array.isArray(found)) found.push({ owner, node });
+    else spans.set(spanId, [found, { owner, node }]);
   } catch (err) {
     diag.debug("otel-agents: step tracking failed", err);
   }
 }
 
 export function untrackSpan(owner: StreamObserver, spanId: string): void {
-  const list = spans.get(spanId);
-  if (!list) return;
-  const rest = list.filter((e) => e.owner !== owner);
-  if (rest.length > 0) spans.set(spanId, rest);
+  const found = spans.get(spanId);
+  if (!found) return;
+  if (!Array.isArray(found)) {
+    if (found.owner === owner) spans.delete(spanId);
+    return;
+  }
+  const rest = found.filter((e) => e.owner !== owner);
+  if (rest.length > 1) spans.set(spanId, rest);
+  else if (rest.length === 1) spans.set(spanId, rest[0] as Entry);
   else spans.delete(spanId);
 }
 
@@ -105,12 +112,17 @@ export function untrackAll(owner: StreamObserver): void {
   for (const [id, entry] of traces) if (entry.owner === owner) traces.delete(id);
 }
 
+function entriesOf(spanId: string): readonly Entry[] {
+  const found = spans.get(spanId);
+  return found === undefined ? [] : Array.isArray(found) ? found : [found];
+}
+
 /** Tells every processor that saw the current Agents span (the turn) that a streamed model call starts. */
 export function notifyStreamStarted(): void {
   if (spans.size === 0) return;
   const current = getCurrentSpan();
   if (!current) return;
-  for (const e of spans.get(current.spanId) ?? []) e.owner.streamStarted(current.spanId);
+  for (const e of entriesOf(current.spanId)) e.owner.streamStarted(current.spanId);
 }
 
 /** Tells every processor that saw the current Agents span (the model call's, or the turn) of a first chunk. */
@@ -118,7 +130,7 @@ export function notifyFirstChunk(timeMs: number): void {
   if (spans.size === 0) return;
   const current = getCurrentSpan();
   if (!current) return;
-  for (const e of spans.get(current.spanId) ?? []) e.owner.firstChunk(current.spanId, timeMs);
+  for (const e of entriesOf(current.spanId)) e.owner.firstChunk(current.spanId, timeMs);
 }
 
 // Signals already watched: the SDK hands every model call of a streamed run the same one.
@@ -132,8 +144,8 @@ const watched = new WeakSet<AbortSignal>();
 export function watchCancellation(signal: AbortSignal | undefined): void {
   if (spans.size === 0 || !signal || watched.has(signal)) return;
   const current = getCurrentSpan();
-  const owners = current ? spans.get(current.spanId)?.map((e) => e.owner) : undefined;
-  if (!current || !owners || owners.length === 0) return;
+  const owners = current ? entriesOf(current.spanId).map((e) => e.owner) : [];
+  if (!current || owners.length === 0) return;
   watched.add(signal);
   const { traceId, spanId } = current;
   const notify = () => {
