@@ -53,7 +53,7 @@ type AgentsTrace = Parameters<TracingProcessor["onTraceStart"]>[0];
  * The floor: a hand-written TracingProcessor that opens our spans (workflow, agents, one chat per
  * turn, tools, hand-offs) with our attribute set from a template; tasks are folded like ours.
  */
-export class FloorProcessor implements TracingProcessor {
+class FloorProcessor implements TracingProcessor {
   private readonly open = new Map<string, { span: Span | undefined; ctx: Context }>();
   private readonly tracer: Tracer;
   private readonly templates: Map<string, SpanTemplate>;
