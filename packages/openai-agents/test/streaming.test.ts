@@ -1,14 +1,15 @@
-import { Agent, OpenAIProvider, Runner, run, setDefaultModelProvider } from "@openai/agents";
+import { Agent, OpenAIProvider, Runner, run, setDefaultModelProvider, setTraceProcessors } from "@openai/agents";
 import { Usage } from "@openai/agents-core";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import { context, propagation } from "@opentelemetry/api";
+import { createHarness } from "@otel-agents/testing/harness";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
-import type { TreeNode } from "@otel-agents/testing/span-tree";
+import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { instrumentModel, instrumentModelProvider } from "../src/index.js";
+import { instrumentModel, instrumentModelProvider, OpenTelemetryTracingProcessor } from "../src/index.js";
 import { drained, usage, weather } from "./fixtures.js";
-import { checkedTrees, h, install } from "./setup.js";
+import { checkedTrees, h, install, withoutIds } from "./setup.js";
 import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools } from "./trees.js";
 
 let server: OpenAIServer | undefined;
@@ -333,6 +334,30 @@ describe("models the app did not wrap", () => {
     expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
       invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")]),
     ]);
+  });
+
+  it("two processors (two TracerProviders) on the same run: each records the first chunk, and one shut down leaves the other recording", async () => {
+    const first = install();
+    const other = createHarness();
+    const second = new OpenTelemetryTracingProcessor({ tracerProvider: other.tracerProvider });
+    setTraceProcessors([first, second]);
+    server = await startOpenAIServer({ replies: [reply, reply] });
+    const runner = new Runner({
+      modelProvider: new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: true }),
+    });
+    const agent = new Agent({ name: "Greeter", model: "gpt-4.1" });
+    const expected = [invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")])];
+    expect((await drained(await runner.run(agent, "hi", { stream: true }))).finalOutput).toBe("Hi");
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual(expected);
+    expect(withTtfc(spanTree(other.spans(), withoutIds), (_name, ttfc) => delayed(ttfc))).toStrictEqual(expected);
+    // The second processor goes away: the first still finds its spans for the next run's first chunk.
+    await second.shutdown();
+    setTraceProcessors([first]);
+    h.reset();
+    expect((await drained(await runner.run(agent, "hi", { stream: true }))).finalOutput).toBe("Hi");
+    expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual(expected);
+    expect(other.spans()).toHaveLength(2);
+    await other.shutdown();
   });
 });
 
