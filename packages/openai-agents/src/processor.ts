@@ -260,7 +260,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         this.turns.inferenceEnded(span, node, failure);
         break;
       case "function": {
-        const facts: OperationFacts = endFactsOf(data, this.telemetry.captureContent);
+        const facts: OperationFacts = endFactsOf(data);
         const tool = this.store.enclosingTurn(span.parentId)?.tools?.claim(data.name, data.input);
         // The runner's own word on the call id wins over matching the model's calls by name and input.
         if (tool || node.toolCallId) facts.tool = { ...tool, callId: node.toolCallId ?? tool?.callId };
@@ -268,7 +268,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         break;
       }
       default:
-        this.tree.finishOp(span.spanId, endFactsOf(data, this.telemetry.captureContent), failure);
+        this.tree.finishOp(span.spanId, endFactsOf(data), failure);
         break;
     }
   }

@@ -48,11 +48,8 @@ export function startOptionsOf(data: SpanData): StartOptions {
   }
 }
 
-/**
- * Facts only known at the end (span data is filled in while the span runs). Content readers only
- * when content is captured: the core would drop them anyway.
- */
-export function endFactsOf(data: SpanData, capture: boolean): Omit<StartOptions, "operation"> {
+/** Facts only known at the end (span data is filled in while the span runs). */
+export function endFactsOf(data: SpanData): Omit<StartOptions, "operation"> {
   switch (data.type) {
     case "agent":
       return {
@@ -65,7 +62,7 @@ export function endFactsOf(data: SpanData, capture: boolean): Omit<StartOptions,
     case "function":
       return {
         attributes: { [AGENTS_ATTR.mcpData]: asString(data.mcp_data) },
-        content: capture ? { toolArguments: () => data.input || undefined, toolResult: () => data.output } : undefined,
+        content: { toolArguments: () => data.input || undefined, toolResult: () => data.output },
       };
     case "guardrail":
       return { guardrail: { name: asString(data.name), triggered: data.triggered === true } };
