@@ -1,7 +1,7 @@
 import { diag } from "@opentelemetry/api";
 import type { Lazy } from "../operation/types.js";
 import type { ContentPolicy } from "./policy.js";
-import { capString, toSafeJson } from "./safe-json.js";
+import { capString, plainJson, toSafeJson } from "./safe-json.js";
 import { maskSecrets } from "./secrets.js";
 import { type ContentShape, filterShape } from "./shape.js";
 import { serializeWithinLimit } from "./truncate.js";
@@ -58,7 +58,11 @@ export function recordContent(
       return undefined;
     }
   }
-  const tree = toSafeJson(value, { maxStringLength: policy.maxLength, maxDepth: 32, maxEntries: policy.maxLength >> 1 });
+  const options = { maxStringLength: policy.maxLength, maxDepth: 32, maxEntries: policy.maxLength >> 1 };
+  // Content that is already safe and fits is written as it is; the rest is copied safe, then fitted.
+  const plain = plainJson(value, options);
+  if (plain !== undefined && plain.length <= policy.maxLength) return { value: plain, truncated: false };
+  const tree = toSafeJson(value, options);
   // A value whose reading threw (a throwing getter, a revoked proxy) comes back as a marker string:
   // not the object or list its schema wants.
   if (tree === undefined || tree === null || typeof tree !== "object" || Array.isArray(tree) === (kind === "object")) {

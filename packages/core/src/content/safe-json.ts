@@ -1,4 +1,4 @@
-import { isSecretKey, maskSecrets, REDACTED } from "./secrets.js";
+import { isSecretKey, maskSecrets, REDACTED, SECRET_PREFIXES } from "./secrets.js";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -18,6 +18,68 @@ export const TRUNCATION_MARKER = "…[truncated]";
  */
 export function toSafeJson(value: unknown, options: SafeJsonOptions): JsonValue | undefined {
   return copy(value, options, new Set(), 0);
+}
+
+/**
+ * The JSON text of `value` when it is already what `toSafeJson` would copy it into (plain objects
+ * and arrays within the limits, finite numbers, well-formed strings with no credential), else
+ * undefined. Most content is: then the native serialiser writes it, with no copy made first.
+ */
+export function plainJson(value: unknown, options: SafeJsonOptions): string | undefined {
+  try {
+    if (!isPlain(value, options, 0)) return undefined;
+    const text = JSON.stringify(value);
+    // Strings are checked once, in the text: a credential would show as itself, and a lone
+    // surrogate as its escape (JSON.stringify writes them as \udXXX). Either: let the copy repair it.
+    return NEEDS_COPY.test(text) ? undefined : text;
+  } catch {
+    // A getter or proxy that throws: the copy handles it.
+    return undefined;
+  }
+}
+
+const NEEDS_COPY = new RegExp(`${SECRET_PREFIXES}|\\\\ud[89a-f]`);
+
+// No cycle check: a cycle passes the depth limit, and the copy handles it.
+function isPlain(value: unknown, o: SafeJsonOptions, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+      return value.length <= o.maxStringLength;
+    case "number":
+      return Number.isFinite(value);
+    case "boolean":
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= o.maxDepth) return false;
+  if (Array.isArray(value)) {
+    if (value.length > o.maxEntries || Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // JSON writes null for these in an array, as the copy does.
+      if (item === undefined || !isPlain(item, o, depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  if ("toJSON" in value) return false;
+  // for-in rather than Object.keys: no array per object, and V8 reads each value through the
+  // object's enum cache. It also visits inherited enumerable keys (none on a plain object unless
+  // Object.prototype was extended): those are only checked too, never written.
+  let count = 0;
+  for (const key in value) {
+    if (++count > o.maxEntries || key.length > 256 || key === "__proto__" || isSecretKey(key)) return false;
+    const v = (value as Record<string, unknown>)[key];
+    // Left out by JSON and by the copy alike.
+    if (v === undefined) continue;
+    if (!isPlain(v, o, depth + 1)) return false;
+  }
+  return true;
 }
 
 export function capString(text: string, max: number): string {

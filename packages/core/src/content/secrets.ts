@@ -50,9 +50,14 @@ const MAX_SECRET_KEY_ANSWERS = 1024;
 const SECRET_VALUE =
   /\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|AKIA[0-9A-Z]{16}|(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
+/** What every credential `maskSecrets` masks starts with: a cheap first check. */
+export const SECRET_PREFIXES = "sk-|AIza|AKIA|Bearer|Basic";
+// Module-level: a literal inside a function makes a new RegExp object on every call.
+const SECRET_PREFIX = new RegExp(SECRET_PREFIXES);
+
 /** Masks credential-looking substrings. */
 export function maskSecrets(text: string): string {
-  // Cheap pre-check: most strings contain none of the prefixes.
-  if (!/sk-|AIza|AKIA|Bearer|Basic/.test(text)) return text;
+  // Most strings contain none of the prefixes.
+  if (!SECRET_PREFIX.test(text)) return text;
   return text.replace(SECRET_VALUE, REDACTED);
 }
