@@ -40,7 +40,7 @@ export function plainJson(value: unknown, options: SafeJsonOptions): string | un
 
 const NEEDS_COPY = new RegExp(`${SECRET_PREFIXES}|\\\\ud[89a-f]`);
 
-// No cycle check: a cycle passes the depth limit, and the copy handles it.
+// No cycle check: a cycle runs into the depth limit, and the copy handles it.
 function isPlain(value: unknown, o: SafeJsonOptions, depth: number): boolean {
   switch (typeof value) {
     case "string":
