@@ -45,7 +45,7 @@ export function recordContent(
     if (value === undefined || value === null) return undefined;
   }
   if (kind === "string") {
-    const text = typeof value === "string" ? value : safeString(value);
+    const text = typeof value === "string" ? value : safeString(value, policy.maxLength);
     const capped = capString(text, policy.maxLength);
     return { value: maskSecrets(capped), truncated: text.length > policy.maxLength };
   }
@@ -58,23 +58,33 @@ export function recordContent(
       return undefined;
     }
   }
-  const options = { maxStringLength: policy.maxLength, maxDepth: 32, maxEntries: policy.maxLength >> 1 };
+  // Each value takes at least one character of JSON (most take two or more), so a tree of more than
+  // maxLength values could not be recorded whole anyway: the node budget only cuts what would be cut.
+  const options = {
+    maxStringLength: policy.maxLength,
+    maxDepth: 32,
+    maxEntries: policy.maxLength >> 1,
+    maxNodes: policy.maxLength,
+    keepLatest: kind !== "object",
+  };
   // Content that is already safe and fits is written as it is; the rest is copied safe, then fitted.
   const plain = plainJson(value, options);
   if (plain !== undefined && plain.length <= policy.maxLength) return { value: plain, truncated: false };
-  const tree = toSafeJson(value, options);
+  const report = { cut: false };
+  const tree = toSafeJson(value, options, report);
   // A value whose reading threw (a throwing getter, a revoked proxy) comes back as a marker string:
   // not the object or list its schema wants.
   if (tree === undefined || tree === null || typeof tree !== "object" || Array.isArray(tree) === (kind === "object")) {
     return undefined;
   }
   const { json, truncated } = serializeWithinLimit(tree, policy.maxLength);
-  return { value: json, truncated };
+  return { value: json, truncated: truncated || report.cut };
 }
 
-function safeString(value: unknown): string {
+function safeString(value: unknown, maxLength: number): string {
   try {
-    return JSON.stringify(toSafeJson(value, { maxStringLength: 1 << 20, maxDepth: 16, maxEntries: 1 << 15 })) ?? "";
+    const options = { maxStringLength: maxLength, maxDepth: 16, maxEntries: 1 << 15, maxNodes: maxLength };
+    return JSON.stringify(toSafeJson(value, options)) ?? "";
   } catch {
     return "";
   }

@@ -8,6 +8,17 @@ export interface SafeJsonOptions {
   maxDepth: number;
   /** Arrays and objects longer than this keep only the first entries. */
   maxEntries: number;
+  /**
+   * Values visited in all (each object, list, string, number...); past it, a value becomes a marker
+   * and the lists and objects still open stop. The depth and entry caps alone let a value whose
+   * parts are shared (each path is walked again) cost exponential time. Default: no limit.
+   */
+  maxNodes?: number;
+  /**
+   * A top-level list keeps its last entries when it is cut (by `maxEntries` or the node budget)
+   * rather than its first, and no marker entry: for message lists the latest messages matter most.
+   */
+  keepLatest?: boolean;
 }
 
 export const TRUNCATION_MARKER = "…[truncated]";
@@ -16,8 +27,17 @@ export const TRUNCATION_MARKER = "…[truncated]";
  * Copies any value into a JSON-safe tree: no cycles, no BigInt, no functions, no throwing getters,
  * no lone surrogates, credentials masked, sizes capped. Never throws.
  */
-export function toSafeJson(value: unknown, options: SafeJsonOptions): JsonValue | undefined {
-  return copy(value, options, new Set(), 0);
+export function toSafeJson(value: unknown, options: SafeJsonOptions, report?: { cut: boolean }): JsonValue | undefined {
+  const walk: Walk = { path: new Set(), left: options.maxNodes ?? Number.POSITIVE_INFINITY };
+  const tree = copy(value, options, walk, 0);
+  if (report) report.cut = walk.left < 0;
+  return tree;
+}
+
+/** One copy's walk: the objects on the path from the root (cycles), and the nodes it may still visit. */
+interface Walk {
+  readonly path: Set<object>;
+  left: number;
 }
 
 /**
@@ -27,7 +47,8 @@ export function toSafeJson(value: unknown, options: SafeJsonOptions): JsonValue 
  */
 export function plainJson(value: unknown, options: SafeJsonOptions): string | undefined {
   try {
-    if (!isPlain(value, options, 0)) return undefined;
+    const walk = { left: options.maxNodes ?? Number.POSITIVE_INFINITY };
+    if (!isPlain(value, options, 0, walk)) return undefined;
     const text = JSON.stringify(value);
     // Strings are checked once, in the text: a credential would show as itself, and a lone
     // surrogate as its escape (JSON.stringify writes them as \udXXX). Either: let the copy repair it.
@@ -40,8 +61,10 @@ export function plainJson(value: unknown, options: SafeJsonOptions): string | un
 
 const NEEDS_COPY = new RegExp(`${SECRET_PREFIXES}|\\\\ud[89a-f]`);
 
-// No cycle check: a cycle runs into the depth limit, and the copy handles it.
-function isPlain(value: unknown, o: SafeJsonOptions, depth: number): boolean {
+// No cycle check: a cycle runs into the depth limit, and the copy handles it. Past the node budget
+// the copy decides too.
+function isPlain(value: unknown, o: SafeJsonOptions, depth: number, walk: { left: number }): boolean {
+  if (--walk.left < 0) return false;
   switch (typeof value) {
     case "string":
       return value.length <= o.maxStringLength;
@@ -61,7 +84,7 @@ function isPlain(value: unknown, o: SafeJsonOptions, depth: number): boolean {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       // JSON writes null for these in an array, as the copy does.
-      if (item === undefined || !isPlain(item, o, depth + 1)) return false;
+      if (item === undefined || !isPlain(item, o, depth + 1, walk)) return false;
     }
     return true;
   }
@@ -77,7 +100,7 @@ function isPlain(value: unknown, o: SafeJsonOptions, depth: number): boolean {
     const v = (value as Record<string, unknown>)[key];
     // Left out by JSON and by the copy alike.
     if (v === undefined) continue;
-    if (!isPlain(v, o, depth + 1)) return false;
+    if (!isPlain(v, o, depth + 1, walk)) return false;
   }
   return true;
 }
@@ -102,7 +125,8 @@ function wellFormed(text: string): string {
   return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }
 
-function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: number): JsonValue | undefined {
+function copy(value: unknown, o: SafeJsonOptions, walk: Walk, depth: number): JsonValue | undefined {
+  if (--walk.left < 0) return TRUNCATION_MARKER;
   switch (typeof value) {
     case "string":
       return maskSecrets(capString(value, o.maxStringLength));
@@ -119,6 +143,7 @@ function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: numb
   }
   if (value === null) return null;
   const obj = value as object;
+  const path = walk.path;
   if (path.has(obj)) return "[Circular]";
   if (depth >= o.maxDepth) return "[MaxDepth]";
   try {
@@ -126,9 +151,9 @@ function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: numb
     if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `[binary ${(obj as ArrayBuffer).byteLength} bytes]`;
     path.add(obj);
     try {
-      if (Array.isArray(obj)) return copyArray(obj, o, path, depth);
-      if (obj instanceof Map) return copyEntries(obj.entries(), o, path, depth);
-      if (obj instanceof Set) return copyArray(Array.from(obj), o, path, depth);
+      if (Array.isArray(obj)) return depth === 0 && o.keepLatest ? copyLatest(obj, o, walk) : copyArray(obj, o, walk, depth);
+      if (obj instanceof Map) return copyEntries(obj.entries(), o, walk, depth);
+      if (obj instanceof Set) return copyArray(Array.from(obj), o, walk, depth);
       if (obj instanceof Error) {
         return {
           name: capString(String(obj.name), o.maxStringLength),
@@ -136,8 +161,8 @@ function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: numb
         };
       }
       const toJSON = (obj as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === "function") return copy(toJSON.call(obj), o, path, depth + 1);
-      return copyObject(obj, o, path, depth);
+      if (typeof toJSON === "function") return copy(toJSON.call(obj), o, walk, depth + 1);
+      return copyObject(obj, o, walk, depth);
     } finally {
       path.delete(obj);
     }
@@ -146,29 +171,54 @@ function copy(value: unknown, o: SafeJsonOptions, path: Set<object>, depth: numb
   }
 }
 
-function copyArray(items: readonly unknown[], o: SafeJsonOptions, path: Set<object>, depth: number): JsonValue[] {
+function copyArray(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, depth: number): JsonValue[] {
   const n = Math.min(items.length, o.maxEntries);
   const out: JsonValue[] = new Array(n);
   for (let i = 0; i < n; i++) {
+    if (walk.left < 0) {
+      out.length = i;
+      out.push(`${TRUNCATION_MARKER} ${items.length - i} more`);
+      return out;
+    }
     let item: unknown;
     try {
       item = items[i];
     } catch {
       item = "[unreadable]";
     }
-    out[i] = copy(item, o, path, depth + 1) ?? null;
+    out[i] = copy(item, o, walk, depth + 1) ?? null;
   }
   if (items.length > n) out.push(`${TRUNCATION_MARKER} ${items.length - n} more`);
   return out;
 }
 
+function copyLatest(items: readonly unknown[], o: SafeJsonOptions, walk: Walk): JsonValue[] {
+  const first = Math.max(0, items.length - o.maxEntries);
+  const out: JsonValue[] = [];
+  for (let i = items.length - 1; i >= first; i--) {
+    let item: unknown;
+    try {
+      item = items[i];
+    } catch {
+      item = "[unreadable]";
+    }
+    const copied = copy(item, o, walk, 1);
+    // The entry the budget ran out in is incomplete: it goes with the older ones.
+    if (walk.left < 0) break;
+    out.push(copied ?? null);
+  }
+  // Left-out entries get no marker (it would be an entry of the wrong shape): the walk reports the cut.
+  if (out.length < items.length) walk.left = Math.min(walk.left, -1);
+  return out.reverse();
+}
+
 // Plain objects are most of what is copied (every message and part): their own keys in a plain
 // loop, not through an iterator of entries.
-function copyObject(obj: object, o: SafeJsonOptions, path: Set<object>, depth: number): { [key: string]: JsonValue } {
+function copyObject(obj: object, o: SafeJsonOptions, walk: Walk, depth: number): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
   const keys = Object.keys(obj);
   const n = Math.min(keys.length, o.maxEntries);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n && walk.left >= 0; i++) {
     const key = keys[i] as string;
     let v: unknown;
     try {
@@ -176,7 +226,7 @@ function copyObject(obj: object, o: SafeJsonOptions, path: Set<object>, depth: n
     } catch {
       v = "[unreadable]";
     }
-    putEntry(out, key, v, o, path, depth);
+    putEntry(out, key, v, o, walk, depth);
   }
   return out;
 }
@@ -184,14 +234,14 @@ function copyObject(obj: object, o: SafeJsonOptions, path: Set<object>, depth: n
 function copyEntries(
   entries: Iterable<[unknown, unknown]>,
   o: SafeJsonOptions,
-  path: Set<object>,
+  walk: Walk,
   depth: number,
 ): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
   let count = 0;
   for (const [rawKey, v] of entries) {
-    if (count++ >= o.maxEntries) break;
-    putEntry(out, String(rawKey), v, o, path, depth);
+    if (count++ >= o.maxEntries || walk.left < 0) break;
+    putEntry(out, String(rawKey), v, o, walk, depth);
   }
   return out;
 }
@@ -201,7 +251,7 @@ function putEntry(
   rawKey: string,
   v: unknown,
   o: SafeJsonOptions,
-  path: Set<object>,
+  walk: Walk,
   depth: number,
 ): void {
   const key = rawKey.length > 256 ? capString(rawKey, 256) : wellFormed(rawKey);
@@ -211,6 +261,6 @@ function putEntry(
     if (v !== undefined && v !== null) out[key] = REDACTED;
     return;
   }
-  const copied = copy(v, o, path, depth + 1);
+  const copied = copy(v, o, walk, depth + 1);
   if (copied !== undefined) out[key] = copied;
 }

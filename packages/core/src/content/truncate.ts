@@ -31,11 +31,18 @@ export function serializeWithinLimit(tree: JsonValue, limit: number): Serialized
 
   if (Array.isArray(tree)) {
     const small = capStrings(tree, 32) as JsonValue[];
-    for (let drop = 1; drop < small.length; drop++) {
-      const candidate = JSON.stringify(small.slice(drop));
-      if (candidate.length <= limit) return { json: candidate, truncated: true };
+    // Each entry is written once; the list's text is "[" + entries joined by "," + "]", so the
+    // fewest entries to drop follow from their lengths (one stringify per drop made this quadratic).
+    const texts = small.map((entry) => JSON.stringify(entry));
+    let length = 1;
+    let keep = texts.length;
+    while (keep > 0 && length + (texts[keep - 1] as string).length + 1 <= limit) {
+      length += (texts[keep - 1] as string).length + 1;
+      keep--;
     }
-    return { json: "[]", truncated: true };
+    // `keep` is now the first index kept; at least one entry is dropped (the whole list did not fit).
+    const first = Math.max(1, keep);
+    return { json: first < texts.length ? `[${texts.slice(first).join(",")}]` : "[]", truncated: true };
   }
   return { json: typeof tree === "string" ? JSON.stringify(capString(tree, Math.max(0, limit - 16))) : "{}", truncated: true };
 }

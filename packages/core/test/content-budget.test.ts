@@ -1,0 +1,118 @@
+import { validateContentAttribute } from "@otel-agents/testing/content-schemas";
+import { createHarness } from "@otel-agents/testing/harness";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { InputMessage } from "../src/content/messages.js";
+import { type JsonValue, plainJson, TRUNCATION_MARKER, toSafeJson } from "../src/content/safe-json.js";
+import { serializeWithinLimit } from "../src/content/truncate.js";
+import { GenAITelemetry } from "../src/telemetry.js";
+
+// Content is bounded by its size, not only by its depth and the length of each list: a value whose
+// parts are shared (each path is walked again) or a very long history must cost work in proportion
+// to what can be recorded, and still give valid, truncated JSON.
+
+const h = createHarness();
+beforeEach(() => h.reset());
+const make = (maxContentLength: number) =>
+  new GenAITelemetry(
+    { name: "content-budget-test" },
+    { tracerProvider: h.tracerProvider, captureContent: true, maxContentLength },
+  );
+
+/** An object graph with 2^depth paths from the root and depth + 1 distinct objects. */
+function sharedGraph(depth: number): Record<string, unknown> {
+  let node: Record<string, unknown> = { leaf: "x" };
+  for (let i = 0; i < depth; i++) node = { left: node, right: node };
+  return node;
+}
+
+describe("content within a node budget", () => {
+  it("records a tool argument whose objects are shared 2^30 times over as truncated, valid JSON", () => {
+    const t = make(4096);
+    t.start({
+      operation: "execute_tool",
+      tool: { name: "lookup", callId: "c1" },
+      content: { toolArguments: sharedGraph(30) },
+    }).end();
+    const [span] = h.spans();
+    const value = String(span?.attributes["gen_ai.tool.call.arguments"]);
+    expect(value.length).toBeLessThanOrEqual(4096);
+    // An object that cutting strings cannot fit is recorded empty, as any object too large is.
+    expect(JSON.parse(value)).toEqual({});
+    expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.tool.call.arguments"]);
+  });
+
+  it("keeps the latest messages of a history far longer than the limit, as valid messages", () => {
+    const t = make(2000);
+    const history: InputMessage[] = Array.from({ length: 50_000 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      parts: [{ type: "text", content: `message ${i}` }],
+    }));
+    t.start({ operation: "chat", provider: "openai", requestModel: "m", content: { inputMessages: history } }).end();
+    const [span] = h.spans();
+    const value = String(span?.attributes["gen_ai.input.messages"]);
+    expect(value.length).toBeLessThanOrEqual(2000);
+    const kept = JSON.parse(value) as InputMessage[];
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.at(-1)).toEqual(history.at(-1));
+    expect(kept.at(0)).toEqual(history.at(-kept.length));
+    expect(validateContentAttribute("gen_ai.input.messages", value)).toEqual([]);
+    expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.input.messages"]);
+  });
+
+  it("copies a value within the budget exactly as without one, and cuts one beyond it", () => {
+    const opts = { maxStringLength: 100, maxDepth: 32, maxEntries: 1000 };
+    const value = { a: [1, 2, { b: "c" }], d: { e: null, f: true } };
+    // 10 values, counted as the copy visits them: the root, a, 1, 2, {b}, "c", d, null, true... and
+    // the budget is checked before each.
+    const unbounded = toSafeJson(value, opts);
+    const within = { cut: true };
+    expect(toSafeJson(value, { ...opts, maxNodes: 10 }, within)).toEqual(unbounded);
+    expect(within.cut).toBe(false);
+    expect(plainJson(value, { ...opts, maxNodes: 10 })).toBe(JSON.stringify(value));
+
+    const beyond = { cut: false };
+    const cut = toSafeJson(value, { ...opts, maxNodes: 5 }, beyond);
+    expect(beyond.cut).toBe(true);
+    // The sixth value is the first past the budget; everything after it is left out.
+    expect(cut).toEqual({ a: [1, 2, { b: TRUNCATION_MARKER }] });
+    // The shortcut declines: the copy decides what is kept.
+    expect(plainJson(value, { ...opts, maxNodes: 5 })).toBeUndefined();
+  });
+
+  it("keeps a top-level list's latest entries, with no marker entry, when asked to", () => {
+    const opts = { maxStringLength: 100, maxDepth: 32, maxEntries: 3, keepLatest: true };
+    const report = { cut: false };
+    expect(toSafeJson([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }], opts, report)).toEqual([{ n: 3 }, { n: 4 }, { n: 5 }]);
+    expect(report.cut).toBe(true);
+    // Nested lists are cut as before: first entries and a marker.
+    expect(toSafeJson([[1, 2, 3, 4]], opts)).toEqual([[1, 2, 3, `${TRUNCATION_MARKER} 1 more`]]);
+  });
+});
+
+describe("dropping the oldest entries", () => {
+  // The previous algorithm: one serialisation per entry dropped (quadratic in the list's length).
+  function dropOneByOne(list: JsonValue[], limit: number): string {
+    for (let drop = 1; drop < list.length; drop++) {
+      const candidate = JSON.stringify(list.slice(drop));
+      if (candidate.length <= limit) return candidate;
+    }
+    return "[]";
+  }
+
+  it("drops exactly as many as dropping one at a time would (500 seeded lists)", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 500; round++) {
+      // No strings: cutting strings cannot help, so every list too long goes to dropping entries.
+      const list: JsonValue[] = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, i) =>
+        random() < 0.3 ? i * 1000 : { n: i, m: Array.from({ length: Math.floor(random() * 6) }, () => i) },
+      );
+      const whole = JSON.stringify(list);
+      const limit = 1 + Math.floor(random() * (whole.length - 1));
+      expect(serializeWithinLimit(list, limit)).toEqual({ json: dropOneByOne(list, limit), truncated: true });
+    }
+  });
+});
