@@ -11,7 +11,7 @@ import { MockEmbeddingModelV3, MockLanguageModelV3, simulateReadableStream } fro
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 
-// `ai` 6.0.326 (and 6.0.0 in tests/ai-sdk-v6-oldest) with its own V3 mock models: `otelAgentsTracer()` as `experimental_telemetry.tracer`
+// `ai` 6.0.333 (and 6.0.0 in tests/ai-sdk-v6-oldest) with its own V3 mock models: `otelAgentsTracer()` as `experimental_telemetry.tracer`
 // must give the same tree as the `ai` 7 integration.
 
 const h = createHarness();
