@@ -36,8 +36,9 @@ describe("content within a node budget", () => {
     const [span] = h.spans();
     const value = String(span?.attributes["gen_ai.tool.call.arguments"]);
     expect(value.length).toBeLessThanOrEqual(4096);
-    // An object that cutting strings cannot fit is recorded empty, as any object too large is.
-    expect(JSON.parse(value)).toEqual({});
+    // No key's value fits, however its strings and lists are cut: the object says how many keys
+    // the copy kept (the budget ran out inside the first).
+    expect(JSON.parse(value)).toEqual({ [TRUNCATION_MARKER]: "1 more" });
     expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.tool.call.arguments"]);
   });
 
@@ -86,6 +87,50 @@ describe("content within a node budget", () => {
     expect(report.cut).toBe(true);
     // Nested lists are cut as before: first entries and a marker.
     expect(toSafeJson([[1, 2, 3, 4]], opts)).toEqual([[1, 2, 3, `${TRUNCATION_MARKER} 1 more`]]);
+  });
+});
+
+describe("fitting a tool's arguments or result", () => {
+  it("keeps the first entries of the lists inside a result too large for the limit, saying how many more", () => {
+    const t = make(4000);
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ id: i, name: `row ${i}`, tags: ["a", "b"] }));
+    t.start({
+      operation: "execute_tool",
+      tool: { name: "search", callId: "c1" },
+      content: { toolResult: { total: 2000, rows } },
+    }).end();
+    const [span] = h.spans();
+    const value = String(span?.attributes["gen_ai.tool.call.result"]);
+    expect(value.length).toBeLessThanOrEqual(4000);
+    const parsed = JSON.parse(value) as { total: number; rows: unknown[] };
+    expect(parsed.total).toBe(2000);
+    const kept = parsed.rows.length - 1;
+    expect(kept).toBeGreaterThan(10);
+    expect(parsed.rows.slice(0, kept)).toEqual(rows.slice(0, kept));
+    expect(parsed.rows.at(-1)).toBe(`${TRUNCATION_MARKER} ${2000 - kept} more`);
+    expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.tool.call.result"]);
+  });
+
+  it("keeps the first keys of an object with too many, and a list returned bare as its output", () => {
+    const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`key${i}`, i]));
+    const cut = JSON.parse(serializeWithinLimit(wide, 200).json) as Record<string, unknown>;
+    const keys = Object.keys(cut);
+    expect(keys.at(-1)).toBe(TRUNCATION_MARKER);
+    expect(keys.slice(0, -1)).toEqual(Object.keys(wide).slice(0, keys.length - 1));
+    expect(cut[TRUNCATION_MARKER]).toBe(`${500 - (keys.length - 1)} more`);
+    expect(JSON.stringify(cut).length).toBeLessThanOrEqual(200);
+
+    const t = make(1000);
+    t.start({
+      operation: "execute_tool",
+      tool: { name: "list", callId: "c2" },
+      content: { toolResult: Array.from({ length: 300 }, (_, i) => i) },
+    }).end();
+    const value = String(h.spans()[0]?.attributes["gen_ai.tool.call.result"]);
+    const output = (JSON.parse(value) as { output: unknown[] }).output;
+    expect(output.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(output.at(-1)).toMatch(/^…\[truncated\] \d+ more$/);
+    expect(value.length).toBeLessThanOrEqual(1000);
   });
 });
 

@@ -1,4 +1,4 @@
-import { capString, type JsonValue } from "./safe-json.js";
+import { capString, type JsonValue, TRUNCATION_MARKER } from "./safe-json.js";
 
 export interface Serialized {
   json: string;
@@ -7,19 +7,38 @@ export interface Serialized {
 
 /**
  * Serialises a JSON-safe tree into at most `limit` characters of valid JSON. Long strings are cut
- * first (all to the same length, the longest that fits); if that is not enough, array entries are
- * dropped from the front (for message lists the latest messages matter most).
+ * first (all to the same length, the longest that fits). If that is not enough, a list at the top
+ * loses entries from the front (for message lists the latest messages matter most); an object (a
+ * tool's arguments or result) keeps its first entries of every list inside it (all cut to the same
+ * length, with a marker saying how many more), then, if need be, its first keys.
  */
 export function serializeWithinLimit(tree: JsonValue, limit: number): Serialized {
   const whole = JSON.stringify(tree);
   if (whole.length <= limit) return { json: whole, truncated: false };
 
+  const cutStrings = largestFitting(Math.min(limit, longestString(tree)), limit, (n) => capStrings(tree, n));
+  if (cutStrings !== undefined) return { json: cutStrings, truncated: true };
+
+  const small = capStrings(tree, 32);
+  if (Array.isArray(small)) return { json: dropOldest(small, limit), truncated: true };
+  if (small !== null && typeof small === "object") {
+    const cutLists = largestFitting(longestList(small), limit, (n) => capLists(small, n));
+    if (cutLists !== undefined) return { json: cutLists, truncated: true };
+    const noLists = capLists(small, 0) as { [key: string]: JsonValue };
+    const cutKeys = largestFitting(Object.keys(noLists).length, limit, (n) => firstKeys(noLists, n));
+    return { json: cutKeys ?? "{}", truncated: true };
+  }
+  return { json: typeof tree === "string" ? JSON.stringify(capString(tree, Math.max(0, limit - 16))) : "{}", truncated: true };
+}
+
+/** The JSON of `render(n)` for the largest n in 0..max whose JSON fits `limit` (binary search), if any. */
+function largestFitting(max: number, limit: number, render: (n: number) => JsonValue): string | undefined {
   let lo = 0;
-  let hi = Math.min(limit, longestString(tree));
+  let hi = max;
   let best: string | undefined;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const candidate = JSON.stringify(capStrings(tree, mid));
+    const candidate = JSON.stringify(render(mid));
     if (candidate.length <= limit) {
       best = candidate;
       lo = mid + 1;
@@ -27,24 +46,22 @@ export function serializeWithinLimit(tree: JsonValue, limit: number): Serialized
       hi = mid - 1;
     }
   }
-  if (best !== undefined) return { json: best, truncated: true };
+  return best;
+}
 
-  if (Array.isArray(tree)) {
-    const small = capStrings(tree, 32) as JsonValue[];
-    // Each entry is written once; the list's text is "[" + entries joined by "," + "]", so the
-    // fewest entries to drop follow from their lengths (one stringify per drop made this quadratic).
-    const texts = small.map((entry) => JSON.stringify(entry));
-    let length = 1;
-    let keep = texts.length;
-    while (keep > 0 && length + (texts[keep - 1] as string).length + 1 <= limit) {
-      length += (texts[keep - 1] as string).length + 1;
-      keep--;
-    }
-    // `keep` is now the first index kept; at least one entry is dropped (the whole list did not fit).
-    const first = Math.max(1, keep);
-    return { json: first < texts.length ? `[${texts.slice(first).join(",")}]` : "[]", truncated: true };
+function dropOldest(list: JsonValue[], limit: number): string {
+  // Each entry is written once; the list's text is "[" + entries joined by "," + "]", so the
+  // fewest entries to drop follow from their lengths (one stringify per drop made this quadratic).
+  const texts = list.map((entry) => JSON.stringify(entry));
+  let length = 1;
+  let keep = texts.length;
+  while (keep > 0 && length + (texts[keep - 1] as string).length + 1 <= limit) {
+    length += (texts[keep - 1] as string).length + 1;
+    keep--;
   }
-  return { json: typeof tree === "string" ? JSON.stringify(capString(tree, Math.max(0, limit - 16))) : "{}", truncated: true };
+  // `keep` is now the first index kept; at least one entry is dropped (the whole list did not fit).
+  const first = Math.max(1, keep);
+  return first < texts.length ? `[${texts.slice(first).join(",")}]` : "[]";
 }
 
 function longestString(tree: JsonValue): number {
@@ -55,11 +72,47 @@ function longestString(tree: JsonValue): number {
   return max;
 }
 
+function longestList(tree: JsonValue): number {
+  if (tree === null || typeof tree !== "object") return 0;
+  let max = Array.isArray(tree) ? tree.length : 0;
+  for (const v of Array.isArray(tree) ? tree : Object.values(tree)) max = Math.max(max, longestList(v));
+  return max;
+}
+
 function capStrings(tree: JsonValue, max: number): JsonValue {
   if (typeof tree === "string") return tree.length > max ? capString(tree, max) : tree;
   if (tree === null || typeof tree !== "object") return tree;
   if (Array.isArray(tree)) return tree.map((v) => capStrings(v, max));
   const out: { [key: string]: JsonValue } = {};
   for (const [k, v] of Object.entries(tree)) out[k] = capStrings(v, max);
+  return out;
+}
+
+const MORE = new RegExp(`^${TRUNCATION_MARKER.replace(/[[\]]/g, "\\$&")} (\\d+) more$`);
+
+/** Every list inside keeps its first `max` entries, and says how many more there were. */
+function capLists(tree: JsonValue, max: number): JsonValue {
+  if (tree === null || typeof tree !== "object") return tree;
+  if (Array.isArray(tree)) {
+    // A list the copy already cut ends in its marker: the count goes on from there.
+    const last = tree.at(-1);
+    const earlier = typeof last === "string" ? MORE.exec(last) : null;
+    const entries = earlier ? tree.length - 1 : tree.length;
+    const more = entries - Math.min(entries, max) + (earlier ? Number(earlier[1]) : 0);
+    const kept = tree.slice(0, Math.min(entries, max)).map((v) => capLists(v, max));
+    if (more > 0) kept.push(`${TRUNCATION_MARKER} ${more} more`);
+    return kept;
+  }
+  const out: { [key: string]: JsonValue } = {};
+  for (const [k, v] of Object.entries(tree)) out[k] = capLists(v, max);
+  return out;
+}
+
+/** The object's first `max` keys, and a marker key saying how many more there were. */
+function firstKeys(object: { [key: string]: JsonValue }, max: number): JsonValue {
+  const keys = Object.keys(object);
+  const out: { [key: string]: JsonValue } = {};
+  for (const key of keys.slice(0, max)) out[key] = object[key] as JsonValue;
+  if (keys.length > max) out[TRUNCATION_MARKER] = `${keys.length - max} more`;
   return out;
 }
