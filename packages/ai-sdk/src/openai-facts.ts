@@ -25,7 +25,7 @@ export function openaiRequestFacts(provider: unknown, serviceTier: string | unde
 
 /**
  * `openai.response.service_tier` from the model call's provider metadata. `@ai-sdk/openai`
- * reports it for the Responses API only (4.0.118 to 4.0.126); its chat model reports neither the tier nor
+ * reports it for the Responses API only (4.0.118); its chat model reports neither the tier nor
  * the system fingerprint.
  */
 export function openaiResponseFacts(provider: unknown, providerMetadata: unknown): OpenAIFacts | undefined {

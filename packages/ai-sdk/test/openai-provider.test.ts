@@ -32,7 +32,7 @@ interface Api {
   name: string;
   model: (openai: ReturnType<typeof createOpenAI>) => LanguageModel;
   ids: [string, string];
-  /** The chat span's attributes that depend on the API (`@ai-sdk/openai` 4.0.126). */
+  /** The chat span's attributes that depend on the API (`@ai-sdk/openai` 4.0.118). */
   extra: (server: OpenAIServer) => Record<string, unknown>;
 }
 
