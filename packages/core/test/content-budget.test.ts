@@ -80,6 +80,30 @@ describe("content within a node budget", () => {
     expect(plainJson(value, { ...opts, maxNodes: 5 })).toBeUndefined();
   });
 
+  it("reports every cut: a long string, a long list, many keys, a deep value", () => {
+    const opts = { maxStringLength: 5, maxDepth: 3, maxEntries: 3 };
+    const cutOf = (value: unknown) => {
+      const report = { cut: false };
+      toSafeJson(value, opts, report);
+      return report.cut;
+    };
+    expect(cutOf({ a: "12345", b: [1, 2, 3], c: { d: { e: 1 } } })).toBe(false);
+    expect(cutOf({ a: "123456" })).toBe(true);
+    expect(cutOf([1, 2, 3, 4])).toBe(true);
+    expect(cutOf({ a: 1, b: 2, c: 3, d: 4 })).toBe(true);
+    expect(
+      cutOf(
+        new Map([
+          ["a", 1],
+          ["b", 2],
+          ["c", 3],
+          ["d", 4],
+        ]),
+      ),
+    ).toBe(true);
+    expect(cutOf({ a: { b: { c: { d: 1 } } } })).toBe(true);
+  });
+
   it("keeps a top-level list's latest entries, with no marker entry, when asked to", () => {
     const opts = { maxStringLength: 100, maxDepth: 32, maxEntries: 3, keepLatest: true };
     const report = { cut: false };

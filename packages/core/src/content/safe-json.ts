@@ -28,16 +28,20 @@ export const TRUNCATION_MARKER = "…[truncated]";
  * no lone surrogates, credentials masked, sizes capped. Never throws.
  */
 export function toSafeJson(value: unknown, options: SafeJsonOptions, report?: { cut: boolean }): JsonValue | undefined {
-  const walk: Walk = { path: new Set(), left: options.maxNodes ?? Number.POSITIVE_INFINITY };
+  const walk: Walk = { path: new Set(), left: options.maxNodes ?? Number.POSITIVE_INFINITY, cut: false };
   const tree = copy(value, options, walk, 0);
-  if (report) report.cut = walk.left < 0;
+  if (report) report.cut = walk.cut;
   return tree;
 }
 
-/** One copy's walk: the objects on the path from the root (cycles), and the nodes it may still visit. */
+/**
+ * One copy's walk: the objects on the path from the root (cycles), the values it may still visit,
+ * and whether it left anything out or cut it short (a long string, a deep or long value, the budget).
+ */
 interface Walk {
   readonly path: Set<object>;
   left: number;
+  cut: boolean;
 }
 
 /**
@@ -126,9 +130,13 @@ function wellFormed(text: string): string {
 }
 
 function copy(value: unknown, o: SafeJsonOptions, walk: Walk, depth: number): JsonValue | undefined {
-  if (--walk.left < 0) return TRUNCATION_MARKER;
+  if (--walk.left < 0) {
+    walk.cut = true;
+    return TRUNCATION_MARKER;
+  }
   switch (typeof value) {
     case "string":
+      if (value.length > o.maxStringLength) walk.cut = true;
       return maskSecrets(capString(value, o.maxStringLength));
     case "number":
       return Number.isFinite(value) ? value : null;
@@ -145,7 +153,10 @@ function copy(value: unknown, o: SafeJsonOptions, walk: Walk, depth: number): Js
   const obj = value as object;
   const path = walk.path;
   if (path.has(obj)) return "[Circular]";
-  if (depth >= o.maxDepth) return "[MaxDepth]";
+  if (depth >= o.maxDepth) {
+    walk.cut = true;
+    return "[MaxDepth]";
+  }
   try {
     if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
     if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `[binary ${(obj as ArrayBuffer).byteLength} bytes]`;
@@ -176,6 +187,7 @@ function copyArray(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, de
   const out: JsonValue[] = new Array(n);
   for (let i = 0; i < n; i++) {
     if (walk.left < 0) {
+      walk.cut = true;
       out.length = i;
       out.push(`${TRUNCATION_MARKER} ${items.length - i} more`);
       return out;
@@ -188,7 +200,10 @@ function copyArray(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, de
     }
     out[i] = copy(item, o, walk, depth + 1) ?? null;
   }
-  if (items.length > n) out.push(`${TRUNCATION_MARKER} ${items.length - n} more`);
+  if (items.length > n) {
+    walk.cut = true;
+    out.push(`${TRUNCATION_MARKER} ${items.length - n} more`);
+  }
   return out;
 }
 
@@ -208,7 +223,7 @@ function copyLatest(items: readonly unknown[], o: SafeJsonOptions, walk: Walk): 
     out.push(copied ?? null);
   }
   // Left-out entries get no marker (it would be an entry of the wrong shape): the walk reports the cut.
-  if (out.length < items.length) walk.left = Math.min(walk.left, -1);
+  if (out.length < items.length) walk.cut = true;
   return out.reverse();
 }
 
@@ -218,6 +233,7 @@ function copyObject(obj: object, o: SafeJsonOptions, walk: Walk, depth: number):
   const out: { [key: string]: JsonValue } = {};
   const keys = Object.keys(obj);
   const n = Math.min(keys.length, o.maxEntries);
+  if (keys.length > n) walk.cut = true;
   for (let i = 0; i < n && walk.left >= 0; i++) {
     const key = keys[i] as string;
     let v: unknown;
@@ -240,7 +256,11 @@ function copyEntries(
   const out: { [key: string]: JsonValue } = {};
   let count = 0;
   for (const [rawKey, v] of entries) {
-    if (count++ >= o.maxEntries || walk.left < 0) break;
+    if (walk.left < 0) break;
+    if (count++ >= o.maxEntries) {
+      walk.cut = true;
+      break;
+    }
     putEntry(out, String(rawKey), v, o, walk, depth);
   }
   return out;
