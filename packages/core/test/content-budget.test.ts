@@ -104,13 +104,34 @@ describe("content within a node budget", () => {
     expect(cutOf({ a: { b: { c: { d: 1 } } } })).toBe(true);
   });
 
-  it("keeps a top-level list's latest entries, with no marker entry, when asked to", () => {
-    const opts = { maxStringLength: 100, maxDepth: 32, maxEntries: 3, keepLatest: true };
-    const report = { cut: false };
-    expect(toSafeJson([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }], opts, report)).toEqual([{ n: 3 }, { n: 4 }, { n: 5 }]);
-    expect(report.cut).toBe(true);
+  it("keeps a top-level list's latest or first entries, with no marker entry, when asked to", () => {
+    const opts = { maxStringLength: 100, maxDepth: 32, maxEntries: 3 };
+    const list = [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }];
+    const latest = { cut: false };
+    expect(toSafeJson(list, { ...opts, keepAtTop: "latest" }, latest)).toEqual([{ n: 3 }, { n: 4 }, { n: 5 }]);
+    expect(latest.cut).toBe(true);
+    const first = { cut: false };
+    expect(toSafeJson(list, { ...opts, keepAtTop: "first" }, first)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(first.cut).toBe(true);
     // Nested lists are cut as before: first entries and a marker.
-    expect(toSafeJson([[1, 2, 3, 4]], opts)).toEqual([[1, 2, 3, `${TRUNCATION_MARKER} 1 more`]]);
+    expect(toSafeJson([[1, 2, 3, 4]], { ...opts, keepAtTop: "latest" })).toEqual([[1, 2, 3, `${TRUNCATION_MARKER} 1 more`]]);
+  });
+
+  it("keeps the first (best-ranked) retrieval documents of a list far longer than the limit", () => {
+    const t = make(2000);
+    const documents = Array.from({ length: 5000 }, (_, i) => ({ id: `doc-${i}`, score: 1 - i / 5000, content: `text ${i}` }));
+    t.start({
+      operation: "retrieval",
+      dataSourceId: "kb",
+      content: { retrievalQuery: "q", retrievalDocuments: documents },
+    }).end();
+    const [span] = h.spans();
+    const value = String(span?.attributes["gen_ai.retrieval.documents"]);
+    expect(value.length).toBeLessThanOrEqual(2000);
+    const kept = JSON.parse(value) as typeof documents;
+    expect(kept.length).toBeGreaterThan(5);
+    expect(kept).toEqual(documents.slice(0, kept.length));
+    expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.retrieval.documents"]);
   });
 });
 

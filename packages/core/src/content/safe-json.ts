@@ -15,10 +15,11 @@ export interface SafeJsonOptions {
    */
   maxNodes?: number;
   /**
-   * A top-level list keeps its last entries when it is cut (by `maxEntries` or the node budget)
-   * rather than its first, and no marker entry: for message lists the latest messages matter most.
+   * A top-level list cut (by `maxEntries` or the node budget) keeps its `latest` entries or its
+   * `first`, with no marker entry (it would be an entry of the wrong shape). Unset: like any list,
+   * its first entries and a marker.
    */
-  keepLatest?: boolean;
+  keepAtTop?: "latest" | "first";
 }
 
 export const TRUNCATION_MARKER = "…[truncated]";
@@ -162,7 +163,8 @@ function copy(value: unknown, o: SafeJsonOptions, walk: Walk, depth: number): Js
     if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `[binary ${(obj as ArrayBuffer).byteLength} bytes]`;
     path.add(obj);
     try {
-      if (Array.isArray(obj)) return depth === 0 && o.keepLatest ? copyLatest(obj, o, walk) : copyArray(obj, o, walk, depth);
+      if (Array.isArray(obj))
+        return depth === 0 && o.keepAtTop ? copyTop(obj, o, walk, o.keepAtTop) : copyArray(obj, o, walk, depth);
       if (obj instanceof Map) return copyEntries(obj.entries(), o, walk, depth);
       if (obj instanceof Set) return copyArray(Array.from(obj), o, walk, depth);
       if (obj instanceof Error) {
@@ -207,10 +209,12 @@ function copyArray(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, de
   return out;
 }
 
-function copyLatest(items: readonly unknown[], o: SafeJsonOptions, walk: Walk): JsonValue[] {
-  const first = Math.max(0, items.length - o.maxEntries);
+function copyTop(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, keep: "latest" | "first"): JsonValue[] {
+  const n = Math.min(items.length, o.maxEntries);
+  const latest = keep === "latest";
   const out: JsonValue[] = [];
-  for (let i = items.length - 1; i >= first; i--) {
+  for (let k = 0; k < n; k++) {
+    const i = latest ? items.length - 1 - k : k;
     let item: unknown;
     try {
       item = items[i];
@@ -218,13 +222,12 @@ function copyLatest(items: readonly unknown[], o: SafeJsonOptions, walk: Walk): 
       item = "[unreadable]";
     }
     const copied = copy(item, o, walk, 1);
-    // The entry the budget ran out in is incomplete: it goes with the older ones.
+    // The entry the budget ran out in is incomplete: it goes with the rest.
     if (walk.left < 0) break;
     out.push(copied ?? null);
   }
-  // Left-out entries get no marker (it would be an entry of the wrong shape): the walk reports the cut.
   if (out.length < items.length) walk.cut = true;
-  return out.reverse();
+  return latest ? out.reverse() : out;
 }
 
 // Plain objects are most of what is copied (every message and part): their own keys in a plain

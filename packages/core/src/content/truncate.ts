@@ -5,14 +5,18 @@ export interface Serialized {
   truncated: boolean;
 }
 
+/** Which entries of a list at the top are kept when some must go. */
+export type KeepEntries = "latest" | "first";
+
 /**
  * Serialises a JSON-safe tree into at most `limit` characters of valid JSON. Long strings are cut
  * first (all to the same length, the longest that fits). If that is not enough, a list at the top
- * loses entries from the front (for message lists the latest messages matter most); an object (a
- * tool's arguments or result) keeps its first entries of every list inside it (all cut to the same
- * length, with a marker saying how many more), then, if need be, its first keys.
+ * loses entries: from the front with `keep` "latest" (for message lists the latest messages matter
+ * most), else from the back (documents come ranked, instructions and tool definitions in order). An
+ * object (a tool's arguments or result) keeps the first entries of every list inside it (all cut to
+ * the same length, with a marker saying how many more), then, if need be, its first keys.
  */
-export function serializeWithinLimit(tree: JsonValue, limit: number): Serialized {
+export function serializeWithinLimit(tree: JsonValue, limit: number, keep: KeepEntries = "latest"): Serialized {
   const whole = JSON.stringify(tree);
   if (whole.length <= limit) return { json: whole, truncated: false };
 
@@ -20,7 +24,7 @@ export function serializeWithinLimit(tree: JsonValue, limit: number): Serialized
   if (cutStrings !== undefined) return { json: cutStrings, truncated: true };
 
   const small = capStrings(tree, 32);
-  if (Array.isArray(small)) return { json: dropOldest(small, limit), truncated: true };
+  if (Array.isArray(small)) return { json: keepWithin(small, limit, keep), truncated: true };
   if (small !== null && typeof small === "object") {
     const cutLists = largestFitting(longestList(small), limit, (n) => capLists(small, n));
     if (cutLists !== undefined) return { json: cutLists, truncated: true };
@@ -49,19 +53,23 @@ function largestFitting(max: number, limit: number, render: (n: number) => JsonV
   return best;
 }
 
-function dropOldest(list: JsonValue[], limit: number): string {
-  // Each entry is written once; the list's text is "[" + entries joined by "," + "]", so the
-  // fewest entries to drop follow from their lengths (one stringify per drop made this quadratic).
+/**
+ * The list with as many entries as fit, from its end (`latest`) or its start (`first`); at least one
+ * is dropped (the whole list did not fit). Each entry is written once and the list's text is "[" +
+ * entries joined by "," + "]", so how many fit follows from their lengths (one stringify per entry
+ * dropped made this quadratic).
+ */
+function keepWithin(list: JsonValue[], limit: number, keep: KeepEntries): string {
   const texts = list.map((entry) => JSON.stringify(entry));
+  const order = keep === "latest" ? [...texts].reverse() : texts;
   let length = 1;
-  let keep = texts.length;
-  while (keep > 0 && length + (texts[keep - 1] as string).length + 1 <= limit) {
-    length += (texts[keep - 1] as string).length + 1;
-    keep--;
+  let kept = 0;
+  while (kept < order.length - 1 && length + (order[kept] as string).length + 1 <= limit) {
+    length += (order[kept] as string).length + 1;
+    kept++;
   }
-  // `keep` is now the first index kept; at least one entry is dropped (the whole list did not fit).
-  const first = Math.max(1, keep);
-  return first < texts.length ? `[${texts.slice(first).join(",")}]` : "[]";
+  if (kept === 0) return "[]";
+  return `[${(keep === "latest" ? texts.slice(texts.length - kept) : texts.slice(0, kept)).join(",")}]`;
 }
 
 function longestString(tree: JsonValue): number {
