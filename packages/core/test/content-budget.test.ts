@@ -80,6 +80,16 @@ describe("content within a node budget", () => {
     expect(plainJson(value, { ...opts, maxNodes: 5 })).toBeUndefined();
   });
 
+  it("spends none of the budget on what JSON leaves out (undefined, functions, symbols)", () => {
+    const sparse: Record<string, unknown> = { kept: "yes" };
+    for (let i = 0; i < 1000; i++) sparse[`u${i}`] = i % 3 === 0 ? undefined : i % 3 === 1 ? () => i : Symbol("s");
+    const report = { cut: true };
+    expect(toSafeJson(sparse, { maxStringLength: 100, maxDepth: 8, maxEntries: 2000, maxNodes: 2 }, report)).toEqual({
+      kept: "yes",
+    });
+    expect(report.cut).toBe(false);
+  });
+
   it("reports every cut: a long string, a long list, many keys, a deep value", () => {
     const opts = { maxStringLength: 5, maxDepth: 3, maxEntries: 3 };
     const cutOf = (value: unknown) => {

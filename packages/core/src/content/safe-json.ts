@@ -131,6 +131,9 @@ function wellFormed(text: string): string {
 }
 
 function copy(value: unknown, o: SafeJsonOptions, walk: Walk, depth: number): JsonValue | undefined {
+  const type = typeof value;
+  // Left out of the JSON, so they take nothing of the budget either.
+  if (type === "undefined" || type === "function" || type === "symbol") return undefined;
   if (--walk.left < 0) {
     walk.cut = true;
     return TRUNCATION_MARKER;
@@ -145,10 +148,6 @@ function copy(value: unknown, o: SafeJsonOptions, walk: Walk, depth: number): Js
       return value;
     case "bigint":
       return value.toString();
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
   }
   if (value === null) return null;
   const obj = value as object;
