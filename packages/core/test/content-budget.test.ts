@@ -127,6 +127,35 @@ describe("content within a node budget", () => {
     expect(toSafeJson([[1, 2, 3, 4]], { ...opts, keepAtTop: "latest" })).toEqual([[1, 2, 3, `${TRUNCATION_MARKER} 1 more`]]);
   });
 
+  it("keeps the latest message when its structured tool result alone exceeds the limit, with the lists in its payload cut", () => {
+    const t = make(3000);
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: i, name: `row ${i}` }));
+    const history: InputMessage[] = [
+      { role: "user", parts: [{ type: "text", content: "find rows" }] },
+      { role: "assistant", parts: [{ type: "tool_call", id: "c1", name: "search", arguments: { q: "rows" } }] },
+      { role: "tool", parts: [{ type: "tool_call_response", id: "c1", response: { total: 3000, rows } }] },
+    ];
+    t.start({ operation: "chat", provider: "openai", requestModel: "m", content: { inputMessages: history } }).end();
+    const [span] = h.spans();
+    const value = String(span?.attributes["gen_ai.input.messages"]);
+    expect(value.length).toBeLessThanOrEqual(3000);
+    const [only, ...rest] = JSON.parse(value) as Array<{
+      role: string;
+      parts: Array<{ type: string; id: string; response: { total: number; rows: unknown[] } }>;
+    }>;
+    expect(rest).toEqual([]);
+    expect(only?.role).toBe("tool");
+    expect(only?.parts).toHaveLength(1);
+    const part = only?.parts[0];
+    expect(part).toMatchObject({ type: "tool_call_response", id: "c1", response: { total: 3000 } });
+    const kept = (part?.response.rows.length ?? 0) - 1;
+    expect(kept).toBeGreaterThan(10);
+    expect(part?.response.rows.slice(0, kept)).toEqual(rows.slice(0, kept));
+    expect(part?.response.rows.at(-1)).toBe(`${TRUNCATION_MARKER} ${3000 - kept} more`);
+    expect(validateContentAttribute("gen_ai.input.messages", value)).toEqual([]);
+    expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.input.messages"]);
+  });
+
   it("keeps the first (best-ranked) retrieval documents of a list far longer than the limit", () => {
     const t = make(2000);
     const documents = Array.from({ length: 5000 }, (_, i) => ({ id: `doc-${i}`, score: 1 - i / 5000, content: `text ${i}` }));

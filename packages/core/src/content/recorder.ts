@@ -4,7 +4,7 @@ import type { ContentPolicy } from "./policy.js";
 import { capString, plainJson, toSafeJson } from "./safe-json.js";
 import { maskSecrets } from "./secrets.js";
 import { type ContentShape, filterShape } from "./shape.js";
-import { type KeepEntries, serializeWithinLimit } from "./truncate.js";
+import { ENTRY_LIST, type ListCut, MESSAGE_LIST, serializeWithinLimit } from "./truncate.js";
 
 /** The JSON shape the attribute's schema wants: message/part/definition/document lists, tool payload objects, or text. */
 export type ContentKind = ContentShape | "object" | "string";
@@ -65,7 +65,7 @@ export function recordContent(
     maxDepth: 32,
     maxEntries: policy.maxLength >> 1,
     maxNodes: policy.maxLength,
-    keepAtTop: kind === "object" ? undefined : keepOf(kind),
+    keepAtTop: kind === "object" ? undefined : listCutOf(kind).keep,
   };
   // Content that is already safe and fits is written as it is; the rest is copied safe, then fitted.
   const plain = plainJson(value, options);
@@ -77,14 +77,12 @@ export function recordContent(
   if (tree === undefined || tree === null || typeof tree !== "object" || Array.isArray(tree) === (kind === "object")) {
     return undefined;
   }
-  const { json, truncated } = serializeWithinLimit(tree, policy.maxLength, keepOf(kind));
+  const { json, truncated } = serializeWithinLimit(tree, policy.maxLength, listCutOf(kind));
   return { value: json, truncated: truncated || report.cut };
 }
 
-// Of a conversation the latest messages matter most; documents come ranked, and instructions and
-// tool definitions in the order they were given.
-function keepOf(kind: ContentKind): KeepEntries {
-  return kind === "messages" ? "latest" : "first";
+function listCutOf(kind: ContentKind): ListCut {
+  return kind === "messages" ? MESSAGE_LIST : ENTRY_LIST;
 }
 
 function safeString(value: unknown, maxLength: number): string {

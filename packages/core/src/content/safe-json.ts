@@ -221,8 +221,12 @@ function copyTop(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, keep
       item = "[unreadable]";
     }
     const copied = copy(item, o, walk, 1);
-    // The entry the budget ran out in is incomplete: it goes with the rest.
-    if (walk.left < 0) break;
+    // The entry the budget ran out in is incomplete: it goes with the rest, unless it is the only
+    // one (its payload then ends in markers, and the fitting may cut it further).
+    if (walk.left < 0) {
+      if (out.length === 0) out.push(copied ?? null);
+      break;
+    }
     out.push(copied ?? null);
   }
   if (out.length < items.length) walk.cut = true;

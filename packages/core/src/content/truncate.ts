@@ -8,6 +8,21 @@ export interface Serialized {
 /** Which entries of a list at the top are kept when some must go. */
 export type KeepEntries = "latest" | "first";
 
+/** How a list at the top is cut: which entries stay, and how deep in an entry its payload starts. */
+export interface ListCut {
+  keep: KeepEntries;
+  /**
+   * The depth, counted from an entry (0), of its payload: lists from there down may be cut when
+   * not even one entry fits. A message's payload is below its parts (message 0, parts 1, part 2).
+   */
+  payloadDepth: number;
+}
+
+/** Of a conversation the latest messages matter most, and a message's payload is below its parts. */
+export const MESSAGE_LIST: ListCut = { keep: "latest", payloadDepth: 3 };
+/** Documents come ranked, instructions and tool definitions in the order they were given. */
+export const ENTRY_LIST: ListCut = { keep: "first", payloadDepth: 1 };
+
 /**
  * Serialises a JSON-safe tree into at most `limit` characters of valid JSON. Long strings are cut
  * first (all to the same length, the longest that fits). If that is not enough, a list at the top
@@ -16,7 +31,7 @@ export type KeepEntries = "latest" | "first";
  * object (a tool's arguments or result) keeps the first entries of every list inside it (all cut to
  * the same length, with a marker saying how many more), then, if need be, its first keys.
  */
-export function serializeWithinLimit(tree: JsonValue, limit: number, keep: KeepEntries = "latest"): Serialized {
+export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListCut = MESSAGE_LIST): Serialized {
   const whole = JSON.stringify(tree);
   if (whole.length <= limit) return { json: whole, truncated: false };
 
@@ -24,7 +39,14 @@ export function serializeWithinLimit(tree: JsonValue, limit: number, keep: KeepE
   if (cutStrings !== undefined) return { json: cutStrings, truncated: true };
 
   const small = capStrings(tree, 32);
-  if (Array.isArray(small)) return { json: keepWithin(small, limit, keep), truncated: true };
+  if (Array.isArray(small)) {
+    const json = keepWithin(small, limit, list.keep);
+    if (json !== "[]" || small.length === 0) return { json, truncated: true };
+    // Not one entry fits whole: the one most worth keeping, with the lists in its payload cut.
+    const entry = small[list.keep === "latest" ? small.length - 1 : 0] as JsonValue;
+    const cut = largestFitting(longestList(entry), limit, (n) => [capLists(entry, n, list.payloadDepth)]);
+    return { json: cut ?? "[]", truncated: true };
+  }
   if (small !== null && typeof small === "object") {
     const cutLists = largestFitting(longestList(small), limit, (n) => capLists(small, n));
     if (cutLists !== undefined) return { json: cutLists, truncated: true };
@@ -98,21 +120,25 @@ function capStrings(tree: JsonValue, max: number): JsonValue {
 
 const MORE = new RegExp(`^${TRUNCATION_MARKER.replace(/[[\]]/g, "\\$&")} (\\d+) more$`);
 
-/** Every list inside keeps its first `max` entries, and says how many more there were. */
-function capLists(tree: JsonValue, max: number): JsonValue {
+/**
+ * Every list inside, from depth `from` down, keeps its first `max` entries and says how many more
+ * there were; lists above it keep all their entries (a marker there would break the shape).
+ */
+function capLists(tree: JsonValue, max: number, from = 0, depth = 0): JsonValue {
   if (tree === null || typeof tree !== "object") return tree;
+  if (Array.isArray(tree) && depth < from) return tree.map((v) => capLists(v, max, from, depth + 1));
   if (Array.isArray(tree)) {
     // A list the copy already cut ends in its marker: the count goes on from there.
     const last = tree.at(-1);
     const earlier = typeof last === "string" ? MORE.exec(last) : null;
     const entries = earlier ? tree.length - 1 : tree.length;
     const more = entries - Math.min(entries, max) + (earlier ? Number(earlier[1]) : 0);
-    const kept = tree.slice(0, Math.min(entries, max)).map((v) => capLists(v, max));
+    const kept = tree.slice(0, Math.min(entries, max)).map((v) => capLists(v, max, from, depth + 1));
     if (more > 0) kept.push(`${TRUNCATION_MARKER} ${more} more`);
     return kept;
   }
   const out: { [key: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(tree)) out[k] = capLists(v, max);
+  for (const [k, v] of Object.entries(tree)) out[k] = capLists(v, max, from, depth + 1);
   return out;
 }
 
