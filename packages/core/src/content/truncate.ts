@@ -13,7 +13,8 @@ export interface ListCut {
   keep: KeepEntries;
   /**
    * The depth, counted from an entry (0), of its payload: lists from there down may be cut when
-   * not even one entry fits. A message's payload is below its parts (message 0, parts 1, part 2).
+   * not even one entry fits. A message's payload is its parts' fields (message 0, its parts list 1,
+   * a part 2, the part's fields 3).
    */
   payloadDepth: number;
 }
@@ -26,10 +27,10 @@ export const ENTRY_LIST: ListCut = { keep: "first", payloadDepth: 1 };
 /**
  * Serialises a JSON-safe tree into at most `limit` characters of valid JSON. Long strings are cut
  * first (all to the same length, the longest that fits). If that is not enough, a list at the top
- * loses entries: from the front with `keep` "latest" (for message lists the latest messages matter
- * most), else from the back (documents come ranked, instructions and tool definitions in order). An
- * object (a tool's arguments or result) keeps the first entries of every list inside it (all cut to
- * the same length, with a marker saying how many more), then, if need be, its first keys.
+ * loses entries as `list` says (latest or first kept); when not even one fits, the one most worth
+ * keeping stays, with the lists in its payload cut. An object (a tool's arguments or result) keeps
+ * the first entries of every list inside it (all cut to the same length, with a marker saying how
+ * many more), then, if need be, its first keys.
  */
 export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListCut = MESSAGE_LIST): Serialized {
   const whole = JSON.stringify(tree);
