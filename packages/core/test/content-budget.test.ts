@@ -36,9 +36,10 @@ describe("content within a node budget", () => {
     const [span] = h.spans();
     const value = String(span?.attributes["gen_ai.tool.call.arguments"]);
     expect(value.length).toBeLessThanOrEqual(4096);
-    // No key's value fits, however its strings and lists are cut: the object says how many keys
-    // the copy kept (the budget ran out inside the first).
-    expect(JSON.parse(value)).toEqual({ [TRUNCATION_MARKER]: "1 more" });
+    // Every object keeps its first key (down the "left" path); those the copy read whole say how
+    // many more they had (the budget ran out before it reached the upper ones' "right").
+    expect(JSON.parse(value)).toHaveProperty(["left", "left", "left", "left"]);
+    expect(value).toContain(`"${TRUNCATION_MARKER}":"1 more"`);
     expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.tool.call.arguments"]);
   });
 
@@ -192,6 +193,27 @@ describe("fitting a tool's arguments or result", () => {
     expect(kept).toBeGreaterThan(10);
     expect(parsed.rows.slice(0, kept)).toEqual(rows.slice(0, kept));
     expect(parsed.rows.at(-1)).toBe(`${TRUNCATION_MARKER} ${2000 - kept} more`);
+    expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.tool.call.result"]);
+  });
+
+  it("keeps the first keys of every object when cutting lists is not enough (a result keyed by id)", () => {
+    const t = make(3000);
+    const byId = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`id${i}`, { name: `item ${i}` }]));
+    t.start({
+      operation: "execute_tool",
+      tool: { name: "fetch", callId: "c3" },
+      content: { toolResult: { status: "ok", data: byId } },
+    }).end();
+    const [span] = h.spans();
+    const value = String(span?.attributes["gen_ai.tool.call.result"]);
+    expect(value.length).toBeLessThanOrEqual(3000);
+    const parsed = JSON.parse(value) as { status: string; data: Record<string, unknown> };
+    expect(parsed.status).toBe("ok");
+    const keys = Object.keys(parsed.data);
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.at(-1)).toBe(TRUNCATION_MARKER);
+    expect(keys.slice(0, -1)).toEqual(Object.keys(byId).slice(0, keys.length - 1));
+    expect(parsed.data[TRUNCATION_MARKER]).toMatch(/^\d+ more$/);
     expect(span?.attributes["otel_agents.content.truncated"]).toEqual(["gen_ai.tool.call.result"]);
   });
 

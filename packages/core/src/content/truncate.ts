@@ -43,19 +43,24 @@ export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListC
   if (Array.isArray(small)) {
     const json = keepWithin(small, limit, list.keep);
     if (json !== "[]" || small.length === 0) return { json, truncated: true };
-    // Not one entry fits whole: the one most worth keeping, with the lists in its payload cut.
+    // Not one entry fits whole: the one most worth keeping, with its payload cut.
     const entry = small[list.keep === "latest" ? small.length - 1 : 0] as JsonValue;
-    const cut = largestFitting(longestList(entry), limit, (n) => [capLists(entry, n, list.payloadDepth)]);
+    const cut = fitEntries(entry, limit, list.payloadDepth, (t) => [t]);
     return { json: cut ?? "[]", truncated: true };
   }
   if (small !== null && typeof small === "object") {
-    const cutLists = largestFitting(longestList(small), limit, (n) => capLists(small, n));
-    if (cutLists !== undefined) return { json: cutLists, truncated: true };
-    const noLists = capLists(small, 0) as { [key: string]: JsonValue };
-    const cutKeys = largestFitting(Object.keys(noLists).length, limit, (n) => firstKeys(noLists, n));
-    return { json: cutKeys ?? "{}", truncated: true };
+    return { json: fitEntries(small, limit, 0, (t) => t) ?? "{}", truncated: true };
   }
   return { json: typeof tree === "string" ? JSON.stringify(capString(tree, Math.max(0, limit - 16))) : "{}", truncated: true };
+}
+
+/**
+ * `tree` fitted by cutting entries from depth `from` down (rendered by `wrap`): its lists first,
+ * all to the same length, the longest that fits; if none does, its lists and objects' keys alike.
+ */
+function fitEntries(tree: JsonValue, limit: number, from: number, wrap: (t: JsonValue) => JsonValue): string | undefined {
+  const lists = largestFitting(mostEntries(tree, false), limit, (max) => wrap(capEntries(tree, { max, keys: false, from })));
+  return lists ?? largestFitting(mostEntries(tree, true), limit, (max) => wrap(capEntries(tree, { max, keys: true, from })));
 }
 
 /** The JSON of `render(n)` for the largest n in 0..max whose JSON fits `limit` (binary search), if any. */
@@ -103,13 +108,6 @@ function longestString(tree: JsonValue): number {
   return max;
 }
 
-function longestList(tree: JsonValue): number {
-  if (tree === null || typeof tree !== "object") return 0;
-  let max = Array.isArray(tree) ? tree.length : 0;
-  for (const v of Array.isArray(tree) ? tree : Object.values(tree)) max = Math.max(max, longestList(v));
-  return max;
-}
-
 function capStrings(tree: JsonValue, max: number): JsonValue {
   if (typeof tree === "string") return tree.length > max ? capString(tree, max) : tree;
   if (tree === null || typeof tree !== "object") return tree;
@@ -121,33 +119,49 @@ function capStrings(tree: JsonValue, max: number): JsonValue {
 
 const MORE = new RegExp(`^${TRUNCATION_MARKER.replace(/[[\]]/g, "\\$&")} (\\d+) more$`);
 
+/** What `capEntries` cuts: the lists only, or the objects' keys too. */
+interface EntryCut {
+  max: number;
+  keys: boolean;
+  /** Lists and objects above this depth keep every entry (a marker there would break the shape). */
+  from: number;
+}
+
 /**
- * Every list inside, from depth `from` down, keeps its first `max` entries and says how many more
- * there were; lists above it keep all their entries (a marker there would break the shape).
+ * Every list inside (and every object, with `keys`), from depth `from` down, keeps its first `max`
+ * entries and says how many more there were: a list in a last entry `…[truncated] N more`, an
+ * object in a last key `…[truncated]`.
  */
-function capLists(tree: JsonValue, max: number, from = 0, depth = 0): JsonValue {
+function capEntries(tree: JsonValue, cut: EntryCut, depth = 0): JsonValue {
   if (tree === null || typeof tree !== "object") return tree;
-  if (Array.isArray(tree) && depth < from) return tree.map((v) => capLists(v, max, from, depth + 1));
+  const inside = depth >= cut.from;
   if (Array.isArray(tree)) {
+    if (!inside) return tree.map((v) => capEntries(v, cut, depth + 1));
     // A list the copy already cut ends in its marker: the count goes on from there.
     const last = tree.at(-1);
     const earlier = typeof last === "string" ? MORE.exec(last) : null;
     const entries = earlier ? tree.length - 1 : tree.length;
-    const more = entries - Math.min(entries, max) + (earlier ? Number(earlier[1]) : 0);
-    const kept = tree.slice(0, Math.min(entries, max)).map((v) => capLists(v, max, from, depth + 1));
+    const kept = tree.slice(0, Math.min(entries, cut.max)).map((v) => capEntries(v, cut, depth + 1));
+    const more = entries - kept.length + (earlier ? Number(earlier[1]) : 0);
     if (more > 0) kept.push(`${TRUNCATION_MARKER} ${more} more`);
     return kept;
   }
+  const keys = Object.keys(tree);
+  const n = inside && cut.keys ? Math.min(keys.length, cut.max) : keys.length;
   const out: { [key: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(tree)) out[k] = capLists(v, max, from, depth + 1);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as string;
+    out[key] = capEntries(tree[key] as JsonValue, cut, depth + 1);
+  }
+  if (n < keys.length) out[TRUNCATION_MARKER] = `${keys.length - n} more`;
   return out;
 }
 
-/** The object's first `max` keys, and a marker key saying how many more there were. */
-function firstKeys(object: { [key: string]: JsonValue }, max: number): JsonValue {
-  const keys = Object.keys(object);
-  const out: { [key: string]: JsonValue } = {};
-  for (const key of keys.slice(0, max)) out[key] = object[key] as JsonValue;
-  if (keys.length > max) out[TRUNCATION_MARKER] = `${keys.length - max} more`;
-  return out;
+/** The most entries of any list (and, with `keys`, of any object) inside. */
+function mostEntries(tree: JsonValue, keys: boolean): number {
+  if (tree === null || typeof tree !== "object") return 0;
+  const values = Array.isArray(tree) ? tree : Object.values(tree);
+  let max = Array.isArray(tree) || keys ? values.length : 0;
+  for (const v of values) max = Math.max(max, mostEntries(v, keys));
+  return max;
 }
