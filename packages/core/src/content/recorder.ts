@@ -58,13 +58,14 @@ export function recordContent(
       return undefined;
     }
   }
-  // Each value takes at least one character of JSON (most take two or more), so a tree of more than
-  // maxLength values could not be recorded whole anyway: the node budget only cuts what would be cut.
+  // Each value takes at least two characters of JSON with its separator (`1,`, `[]`; most take
+  // more), so a tree of more than maxLength / 2 values could not be recorded whole anyway: the node
+  // budget only cuts what would be cut.
   const options = {
     maxStringLength: policy.maxLength,
     maxDepth: 32,
     maxEntries: policy.maxLength >> 1,
-    maxNodes: policy.maxLength,
+    maxNodes: policy.maxLength >> 1,
     keepAtTop: kind === "object" ? undefined : listCutOf(kind).keep,
   };
   // Content that is already safe and fits is written as it is; the rest is copied safe, then fitted.
@@ -87,7 +88,7 @@ function listCutOf(kind: ContentKind): ListCut {
 
 function safeString(value: unknown, maxLength: number): string {
   try {
-    const options = { maxStringLength: maxLength, maxDepth: 16, maxEntries: 1 << 15, maxNodes: maxLength };
+    const options = { maxStringLength: maxLength, maxDepth: 16, maxEntries: 1 << 15, maxNodes: maxLength >> 1 };
     return JSON.stringify(toSafeJson(value, options)) ?? "";
   } catch {
     return "";

@@ -36,10 +36,16 @@ export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListC
   const whole = JSON.stringify(tree);
   if (whole.length <= limit) return { json: whole, truncated: false };
 
-  const cutStrings = largestFitting(Math.min(limit, longestString(tree)), limit, (n) => capStrings(tree, n));
-  if (cutStrings !== undefined) return { json: cutStrings, truncated: true };
+  const strings = stringSizes(tree);
+  // Cutting every string down to its marker saves at most `cuttable` characters: when even that is
+  // not enough, the search (a whole copy per step) is skipped.
+  if (whole.length - strings.cuttable <= limit) {
+    const cutStrings = largestFitting(Math.min(limit, strings.longest), limit, (n) => capStrings(tree, n));
+    if (cutStrings !== undefined) return { json: cutStrings, truncated: true };
+  }
+  const longest = strings.longest;
 
-  const small = capStrings(tree, 32);
+  const small = longest > 32 ? capStrings(tree, 32) : tree;
   if (Array.isArray(small)) {
     const json = keepWithin(small, limit, list.keep);
     if (json !== "[]" || small.length === 0) return { json, truncated: true };
@@ -59,15 +65,31 @@ export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListC
  * all to the same length, the longest that fits; if none does, its lists and objects' keys alike.
  */
 function fitEntries(tree: JsonValue, limit: number, from: number, wrap: (t: JsonValue) => JsonValue): string | undefined {
-  const lists = largestFitting(mostEntries(tree, false), limit, (max) => wrap(capEntries(tree, { max, keys: false, from })));
-  return lists ?? largestFitting(mostEntries(tree, true), limit, (max) => wrap(capEntries(tree, { max, keys: true, from })));
+  const cut = (max: number, keys: boolean) => wrap(capEntries(tree, { max, keys, from }));
+  const lists = largestFitting(mostEntries(tree, false), limit, (max) => cut(max, false), true);
+  return lists ?? largestFitting(mostEntries(tree, true), limit, (max) => cut(max, true), true);
 }
 
-/** The JSON of `render(n)` for the largest n in 0..max whose JSON fits `limit` (binary search), if any. */
-function largestFitting(max: number, limit: number, render: (n: number) => JsonValue): string | undefined {
+/**
+ * The JSON of `render(n)` for the largest n in 0..max whose JSON fits `limit`, if any (it grows with
+ * n). With `gallop`, n first doubles up from 0: when cutting entries, the answer is small next to
+ * `max` and each try costs in proportion to n, so the tries past it, the costly ones, stay few.
+ */
+function largestFitting(max: number, limit: number, render: (n: number) => JsonValue, gallop = false): string | undefined {
+  // Nothing to cut (no string, no list, no key): the tree as it is, which did not fit.
+  if (max === 0) return undefined;
   let lo = 0;
   let hi = max;
   let best: string | undefined;
+  for (let n = 0, step = 1; gallop && n <= hi; n += step, step *= 2) {
+    const candidate = JSON.stringify(render(n));
+    if (candidate.length > limit) {
+      hi = n - 1;
+      break;
+    }
+    best = candidate;
+    lo = n + 1;
+  }
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const candidate = JSON.stringify(render(mid));
@@ -100,12 +122,21 @@ function keepWithin(list: JsonValue[], limit: number, keep: KeepEntries): string
   return `[${(keep === "latest" ? texts.slice(texts.length - kept) : texts.slice(0, kept)).join(",")}]`;
 }
 
-function longestString(tree: JsonValue): number {
-  if (typeof tree === "string") return tree.length;
-  if (tree === null || typeof tree !== "object") return 0;
-  let max = 0;
-  for (const v of Array.isArray(tree) ? tree : Object.values(tree)) max = Math.max(max, longestString(v));
-  return max;
+/** The longest string inside, and how many characters of JSON cutting every string to nothing would save. */
+function stringSizes(tree: JsonValue): { longest: number; cuttable: number } {
+  const sizes = { longest: 0, cuttable: 0 };
+  const visit = (node: JsonValue): void => {
+    if (typeof node === "string") {
+      sizes.longest = Math.max(sizes.longest, node.length);
+      // A cut string keeps at least the marker; its JSON may be longer than its characters (escapes).
+      if (node.length > TRUNCATION_MARKER.length) sizes.cuttable += JSON.stringify(node).length - 2 - TRUNCATION_MARKER.length;
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    for (const v of Array.isArray(node) ? node : Object.values(node)) visit(v);
+  };
+  visit(tree);
+  return sizes;
 }
 
 function capStrings(tree: JsonValue, max: number): JsonValue {
