@@ -28,9 +28,9 @@ export const ENTRY_LIST: ListCut = { keep: "first", payloadDepth: 1 };
  * Serialises a JSON-safe tree into at most `limit` characters of valid JSON. Long strings are cut
  * first (all to the same length, the longest that fits). If that is not enough, a list at the top
  * loses entries as `list` says (latest or first kept); when not even one fits, the one most worth
- * keeping stays, with the lists in its payload cut. An object (a tool's arguments or result) keeps
- * the first entries of every list inside it (all cut to the same length, with a marker saying how
- * many more), then, if need be, its first keys.
+ * keeping stays, with its payload cut. An object (a tool's arguments or result) keeps the first
+ * entries of every list inside it (all cut to the same length, with a marker saying how many more),
+ * then, if that is not enough, the first keys of every object inside it as well.
  */
 export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListCut = MESSAGE_LIST): Serialized {
   const whole = JSON.stringify(tree);
@@ -43,9 +43,7 @@ export function serializeWithinLimit(tree: JsonValue, limit: number, list: ListC
     const cutStrings = largestFitting(Math.min(limit, strings.longest), limit, (n) => capStrings(tree, n));
     if (cutStrings !== undefined) return { json: cutStrings, truncated: true };
   }
-  const longest = strings.longest;
-
-  const small = longest > 32 ? capStrings(tree, 32) : tree;
+  const small = strings.longest > 32 ? capStrings(tree, 32) : tree;
   if (Array.isArray(small)) {
     const json = keepWithin(small, limit, list.keep);
     if (json !== "[]" || small.length === 0) return { json, truncated: true };
