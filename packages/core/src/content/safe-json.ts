@@ -2,6 +2,9 @@ import { isSecretKey, maskSecrets, REDACTED, SECRET_PREFIXES } from "./secrets.j
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Which entries of a list at the top are kept when some must go. */
+export type KeepEntries = "latest" | "first";
+
 export interface SafeJsonOptions {
   /** Strings longer than this are cut (with a marker) while copying. */
   maxStringLength: number;
@@ -19,7 +22,7 @@ export interface SafeJsonOptions {
    * `first`, with no marker entry (it would be an entry of the wrong shape). Unset: like any list,
    * its first entries and a marker.
    */
-  keepAtTop?: "latest" | "first";
+  keepAtTop?: KeepEntries;
 }
 
 export const TRUNCATION_MARKER = "…[truncated]";
@@ -193,13 +196,7 @@ function copyArray(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, de
       out.push(`${TRUNCATION_MARKER} ${items.length - i} more`);
       return out;
     }
-    let item: unknown;
-    try {
-      item = items[i];
-    } catch {
-      item = "[unreadable]";
-    }
-    out[i] = copy(item, o, walk, depth + 1) ?? null;
+    out[i] = copy(itemAt(items, i), o, walk, depth + 1) ?? null;
   }
   if (items.length > n) {
     walk.cut = true;
@@ -208,19 +205,21 @@ function copyArray(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, de
   return out;
 }
 
-function copyTop(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, keep: "latest" | "first"): JsonValue[] {
+// A list may be a proxy or have a throwing getter at an index.
+function itemAt(items: readonly unknown[], i: number): unknown {
+  try {
+    return items[i];
+  } catch {
+    return "[unreadable]";
+  }
+}
+
+function copyTop(items: readonly unknown[], o: SafeJsonOptions, walk: Walk, keep: KeepEntries): JsonValue[] {
   const n = Math.min(items.length, o.maxEntries);
   const latest = keep === "latest";
   const out: JsonValue[] = [];
   for (let k = 0; k < n; k++) {
-    const i = latest ? items.length - 1 - k : k;
-    let item: unknown;
-    try {
-      item = items[i];
-    } catch {
-      item = "[unreadable]";
-    }
-    const copied = copy(item, o, walk, 1);
+    const copied = copy(itemAt(items, latest ? items.length - 1 - k : k), o, walk, 1);
     // The entry the budget ran out in is incomplete: it goes with the rest, unless it is the only
     // one (its payload then ends in markers, and the fitting may cut it further).
     if (walk.left < 0) {

@@ -1,12 +1,9 @@
-import { capString, type JsonValue, TRUNCATION_MARKER } from "./safe-json.js";
+import { capString, type JsonValue, type KeepEntries, TRUNCATION_MARKER } from "./safe-json.js";
 
 export interface Serialized {
   json: string;
   truncated: boolean;
 }
-
-/** Which entries of a list at the top are kept when some must go. */
-export type KeepEntries = "latest" | "first";
 
 /** How a list at the top is cut: which entries stay, and how deep in an entry its payload starts. */
 export interface ListCut {
