@@ -119,5 +119,15 @@ export function nodeAttributes(metadata: Dict | undefined): Record<string, strin
 
 /** The conversation id a run belongs to: LangGraph copies `configurable.thread_id` into metadata. */
 export function conversationIdOf(metadata: Dict | undefined): string | undefined {
-  return asString(metadata?.thread_id) ?? asString(metadata?.session_id) ?? asString(metadata?.conversation_id);
+  return idOf(metadata?.thread_id) ?? idOf(metadata?.session_id) ?? idOf(metadata?.conversation_id);
+}
+
+/**
+ * An id the app gave: a string, or an integer (LangGraph accepts `thread_id: 12345` and copies the
+ * number into metadata) as its decimal string. Nothing else is an id: no objects, booleans,
+ * fractions, NaN or infinities.
+ */
+function idOf(value: unknown): string | undefined {
+  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value).toString() : undefined;
+  return asString(value);
 }

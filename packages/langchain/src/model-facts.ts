@@ -138,13 +138,17 @@ export function modelEndFacts(output: unknown): OperationFacts {
     const reason =
       firstString(meta, "finish_reason", "stop_reason", "finishReason") ?? firstString(info, "finish_reason", "finishReason");
     if (reason) reasons.push(reason);
-    facts.responseModel ??= firstString(meta, "model_name", "model", "modelId", "model_id");
+    // A model streamed inside a graph (`streamMode: "messages"`, `streamEvents()`) ends with a
+    // message whose `response_metadata` holds only the provider and usage: ChatOpenAI keeps the
+    // model, fingerprint and tier of the last chunk in `generationInfo` then.
+    facts.responseModel ??=
+      firstString(meta, "model_name", "model", "modelId", "model_id") ?? firstString(info, "model_name", "model");
     facts.provider ??= asString(meta?.model_provider);
     const id = asString(message?.id) ?? asString(meta?.id);
     if (id && !isFrameworkId(id)) facts.responseId ??= id;
     facts.usage ??= usageOf(asRecord(message?.usage_metadata));
-    const fingerprint = asString(meta?.system_fingerprint);
-    const tier = asString(meta?.service_tier);
+    const fingerprint = asString(meta?.system_fingerprint) ?? asString(info?.system_fingerprint);
+    const tier = asString(meta?.service_tier) ?? asString(info?.service_tier);
     if ((fingerprint || tier) && !facts.openai) facts.openai = { systemFingerprint: fingerprint, responseServiceTier: tier };
   }
   if (reasons.length > 0) facts.finishReasons = reasons;

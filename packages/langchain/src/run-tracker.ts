@@ -1,6 +1,6 @@
 import { diag } from "@opentelemetry/api";
 import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core/adapter";
-import { BoundedMap, ERROR_TYPE, LANGCHAIN_ATTR, nowMs, RunRegistry } from "@otel-agents/core/adapter";
+import { BoundedMap, ERROR_TYPE, LANGCHAIN_ATTR, MAX_ANCESTOR_HOPS, nowMs, RunRegistry } from "@otel-agents/core/adapter";
 import {
   type ChainKind,
   classifyChain,
@@ -22,6 +22,8 @@ export interface TrackerOptions {
 
 /** What we remember about an open run, visible or not, so its children find their parent. */
 interface RunInfo {
+  /** The run LangChain started it in (visible or not). */
+  parentRunId: string | undefined;
   /** The run whose span children attach to: the run itself if it has a span, else its nearest visible ancestor. */
   spanRunId: string | undefined;
   isGraph: boolean;
@@ -36,6 +38,10 @@ interface RunInfo {
   conversationId: string | undefined;
   /** On scope runs: tool name -> description, from the tool definitions the models in it were given. */
   toolDescriptions?: Map<string, string>;
+  /** Its child runs still open (visible or not): an abort that cuts this run off ends them first. */
+  children?: Set<string>;
+  /** The abort error a child of this run failed with: what the caller got (see `chainError`). */
+  abortError?: unknown;
 }
 
 const FRAMEWORK = "langchain";
@@ -49,6 +55,12 @@ const CONTROL_FLOW_ERRORS = new Set(["GraphInterrupt", "NodeInterrupt", "ParentC
 /** LangGraph's Pregel loop rejects with a plain `Error("Abort")` when the run's signal aborts or its timeout fires. */
 function isGraphAbort(error: unknown): boolean {
   return error instanceof Error && error.name === "Error" && error.message === "Abort";
+}
+
+/** An abort signal's reason (`AbortController.abort()`, `AbortSignal.timeout()`), as runs cut off by it fail with. */
+function isAbortError(error: unknown): boolean {
+  const name = asString(asRecord(error)?.name);
+  return name === "AbortError" || name === "TimeoutError";
 }
 
 /**
@@ -144,6 +156,7 @@ export class RunTracker implements StepSource {
       keepHidden: this.options.keepHiddenRuns,
     });
     const info: RunInfo = {
+      parentRunId,
       spanRunId: undefined,
       isGraph: isGraphRun(serialized),
       node: kind.kind === "node" ? kind.name : undefined,
@@ -187,12 +200,66 @@ export class RunTracker implements StepSource {
       return;
     }
     if (isGraphAbort(error)) {
-      // The caller gets the signal's own AbortError; the graph's run only sees this plain Error.
-      this.registry.get(runId)?.fail(error, undefined, undefined, ERROR_TYPE.aborted);
-      this.registry.end(runId);
+      // The caller gets the signal's own AbortError; the graph's run only sees this plain Error,
+      // which no caller ever sees. The exception is the AbortError a node or tool of the graph failed
+      // with (the signal's reason); with none (an abort between steps), only the kind is recorded.
+      this.abort(runId, info, info?.abortError);
+      return;
+    }
+    if (isAbortError(error)) {
+      this.abort(runId, info, error);
       return;
     }
     this.registry.fail(runId, error);
+  }
+
+  /**
+   * Ends an aborted run, and first the runs still open under it, deepest first: LangChain reports
+   * a node's and its graph's abort as soon as the signal fires, and the abort of a model call in
+   * them only when its HTTP request gives up, after them. Cut off by the same abort, they end as
+   * its failure before their parents, and a model call's `error` finish reason reaches its agent.
+   * Their own late error or result then finds no run.
+   */
+  private abort(runId: string, info: RunInfo | undefined, cause: unknown): void {
+    for (const id of this.openUnder(info)) {
+      const cutOff = this.forget(id);
+      // A deferred router has no span yet: it routed nothing.
+      if (cutOff?.deferred) continue;
+      this.failAborted(id, cause);
+    }
+    this.failAborted(runId, cause);
+    // The parent's own abort (a graph's plain `Error("Abort")`) then records this one's cause.
+    if (cause !== undefined) {
+      const parent = this.parentOf(info?.parentRunId);
+      if (parent) parent.abortError ??= cause;
+    }
+  }
+
+  /** The runs still open under a run, each after every run under it. */
+  private openUnder(info: RunInfo | undefined): string[] {
+    const out: string[] = [];
+    // Run ids come from the framework: a cycle or an absurd depth ends the walk.
+    const seen = new Set<string>();
+    const visit = (children: Set<string> | undefined, depth: number): void => {
+      if (!children || depth >= MAX_ANCESTOR_HOPS) return;
+      for (const id of children) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        visit(this.runs.get(id)?.children, depth + 1);
+        out.push(id);
+      }
+    };
+    visit(info?.children, 0);
+    return out;
+  }
+
+  private failAborted(runId: string, cause: unknown): void {
+    if (cause === undefined) {
+      this.registry.get(runId)?.failWithType(ERROR_TYPE.aborted);
+      this.registry.end(runId);
+    } else {
+      this.registry.fail(runId, cause);
+    }
   }
 
   private chainStartOptions(
@@ -355,6 +422,10 @@ export class RunTracker implements StepSource {
   fail(error: unknown, runId: string): void {
     const info = this.forget(runId);
     if (info?.deferred) this.registry.start(runId, info.deferred);
+    if (isAbortError(error)) {
+      this.abort(runId, info, error);
+      return;
+    }
     this.registry.fail(runId, error);
   }
 
@@ -365,6 +436,7 @@ export class RunTracker implements StepSource {
     const parentId = this.spanParentId(parentRunId);
     const conversationId = conversationIdOf(metadata) ?? parent?.conversationId;
     this.remember(runId, {
+      parentRunId,
       spanRunId: runId,
       isGraph: false,
       node: undefined,
@@ -417,6 +489,8 @@ export class RunTracker implements StepSource {
   private remember(runId: string, info: RunInfo): void {
     this.runs.set(runId, info);
     trackRun(runId, this);
+    const parent = info.parentRunId === runId ? undefined : this.parentOf(info.parentRunId);
+    if (parent) (parent.children ??= new Set()).add(runId);
   }
 
   private forget(runId: string): RunInfo | undefined {
@@ -430,6 +504,7 @@ export class RunTracker implements StepSource {
     const info = this.runs.get(runId);
     this.runs.delete(runId);
     untrackRun(runId, this);
+    if (info) this.parentOf(info.parentRunId)?.children?.delete(runId);
     return info;
   }
 }

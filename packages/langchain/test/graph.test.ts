@@ -1,4 +1,6 @@
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { tool } from "@langchain/core/tools";
+import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { END, interrupt, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -15,11 +17,11 @@ const node = (name: string, step: number, triggers: string[], children: ReturnTy
     children,
   );
 
-const writerCall = () =>
+const writerCall = (conversationId = "thread-42") =>
   n("chat", "CLIENT", {
     "gen_ai.operation.name": "chat",
     "gen_ai.provider.name": "fakelistchatmodel",
-    "gen_ai.conversation.id": "thread-42",
+    "gen_ai.conversation.id": conversationId,
     ...FW,
   });
 
@@ -144,6 +146,44 @@ describe("LangGraph", () => {
     ]);
   });
 
+  it("fails a graph aborted between its steps as AbortError without an exception event: LangGraph's stand-in Error('Abort') reaches no caller", async () => {
+    const controller = new AbortController();
+    // The app's own callback cancels the run once `first` is done, before the next step starts.
+    class CancelAfterFirst extends BaseCallbackHandler {
+      name = "cancel-after-first";
+      override awaitHandlers = true;
+      override handleChainEnd(_outputs: unknown, _runId: string, _parentRunId?: string, tags?: string[]) {
+        if (tags?.includes("graph:step:1")) controller.abort();
+      }
+    }
+    const graph = new StateGraph(State)
+      .addNode("first", (s) => ({ n: s.n + 1 }))
+      .addNode("second", (s) => ({ n: s.n * 10 }))
+      .addEdge(START, "first")
+      .addEdge("first", "second")
+      .addEdge("second", END)
+      .compile({ name: "stoppable" });
+    const handler = makeHandler();
+    const error = await graph
+      .invoke({ n: 0 }, { callbacks: [handler, new CancelAfterFirst()], signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as Error | undefined)?.name).toBe("AbortError");
+    await expect.poll(() => handler.openRuns).toBe(0);
+    expect(tree()).toEqual([
+      n(
+        "invoke_workflow stoppable",
+        "INTERNAL",
+        { "gen_ai.operation.name": "invoke_workflow", "gen_ai.workflow.name": "stoppable", ...FW, "error.type": "AbortError" },
+        [node("first", 1, ["branch:to:first"])],
+        "ERROR",
+      ),
+    ]);
+    expect(h.spans().map((s) => [s.name, s.events.map((e) => e.name)])).toEqual([
+      ["first", []],
+      ["invoke_workflow stoppable", []],
+    ]);
+  });
+
   it("ends a node that interrupts (human in the loop) without an error", async () => {
     const graph = new StateGraph(State)
       .addNode("ask", (s) => {
@@ -176,5 +216,49 @@ describe("LangGraph", () => {
         ],
       ),
     ]);
+  });
+});
+
+describe("conversation ids", () => {
+  it("records a numeric LangGraph thread_id as its decimal string on every span that carries the conversation", async () => {
+    // Without a checkpointer LangGraph takes any thread_id and copies it into the run metadata as it
+    // is: here a number. (MemorySaver insists on a string.)
+    const writer = new FakeListChatModel({ responses: ["draft"] });
+    const graph = new StateGraph(State)
+      .addNode("draft", async (s) => {
+        await writer.invoke("Write a draft.");
+        return { n: s.n + 1 };
+      })
+      .addEdge(START, "draft")
+      .addEdge("draft", END)
+      .compile({ name: "editorial" });
+    const result = await graph.invoke({ n: 0 }, { callbacks: [makeHandler()], configurable: { thread_id: 12345 } });
+    expect(result).toEqual({ n: 1 });
+    expect(tree()).toEqual([
+      n(
+        "invoke_workflow editorial",
+        "INTERNAL",
+        {
+          "gen_ai.operation.name": "invoke_workflow",
+          "gen_ai.workflow.name": "editorial",
+          "gen_ai.conversation.id": "12345",
+          ...FW,
+        },
+        [node("draft", 1, ["branch:to:draft"], [writerCall("12345")])],
+      ),
+    ]);
+  });
+
+  it("takes an integer as an id but never an object, a boolean or a fraction", async () => {
+    const model = new FakeListChatModel({ responses: ["a", "b"] });
+    const handler = makeHandler();
+    await model.invoke("hi", {
+      callbacks: [handler],
+      metadata: { thread_id: { id: 1 }, session_id: true, conversation_id: 2.5 },
+    });
+    await model.invoke("hi", { callbacks: [handler], metadata: { thread_id: false, session_id: 1.5, conversation_id: 0 } });
+    const chat = (attributes: Record<string, string>) =>
+      n("chat", "CLIENT", { "gen_ai.operation.name": "chat", "gen_ai.provider.name": "fakelistchatmodel", ...FW, ...attributes });
+    expect(tree()).toEqual([chat({}), chat({ "gen_ai.conversation.id": "0" })]);
   });
 });

@@ -1,7 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
 import { context, propagation } from "@opentelemetry/api";
-import { missingExpected } from "@otel-agents/testing/conformance";
+import { assertMetricConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
 import { createAgent } from "langchain";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -145,5 +145,234 @@ describe("createAgent with ChatOpenAI", () => {
     ]);
     // Every chat span carries every attribute the OTel conformance suite expects of it.
     for (const span of h.spans().filter((s) => s.name.startsWith("chat "))) expect(missingExpected(span)).toEqual([]);
+  });
+});
+
+describe("createAgent with ChatOpenAI, streamed", () => {
+  // Streamed through the graph, ChatOpenAI ends each model run with a message whose
+  // response_metadata holds only the provider and usage: the response model, fingerprint and tier
+  // are in the generation's generationInfo.
+  it.each([
+    ["stream() in messages mode", "messages"],
+    ["streamEvents()", "events"],
+  ] as const)(
+    "keeps the response model, fingerprint and service tier on chat spans and metrics of an agent run by %s",
+    async (_, mode) => {
+      const model = "gpt-4o-mini-2024-07-18";
+      server.enqueue(
+        {
+          toolCalls: [{ name: "get_weather", arguments: { city: "Paris" }, id: "call_1" }],
+          id: "chatcmpl-1",
+          model,
+          systemFingerprint: "fp_1",
+        },
+        { text: "It is sunny in Paris.", id: "chatcmpl-2", model, systemFingerprint: "fp_2", usage: { input: 40, output: 8 } },
+      );
+      const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
+        name: "get_weather",
+        description: "Get the weather of a city",
+        schema: z.object({ city: z.string() }),
+      });
+      const agent = createAgent({ model: chatModel(), tools: [getWeather], name: "weather_agent" });
+      const input = { messages: [{ role: "user", content: "Weather in Paris?" }] };
+      const config = { callbacks: [makeHandler()], configurable: { thread_id: "thread-1" } };
+      let text = "";
+      if (mode === "messages") {
+        for await (const [chunk, meta] of await agent.stream(input, { ...config, streamMode: "messages" })) {
+          if (meta.langgraph_node === "model_request") text += chunk.content;
+        }
+      } else {
+        for await (const event of agent.streamEvents(input, { ...config, version: "v2" })) {
+          if (event.event === "on_chat_model_stream") text += event.data.chunk.content;
+        }
+      }
+      expect(text).toBe("It is sunny in Paris.");
+
+      const chat = (response: Record<string, unknown>) =>
+        n("chat gpt-4o-mini", "CLIENT", {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.provider.name": "openai",
+          "gen_ai.request.model": "gpt-4o-mini",
+          ...endpoint(),
+          ...FW,
+          "gen_ai.conversation.id": "thread-1",
+          "gen_ai.response.time_to_first_chunk": expect.any(Number),
+          "gen_ai.request.stream": true,
+          "gen_ai.response.model": model,
+          "gen_ai.usage.cache_read.input_tokens": 0,
+          "gen_ai.usage.reasoning.output_tokens": 0,
+          "openai.response.service_tier": "default",
+          ...response,
+        } as never);
+      const node = (name: string, step: number, triggers: string[], children: ReturnType<typeof n>[]) =>
+        n(
+          name,
+          "INTERNAL",
+          {
+            "otel_agents.step.type": "node",
+            ...FW,
+            "langgraph.node": name,
+            "langgraph.step": step,
+            "langgraph.triggers": triggers,
+          },
+          children,
+        );
+      expect(tree()).toEqual([
+        n(
+          "invoke_agent weather_agent",
+          "INTERNAL",
+          {
+            "gen_ai.operation.name": "invoke_agent",
+            ...FW,
+            "gen_ai.agent.name": "weather_agent",
+            "gen_ai.conversation.id": "thread-1",
+            "gen_ai.usage.input_tokens": 50,
+            "gen_ai.usage.output_tokens": 13,
+            "gen_ai.response.finish_reasons": ["tool_call", "stop"],
+          },
+          [
+            node(
+              "model_request",
+              1,
+              ["branch:to:model_request"],
+              [
+                chat({
+                  "gen_ai.response.id": "chatcmpl-1",
+                  "gen_ai.usage.input_tokens": 10,
+                  "gen_ai.usage.output_tokens": 5,
+                  "openai.response.system_fingerprint": "fp_1",
+                  "gen_ai.response.finish_reasons": ["tool_call"],
+                }),
+              ],
+            ),
+            node(
+              "tools",
+              2,
+              ["__pregel_push"],
+              [
+                n("execute_tool get_weather", "INTERNAL", {
+                  "gen_ai.operation.name": "execute_tool",
+                  "gen_ai.tool.name": "get_weather",
+                  "gen_ai.tool.call.id": "call_1",
+                  "gen_ai.tool.type": "function",
+                  "gen_ai.tool.description": "Get the weather of a city",
+                  ...FW,
+                  "gen_ai.conversation.id": "thread-1",
+                  "gen_ai.agent.name": "weather_agent",
+                }),
+              ],
+            ),
+            node(
+              "model_request",
+              3,
+              ["branch:to:model_request"],
+              [
+                chat({
+                  "gen_ai.response.id": "chatcmpl-2",
+                  "gen_ai.usage.input_tokens": 40,
+                  "gen_ai.usage.output_tokens": 8,
+                  "openai.response.system_fingerprint": "fp_2",
+                  "gen_ai.response.finish_reasons": ["stop"],
+                }),
+              ],
+            ),
+          ],
+        ),
+      ]);
+      for (const span of h.spans().filter((s) => s.name.startsWith("chat "))) expect(missingExpected(span)).toEqual([]);
+      // The inference metrics carry the response model too.
+      const metrics = await h.metrics();
+      assertMetricConformance(metrics);
+      const inference = metrics.filter((m) => m.descriptor.name.startsWith("gen_ai.client.inference."));
+      expect(inference.map((m) => m.descriptor.name)).toContain("gen_ai.client.inference.duration");
+      for (const metric of inference) {
+        expect(metric.dataPoints.filter((p) => p.attributes["gen_ai.response.model"] === undefined)).toEqual([]);
+        expect(metric.dataPoints.map((p) => p.attributes["gen_ai.response.model"])).toContain(model);
+      }
+    },
+  );
+});
+
+describe("createAgent with ChatOpenAI, aborted", () => {
+  it("ends a streamed model call cut off by an abort before its node and agent: the agent gets its error finish reason and the caller's AbortError", async () => {
+    // The answer's first chunk arrives, the rest would come a minute later: the app aborts on the first.
+    server.enqueue({ id: "chatcmpl-cut", chunks: ["It is", " sunny."], chunkDelayMs: 60_000 });
+    const agent = createAgent({ model: chatModel(), tools: [], name: "weather_agent" });
+    const handler = makeHandler();
+    const controller = new AbortController();
+    const read = async () => {
+      const stream = await agent.stream(
+        { messages: [{ role: "user", content: "Weather in Paris?" }] },
+        { callbacks: [handler], streamMode: "messages", signal: controller.signal },
+      );
+      for await (const _chunk of stream) controller.abort();
+    };
+    const error = await read().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error | undefined)?.name).toBe("AbortError");
+    // LangChain reports the node's and the graph's abort at once, the model call's own only when its
+    // HTTP request gives up: wait until every run has been reported.
+    await expect.poll(() => handler.openRuns).toBe(0);
+
+    const aborted = { "error.type": "AbortError" };
+    expect(tree()).toEqual([
+      n(
+        "invoke_agent weather_agent",
+        "INTERNAL",
+        {
+          "gen_ai.operation.name": "invoke_agent",
+          ...FW,
+          "gen_ai.agent.name": "weather_agent",
+          ...aborted,
+          // The cut-off model call's finish reason.
+          "gen_ai.response.finish_reasons": ["error"],
+        },
+        [
+          n(
+            "model_request",
+            "INTERNAL",
+            {
+              "otel_agents.step.type": "node",
+              ...FW,
+              "langgraph.node": "model_request",
+              "langgraph.step": 1,
+              "langgraph.triggers": ["branch:to:model_request"],
+              ...aborted,
+            },
+            [
+              n(
+                "chat gpt-4o-mini",
+                "CLIENT",
+                {
+                  "gen_ai.operation.name": "chat",
+                  "gen_ai.provider.name": "openai",
+                  "gen_ai.request.model": "gpt-4o-mini",
+                  ...endpoint(),
+                  ...FW,
+                  ...aborted,
+                  "gen_ai.response.time_to_first_chunk": expect.any(Number),
+                  "gen_ai.request.stream": true,
+                  "gen_ai.response.finish_reasons": ["error"],
+                } as never,
+                [],
+                "ERROR",
+              ),
+            ],
+            "ERROR",
+          ),
+        ],
+        "ERROR",
+      ),
+    ]);
+    // Children end before their parents, and every exception event is the AbortError the caller got
+    // (not the plain Error("Abort") LangGraph hands the graph's run).
+    const ended = h.spans().map((s) => [s.name, s.events.map((e) => [e.name, e.attributes?.["exception.type"]])]);
+    expect(ended).toEqual([
+      ["chat gpt-4o-mini", [["exception", "AbortError"]]],
+      ["model_request", [["exception", "AbortError"]]],
+      ["invoke_agent weather_agent", [["exception", "AbortError"]]],
+    ]);
   });
 });
