@@ -5,11 +5,17 @@ export type CallKind = "text" | "embed" | "rerank";
 
 /**
  * An inference span in flight, with when its provider call began (for time to first chunk: set by
- * the execute wrapper for streamed calls only; otherwise when the span started).
+ * the execute wrapper for streamed calls only; otherwise when the span started). `ai` retries a
+ * failed provider call inside the same model call (`maxRetries`), and the span covers every attempt.
  */
 export interface OpenModelCall {
   readonly handle: OperationHandle;
   startedMs: number;
+  /**
+   * The error of the latest attempt if it failed (cleared when the next attempt starts). Not the
+   * span's end: a retry may still succeed, and the call's error events end the span if none does.
+   */
+  attemptError: unknown;
 }
 
 /**

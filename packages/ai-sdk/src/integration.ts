@@ -10,10 +10,11 @@ import {
   nowMs,
   type OpenRuns,
   type OperationContent,
+  type OperationFacts,
   type OperationHandle,
 } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
-import { type CallKind, type CallState, CallStore, closeAll, closeChildren } from "./call-state.js";
+import { type CallKind, type CallState, CallStore, closeAll, closeChildren, type OpenModelCall } from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
 import { aiSdkErrorType } from "./error-type.js";
 import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
@@ -42,6 +43,8 @@ const EMBED_OPERATIONS = new Set(["ai.embed", "ai.embedMany"]);
 const RERANK_OPERATION = "ai.rerank";
 // Events carry this placeholder instead of the real error when recordInputs/recordOutputs is off.
 const PLACEHOLDER_ERROR_MESSAGE = "AI SDK operation failed";
+// The AI SDK's finish reason of a generation cut short by an error (the registry's value too).
+const FINISH_ERROR = "error";
 
 /**
  * The AI SDK `Telemetry` integration: lifecycle events become GenAI operations, and the two
@@ -114,34 +117,36 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
     });
   }
 
+  // `ai` calls this once per attempt: a failed attempt that `ai` retries (`maxRetries`) comes back
+  // here, into the same open span (generateText fires the start event once for all attempts,
+  // streamText once per attempt; both find the span still open). So a rejection does not end the
+  // span: the end event ends it when an attempt succeeds, and the call's error events (onStepError,
+  // onError, onAbort) fail it with the final error when none does.
   executeLanguageModelCall<T>(options: { callId: string; execute: () => PromiseLike<T> }): PromiseLike<T> {
     const { execute } = options;
     let state: CallState | undefined;
-    let handle: OperationHandle | undefined;
+    let model: OpenModelCall | undefined;
     try {
       state = this.calls.get(options.callId);
       if (state?.kind === "text") {
         // Without an earlier start event the wrapper opens the span itself. The AI SDK measures time
-        // to first output from here, so the chunk time is placed relative to this moment (only
-        // streamed calls report one).
-        const model = this.startModelCall(state, options as unknown as Dict);
+        // to first output from the start of the attempt that answers, so the chunk time is placed
+        // relative to this moment (only streamed calls report one).
+        model = this.startModelCall(state, options as unknown as Dict);
+        model.attemptError = undefined;
         if (state.stream) model.startedMs = nowMs();
-        handle = model.handle;
       }
     } catch (err) {
       diag.debug("otel-agents/ai-sdk: executeLanguageModelCall could not find its span", err);
     }
-    if (!state || !handle) return execute();
-    const failed = state;
-    const model = handle;
-    return this.runIn(model, execute, (err) => {
-      failed.lastError = err;
-      try {
-        // No end event follows a failed call; an API error still names the server it reached.
-        model.update({ server: serverOf(isRecord(err) ? err.url : undefined) });
-      } finally {
-        failWith(model, err);
-      }
+    if (!state || !model) return execute();
+    const call = state;
+    const attempt = model;
+    return this.runIn(attempt.handle, execute, (err) => {
+      call.lastError = err;
+      attempt.attemptError = err;
+      // An API error names the server it reached, which a later success may not report.
+      attempt.handle.update({ server: serverOf(isRecord(err) ? err.url : undefined) });
     });
   }
 
@@ -157,21 +162,25 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfo));
       }
       const request = isRecord(e.request) ? e.request : {};
-      model.handle.end(
-        {
-          // On the end event `modelId` is the model that answered (the response's model id).
-          responseModel: asString(e.modelId),
-          responseId: asString(e.responseId),
-          finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
-          usage: languageModelUsage(e.usage),
-          server: serverOf(request.url),
-          openai: openaiResponseFacts(e.provider, e.providerMetadata),
-          content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
-        },
-        timeOf(e),
-      );
+      const facts: OperationFacts = {
+        // On the end event `modelId` is the model that answered (the response's model id).
+        responseModel: asString(e.modelId),
+        responseId: asString(e.responseId),
+        finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
+        usage: languageModelUsage(e.usage),
+        server: serverOf(request.url),
+        openai: openaiResponseFacts(e.provider, e.providerMetadata),
+        content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
+      };
+      // Finish reason `error`: the generation ended in an error without the call throwing (a
+      // provider finishes a stream that carried an error part this way). The error itself went to
+      // the app's onError only, never to an integration: its kind is unknown.
+      if (e.finishReason === FINISH_ERROR) model.handle.failWithType(ERROR_TYPE.other, facts, timeOf(e));
+      else model.handle.end(facts, timeOf(e));
       // Forgotten only once ended: if reading the event threw, the call's end still closes the span.
       state.model = undefined;
+      // An attempt that failed before this one succeeded is not the error of anything later.
+      state.lastError = undefined;
     });
   }
 
@@ -238,13 +247,27 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       const state = this.calls.get(e.callId);
       if (!state) return;
       const end = timeOf(e);
+      // A call whose last step ended in an error without throwing (streamText after an error part in
+      // the model's stream: the app's onError got the error, integrations only this finish reason).
+      const failed = state.kind === "text" && e.finishReason === FINISH_ERROR;
+      let error: unknown;
+      if (failed && state.model) {
+        // Its end event never came (no finish part after the error): no finish reason arrived, so
+        // the span gets `error`; its error is that of its last attempt if that attempt threw (a
+        // stream retry, `streamRetries`), else unknown.
+        const model = state.model;
+        state.model = undefined;
+        error = model.attemptError;
+        failOrOther(model.handle, error, undefined, end);
+      }
       closeChildren(state, (h) => h.end(undefined, end));
       if (state.kind === "text") {
         const finalStep = isRecord(e.finalStep) ? e.finalStep : undefined;
         const content: OperationContent | undefined = state.outputs
           ? { outputMessages: () => outputMessages(finalStep?.content) ?? textOutput(e.text) }
           : undefined;
-        state.root.end({ content }, end);
+        if (failed) failOrOther(state.root, error, { content }, end);
+        else state.root.end({ content }, end);
       } else if (state.kind === "embed") {
         state.root.end(
           {
@@ -348,7 +371,8 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
 
   private startModelCall(state: CallState, e: Dict) {
     // Steps run one after another and each model-call end closes its call, so an open one here is
-    // this same call seen twice (the integration registered twice, or the wrapper after the event).
+    // this same call seen again (a retried attempt, the integration registered twice, or the
+    // wrapper after the event).
     if (state.model) return state.model;
     // One clock read: the span's start and the base of time to first chunk are the same moment.
     const startedMs = timeOf(e) ?? nowMs();
@@ -368,7 +392,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         : undefined,
       startTime: startedMs,
     });
-    const model = { handle, startedMs };
+    const model: OpenModelCall = { handle, startedMs, attemptError: undefined };
     state.model = model;
     return model;
   }
@@ -495,4 +519,10 @@ function dimensionsOf(embedding: unknown): number | undefined {
 /** Fails a span with the AI SDK's error kind where it knows a better one than the class name. */
 function failWith(handle: OperationHandle, error: unknown, endTime?: number): void {
   handle.fail(error, undefined, endTime, aiSdkErrorType(error));
+}
+
+/** Fails a span with the error if one is known, else with the registry's fallback `_OTHER`. */
+function failOrOther(handle: OperationHandle, error: unknown, facts: OperationFacts | undefined, endTime?: number): void {
+  if (error === undefined) handle.failWithType(ERROR_TYPE.other, facts, endTime);
+  else handle.fail(error, facts, endTime, aiSdkErrorType(error));
 }

@@ -1,4 +1,4 @@
-import type { LanguageModelV4GenerateResult, LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import { APICallError, type LanguageModelV4GenerateResult, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { simulateReadableStream } from "ai/test";
 
 // Offline model results in the shape `MockLanguageModelV4` replays (spec V4).
@@ -66,4 +66,19 @@ export function toolCallStream(id: string, name: string, input: unknown, respons
     { type: "finish", finishReason: { unified: "tool-calls", raw: "tool_calls" }, usage: usage(10, 5) },
   ];
   return { stream: simulateReadableStream({ chunks }) };
+}
+
+/**
+ * A provider HTTP failure that `ai` retries (`isRetryable`), as providers throw it. Its
+ * `retry-after-ms: 0` header makes `ai` retry at once instead of after its 2 s backoff.
+ */
+export function retryableError(statusCode: number, url = "https://api.example.com/v1/chat/completions"): APICallError {
+  return new APICallError({
+    message: `HTTP ${statusCode}`,
+    url,
+    requestBodyValues: {},
+    statusCode,
+    responseHeaders: { "retry-after-ms": "0" },
+    isRetryable: true,
+  });
 }

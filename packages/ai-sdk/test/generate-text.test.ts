@@ -6,7 +6,7 @@ import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "../src/index.js";
-import { textResult, toolCallResult, usage } from "./fixtures.js";
+import { retryableError, textResult, toolCallResult, usage } from "./fixtures.js";
 import { conforms, contentKeysOf, tree } from "./helpers.js";
 
 const h = createHarness();
@@ -449,6 +449,144 @@ describe("generateText", () => {
     });
     conforms(spans);
     assertMetricConformance(await h.metrics());
+  });
+});
+
+describe("generateText retries", () => {
+  /**
+   * A model whose attempts each start an app span first (as an HTTP instrumentation would) and
+   * fail while `fail` says so, with an HTTP error from `host`.
+   */
+  function flakyModel(host: string, fail: (attempt: number) => boolean) {
+    const appTracer = h.tracerProvider.getTracer("app");
+    let attempt = 0;
+    return new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doGenerate: async () => {
+        attempt++;
+        appTracer.startSpan(`POST attempt ${attempt}`).end();
+        if (fail(attempt)) throw retryableError(503, `https://${host}/v1/chat/completions`);
+        return textResult("Hello!", "resp_r", usage(11, 2));
+      },
+    });
+  }
+  const attemptSpan = (n: number) => ({
+    name: `POST attempt ${n}`,
+    kind: "INTERNAL",
+    status: "UNSET",
+    attributes: {},
+    children: [],
+  });
+  const chatBase = (host: string) => ({
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "openai",
+    "openai.api.type": "chat_completions",
+    "gen_ai.request.model": "gpt-4o",
+    // From the failed attempt's error: the mock's success reports no request URL.
+    "server.address": host,
+    "server.port": 443,
+  });
+  /** The inference-duration points of this test's calls (metrics are cumulative across tests): their error.type. */
+  const durationErrorTypes = async (host: string) => {
+    const metrics = await h.metrics();
+    assertMetricConformance(metrics);
+    const duration = metrics.find((m) => m.descriptor.name === "gen_ai.client.inference.duration");
+    return duration?.dataPoints.filter((p) => p.attributes["server.address"] === host).map((p) => p.attributes["error.type"]);
+  };
+
+  it("a failed attempt that ai retries stays inside the one chat span, which the successful retry ends with its response", async () => {
+    // ai's default maxRetries (2); the error's retry-after-ms: 0 spares the 2 s backoff.
+    const result = await generateText({
+      model: flakyModel("flaky.example.com", (n) => n === 1),
+      prompt: "Say hello",
+      telemetry: { functionId: "retrier", integrations: [integration()] },
+    });
+    expect(result.text).toBe("Hello!");
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent retrier",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "retrier",
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.usage.input_tokens": 11,
+          "gen_ai.usage.output_tokens": 2,
+          "gen_ai.response.finish_reasons": ["stop"],
+        },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "UNSET",
+            attributes: {
+              ...chatBase("flaky.example.com"),
+              "gen_ai.response.model": "mock-model-2025-01-01",
+              "gen_ai.response.id": "resp_r",
+              "gen_ai.response.finish_reasons": ["stop"],
+              "gen_ai.usage.input_tokens": 11,
+              "gen_ai.usage.output_tokens": 2,
+            },
+            // Each attempt's provider request runs under the chat span.
+            children: [attemptSpan(1), attemptSpan(2)],
+          },
+        ],
+      },
+    ]);
+    expect(spans.find((s) => s.name === "chat gpt-4o")?.events).toEqual([]);
+    assertConformance(spans);
+    // One model call, and it succeeded: one duration point without error.type.
+    expect(await durationErrorTypes("flaky.example.com")).toEqual([undefined]);
+  });
+
+  it("when every attempt fails, the one chat span ends after the last attempt with ai's RetryError", async () => {
+    const error = await generateText({
+      model: flakyModel("down.example.com", () => true),
+      prompt: "Say hello",
+      maxRetries: 1,
+      telemetry: { functionId: "retrier", integrations: [integration()] },
+    }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toMatchObject({ name: "AI_RetryError", reason: "maxRetriesExceeded" });
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent retrier",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "retrier",
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
+          "error.type": "503",
+        },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "ERROR",
+            // A RetryError's kind is its last attempt's HTTP status.
+            attributes: { ...chatBase("down.example.com"), "gen_ai.response.finish_reasons": ["error"], "error.type": "503" },
+            children: [attemptSpan(1), attemptSpan(2)],
+          },
+        ],
+      },
+    ]);
+    const chat = spans.find((s) => s.name === "chat gpt-4o");
+    // The call's error, not the first attempt's.
+    expect(chat?.events.map((e) => e.attributes)).toEqual([{ "exception.type": "AI_RetryError" }]);
+    const endNs = (s: (typeof spans)[number]) => BigInt(s.endTime[0]) * 1_000_000_000n + BigInt(s.endTime[1]);
+    expect(endNs(chat!) >= endNs(spans.find((s) => s.name === "POST attempt 2")!)).toBe(true);
+    assertConformance(spans);
+    expect(await durationErrorTypes("down.example.com")).toEqual(["503"]);
   });
 });
 

@@ -333,6 +333,153 @@ describe.each(APIS)("@ai-sdk/openai $name", (api) => {
     assertConformance(spans);
     assertMetricConformance(await h.metrics());
   });
+
+  it("a 500 that ai retries, then a success: one chat span, ended by the retry with the response; the metrics see one successful call", async () => {
+    // retry-after-ms: 0 makes ai retry at once instead of after its 2 s backoff (default maxRetries 2).
+    server.enqueue(
+      { error: { status: 500, message: "upstream failed" }, headers: { "retry-after-ms": "0" } },
+      { id: api.ids[0], model: "gpt-4o-2024-08-06", text: "Hello there.", usage: { input: 12, output: 3 } },
+    );
+    const result = await generateText({
+      model: model(),
+      prompt: "hi",
+      telemetry: { functionId: "flaky", integrations: [integration()] },
+    });
+    expect(result.text).toBe("Hello there.");
+    expect(server.requests).toHaveLength(2);
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent flaky",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "flaky",
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.usage.input_tokens": 12,
+          "gen_ai.usage.output_tokens": 3,
+          "gen_ai.response.finish_reasons": ["stop"],
+        },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "openai",
+              "gen_ai.request.model": "gpt-4o",
+              ...api.extra(server),
+              // Whichever API: the failed attempt's error named the server.
+              "server.address": "127.0.0.1",
+              "server.port": server.port,
+              "gen_ai.response.model": "gpt-4o-2024-08-06",
+              "gen_ai.response.id": api.ids[0],
+              "gen_ai.response.finish_reasons": ["stop"],
+              "gen_ai.usage.input_tokens": 12,
+              "gen_ai.usage.output_tokens": 3,
+              "gen_ai.usage.cache_read.input_tokens": 0,
+              "gen_ai.usage.reasoning.output_tokens": 0,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    conforms(spans);
+    const metrics = await h.metrics();
+    assertMetricConformance(metrics);
+    // Metrics are cumulative across tests: this test's points are those of its server's port.
+    const duration = metrics.find((m) => m.descriptor.name === "gen_ai.client.inference.duration");
+    const points = duration?.dataPoints.filter((p) => p.attributes["server.port"] === server.port);
+    expect(points?.map((p) => p.attributes["error.type"])).toEqual([undefined]);
+  });
+});
+
+describe("@ai-sdk/openai stream errors", () => {
+  it("a Chat Completions stream that sends an error event after its first delta fails the chat and agent spans with error.type _OTHER, keeping the response facts; onError gets the same error as without telemetry", async () => {
+    // The SSE OpenAI sends when a server error cuts a stream short (the loopback server has no such reply).
+    const sse = [
+      {
+        id: "chatcmpl-mid",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "gpt-4o-2024-08-06",
+        choices: [{ index: 0, delta: { role: "assistant", content: "Hel" }, finish_reason: null }],
+      },
+      { error: { message: "The server had an error while processing your request.", type: "server_error", code: null } },
+    ]
+      .map((data) => `data: ${JSON.stringify(data)}\n\n`)
+      .join("");
+    const fetch = async () => new Response(sse, { status: 200, headers: { "content-type": "text/event-stream" } });
+    const call = async (telemetry: Telemetry[]) => {
+      const errors: unknown[] = [];
+      const result = streamText({
+        model: createOpenAI({ baseURL: server.url, apiKey: "test", fetch }).chat("gpt-4o"),
+        prompt: "hi",
+        maxRetries: 0,
+        onError: ({ error }) => {
+          errors.push(error);
+        },
+        telemetry: { functionId: "mid-stream", integrations: telemetry },
+      });
+      let text = "";
+      for await (const delta of result.textStream) text += delta;
+      return { text, finishReason: await result.finishReason, errors };
+    };
+    const control = await call([]);
+    h.reset();
+    const observed = await call([integration()]);
+
+    expect({ ...observed, errors: observed.errors.map(errorView) }).toEqual({
+      ...control,
+      errors: control.errors.map(errorView),
+    });
+    expect(observed).toMatchObject({ text: "Hel", finishReason: "error", errors: [expect.anything()] });
+    const spans = h.spans();
+    const [root] = tree(spans);
+    const ttfc = root?.children[0]?.attributes["gen_ai.response.time_to_first_chunk"];
+    expect(typeof ttfc).toBe("number");
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent mid-stream",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "mid-stream",
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.response.finish_reasons": ["error"],
+          "error.type": "_OTHER",
+        },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "openai",
+              "gen_ai.request.model": "gpt-4o",
+              "gen_ai.request.stream": true,
+              ...APIS[0]!.extra(server),
+              "gen_ai.response.model": "gpt-4o-2024-08-06",
+              "gen_ai.response.id": "chatcmpl-mid",
+              "gen_ai.response.finish_reasons": ["error"],
+              "gen_ai.response.time_to_first_chunk": ttfc,
+              // The error went to onError only: integrations get no event with it.
+              "error.type": "_OTHER",
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    assertConformance(spans);
+    assertMetricConformance(await h.metrics());
+  });
 });
 
 describe("@ai-sdk/openai embeddings", () => {

@@ -2,12 +2,12 @@ import { assertConformance, assertMetricConformance } from "@otel-agents/testing
 import { createHarness } from "@otel-agents/testing/harness";
 import { shape, spanTree } from "@otel-agents/testing/span-tree";
 import { stepCountIs, streamText, tool } from "ai";
-import { MockLanguageModelV4 } from "ai/test";
+import { MockLanguageModelV4, simulateReadableStream } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { otelAgentsTelemetry } from "../src/index.js";
-import { textStream, toolCallStream } from "./fixtures.js";
-import { conforms, tree } from "./helpers.js";
+import { retryableError, textStream, toolCallStream } from "./fixtures.js";
+import { aiAtLeast, conforms, tree } from "./helpers.js";
 
 const h = createHarness();
 const integration = () => otelAgentsTelemetry({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider });
@@ -172,5 +172,235 @@ describe("streamText", () => {
     ]);
     assertConformance(spans);
     assertMetricConformance(await h.metrics());
+  });
+});
+
+describe("streamText retries and stream errors", () => {
+  /** This test's inference-duration points (metrics are cumulative across tests): their error.type. */
+  const durationErrorTypes = async (requestModel: string) => {
+    const metrics = await h.metrics();
+    assertMetricConformance(metrics);
+    const duration = metrics.find((m) => m.descriptor.name === "gen_ai.client.inference.duration");
+    return duration?.dataPoints
+      .filter((p) => p.attributes["gen_ai.request.model"] === requestModel)
+      .map((p) => p.attributes["error.type"]);
+  };
+
+  it("a stream call that fails and is retried by ai is one chat span, ended by the retry that answers (time to first chunk included)", async () => {
+    let attempts = 0;
+    const model = new MockLanguageModelV4({
+      provider: "openai.responses",
+      modelId: "gpt-4o-retried",
+      doStream: async () => {
+        attempts++;
+        // ai's default maxRetries (2); the error's retry-after-ms: 0 spares the 2 s backoff.
+        if (attempts === 1) throw retryableError(429);
+        return textStream(["Hel", "lo"], "resp_r");
+      },
+    });
+    const result = streamText({
+      model,
+      prompt: "Say hello",
+      telemetry: { functionId: "streamer", integrations: [integration()] },
+    });
+    let text = "";
+    for await (const delta of result.textStream) text += delta;
+    expect(text).toBe("Hello");
+    expect(attempts).toBe(2);
+
+    const spans = h.spans();
+    const [root] = tree(spans);
+    const ttfc = root?.children[0]?.attributes["gen_ai.response.time_to_first_chunk"];
+    expect(typeof ttfc).toBe("number");
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent streamer",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "streamer",
+          "gen_ai.request.model": "gpt-4o-retried",
+          "gen_ai.usage.input_tokens": 12,
+          "gen_ai.usage.output_tokens": 2,
+          "gen_ai.response.finish_reasons": ["stop"],
+        },
+        children: [
+          {
+            name: "chat gpt-4o-retried",
+            kind: "CLIENT",
+            status: "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "openai",
+              "openai.api.type": "responses",
+              "gen_ai.request.model": "gpt-4o-retried",
+              "gen_ai.request.stream": true,
+              // From the failed attempt's error: the mock's stream reports no request URL.
+              "server.address": "api.example.com",
+              "server.port": 443,
+              "gen_ai.response.model": "mock-model-2025-01-01",
+              "gen_ai.response.id": "resp_r",
+              "gen_ai.response.finish_reasons": ["stop"],
+              "gen_ai.response.time_to_first_chunk": ttfc,
+              "gen_ai.usage.input_tokens": 12,
+              "gen_ai.usage.output_tokens": 2,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    expect(spans.flatMap((s) => s.events)).toEqual([]);
+    conforms(spans);
+    expect(await durationErrorTypes("gpt-4o-retried")).toEqual([undefined]);
+  });
+
+  it("a stream whose model sends an error part and no finish fails the chat and agent spans (error.type _OTHER, finish reason error)", async () => {
+    class ModelBoom extends Error {
+      override name = "ModelBoom";
+    }
+    const boom = new ModelBoom("the model failed mid-stream");
+    const model = new MockLanguageModelV4({
+      modelId: "gpt-4o-broken",
+      doStream: async () => ({
+        stream: simulateReadableStream({
+          chunks: [
+            { type: "stream-start", warnings: [] },
+            { type: "response-metadata", id: "resp_e", modelId: "mock-model-2025-01-01", timestamp: new Date(0) },
+            { type: "text-start", id: "t1" },
+            { type: "text-delta", id: "t1", delta: "par" },
+            { type: "error", error: boom },
+          ],
+        }),
+      }),
+    });
+    const errors: unknown[] = [];
+    const result = streamText({
+      model,
+      prompt: "Say something",
+      onError: ({ error }) => {
+        errors.push(error);
+      },
+      telemetry: { functionId: "broken", integrations: [integration()] },
+    });
+    let text = "";
+    for await (const delta of result.textStream) text += delta;
+    // What the app gets is unchanged: the partial text, finish reason error, the error itself.
+    expect(text).toBe("par");
+    expect(await result.finishReason).toBe("error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBe(boom);
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent broken",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "broken",
+          "gen_ai.request.model": "gpt-4o-broken",
+          "gen_ai.response.finish_reasons": ["error"],
+          // Integrations get no event with the error (it goes to the app's onError only).
+          "error.type": "_OTHER",
+        },
+        children: [
+          {
+            name: "chat gpt-4o-broken",
+            kind: "CLIENT",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "mock-provider",
+              "gen_ai.request.model": "gpt-4o-broken",
+              "gen_ai.request.stream": true,
+              // No finish part, so no finish reason arrived: it failed with `error`.
+              "gen_ai.response.finish_reasons": ["error"],
+              "error.type": "_OTHER",
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    assertConformance(spans);
+    expect(await durationErrorTypes("gpt-4o-broken")).toEqual(["_OTHER"]);
+  });
+
+  it("streamRetries: a retry after an error part whose provider call throws fails the one chat span and the agent with that error", async () => {
+    class UpstreamDown extends Error {
+      override name = "UpstreamDown";
+    }
+    let attempts = 0;
+    const model = new MockLanguageModelV4({
+      modelId: "gpt-4o-stream-retried",
+      doStream: async () => {
+        attempts++;
+        if (attempts > 1) throw new UpstreamDown("no second stream");
+        return {
+          stream: simulateReadableStream({
+            chunks: [
+              { type: "stream-start", warnings: [] },
+              { type: "text-start", id: "t1" },
+              { type: "text-delta", id: "t1", delta: "par" },
+              { type: "error", error: new Error("stream cut") },
+            ],
+          }),
+        };
+      },
+    });
+    const result = streamText({
+      model,
+      prompt: "Say something",
+      maxRetries: 0,
+      streamRetries: 1,
+      onError: () => {},
+      telemetry: { functionId: "stream-retrier", integrations: [integration()] },
+    });
+    for await (const _ of result.textStream) {
+      // read to the end
+    }
+    expect(await result.finishReason).toBe("error");
+    // `streamRetries` came with ai 7.0.91; an older ai ignores it: the error part ends the call
+    // unretried, and its error is unknown to integrations.
+    const retried = aiAtLeast("7.0.91");
+    expect(attempts).toBe(retried ? 2 : 1);
+    const errorType = retried ? "UpstreamDown" : "_OTHER";
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent stream-retrier",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "stream-retrier",
+          "gen_ai.request.model": "gpt-4o-stream-retried",
+          "gen_ai.response.finish_reasons": ["error"],
+          "error.type": errorType,
+        },
+        children: [
+          {
+            name: "chat gpt-4o-stream-retried",
+            kind: "CLIENT",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "mock-provider",
+              "gen_ai.request.model": "gpt-4o-stream-retried",
+              "gen_ai.request.stream": true,
+              "gen_ai.response.finish_reasons": ["error"],
+              "error.type": errorType,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    assertConformance(spans);
+    expect(await durationErrorTypes("gpt-4o-stream-retried")).toEqual([errorType]);
   });
 });
