@@ -72,18 +72,26 @@ export function withTraceMeta(message: Record<string, unknown>, op: McpOperation
   return { ...message, params: { ...params, _meta: { ...existing, ...meta } } };
 }
 
-/** Ends `op` when `result` settles (at once when it is no promise). */
-export function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void): void {
+/**
+ * Ends `op` when `result` settles (at once when it is no promise), after `onResult` with its value;
+ * then calls `after`, whichever way it settled.
+ */
+export function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void, after?: () => void): void {
   if (result && typeof (result as PromiseLike<unknown>).then === "function") {
     (result as PromiseLike<unknown>).then(
       (value) => {
         onResult?.(value);
         op.end(value);
+        after?.();
       },
-      (err: unknown) => op.fail(err),
+      (err: unknown) => {
+        op.fail(err);
+        after?.();
+      },
     );
   } else {
     op.end(result);
+    after?.();
   }
 }
 

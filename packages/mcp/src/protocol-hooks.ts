@@ -47,8 +47,14 @@ export function installHooks(target: object, side: "client" | "server", source: 
   return true;
 }
 
-// The SDK numbers the request with this counter when it sends it, synchronously inside `request`.
-const REQUEST: Outgoing = { name: "request", slot: FIRST_ARGUMENT, nextId: (self) => self._requestMessageId };
+// The SDK numbers the request with this counter when it sends it, synchronously inside `request`;
+// when the request is aborted or times out it sends `notifications/cancelled` through its transport.
+const REQUEST: Outgoing = {
+  name: "request",
+  slot: FIRST_ARGUMENT,
+  nextId: (self) => self._requestMessageId,
+  cancelsThrough: (self) => self._transport,
+};
 const NOTIFICATION: Outgoing = { name: "notification", slot: FIRST_ARGUMENT };
 
 function tracedOnRequest(original: Method, source: TelemetrySource): Method {

@@ -2,6 +2,7 @@ import { type Context, context, createContextKey, diag } from "@opentelemetry/ap
 import { extractMcpContext, type McpOperation, type McpSession, type McpTelemetry } from "@otel-agents/core";
 import { isRecord, markWrapped, rememberVersion, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
 import { keepContextAtTransport, keepOutermost, noticePeers } from "./peer-instrumentations.js";
+import { type Send, watchCancel } from "./reply-watch.js";
 import { transportFacts } from "./transport-facts.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDKs' methods, of any shape
@@ -42,6 +43,12 @@ export interface Outgoing {
   slot: MessageSlot;
   /** The id the sender gives this request, read before it sends it; undefined for notifications. */
   nextId?: (self: Record<string, unknown>) => unknown;
+  /**
+   * The transport the sender sends the request's cancellation through itself, bypassing its
+   * `notification` (the SDKs' Protocol does, when the request is aborted or times out): that
+   * `notifications/cancelled` is traced there, under the request's span.
+   */
+  cancelsThrough?: (self: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -59,6 +66,7 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
     const method = message.method;
     let op: McpOperation;
     let sending: Record<string, unknown>;
+    let unwatch = noop;
     try {
       const id = outgoing.nextId?.(this);
       op = telemetry.startOperation({
@@ -70,6 +78,12 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
       });
       sending = withTraceMeta(message, op);
       outgoing.slot.write(args, sending);
+      if (outgoing.cancelsThrough) {
+        const request = op;
+        unwatch = watchCancel(outgoing.cancelsThrough(this), id, (send, self, sent) =>
+          tracedCancel(send, self, sent, telemetry, request, this),
+        );
+      }
     } catch (err) {
       diag.debug("otel-agents/mcp: could not trace a message sent", err);
       return original.apply(this, args);
@@ -80,12 +94,61 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
       mark.context = op.context.setValue(SENDING, mark);
       result = context.with(mark.context, () => original.apply(this, args));
     } catch (err) {
+      unwatch();
       op.fail(err);
       throw err;
     }
-    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
+    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined, unwatch);
     return result;
   };
+}
+
+const noop = (): void => undefined;
+
+/**
+ * Sends, traced, the `notifications/cancelled` the SDK hands the transport `send` directly for a
+ * request of ours in flight: an `mcp.client` span under the request's (still open: the SDK cancels
+ * before it rejects the request), its trace context in the message's `params._meta`, the transport
+ * sending in its context. Passed on as it is when our `notification` hook is sending it already;
+ * a failure of ours sends it untraced.
+ */
+function tracedCancel(
+  send: Send,
+  self: unknown,
+  args: unknown[],
+  telemetry: McpTelemetry,
+  request: McpOperation,
+  protocol: object,
+): unknown {
+  const message = args[0] as Record<string, unknown>;
+  if ((context.active().getValue(SENDING) as Sending | undefined)?.message.method === message.method)
+    return send.apply(self, args);
+  let op: McpOperation;
+  let mark: Sending;
+  try {
+    op = telemetry.startOperation({
+      side: "client",
+      method: String(message.method),
+      params: message.params,
+      transport: transportFacts(protocol),
+      parent: request.context,
+    });
+    mark = { message: withTraceMeta(message, op), context: op.context };
+    mark.context = op.context.setValue(SENDING, mark);
+    args[0] = mark.message;
+  } catch (err) {
+    diag.debug("otel-agents/mcp: could not trace a cancellation sent", err);
+    return send.apply(self, args);
+  }
+  let result: unknown;
+  try {
+    result = context.with(mark.context, () => send.apply(self, args));
+  } catch (err) {
+    op.fail(err);
+    throw err;
+  }
+  settle(result, op);
+  return result;
 }
 
 function rehookOutermost(self: object, source: TelemetrySource, outgoing: Outgoing): void {
