@@ -1,6 +1,6 @@
 import { hasTraceMeta, type McpOperation, type McpTelemetry, traceMetaOf } from "@otel-agents/core";
 import { isRecord } from "@otel-agents/core/adapter";
-import { stateOf } from "./transport-facts.js";
+import { stateOf, transportFacts } from "./transport-facts.js";
 
 /** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
 export type TelemetrySource = () => McpTelemetry | undefined;
@@ -99,4 +99,14 @@ export function settle(result: unknown, op: McpOperation, onResult?: (value: unk
 export function rememberVersion(protocol: object, result: unknown): void {
   const version = isRecord(result) ? result.protocolVersion : undefined;
   if (typeof version === "string") stateOf(protocol).protocolVersion = version;
+}
+
+/**
+ * The end of an `initialize` exchange: the version it settled on is kept for the spans after it,
+ * and the initialize span gets it too, with the session id its reply assigned over HTTP (both known
+ * only now). `extra` is the handler's, on the receiving side.
+ */
+export function initialized(protocol: object, op: McpOperation, result: unknown, extra?: unknown): void {
+  rememberVersion(protocol, result);
+  op.update(transportFacts(protocol, extra));
 }

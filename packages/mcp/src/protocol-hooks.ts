@@ -1,5 +1,5 @@
 import { context } from "@opentelemetry/api";
-import { installWrappers, isRecord, rememberVersion, settle, type TelemetrySource, telemetryFor } from "./hook-kit.js";
+import { initialized, installWrappers, isRecord, settle, type TelemetrySource, telemetryFor } from "./hook-kit.js";
 import { watchReply } from "./reply-watch.js";
 import {
   FIRST_ARGUMENT,
@@ -89,7 +89,7 @@ function tracedOnRequest(original: Method, source: TelemetrySource): Method {
         op.fail(err);
         throw err;
       }
-      settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined);
+      settle(result, op, method === "initialize" ? (value) => initialized(this, op, value, extra) : undefined);
       return result;
     };
     // The SDK looks the handler up synchronously at the start of _onrequest and keeps it: stand in

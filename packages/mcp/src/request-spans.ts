@@ -1,6 +1,6 @@
 import { type Context, context, createContextKey, diag } from "@opentelemetry/api";
 import { extractMcpContext, type McpOperation, type McpSession, type McpTelemetry } from "@otel-agents/core";
-import { isRecord, markWrapped, rememberVersion, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
+import { initialized, isRecord, markWrapped, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
 import { keepContextAtTransport, keepOutermost, noticePeers } from "./peer-instrumentations.js";
 import { type Send, watchCancel } from "./reply-watch.js";
 import { transportFacts } from "./transport-facts.js";
@@ -98,7 +98,7 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
       op.fail(err);
       throw err;
     }
-    settle(result, op, method === "initialize" ? (value) => rememberVersion(this, value) : undefined, unwatch);
+    settle(result, op, method === "initialize" ? (value) => initialized(this, op, value) : undefined, unwatch);
     return result;
   };
 }

@@ -58,9 +58,10 @@ describe("v2 packages: a server on 127.0.0.1 over Streamable HTTP, in a child pr
       ...session,
     };
     expect(spanTree(all)).toEqual([
-      // The client learns the session id from the reply to initialize; the server has it already.
-      n("initialize", "CLIENT", { ...initialize, ...address }, [
-        n("initialize", "SERVER", { ...initialize, "mcp.session.id": "session-1" }),
+      // Both learn the protocol version from the exchange, the client the session id from its reply
+      // (the server has it already): the initialize spans carry them, set when the exchange ends.
+      n("initialize", "CLIENT", { ...initialize, ...session, ...address }, [
+        n("initialize", "SERVER", { ...initialize, ...session }),
       ]),
       n("notifications/initialized", "CLIENT", { ...initialized, ...address }, [
         n("notifications/initialized", "SERVER", initialized),

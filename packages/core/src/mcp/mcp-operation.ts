@@ -13,7 +13,7 @@ import {
   PROMPT_VARIABLE_PREFIX,
 } from "../semconv/mcp-names.js";
 import { ATTR, OTEL_AGENTS_ATTR } from "../semconv/names.js";
-import { field, type McpSide } from "./mcp-facts.js";
+import { field, type McpSide, type McpTransportFacts, transportAttributes } from "./mcp-facts.js";
 
 // JSON-RPC "Internal error": what an MCP server replies for a handler error that carries no code.
 const INTERNAL_ERROR = -32603;
@@ -50,6 +50,24 @@ export class McpOperation {
     this.guard("request content", () => {
       if (this.method === MCP_METHOD.toolsCall) this.content(ATTR.toolCallArguments, () => field(params, "arguments"), "object");
       else if (this.method === MCP_METHOD.promptsGet) this.promptVariables(field(params, "arguments"));
+    });
+  }
+
+  /**
+   * Connection facts learnt while the operation ran, for the span and its duration metric: an
+   * `initialize` exchange settles the protocol version, and over HTTP its reply assigns the session
+   * id. Facts the operation already has keep their value. Ignored once ended.
+   */
+  update(transport: McpTransportFacts): void {
+    if (this.ended) return;
+    this.guard("update", () => {
+      const learnt = transportAttributes(this.side, transport);
+      for (const key of Object.keys(learnt)) {
+        const value = learnt[key];
+        if (value === undefined || key in this.attributes) continue;
+        this.attributes[key] = value;
+        this.span.setAttribute(key, value);
+      }
     });
   }
 

@@ -72,7 +72,8 @@ const toolCall = {
   ...pipe,
   ...version,
 };
-const initialize = { "mcp.method.name": "initialize", "jsonrpc.request.id": "0", ...pipe };
+// The version the exchange settles on is set on its spans when it ends.
+const initialize = { "mcp.method.name": "initialize", "jsonrpc.request.id": "0", ...pipe, ...version };
 const initialized = { "mcp.method.name": "notifications/initialized", ...pipe, ...version };
 
 /** Ours, whatever else is registered: the caller's span, our client span, the server's as its remote child. */
