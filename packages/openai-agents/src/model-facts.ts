@@ -130,7 +130,8 @@ export function responseEndFacts(data: ResponseSpanData, capture: boolean): Infe
     finishReasons: response ? responsesFinishReasons(response, toolCalls.length > 0) : undefined,
   };
   if (response) {
-    facts.requestModel = asString(response.model);
+    // The response names the model that answered (`gpt-4o-mini-2024-07-18`), never the requested
+    // one: `requestModel` comes from the watched model object, when the call starts.
     facts.request = {
       temperature: asNumber(response.temperature),
       topP: asNumber(response.top_p),

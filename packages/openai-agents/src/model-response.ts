@@ -1,7 +1,7 @@
 import { getCurrentSpan } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import type { Usage } from "@otel-agents/core";
-import { isRecord as isObject, asString as str } from "@otel-agents/core/adapter";
+import { isRecord as isObject, type ServerInfo, asString as str } from "@otel-agents/core/adapter";
 import { type RequestedToolCall, toolDescriptionsOf, usageOf } from "./model-facts.js";
 
 // What only the Model sees: a custom Model's response id and reasoning tokens are in the
@@ -17,7 +17,15 @@ export interface ModelCallFacts {
   toolDescriptions: Map<string, string>;
 }
 
+/** What the model object says of itself before a call: the model it asks for, and where. */
+export interface RequestedModel {
+  requestModel: string | undefined;
+  server: ServerInfo | undefined;
+}
+
 export interface ModelCallListener {
+  /** A model call starts while the Agents span `spanId` (the turn) of trace `traceId` is current. */
+  modelCallStarted(traceId: string, spanId: string, requested: RequestedModel): void;
   /** A model call finished while the Agents span `spanId` of trace `traceId` was current. */
   modelCallFinished(traceId: string, spanId: string, facts: ModelCallFacts): void;
 }
@@ -61,5 +69,44 @@ export function notifyModelCall(requestTools: unknown, response: unknown): void 
     for (const listener of listeners) listener.modelCallFinished(current.traceId, current.spanId, facts);
   } catch (err) {
     diag.debug("otel-agents: model call note failed", err);
+  }
+}
+
+/**
+ * The model an OpenAI model object asks for and the server it asks, read from the object: the
+ * Responses model keeps both in plain fields (`_model`, `_client.baseURL`); the Chat Completions
+ * model keeps them private (its generation span names the model). `name`: what the model was
+ * handed out for (`getModel(name)`), used when the object does not say.
+ */
+export function requestedModelOf(model: unknown, name: string | undefined): RequestedModel {
+  const m = isObject(model) ? model : {};
+  const client = isObject(m._client) ? m._client : undefined;
+  return { requestModel: str(m._model) ?? (name || undefined), server: serverOf(client?.baseURL) };
+}
+
+/** An HTTP base URL as server address and port (the scheme's default port when it names none). */
+export function serverOf(url: unknown): ServerInfo | undefined {
+  if (typeof url !== "string" || url.length === 0) return undefined;
+  try {
+    const u = new URL(url);
+    if (!u.hostname) return undefined;
+    const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
+    // IPv6 hosts come bracketed from URL; the attribute wants the bare address.
+    return { address: u.hostname.replace(/^\[(.*)\]$/, "$1"), port };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tells the processors that the current Agents span (the turn) starts a model call. Never throws. */
+export function notifyModelCallStarted(requested: () => RequestedModel): void {
+  if (listeners.size === 0) return;
+  try {
+    const current = getCurrentSpan();
+    if (!current) return;
+    const facts = requested();
+    for (const listener of listeners) listener.modelCallStarted(current.traceId, current.spanId, facts);
+  } catch (err) {
+    diag.debug("otel-agents: model call start note failed", err);
   }
 }

@@ -12,11 +12,11 @@ import {
 } from "@otel-agents/core/adapter";
 import { Cancellations } from "./cancellation.js";
 import { checkVersions } from "./compat.js";
-import { failureOf } from "./error-type.js";
+import { type AgentsFailure, cancellationOf, failureOf, isGeneric } from "./error-type.js";
 import { listenToModelCalls, type ModelCallListener, stopListening } from "./model-response.js";
-import { listenToToolCalls, stopListeningToToolCalls, type ToolCallListener } from "./runner-hooks.js";
+import { listenToToolCalls, runSignal, stopListeningToToolCalls, type ToolCallListener } from "./runner-hooks.js";
 import { endFactsOf, startOptionsOf } from "./span-facts.js";
-import { type SpanNode, SpanStore } from "./span-store.js";
+import { type SpanNode, SpanStore, type TraceState } from "./span-store.js";
 import { SpanTree } from "./span-tree.js";
 import { ensureStepResolver, type StreamObserver, untrackAll } from "./step-context.js";
 import { checkTracingEnabledSoon } from "./tracing-disabled.js";
@@ -91,10 +91,11 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     this.turns = new Turns(this.tree, this.store, this.telemetry, options.customModelInfo);
     this.cancellations = new Cancellations(this.store);
     this.modelCalls = {
+      modelCallStarted: (traceId, spanId, requested) =>
+        this.guard("modelCallStarted", () => this.turns.modelCallStarted(traceId, spanId, requested)),
       modelCallFinished: (traceId, spanId, facts) =>
         this.guard("modelCallFinished", () => this.turns.modelCallFinished(traceId, spanId, facts)),
     };
-    listenToModelCalls(this.modelCalls);
     this.toolCalls = {
       toolCallStarted: (traceId, spanId, callId) =>
         this.guard("toolCallStarted", () => {
@@ -102,7 +103,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
           if (node?.traceId === traceId && node.type === "function") node.toolCallId = callId;
         }),
     };
-    listenToToolCalls(this.toolCalls);
+    this.listen();
     ensureStepResolver();
     checkTracingEnabledSoon();
   }
@@ -110,9 +111,19 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   // Not `async`: these run for every span of every run, and the SDK only awaits the promise.
   onTraceStart(t: Trace): Promise<void> {
     this.guard("onTraceStart", () => {
-      if (!this.idle) this.tree.traceStarted(t);
+      if (this.idle) return;
+      // Again after a shutdown: `setTraceProcessors` shuts down the processors it replaces, this
+      // one too when it stays in the new list, and it then goes on recording.
+      this.listen();
+      this.tree.traceStarted(t);
     });
     return DONE;
+  }
+
+  /** Hears what the watched models and the runner say (idempotent). */
+  private listen(): void {
+    listenToModelCalls(this.modelCalls);
+    listenToToolCalls(this.toolCalls);
   }
 
   onTraceEnd(t: Trace): Promise<void> {
@@ -190,6 +201,20 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     }
   }
 
+  /**
+   * How a span ended: its own error, unless the run was cancelled and that error says no more than
+   * "Error" (a cancelled OpenAI request, or any error with sensitive data off). A cancelled streamed
+   * run the SDK ends as if nothing happened: then the cancellation is the only failure.
+   */
+  private failureOf(span: Span<SpanData>, state: TraceState | undefined): AgentsFailure | undefined {
+    const own = failureOf(span.error);
+    if (own && !isGeneric(own)) return own;
+    const signal = runSignal();
+    const cancelled =
+      this.cancellations.failureOf(state, span.spanId) ?? (signal?.aborted ? cancellationOf(signal.reason) : undefined);
+    return cancelled ?? own;
+  }
+
   // ---- routing: each Agents span type to the job that handles it -------------------------------
 
   private spanStarted(span: Span<SpanData>): void {
@@ -242,8 +267,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     this.store.spanEnded(span.spanId);
     const data = span.spanData;
     const state = this.store.trace(span.traceId);
-    // A cancelled run: the SDK ends its spans as if nothing happened.
-    const failure = failureOf(span.error) ?? this.cancellations.failureOf(state, span.spanId);
+    const failure = this.failureOf(span, state);
     if (state?.entry?.id === span.spanId) state.entry = undefined;
     switch (data.type) {
       case "task":

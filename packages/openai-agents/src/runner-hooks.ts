@@ -25,9 +25,19 @@ interface Store<T> {
 const listeners = new Set<ToolCallListener>();
 // Process-wide: a second copy of this package must not wrap the runner twice.
 const HOOKED = Symbol.for("otel-agents.openai-agents.runner-hooks");
-// Whether the run whose code is running was asked to stream (Node only; elsewhere: never known).
-const STREAMED_RUN: Store<boolean> | undefined = (() => {
-  const AsyncLocalStorage = nodeBuiltin<{ AsyncLocalStorage: new () => Store<boolean> }>("node:async_hooks")?.AsyncLocalStorage;
+/** What the runner was asked for the run whose code is running. */
+interface RunOptions {
+  /** Asked to stream (`stream: true`). */
+  streamed: boolean;
+  /** The app's AbortSignal (`signal`): a nested run without one has its caller's. */
+  signal: AbortSignal | undefined;
+}
+
+// The options of the run whose code is running (Node only; elsewhere: never known).
+const RUN: Store<RunOptions> | undefined = (() => {
+  const AsyncLocalStorage = nodeBuiltin<{ AsyncLocalStorage: new () => Store<RunOptions> }>(
+    "node:async_hooks",
+  )?.AsyncLocalStorage;
   return AsyncLocalStorage ? new AsyncLocalStorage() : undefined;
 })();
 
@@ -44,7 +54,16 @@ export function stopListeningToToolCalls(listener: ToolCallListener): void {
 
 /** True inside a run started with `stream: true` (its turns, model calls and tools). */
 export function inStreamedRun(): boolean {
-  return STREAMED_RUN?.getStore() === true;
+  return RUN?.getStore()?.streamed === true;
+}
+
+/**
+ * The AbortSignal the app gave the run whose code is running, if any. The SDK ends a run's spans
+ * in its own async context, so a span ending after it fired is read as cancelled, whatever the
+ * model: also one not wrapped by `instrumentModel`, whose call the signal cut off.
+ */
+export function runSignal(): AbortSignal | undefined {
+  return RUN?.getStore()?.signal;
 }
 
 /** Wraps `emit` and `run` of `Runner.prototype` once. Nothing here can throw into a run. */
@@ -60,10 +79,12 @@ function hookRunner(): void {
     });
     define(proto, "run", function (this: unknown, ...args: unknown[]) {
       if (listeners.size > 0) observeModelsOf(this);
-      const streamed = asRecord(args[2])?.stream === true;
+      const options = asRecord(args[2]);
+      const streamed = options?.stream === true;
+      const signal = isSignal(options?.signal) ? options.signal : runSignal();
       // Only where it changes: a plain run nested in a streamed one (an agent as a tool) is plain.
-      if (!STREAMED_RUN || streamed === inStreamedRun()) return run.apply(this, args);
-      return STREAMED_RUN.run(streamed, () => run.apply(this, args));
+      if (!RUN || (streamed === inStreamedRun() && signal === runSignal())) return run.apply(this, args);
+      return RUN.run({ streamed, signal }, () => run.apply(this, args));
     });
     Object.defineProperty(proto, HOOKED, { value: true });
   } catch (err) {
@@ -72,6 +93,11 @@ function hookRunner(): void {
       err,
     );
   }
+}
+
+function isSignal(value: unknown): value is AbortSignal {
+  const v = asRecord(value);
+  return typeof v?.aborted === "boolean" && typeof v.addEventListener === "function";
 }
 
 function define(proto: object, name: string, value: Method): void {

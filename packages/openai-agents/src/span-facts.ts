@@ -62,7 +62,9 @@ export function endFactsOf(data: SpanData): Omit<StartOptions, "operation"> {
     case "function":
       return {
         attributes: { [AGENTS_ATTR.mcpData]: asString(data.mcp_data) },
-        content: { toolArguments: () => data.input || undefined, toolResult: () => data.output },
+        // Blank is what the SDK leaves when it withholds them (`traceIncludeSensitiveData: false`):
+        // nothing known, not an empty value.
+        content: { toolArguments: () => data.input || undefined, toolResult: () => data.output || undefined },
       };
     case "guardrail":
       return { guardrail: { name: asString(data.name), triggered: data.triggered === true } };

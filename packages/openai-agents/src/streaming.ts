@@ -1,7 +1,7 @@
 import type { Model, ModelProvider, ModelRequest, StreamEvent } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import { nowMs } from "@otel-agents/core/adapter";
-import { notifyModelCall } from "./model-response.js";
+import { notifyModelCall, notifyModelCallStarted, type RequestedModel, requestedModelOf } from "./model-response.js";
 import { notifyFirstChunk, notifyStreamStarted, watchCancellation } from "./step-context.js";
 
 // The Agents SDK traces no streaming detail: a streamed model call's response/generation span looks
@@ -18,9 +18,10 @@ export function isInstrumented(value: object): boolean {
 const isPromiseLike = (v: unknown): v is PromiseLike<Model> =>
   typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
 
-async function* observed(model: Model, request: ModelRequest): AsyncIterable<StreamEvent> {
+async function* observed(model: Model, request: ModelRequest, requested: () => RequestedModel): AsyncIterable<StreamEvent> {
   try {
     // The turn is the current Agents span here: the model's own span starts inside the first `next()`.
+    notifyModelCallStarted(requested);
     notifyStreamStarted();
     watchCancellation(request.signal);
   } catch (err) {
@@ -54,15 +55,24 @@ async function* observed(model: Model, request: ModelRequest): AsyncIterable<Str
  * tokens and tool call ids of a custom Model's response, and the descriptions of the tools it was given.
  */
 export function instrumentModel<M extends Model>(model: M): M {
+  return watch(model, undefined);
+}
+
+/** `instrumentModel`, for a model handed out for the model name `name`. */
+function watch<M extends Model>(model: M, name: string | undefined): M {
   if (typeof model !== "object" || model === null || isInstrumented(model)) return model;
+  // Read when a call starts: the object is the app's, and may be set up after it is wrapped.
+  const requested = () => requestedModelOf(model, name);
   return new Proxy(model, {
     get(target, key) {
       if (key === WRAPPED) return true;
       if (key === "getStreamedResponse") {
-        return (request: ModelRequest) => observed(target, request);
+        return (request: ModelRequest) => observed(target, request, requested);
       }
       if (key === "getResponse") {
         return async (request: ModelRequest) => {
+          // The turn is the current Agents span here; the model's own span starts inside the call.
+          notifyModelCallStarted(requested);
           const response = await target.getResponse(request);
           notifyModelCall(request.tools, response);
           return response;
@@ -88,7 +98,7 @@ export function instrumentModelProvider<P extends ModelProvider>(provider: P): P
       if (key === "getModel") {
         return (name?: string) => {
           const model = target.getModel(name);
-          return isPromiseLike(model) ? Promise.resolve(model).then((m) => instrumentModel(m)) : instrumentModel(model);
+          return isPromiseLike(model) ? Promise.resolve(model).then((m) => watch(m, name)) : watch(model, name);
         };
       }
       const value: unknown = Reflect.get(target, key);

@@ -10,7 +10,7 @@ import {
   responseEndFacts,
   turnUsage,
 } from "./model-facts.js";
-import type { ModelCallFacts } from "./model-response.js";
+import type { ModelCallFacts, RequestedModel } from "./model-response.js";
 import { inStreamedRun } from "./runner-hooks.js";
 import type { SpanNode, SpanStore } from "./span-store.js";
 import type { SpanTree } from "./span-tree.js";
@@ -46,6 +46,8 @@ export interface TurnState {
   streaming: boolean;
   /** First chunk of a custom Model's stream (its chat span is only made at the turn's end). */
   firstChunkMs: number | undefined;
+  /** What the watched model said of itself when the turn's model call started, until its span claims it. */
+  requested?: RequestedModel;
   /** What `instrumentModel` saw of the turn's model response. */
   model?: { responseId: string | undefined; reasoningOutputTokens: number | undefined };
 }
@@ -105,12 +107,20 @@ export class Turns {
     const facts = data.type === "generation" ? generationStartFacts(data) : {};
     // The streamed request the turn announced is this call's.
     const stream = turn ? turn.streaming : inStreamedRun();
-    if (turn) turn.streaming = false;
+    // The model the watched model object asks for, and where: the Responses span names neither
+    // (its response names the model that answered, not the one requested).
+    const requested = turn?.requested;
+    if (turn) {
+      turn.streaming = false;
+      turn.requested = undefined;
+    }
     node.streamed = stream;
     node.handle = this.tree.startOp(span, {
       operation: "chat",
       provider: provider ?? "openai",
       ...facts,
+      requestModel: facts.requestModel ?? (isOpenAI ? requested?.requestModel : undefined),
+      server: isOpenAI ? requested?.server : undefined,
       ...(stream ? { request: { ...facts.request, stream } } : {}),
       openai: isOpenAI ? { apiType: data.type === "response" ? "responses" : "chat_completions" } : undefined,
     });
@@ -201,6 +211,14 @@ export class Turns {
     if (facts.toolCalls.length > 0) toolsOf(turn).addNew(facts.toolCalls);
     if (facts.toolDescriptions.size > 0) toolsOf(turn).describe(facts.toolDescriptions);
     turn.model = { responseId: facts.responseId, reasoningOutputTokens: facts.usage?.reasoningOutputTokens };
+  }
+
+  /** A watched model's call starts in the turn `spanId`: what it asks for, for the call's span. */
+  modelCallStarted(traceId: string, spanId: string, requested: RequestedModel): void {
+    const node = this.store.node(spanId);
+    if (node?.traceId !== traceId) return;
+    const turn = node.turn ?? this.store.enclosingTurn(node.parentId);
+    if (turn) turn.requested = requested;
   }
 
   /** A streamed model request starts in the turn `spanId` (through `instrumentModel`). */

@@ -94,8 +94,14 @@ async function cancelBeforeModel(wrap?: (m: ScriptedModel) => ScriptedModel): Pr
   await expect.poll(() => processor.openRuns).toBe(0);
 }
 
-// The SDK fails the run with AbortError; the finished model call and the tool stay UNSET.
-abortContract(driver, { expected: [failed("AbortError", firstTurn(0))] });
+// The SDK fails the run with AbortError; the finished model call stays UNSET. The tool ends after
+// the run's signal fired (its late result is discarded): ERROR AbortError, as in a streamed run.
+const cutOff = firstTurn(0);
+abortContract(driver, {
+  expected: [
+    failed("AbortError", { ...cutOff, children: cutOff.children.map((c, i) => (i === 1 ? failed("AbortError", c) : c)) }),
+  ],
+});
 
 describe("runs cancelled with an AbortSignal", () => {
   it.each(["instrumentModel", "the runner's provider"])(
@@ -202,11 +208,12 @@ describe("runs cancelled with an AbortSignal", () => {
   });
 });
 
-// Without `instrumentModel` nothing tells a TracingProcessor that a streamed run was cancelled:
-// the SDK ends every span itself, without an error, and the caller gets none either. These spans
-// end UNSET; what is proven here is that none stays open.
+// Without `instrumentModel` the SDK ends every span of a cancelled streamed run itself, without an
+// error, and the caller gets none either. The app's own AbortSignal still reaches the processor
+// (through the runner's options): what ends after it fired ends as ERROR AbortError. A consumer
+// that cancels the stream gives no sign: those spans end UNSET; what is proven is that none stays open.
 describe("cancelled streamed runs, model not instrumented", () => {
-  it("a streamed run aborted with an AbortSignal while its tool runs: every span ends, nothing stays open", async () => {
+  it("a streamed run aborted with an AbortSignal while its tool runs: what ends after the abort ends as ERROR AbortError, nothing stays open", async () => {
     const processor = install();
     const controller = new AbortController();
     const result = await run(
@@ -221,7 +228,9 @@ describe("cancelled streamed runs, model not instrumented", () => {
     expect(shape(await checkedTrees())).toEqual([
       { "invoke_agent Slow [INTERNAL]": ["chat [CLIENT]", "execute_tool slow [INTERNAL]"] },
     ]);
-    expect(outcome(await checkedTrees())).toEqual([{ "invoke_agent Slow UNSET": ["chat UNSET", "execute_tool slow UNSET"] }]);
+    expect(outcome(await checkedTrees())).toEqual([
+      { "invoke_agent Slow ERROR AbortError": ["chat UNSET", "execute_tool slow ERROR AbortError"] },
+    ]);
   });
 
   it("a streamed run whose consumer cancels the stream before its model call: every span ends, nothing stays open", async () => {

@@ -19,6 +19,9 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The server a Responses model's client asks (the loopback server): on its chat spans. */
+const serverAttributes = () => ({ "server.address": "127.0.0.1", "server.port": server?.port });
+
 const TTFC = "gen_ai.response.time_to_first_chunk";
 const FIRST_CHUNK_DELAY_MS = 60;
 
@@ -94,9 +97,11 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
     expect(server.requests.map((r) => r.headers.traceparent)).toEqual(
       chats.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`),
     );
+    // The requested model and the server the watched model asks; the response names its own model.
     const gpt41 = {
       "gen_ai.provider.name": "openai",
-      "gen_ai.request.model": "gpt-4.1-2025-04-14",
+      "gen_ai.request.model": "gpt-4.1",
+      ...serverAttributes(),
       "gen_ai.request.stream": true,
       "gen_ai.request.temperature": 1,
       "gen_ai.request.top_p": 1,
@@ -115,7 +120,7 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
             "gen_ai.usage.cache_read.input_tokens": 10,
             "gen_ai.usage.reasoning.output_tokens": 0,
           },
-          "chat gpt-4.1-2025-04-14",
+          "chat gpt-4.1",
         ),
         // The tool's description: from the request the wrapped model was given.
         executeTool("Weather", "get_weather", {
@@ -130,7 +135,7 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
             "gen_ai.usage.cache_read.input_tokens": 0,
             "gen_ai.usage.reasoning.output_tokens": 2,
           },
-          "chat gpt-4.1-2025-04-14",
+          "chat gpt-4.1",
         ),
       ]),
     ]);
@@ -283,9 +288,10 @@ describe("streamed runs with instrumentModel / instrumentModelProvider", () => {
 });
 
 describe("models the app did not wrap", () => {
-  const streamedChat = {
+  const streamedChat = () => ({
     "gen_ai.provider.name": "openai",
-    "gen_ai.request.model": "gpt-4.1-2025-04-14",
+    "gen_ai.request.model": "gpt-4.1",
+    ...serverAttributes(),
     "gen_ai.request.stream": true,
     "gen_ai.request.temperature": 1,
     "gen_ai.request.top_p": 1,
@@ -297,7 +303,7 @@ describe("models the app did not wrap", () => {
     "openai.api.type": "responses",
     "openai.response.service_tier": "default",
     ...finished(["stop"], 12, 2),
-  };
+  });
   const reply = {
     text: "Hi",
     usage: { input: 12, output: 2 },
@@ -316,7 +322,7 @@ describe("models the app did not wrap", () => {
     // The same provider for everything else.
     expect(runner.config.modelProvider).toBeInstanceOf(OpenAIProvider);
     expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
-      invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")]),
+      invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat(), "chat gpt-4.1")]),
     ]);
   });
 
@@ -332,7 +338,7 @@ describe("models the app did not wrap", () => {
       setDefaultModelProvider(new OpenAIProvider());
     }
     expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual([
-      invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")]),
+      invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat(), "chat gpt-4.1")]),
     ]);
   });
 
@@ -346,7 +352,7 @@ describe("models the app did not wrap", () => {
       modelProvider: new OpenAIProvider({ openAIClient: tracingClient(server.url), useResponses: true }),
     });
     const agent = new Agent({ name: "Greeter", model: "gpt-4.1" });
-    const expected = [invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat, "chat gpt-4.1-2025-04-14")])];
+    const expected = [invokeAgent("Greeter", finished(["stop"], 12, 2), [chat(streamedChat(), "chat gpt-4.1")])];
     expect((await drained(await runner.run(agent, "hi", { stream: true }))).finalOutput).toBe("Hi");
     expect(withTtfc(await checkedTrees(), (_name, ttfc) => delayed(ttfc))).toStrictEqual(expected);
     expect(withTtfc(spanTree(other.spans(), withoutIds), (_name, ttfc) => delayed(ttfc))).toStrictEqual(expected);
@@ -373,7 +379,20 @@ describe("a streamed call that fails", () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(await checkedTrees()).toStrictEqual([
       failedRun("429", "Busy", lostAnswer, [
-        failed("429", chat({ "gen_ai.provider.name": "openai", "gen_ai.request.stream": true, "openai.api.type": "responses" })),
+        // The requested model (the response that would name a model never came) and the server.
+        failed(
+          "429",
+          chat(
+            {
+              "gen_ai.provider.name": "openai",
+              "gen_ai.request.model": "gpt-4.1",
+              "gen_ai.request.stream": true,
+              ...serverAttributes(),
+              "openai.api.type": "responses",
+            },
+            "chat gpt-4.1",
+          ),
+        ),
       ]),
     ]);
   });
