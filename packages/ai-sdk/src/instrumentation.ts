@@ -39,6 +39,7 @@ export class AiSdkInstrumentation extends GenAIInstrumentation<AiSdkInstrumentat
         const at = Array.isArray(list) ? list.indexOf(integration) : -1;
         if (at >= 0) list?.splice(at, 1);
       },
+      runs: integration,
     };
   }
 }

@@ -14,6 +14,7 @@ import {
   GenAITelemetry,
   maxOpenRunsOf,
   type OpenRuns,
+  warnNoSdkOnce,
 } from "@otel-agents/core/adapter";
 import { checkVersions } from "./compat.js";
 import { asRecord, type Dict } from "./read.js";
@@ -30,6 +31,9 @@ export interface OpenTelemetryCallbackHandlerOptions extends AdapterOptions {
 }
 
 const HANDLER_NAME = "otel-agents";
+const ADAPTER = "otel-agents/langchain";
+const NO_SDK_FIX =
+  "Start one before the first run, e.g. new NodeSDK({ instrumentations: [new LangChainInstrumentation()] }).start() from @opentelemetry/sdk-node, or pass tracerProvider to the OpenTelemetryCallbackHandler.";
 
 const IGNORE_FLAGS = ["ignoreLLM", "ignoreChain", "ignoreAgent", "ignoreRetriever", "ignoreCustomEvent"] as const;
 
@@ -44,7 +48,9 @@ function ignoreWhileIdle(handler: OpenTelemetryCallbackHandler): void {
   const idle = {
     get(this: OpenTelemetryCallbackHandler): boolean {
       try {
-        return (this as unknown as { tracker: RunTracker | undefined }).tracker?.idle === true;
+        const idle = (this as unknown as { tracker: RunTracker | undefined }).tracker?.idle === true;
+        if (idle) warnNoSdkOnce(ADAPTER, "a LangChain run started", NO_SDK_FIX);
+        return idle;
       } catch {
         return false;
       }

@@ -25,6 +25,6 @@ export class LangChainInstrumentation extends GenAIInstrumentation<LangChainInst
   protected attach(options: OpenTelemetryCallbackHandlerOptions): FrameworkRegistration {
     const handler = new OpenTelemetryCallbackHandler(options);
     setProcessHandler(handler);
-    return { detach: () => clearProcessHandler(handler) };
+    return { detach: () => clearProcessHandler(handler), runs: handler };
   }
 }

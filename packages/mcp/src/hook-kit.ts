@@ -1,5 +1,5 @@
 import { hasTraceMeta, type McpOperation, type McpTelemetry, traceMetaOf } from "@otel-agents/core";
-import { isRecord } from "@otel-agents/core/adapter";
+import { isRecord, warnNoSdkOnce } from "@otel-agents/core/adapter";
 import { stateOf, transportFacts } from "./transport-facts.js";
 
 /** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
@@ -53,10 +53,16 @@ export function installWrappers<N extends string>(
 // The one record reader of every adapter, for the hooks that import it from here.
 export { isRecord };
 
+const NO_SDK_FIX =
+  "Start one before the first request, e.g. new NodeSDK({ instrumentations: [new McpInstrumentation()] }).start() from @opentelemetry/sdk-node, or pass tracerProvider to instrumentMcpClient() / instrumentMcpServer().";
+
 export function telemetryFor(source: TelemetrySource): McpTelemetry | undefined {
   try {
     const t = source();
-    return t?.active ? t : undefined;
+    if (t?.active) return t;
+    // Instrumented, but nothing records (no SDK yet): the messages pass unchanged and untraced.
+    if (t) warnNoSdkOnce("otel-agents/mcp", "an MCP message was sent or received", NO_SDK_FIX);
+    return undefined;
   } catch {
     return undefined;
   }

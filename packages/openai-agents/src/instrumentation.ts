@@ -36,6 +36,7 @@ export class OpenAIAgentsInstrumentation extends GenAIInstrumentation<OpenAIAgen
         stopRouting(processor);
         void processor.shutdown();
       },
+      runs: processor,
     };
   }
 }

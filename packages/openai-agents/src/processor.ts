@@ -9,6 +9,7 @@ import {
   type OpenRuns,
   type OperationFacts,
   RunRegistry,
+  warnNoSdkOnce,
 } from "@otel-agents/core/adapter";
 import { Cancellations } from "./cancellation.js";
 import { checkVersions } from "./compat.js";
@@ -24,6 +25,9 @@ import { Turns } from "./turns.js";
 import { VERSION } from "./version.js";
 
 const DONE: Promise<void> = Promise.resolve();
+
+const NO_SDK_FIX =
+  "Start one before the first run, e.g. new NodeSDK({ instrumentations: [new OpenAIAgentsInstrumentation()] }).start() from @opentelemetry/sdk-node, or pass tracerProvider to the OpenTelemetryTracingProcessor.";
 
 export interface CustomModelInfo {
   /** The provider name of the model behind this agent. */
@@ -111,7 +115,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   // Not `async`: these run for every span of every run, and the SDK only awaits the promise.
   onTraceStart(t: Trace): Promise<void> {
     this.guard("onTraceStart", () => {
-      if (this.idle) return;
+      if (this.idle) {
+        warnNoSdkOnce("otel-agents/openai-agents", "an OpenAI Agents run started", NO_SDK_FIX);
+        return;
+      }
       // Again after a shutdown: `setTraceProcessors` shuts down the processors it replaces, this
       // one too when it stays in the new list, and it then goes on recording.
       this.listen();

@@ -2,7 +2,7 @@ import type { LanguageModelV4GenerateResult } from "@ai-sdk/provider";
 import { trace } from "@opentelemetry/api";
 import { AiSdkInstrumentation, otelAgentsTelemetry } from "@otel-agents/ai-sdk";
 import { names, treeOf } from "@otel-agents/testing/app-trees";
-import { generateText, registerTelemetry, stepCountIs, tool } from "ai";
+import { generateText, registerTelemetry, stepCountIs, streamText, tool } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -111,5 +111,33 @@ describe("AiSdkInstrumentation in the app's NodeSDK", () => {
     await ask();
     const tool = (await app.spans()).find((s) => s.name === "execute_tool weather");
     expect(tool?.attributes["gen_ai.tool.call.arguments"]).toBe('{"city":"Paris"}');
+  });
+
+  it("endOpenRuns() before shutdown: a stream the app never reads is exported, its spans ended as orphaned", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o-mini",
+      // A provider stream that never finishes: the call stays open until something ends it.
+      doStream: async () => ({ stream: new ReadableStream({ start: (c) => c.enqueue({ type: "stream-start", warnings: [] }) }) }),
+    });
+    streamText({ model, prompt: "Hello?", telemetry: { functionId: "never-read" } });
+    await expect.poll(() => aiSdk.openRuns).toBe(1);
+    expect(aiSdk.endOpenRuns()).toBe(1);
+    expect(aiSdk.openRuns).toBe(0);
+    // `ai` starts the model call only once the stream is read: the agent span alone was open.
+    expect(treeOf(await app.spans())).toEqual([
+      {
+        name: "invoke_agent never-read",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "never-read",
+          "gen_ai.request.model": "gpt-4o-mini",
+          "error.type": "otel_agents.orphaned",
+        },
+        children: [],
+      },
+    ]);
   });
 });

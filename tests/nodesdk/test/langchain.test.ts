@@ -1,6 +1,8 @@
 import { AIMessage } from "@langchain/core/messages";
+import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { fakeModel } from "@langchain/core/testing";
 import { tool } from "@langchain/core/tools";
+import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { trace } from "@opentelemetry/api";
 import { AiSdkInstrumentation } from "@otel-agents/ai-sdk";
 import { LangChainInstrumentation, OpenTelemetryCallbackHandler } from "@otel-agents/langchain";
@@ -192,6 +194,49 @@ describe("LangChainInstrumentation in the app's NodeSDK", () => {
           { model_request: ["chat"] },
           { tools: [{ "execute_tool summarise": [{ "app.summarise": [{ "invoke_agent summariser": ["chat gpt-4o-mini"] }] }] }] },
           { model_request: ["chat"] },
+        ],
+      },
+    ]);
+  });
+
+  it("endOpenRuns() before shutdown: a chain stream the app stops reading is exported, its open spans ended as orphaned", async () => {
+    const chain = ChatPromptTemplate.fromTemplate("Say {word}").pipe(new FakeListChatModel({ responses: ["hello there"] }));
+    // The app stops after the first chunk: LangChain reports no end for the chain or the model call.
+    for await (const _chunk of await chain.stream({ word: "hello" })) break;
+    await expect.poll(() => langchain.openRuns).toBe(2);
+    expect(langchain.endOpenRuns()).toBe(2);
+    expect(langchain.openRuns).toBe(0);
+    const step = (extra: Record<string, unknown>) => ({ "otel_agents.step.type": "chain", ...FW, ...extra });
+    expect(treeOf(await app.spans())).toEqual([
+      {
+        name: "RunnableSequence",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: step({ "error.type": "otel_agents.orphaned" }),
+        children: [
+          {
+            name: "ChatPromptTemplate",
+            kind: "INTERNAL",
+            status: "UNSET",
+            attributes: step({ "langchain.run_type": "prompt" }),
+            children: [],
+          },
+          {
+            name: "chat",
+            kind: "CLIENT",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "fakelistchatmodel",
+              ...FW,
+              "error.type": "otel_agents.orphaned",
+              "gen_ai.response.time_to_first_chunk": expect.any(Number),
+              "gen_ai.request.stream": true,
+              // The call never finished: its one generation's reason never arrived.
+              "gen_ai.response.finish_reasons": ["error"],
+            },
+            children: [],
+          },
         ],
       },
     ]);

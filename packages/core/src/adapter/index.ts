@@ -41,6 +41,7 @@ export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from
 export { findAncestor, MAX_ANCESTOR_HOPS } from "./ancestor-walk.js";
 export { BoundedMap } from "./bounded-map.js";
 export { createGuard, type Guard } from "./guard.js";
+export { warnNoSdkOnce } from "./no-sdk-warning.js";
 export { type AdapterOptions, DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf, type OpenRuns } from "./options.js";
 export { asNumber, asRecord, asString, type Dict, isRecord, nowMs } from "./read.js";
 export { addUsage } from "./usage.js";

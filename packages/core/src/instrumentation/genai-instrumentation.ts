@@ -1,4 +1,5 @@
 import { diag, type MeterProvider, metrics, type TracerProvider, trace } from "@opentelemetry/api";
+import type { OpenRuns } from "../adapter/options.js";
 import { requestStepAwareContext } from "../context/step-context.js";
 
 /** The options every adapter's Instrumentation takes, beside its adapter's own. */
@@ -26,6 +27,8 @@ export interface ProviderOptions {
 export interface FrameworkRegistration {
   /** Undoes the registration. Runs already started end as the framework reports them. */
   detach(): void;
+  /** The registered handler's open runs, for `openRuns` and `endOpenRuns()`. */
+  runs?: OpenRuns;
 }
 
 /**
@@ -39,12 +42,16 @@ export interface FrameworkRegistration {
  * the current options) and everything else is here: provider changes and `setConfig` re-register,
  * `disable()` takes the registration back, `enable()` restores it, and nothing throws.
  */
-export abstract class GenAIInstrumentation<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig> {
+export abstract class GenAIInstrumentation<Config extends GenAIInstrumentationConfig = GenAIInstrumentationConfig>
+  implements OpenRuns
+{
   readonly instrumentationName: string;
   readonly instrumentationVersion: string;
   private config: Config;
   private providers: ProviderOptions = {};
   private registration: FrameworkRegistration | undefined;
+  // Handlers replaced by a re-registration (a new provider or config) still end the runs they began.
+  private retired: OpenRuns[] = [];
   private enabled = false;
 
   protected constructor(name: string, version: string, config: Config | undefined) {
@@ -72,6 +79,47 @@ export abstract class GenAIInstrumentation<Config extends GenAIInstrumentationCo
   /** Whether the adapter is registered with its framework now. */
   get isEnabled(): boolean {
     return this.enabled;
+  }
+
+  /**
+   * Runs still open (started, not yet ended) in what this instrumentation registered, including
+   * handlers a re-registration replaced; 0 when idle.
+   */
+  get openRuns(): number {
+    let open = 0;
+    for (const runs of this.allRuns()) {
+      try {
+        open += runs.openRuns;
+      } catch {
+        // A handler that cannot count has nothing we could end either.
+      }
+    }
+    return open;
+  }
+
+  /**
+   * Ends every run still open as orphaned (`error.type` `otel_agents.orphaned`) and returns how
+   * many: call it before the SDK's `shutdown()`, so runs whose end never comes (a stream the app
+   * stopped reading, a process stopping mid-run) are exported rather than lost. Recording goes on.
+   */
+  endOpenRuns(): number {
+    let ended = 0;
+    for (const runs of this.allRuns()) {
+      try {
+        ended += runs.endOpenRuns();
+      } catch (err) {
+        diag.debug(`${this.instrumentationName}: could not end open runs`, err);
+      }
+    }
+    this.retired = [];
+    return ended;
+  }
+
+  private allRuns(): OpenRuns[] {
+    // Retired handlers are dropped once they have nothing open.
+    this.retired = this.retired.filter((runs) => safeOpenRuns(runs) > 0);
+    const current = this.registration?.runs;
+    return current ? [...this.retired, current] : this.retired;
   }
 
   setTracerProvider(tracerProvider: TracerProvider): void {
@@ -118,11 +166,20 @@ export abstract class GenAIInstrumentation<Config extends GenAIInstrumentationCo
   private unregister(): void {
     const registration = this.registration;
     this.registration = undefined;
+    if (registration?.runs && safeOpenRuns(registration.runs) > 0) this.retired.push(registration.runs);
     try {
       registration?.detach();
     } catch (err) {
       diag.debug(`${this.instrumentationName}: could not unregister from the framework`, err);
     }
+  }
+}
+
+function safeOpenRuns(runs: OpenRuns): number {
+  try {
+    return runs.openRuns;
+  } catch {
+    return 0;
   }
 }
 

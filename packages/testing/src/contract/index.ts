@@ -6,5 +6,6 @@ export { type CompatCase, compatContract } from "./compat.js";
 export { concurrencyContract } from "./concurrency.js";
 export { type AdapterDriver, type ExpectedOptions, echoBody, type RunOptions } from "./driver.js";
 export { type IdleCase, idleContract } from "./idle.js";
+export { noSdkWarningContract } from "./no-sdk.js";
 export { outgoingParentSpanId, stepContextContract } from "./step-context.js";
 export { caretToRange, fakeVersions } from "./versions.js";
