@@ -1,4 +1,12 @@
-import { asNumber, type Dict, isRecord, type RequestParams, type ServerInfo, type Usage } from "@otel-agents/core/adapter";
+import {
+  asNumber,
+  type Dict,
+  isRecord,
+  type RequestParams,
+  type ServerInfo,
+  serverOfUrl,
+  type Usage,
+} from "@otel-agents/core/adapter";
 
 /**
  * `LanguageModelUsage` to the core's usage. The AI SDK's `inputTokens` already includes cached
@@ -54,17 +62,7 @@ export function outputTypeOf(output: unknown): string | undefined {
 }
 
 /** The provider's HTTP origin (`request.url` on model-call end events) as server address and port. */
-export function serverOf(url: unknown): ServerInfo | undefined {
-  if (typeof url !== "string" || url.length === 0) return undefined;
-  try {
-    const u = new URL(url);
-    if (!u.hostname) return undefined;
-    const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
-    return { address: u.hostname, port };
-  } catch {
-    return undefined;
-  }
-}
+export const serverOf: (url: unknown) => ServerInfo | undefined = serverOfUrl;
 
 /**
  * The model that answered an embedding call, from the provider's response body (`model`, as

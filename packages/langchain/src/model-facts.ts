@@ -1,4 +1,4 @@
-import type { OperationFacts, RequestParams, ServerInfo, Usage } from "@otel-agents/core/adapter";
+import { type OperationFacts, type RequestParams, type ServerInfo, serverOfUrl, type Usage } from "@otel-agents/core/adapter";
 import { asNumber, asRecord, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
 
 // What a model run tells us: request facts at start (from `ls_*` metadata and invocation params),
@@ -85,24 +85,12 @@ export function serverOf(serialized: unknown): ServerInfo | undefined {
     const fallback = DEFAULT_URLS[serializedClass(serialized) ?? ""];
     if (fallback) url = envVar(fallback.env) ?? fallback.url;
   }
-  return url ? parseServer(url) : undefined;
+  return url ? serverOfUrl(url) : undefined;
 }
 
 function envVar(name: string): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return asString(env?.[name]);
-}
-
-function parseServer(url: string): ServerInfo | undefined {
-  try {
-    const u = new URL(url);
-    if (!u.hostname) return undefined;
-    const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
-    // IPv6 hosts come bracketed from URL; the attribute wants the bare address.
-    return { address: u.hostname.replace(/^\[(.*)\]$/, "$1"), port };
-  } catch {
-    return undefined;
-  }
 }
 
 function outputType(params: Dict | undefined): string | undefined {

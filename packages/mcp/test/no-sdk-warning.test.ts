@@ -1,7 +1,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type DiagLogger, DiagLogLevel, diag } from "@opentelemetry/api";
+import { diag } from "@opentelemetry/api";
+import { captureDiag } from "@otel-agents/testing/diag";
 import { createHarness } from "@otel-agents/testing/harness";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -14,15 +15,7 @@ afterAll(() => h.shutdown());
 
 describe("an MCP app with no OpenTelemetry SDK registered", () => {
   it("gets one diag line at its first message, naming the fix; the results unchanged, nothing recorded", async () => {
-    const said: string[] = [];
-    const logger: DiagLogger = {
-      error: (message) => said.push(`error: ${message}`),
-      warn: (message) => said.push(`warn: ${message}`),
-      info: () => undefined,
-      debug: () => undefined,
-      verbose: () => undefined,
-    };
-    diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    const said = captureDiag();
     const mcp = new McpServer({ name: "weather", version: "1.0.0" });
     mcp.registerTool("get_weather", { inputSchema: { city: z.string() } }, async ({ city }) => ({
       content: [{ type: "text", text: `sunny in ${city}` }],

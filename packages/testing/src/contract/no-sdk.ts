@@ -1,5 +1,6 @@
-import { type DiagLogger, DiagLogLevel, diag, trace } from "@opentelemetry/api";
+import { diag, trace } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
+import { captureDiag } from "../diag.js";
 import type { AdapterDriver } from "./driver.js";
 
 /**
@@ -15,15 +16,7 @@ export function noSdkWarningContract<A>(driver: AdapterDriver<A>, expected: stri
     });
 
     it("says once, through diag, that runs are not recorded and how to fix it; the answers unchanged", async () => {
-      const said: string[] = [];
-      const logger: DiagLogger = {
-        error: (message) => said.push(`error: ${message}`),
-        warn: (message) => said.push(`warn: ${message}`),
-        info: () => undefined,
-        debug: () => undefined,
-        verbose: () => undefined,
-      };
-      diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+      const said = captureDiag();
       driver.harness.reset();
       const adapter = driver.createGlobal();
       expect(said).toEqual([]);
