@@ -1,7 +1,7 @@
 import { getCurrentSpan } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import type { Usage } from "@otel-agents/core";
-import { isRecord as isObject, type ServerInfo, asString as str } from "@otel-agents/core/adapter";
+import { isRecord as isObject, type ServerInfo, serverOfUrl, asString as str } from "@otel-agents/core/adapter";
 import { type RequestedToolCall, toolDescriptionsOf, usageOf } from "./model-facts.js";
 
 // What only the Model sees: a custom Model's response id and reasoning tokens are in the
@@ -81,21 +81,7 @@ export function notifyModelCall(requestTools: unknown, response: unknown): void 
 export function requestedModelOf(model: unknown, name: string | undefined): RequestedModel {
   const m = isObject(model) ? model : {};
   const client = isObject(m._client) ? m._client : undefined;
-  return { requestModel: str(m._model) ?? (name || undefined), server: serverOf(client?.baseURL) };
-}
-
-/** An HTTP base URL as server address and port (the scheme's default port when it names none). */
-export function serverOf(url: unknown): ServerInfo | undefined {
-  if (typeof url !== "string" || url.length === 0) return undefined;
-  try {
-    const u = new URL(url);
-    if (!u.hostname) return undefined;
-    const port = u.port ? Number(u.port) : u.protocol === "https:" ? 443 : u.protocol === "http:" ? 80 : undefined;
-    // IPv6 hosts come bracketed from URL; the attribute wants the bare address.
-    return { address: u.hostname.replace(/^\[(.*)\]$/, "$1"), port };
-  } catch {
-    return undefined;
-  }
+  return { requestModel: str(m._model) ?? (name || undefined), server: serverOfUrl(client?.baseURL) };
 }
 
 /** Tells the processors that the current Agents span (the turn) starts a model call. Never throws. */

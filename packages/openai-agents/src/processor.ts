@@ -15,7 +15,7 @@ import { Cancellations } from "./cancellation.js";
 import { checkVersions } from "./compat.js";
 import { type AgentsFailure, cancellationOf, failureOf, isGeneric } from "./error-type.js";
 import { listenToModelCalls, type ModelCallListener, stopListening } from "./model-response.js";
-import { listenToToolCalls, runSignal, stopListeningToToolCalls, type ToolCallListener } from "./runner-hooks.js";
+import { listenToRunner, type RunnerListener, runSignal, stopListeningToRunner } from "./runner-hooks.js";
 import { endFactsOf, startOptionsOf } from "./span-facts.js";
 import { type SpanNode, SpanStore, type TraceState } from "./span-store.js";
 import { SpanTree } from "./span-tree.js";
@@ -72,7 +72,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   private readonly tracerProvider: TracerProvider | undefined;
   private readonly observer: StreamObserver;
   private readonly modelCalls: ModelCallListener;
-  private readonly toolCalls: ToolCallListener;
+  private readonly runner: RunnerListener;
   private readonly guard = createGuard("otel-agents/openai-agents");
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
@@ -100,12 +100,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
       modelCallFinished: (traceId, spanId, facts) =>
         this.guard("modelCallFinished", () => this.turns.modelCallFinished(traceId, spanId, facts)),
     };
-    this.toolCalls = {
+    this.runner = {
       toolCallStarted: (traceId, spanId, callId) =>
         this.guard("toolCallStarted", () => {
           const node = this.store.node(spanId);
           if (node?.traceId === traceId && node.type === "function") node.toolCallId = callId;
         }),
+      agentStarted: (traceId, spanId, requested) =>
+        this.guard("agentStarted", () => this.turns.agentStarted(traceId, spanId, requested)),
     };
     this.listen();
     ensureStepResolver();
@@ -130,7 +132,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   /** Hears what the watched models and the runner say (idempotent). */
   private listen(): void {
     listenToModelCalls(this.modelCalls);
-    listenToToolCalls(this.toolCalls);
+    listenToRunner(this.runner);
   }
 
   onTraceEnd(t: Trace): Promise<void> {
@@ -185,7 +187,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     this.endOpenRuns();
     this.guard("shutdown", () => {
       stopListening(this.modelCalls);
-      stopListeningToToolCalls(this.toolCalls);
+      stopListeningToRunner(this.runner);
     });
     await this.flushProvider();
   }

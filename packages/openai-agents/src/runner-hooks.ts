@@ -1,20 +1,30 @@
 import { getCurrentSpan, type ModelProvider, Runner } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
 import { asRecord, asString, nodeBuiltin } from "@otel-agents/core/adapter";
+import { type RequestedModel, requestedModelOf } from "./model-response.js";
 import { instrumentModelProvider, isInstrumented } from "./streaming.js";
 
 // What only the runner knows, heard without wrapping the app's model. The SDK's function span
 // carries no call id, and nothing it traces says a run is streamed; but every runner announces
 // each tool it starts with its call (`agent_tool_start`, whatever the model) from inside that
-// tool's function span, and is told `stream: true` when a run is streamed. Both hooks sit on
+// tool's function span, each agent it starts (`agent_start`, with the agent) from inside the
+// agent's first turn, and is told `stream: true` when a run is streamed. Both hooks sit on
 // `Runner.prototype` (the default runner's too), once per process, and pass everything on unchanged.
 // Only a model sees its chunks, its response and an AbortSignal firing: when a run starts, the
 // runner's model provider (where agents naming their model by string get it) is wrapped once with
-// `instrumentModelProvider`, so those models need nothing from the app.
+// `instrumentModelProvider`, so those models need nothing from the app. A Model object the app
+// gives the agent (or the runner's `model`) itself is never replaced: what it asks for is read
+// from it when the runner announces the agent.
 
-export interface ToolCallListener {
+export interface RunnerListener {
   /** The function span `spanId` of trace `traceId` runs the tool call `callId`. */
   toolCallStarted(traceId: string, spanId: string, callId: string): void;
+  /**
+   * The runner starts an agent, in its first turn `spanId` (or its agent span) of trace `traceId`,
+   * whose Model object no one watches: what that object asks for. Not said for watched models
+   * (they say it at each call) nor for a model named by string (the runner's provider hands out a watched one).
+   */
+  agentStarted(traceId: string, spanId: string, requested: RequestedModel): void;
 }
 
 interface Store<T> {
@@ -22,7 +32,7 @@ interface Store<T> {
   run<R>(store: T, fn: () => R): R;
 }
 
-const listeners = new Set<ToolCallListener>();
+const listeners = new Set<RunnerListener>();
 // Process-wide: a second copy of this package must not wrap the runner twice.
 const HOOKED = Symbol.for("otel-agents.openai-agents.runner-hooks");
 /** What the runner was asked for the run whose code is running. */
@@ -43,12 +53,12 @@ const RUN: Store<RunOptions> | undefined = (() => {
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
-export function listenToToolCalls(listener: ToolCallListener): void {
+export function listenToRunner(listener: RunnerListener): void {
   listeners.add(listener);
   hookRunner();
 }
 
-export function stopListeningToToolCalls(listener: ToolCallListener): void {
+export function stopListeningToRunner(listener: RunnerListener): void {
   listeners.delete(listener);
 }
 
@@ -74,7 +84,10 @@ function hookRunner(): void {
     const emit = proto.emit as Method;
     const run = proto.run as Method;
     define(proto, "emit", function (this: unknown, ...args: unknown[]) {
-      if (args[0] === "agent_tool_start" && listeners.size > 0) noteToolCall(args[4]);
+      if (listeners.size > 0) {
+        if (args[0] === "agent_tool_start") noteToolCall(args[4]);
+        else if (args[0] === "agent_start") noteAgentModel(this, args[2]);
+      }
       return emit.apply(this, args);
     });
     define(proto, "run", function (this: unknown, ...args: unknown[]) {
@@ -130,4 +143,35 @@ function noteToolCall(details: unknown): void {
   } catch (err) {
     diag.debug("otel-agents: tool call note failed", err);
   }
+}
+
+/**
+ * The runner starts `agent` (`agent_start`, emitted once per agent: its first turn is the current
+ * span): what its Model object asks for, when the app holds that object unwrapped. Every turn of
+ * the agent calls the same model (the runner resolves it anew each turn, from the same fields).
+ */
+function noteAgentModel(runner: unknown, agent: unknown): void {
+  try {
+    const model = unwatchedModelOf(agent, runner);
+    if (!model) return;
+    const requested = requestedModelOf(model, undefined);
+    if (requested.requestModel === undefined && requested.server === undefined) return;
+    const span = getCurrentSpan();
+    if (!span) return;
+    for (const listener of listeners) listener.agentStarted(span.traceId, span.spanId, requested);
+  } catch (err) {
+    diag.debug("otel-agents: agent model note failed", err);
+  }
+}
+
+/**
+ * The Model object the runner calls for `agent`, picked as the runner picks (the agent's `model`
+ * unless it names none, else the runner's `model`), when it is an object no one watches. A string
+ * goes to the runner's provider, whose models are watched; `instrumentModel`'s say it themselves.
+ */
+function unwatchedModelOf(agent: unknown, runner: unknown): object | undefined {
+  const own = asRecord(agent)?.model;
+  const selected = own ? own : asRecord(asRecord(runner)?.config)?.model;
+  if (typeof selected !== "object" || selected === null || isInstrumented(selected)) return undefined;
+  return selected;
 }

@@ -2,6 +2,7 @@ import type { SpanData } from "@openai/agents-core";
 import type { Context } from "@opentelemetry/api";
 import { BoundedMap, findAncestor, type OperationHandle } from "@otel-agents/core/adapter";
 import type { AgentsFailure } from "./error-type.js";
+import type { RequestedModel } from "./model-response.js";
 import { type StreamObserver, trackSpan, untrackSpan, untrackTrace } from "./step-context.js";
 import type { TurnState } from "./turns.js";
 
@@ -17,6 +18,11 @@ export interface SpanNode {
   streamed?: boolean;
   /** A function span's tool call id, as the runner announced the tool (runner-hooks.ts). */
   toolCallId?: string;
+  /**
+   * An agent span: what the Model object its runner calls for it asks for, when no one watches
+   * that object (read when the runner announced the agent, runner-hooks.ts).
+   */
+  requested?: RequestedModel;
   /** A top-level run started under a span the app made active inside the workflow: its parent. */
   runParent?: Context;
   startMs: number;
@@ -146,6 +152,11 @@ export class SpanStore {
     return findAncestor(this.startAt(parentId), this.parentNode, turnOf) ?? undefined;
   }
 
+  /** The agent a span with parent `parentId` runs in (the nearest agent span), if no other operation lies between them. */
+  enclosingAgent(parentId: string | null): SpanNode | undefined {
+    return findAncestor(this.startAt(parentId), this.parentNode, agentOf) ?? undefined;
+  }
+
   /** Whether only folded spans (tasks) are above `parentId`: the span is a top-level one of its trace. */
   atTop(parentId: string | null): boolean {
     if (parentId === null) return true;
@@ -185,6 +196,9 @@ const contextOf = (node: SpanNode): Context | undefined => node.handle?.context 
 
 // null: an operation lies between, the walk stops without a turn.
 const turnOf = (node: SpanNode): TurnState | null | undefined => (node.handle ? null : node.turn);
+
+// null: another operation (a tool, a nested run's span) lies between, the walk stops without an agent.
+const agentOf = (node: SpanNode): SpanNode | null | undefined => (node.type === "agent" ? node : node.handle ? null : undefined);
 
 // A folded task continues the walk up; anything else (or the chain's end below a task) decides.
 const topTask = (node: SpanNode): boolean | undefined =>

@@ -108,8 +108,9 @@ export class Turns {
     // The streamed request the turn announced is this call's.
     const stream = turn ? turn.streaming : inStreamedRun();
     // The model the watched model object asks for, and where: the Responses span names neither
-    // (its response names the model that answered, not the one requested).
-    const requested = turn?.requested;
+    // (its response names the model that answered, not the one requested). A watched model says
+    // it at the call; else the Model object the app gave the agent said it when the agent started.
+    const requested = turn?.requested ?? this.store.enclosingAgent(span.parentId)?.requested;
     if (turn) {
       turn.streaming = false;
       turn.requested = undefined;
@@ -219,6 +220,17 @@ export class Turns {
     if (node?.traceId !== traceId) return;
     const turn = node.turn ?? this.store.enclosingTurn(node.parentId);
     if (turn) turn.requested = requested;
+  }
+
+  /**
+   * The runner starts an agent in `spanId` (its first turn, or its agent span) whose Model object
+   * no one watches: what that object asks for, for the chat spans of all its turns.
+   */
+  agentStarted(traceId: string, spanId: string, requested: RequestedModel): void {
+    const node = this.store.node(spanId);
+    if (node?.traceId !== traceId) return;
+    const agent = node.type === "agent" ? node : this.store.enclosingAgent(node.parentId);
+    if (agent) agent.requested = requested;
   }
 
   /** A streamed model request starts in the turn `spanId` (through `instrumentModel`). */

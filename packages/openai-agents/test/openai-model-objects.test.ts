@@ -4,9 +4,9 @@ import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/opena
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrumentModel } from "../src/index.js";
-import { weather } from "./fixtures.js";
+import { drained, weather } from "./fixtures.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
-import { chat, executeTool, failed, failedRun, finished, invokeAgent, lostAnswer, tools } from "./trees.js";
+import { chat, executeTool, failed, failedRun, finished, handoff, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
 
 // What a new user of the real OpenAI model classes saw: withheld tool results recorded as empty,
 // a cancelled request reported as "Error", and a cancelled stream reported as finished ("stop").
@@ -39,6 +39,13 @@ const clientFor = (url: string, onRequest: () => void = () => {}) =>
 const modelFor = (client: OpenAI, useResponses: boolean) =>
   useResponses ? new OpenAIResponsesModel(client, "gpt-4o-mini") : new OpenAIChatCompletionsModel(client, "gpt-4o-mini");
 
+/**
+ * The server on the chat span of a model object the app holds: read from the Responses model's
+ * client (the Chat Completions model keeps its client private).
+ */
+const serverFor = (useResponses: boolean): Attributes =>
+  useResponses ? { "server.address": "127.0.0.1", "server.port": server?.port } : {};
+
 describe("OpenAI models: sensitive data off, cancellations, requested model and server", () => {
   it("a Responses Model object wrapped with instrumentModel: request.model is the model it asks for, response.model the one that answered; server from its client", async () => {
     install();
@@ -68,6 +75,102 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
           "chat gpt-4o-mini",
         ),
       ]),
+    ]);
+  });
+
+  it("a Responses Model object the agent holds, not wrapped: every turn's chat span names the requested model and the server, read from the agent the runner starts", async () => {
+    install();
+    server = await startOpenAIServer({
+      replies: [
+        {
+          toolCalls: [{ name: "get_weather", arguments: { city: "Paris" }, id: "call_p" }],
+          usage: { input: 20, output: 4 },
+          model: "gpt-4o-mini-2024-07-18",
+          id: "resp_1",
+        },
+        { text: "Sunny in Paris", usage: { input: 30, output: 3 }, model: "gpt-4o-mini-2024-07-18", id: "resp_2" },
+      ],
+    });
+    const agent = new Agent({ name: "Weather", model: modelFor(clientFor(server.url), true), tools: [weather] });
+    expect((await run(agent, "Weather in Paris?")).finalOutput).toBe("Sunny in Paris");
+    // The runner announces the agent once, in its first turn: the second turn's call is named too.
+    const call = (id: string, reasons: string[], input: number, output: number) =>
+      chat(
+        {
+          "gen_ai.provider.name": "openai",
+          "gen_ai.request.model": "gpt-4o-mini",
+          "gen_ai.request.temperature": 1,
+          "gen_ai.request.top_p": 1,
+          "gen_ai.response.id": id,
+          "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+          "gen_ai.usage.cache_read.input_tokens": 0,
+          "gen_ai.usage.reasoning.output_tokens": 0,
+          "openai.api.type": "responses",
+          "openai.response.service_tier": "default",
+          "server.address": "127.0.0.1",
+          "server.port": server?.port,
+          ...finished(reasons, input, output),
+        },
+        "chat gpt-4o-mini",
+      );
+    expect(await checkedTrees()).toStrictEqual([
+      invokeAgent("Weather", { ...finished(["tool_call", "stop"], 50, 7), ...tools("get_weather") }, [
+        call("resp_1", ["tool_call"], 20, 4),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_p",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
+        call("resp_2", ["stop"], 30, 3),
+      ]),
+    ]);
+  });
+
+  it("the runner's Responses Model object (RunConfig model), streamed, handing off to an agent with its own: each chat span names its agent's model", async () => {
+    install();
+    server = await startOpenAIServer({
+      replies: [
+        { toolCalls: [{ name: "transfer_to_Specialist", id: "call_h" }], usage: { input: 15, output: 2 }, id: "resp_t" },
+        { text: "Snow in Oslo", usage: { input: 40, output: 8 }, id: "resp_s" },
+      ],
+    });
+    const client = clientFor(server.url);
+    const specialist = new Agent({ name: "Specialist", model: new OpenAIResponsesModel(client, "gpt-4.1") });
+    const triage = new Agent({ name: "Triage", handoffs: [specialist] });
+    const runner = new Runner({ model: new OpenAIResponsesModel(client, "gpt-4o-mini") });
+    const result = await drained(await runner.run(triage, "Weather in Oslo?", { stream: true }));
+    expect(result.finalOutput).toBe("Snow in Oslo");
+    const call = (model: string, id: string, reasons: string[], input: number, output: number) =>
+      chat(
+        {
+          "gen_ai.provider.name": "openai",
+          "gen_ai.request.model": model,
+          "gen_ai.request.stream": true,
+          "gen_ai.request.temperature": 1,
+          "gen_ai.request.top_p": 1,
+          "gen_ai.response.id": id,
+          "gen_ai.response.model": model,
+          "gen_ai.usage.cache_read.input_tokens": 0,
+          "gen_ai.usage.reasoning.output_tokens": 0,
+          "openai.api.type": "responses",
+          "openai.response.service_tier": "default",
+          "server.address": "127.0.0.1",
+          "server.port": server?.port,
+          ...finished(reasons, input, output),
+        },
+        `chat ${model}`,
+      );
+    expect(await checkedTrees()).toStrictEqual([
+      workflow(
+        [
+          invokeAgent(
+            "Triage",
+            { ...finished(["tool_call"], 15, 2), "otel_agents.openai_agents.agent.handoffs": ["Specialist"] },
+            [call("gpt-4o-mini", "resp_t", ["tool_call"], 15, 2), handoff("Triage", "Specialist")],
+          ),
+          invokeAgent("Specialist", finished(["stop"], 40, 8), [call("gpt-4.1", "resp_s", ["stop"], 40, 8)]),
+        ],
+        "Triage",
+      ),
     ]);
   });
 
@@ -167,12 +270,17 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
         failedRun("AbortError", "Cancelled", lostAnswer, [
           failed(
             "AbortError",
-            useResponses
-              ? chat({ "gen_ai.provider.name": "openai", "openai.api.type": api })
-              : chat(
-                  { "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o-mini", "openai.api.type": api },
-                  "chat gpt-4o-mini",
-                ),
+            // Both name the requested model: the Chat Completions span itself, the Responses model
+            // object when the runner started the agent (before, this Responses chat was plain `chat`).
+            chat(
+              {
+                "gen_ai.provider.name": "openai",
+                "gen_ai.request.model": "gpt-4o-mini",
+                ...serverFor(useResponses),
+                "openai.api.type": api,
+              },
+              "chat gpt-4o-mini",
+            ),
           ),
         ]),
       ]);
@@ -194,14 +302,20 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
       await result.completed;
       expect(result.cancelled).toBe(true);
       await expect.poll(() => processor.openRuns).toBe(0);
-      const requested = useResponses ? {} : { "gen_ai.request.model": "gpt-4o-mini" };
+      // The requested model for both (before, the Responses chat was plain `chat`): see above.
       expect(await checkedTrees()).toStrictEqual([
         failedRun("AbortError", "Teller", lostAnswer, [
           failed(
             "AbortError",
             chat(
-              { "gen_ai.provider.name": "openai", ...requested, "gen_ai.request.stream": true, "openai.api.type": api },
-              useResponses ? "chat" : "chat gpt-4o-mini",
+              {
+                "gen_ai.provider.name": "openai",
+                "gen_ai.request.model": "gpt-4o-mini",
+                "gen_ai.request.stream": true,
+                ...serverFor(useResponses),
+                "openai.api.type": api,
+              },
+              "chat gpt-4o-mini",
             ),
           ),
         ]),
