@@ -5,6 +5,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConversationDetail, TraceDetail, TraceSummary } from "../src/shared/model.js";
 import type { RunningViewer } from "../src/viewer.js";
+import { type Attr, chat, hex, send } from "./otlp-json.js";
 import { openEvents } from "./sse.js";
 import { agentTurn, providerWith, testViewer } from "./support.js";
 
@@ -147,6 +148,73 @@ describe("the page's JSON API", () => {
       "missing required gen_ai.provider.name",
     ]);
     expect(detail.summary.conformanceProblems).toBe(5);
+  });
+
+  it("checks structured content (arrayValue / kvlistValue, as the conventions prefer) like its JSON string", async () => {
+    const v = await viewer();
+    const t = hex(0x5c, 16);
+    const system = [{ type: "text", content: "You answer weather questions." }];
+    const input = [{ role: "user", parts: [{ type: "text", content: "Weather in Paris?" }] }];
+    const output = [
+      {
+        role: "assistant",
+        parts: [{ type: "tool_call", id: "call_1", name: "get_weather", arguments: { city: "Paris" } }],
+        finish_reason: "tool_call",
+      },
+    ];
+    const tools = [
+      {
+        type: "function",
+        name: "get_weather",
+        description: "The weather in a city",
+        parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+      },
+    ];
+    const notMessages = [{ role: "user", content: "hi" }];
+    const span = (n: number, attributes: Record<string, Attr>) => ({
+      traceId: t,
+      spanId: hex(n, 8),
+      name: "chat gpt-4o-mini",
+      kind: 3,
+      start: n,
+      end: n + 1,
+      attributes: chat(attributes),
+    });
+    await send(v.otlpUrl, [
+      span(1, {
+        "gen_ai.system_instructions": system,
+        "gen_ai.input.messages": input,
+        "gen_ai.output.messages": output,
+        "gen_ai.tool.definitions": tools,
+      }),
+      span(2, {
+        "gen_ai.system_instructions": JSON.stringify(system),
+        "gen_ai.input.messages": JSON.stringify(input),
+        "gen_ai.output.messages": JSON.stringify(output),
+        "gen_ai.tool.definitions": JSON.stringify(tools),
+      }),
+      span(3, { "gen_ai.input.messages": notMessages }),
+      span(4, { "gen_ai.input.messages": JSON.stringify(notMessages) }),
+    ]);
+    const d = await getJson<TraceDetail>(v, `/api/traces/${t}`);
+    // Stored as sent: the structured values as JSON values.
+    expect(d.spans[0]!.attributes["gen_ai.input.messages"]).toEqual(input);
+    expect(d.spans.map((s) => s.violations)).toEqual([[], [], d.spans[3]!.violations, d.spans[3]!.violations]);
+    // Its schema still applies: messages of another shape are named, whichever form they came in.
+    expect(d.spans[2]!.violations.length).toBeGreaterThan(0);
+    expect(d.spans[2]!.violations.every((l) => l.startsWith("gen_ai.input.messages does not match its schema"))).toBe(true);
+    expect(d.summary.conformanceProblems).toBe(2 * d.spans[3]!.violations.length);
+  });
+
+  it("answers 400, not 500, to a trace or conversation path that is not valid percent-encoding", async () => {
+    const v = await viewer();
+    for (const path of ["/api/traces/%E0%A4%A", "/api/conversations/%E0%A4%A", "/api/conversations/%"]) {
+      const res = await fetch(`${v.url}${path}`);
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(((await res.json()) as { error: string }).error).toContain("percent-encoding");
+    }
+    // A well-formed one still reaches its conversation.
+    expect((await fetch(`${v.url}/api/conversations/conv%20%C3%A9`)).status).toBe(200);
   });
 
   it("exports a trace as OTLP JSON that --import and the import endpoint load back unchanged", async () => {

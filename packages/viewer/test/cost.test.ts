@@ -219,6 +219,88 @@ describe("cost of model calls, traces and metric totals", () => {
     });
   });
 
+  it("counts a remote agent call's usage (invoke_agent CLIENT) where its model calls are not seen, and never twice", async () => {
+    const v = await viewer();
+    const id = (n: number) => hex(n, 8);
+    const agent = (extra: Record<string, string | number> = {}) => ({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.agent.name": "travel",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.usage.input_tokens": 500,
+      "gen_ai.usage.output_tokens": 50,
+      ...extra,
+    });
+    const gpt4o = (input: number, output: number) => ({
+      pricedAs: "openai/gpt-4o",
+      usd: expect.closeTo((input * 2.5 + output * 10) / 1e6, 15),
+    });
+    // The agent runs in a service that exports nowhere: its usage is all the trace knows.
+    const alone = hex(0xa1, 16);
+    await send(v.otlpUrl, [
+      { traceId: alone, spanId: id(1), name: "invoke_agent travel", kind: 3, start: 0, end: 100, attributes: agent() },
+    ]);
+    const a = await detail(v, alone);
+    expect(costTree(a)).toEqual([{ name: "invoke_agent travel", parent: null, kind: 3, status: 0, cost: gpt4o(500, 50) }]);
+    expect(a.summary).toMatchObject({ modelCalls: 0, inputTokens: 500, outputTokens: 50, costUsd: expect.closeTo(0.00175, 15) });
+    // The remote service exports here too: its model call is counted, the agent's total is not added again.
+    const seen = hex(0xa2, 16);
+    await send(v.otlpUrl, [
+      { traceId: seen, spanId: id(1), name: "invoke_agent travel", kind: 3, start: 0, end: 100, attributes: agent() },
+      {
+        traceId: seen,
+        spanId: id(2),
+        parentSpanId: id(1),
+        name: "invoke_agent travel",
+        kind: 2,
+        start: 5,
+        end: 95,
+        service: "travel-agent",
+        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "travel" },
+      },
+      {
+        traceId: seen,
+        spanId: id(3),
+        parentSpanId: id(2),
+        name: "chat gpt-4o",
+        kind: 3,
+        start: 10,
+        end: 90,
+        service: "travel-agent",
+        attributes: chat({
+          "gen_ai.request.model": "gpt-4o",
+          "gen_ai.usage.input_tokens": 400,
+          "gen_ai.usage.output_tokens": 40,
+        }),
+      },
+    ]);
+    const b = await detail(v, seen);
+    expect(costTree(b)).toEqual([
+      { name: "invoke_agent travel", parent: null, kind: 3, status: 0, cost: gpt4o(500, 50), costNotCounted: true },
+      { name: "invoke_agent travel", parent: "invoke_agent travel", kind: 2, status: 0, cost: undefined },
+      { name: "chat gpt-4o", parent: "invoke_agent travel", kind: 3, status: 0, cost: gpt4o(400, 40) },
+    ]);
+    expect(b.summary).toMatchObject({ modelCalls: 1, inputTokens: 400, outputTokens: 40, costUsd: expect.closeTo(0.0014, 15) });
+    // A remote agent that calls another: the outer call's usage includes the inner one's.
+    const nested = hex(0xa3, 16);
+    await send(v.otlpUrl, [
+      { traceId: nested, spanId: id(1), name: "invoke_agent travel", kind: 3, start: 0, end: 100, attributes: agent() },
+      {
+        traceId: nested,
+        spanId: id(2),
+        parentSpanId: id(1),
+        name: "invoke_agent hotels",
+        kind: 3,
+        start: 10,
+        end: 90,
+        attributes: agent({ "gen_ai.agent.name": "hotels", "gen_ai.usage.input_tokens": 200, "gen_ai.usage.output_tokens": 20 }),
+      },
+    ]);
+    const c = await detail(v, nested);
+    expect(c.summary).toMatchObject({ inputTokens: 500, outputTokens: 50, costUsd: expect.closeTo(0.00175, 15) });
+    expect(c.spans.map((s) => s.costNotCounted)).toEqual([undefined, true]);
+  });
+
   it("prices stored spans again, once, when the viewer opens with other prices; the trace keeps its arrival times", () => {
     const file = join(dir, "traces.sqlite");
     const now = { ms: 1_800_000_000_000 };

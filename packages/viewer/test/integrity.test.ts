@@ -10,8 +10,8 @@ afterEach(async () => {
   await Promise.all(viewers.splice(0).map((v) => v.close()));
 });
 
-async function viewer() {
-  const v = await testViewer();
+async function viewer(options: Parameters<typeof testViewer>[0] = {}) {
+  const v = await testViewer(options);
   viewers.push(v);
   return v;
 }
@@ -41,7 +41,9 @@ describe("what the viewer says about traces that do not hold together", () => {
   });
 
   it("names parent cycles, orphans, clock skew, spans ending before they start, and tokens counted twice", async () => {
-    const v = await viewer();
+    // Orphans are named once the trace has stopped growing (no span for the quiet period).
+    let nowMs = 1_800_000_000_000;
+    const v = await viewer({ quietPeriodMs: 1000, now: () => nowMs });
     const id = (n: number) => hex(n, 8);
     await send(v.otlpUrl, [
       { traceId: T, spanId: id(1), name: "root", start: 0, end: 100 },
@@ -72,13 +74,18 @@ describe("what the viewer says about traces that do not hold together", () => {
         attributes: chat({ "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10 }),
       },
     ]);
+    nowMs += 1000;
     const d = await detail(v, T);
     expect(Object.fromEntries(d.spans.map((s) => [s.name, s.integrity]))).toEqual({
       root: [],
       A: ["parent cycle (A → B → A): drawn as a root"],
       B: ["parent cycle (A → B → A): drawn as a root"],
       C: ["parent cycle (C → C): drawn as a root"],
-      orphan: [`orphan: its parent ${id(99)} never arrived`],
+      orphan: [
+        `orphan: its parent ${id(99)} never arrived`,
+        `never ended: its parent ${id(99)} was still open when the trace stopped growing (no span for 1 s); ` +
+          "end that span on every path (finally), and flush or shut down the tracer provider before the process exits",
+      ],
       early: ["starts 20 ms before its parent (clock skew?)"],
       backwards: ["ends 50 ms before it starts (a clock or instrumentation fault)"],
       "chat outer": [],
@@ -86,6 +93,43 @@ describe("what the viewer says about traces that do not hold together", () => {
     });
     // The inner call is the same call seen twice: the trace counts its tokens once.
     expect([d.summary.modelCalls, d.summary.inputTokens, d.summary.outputTokens]).toEqual([2, 100, 10]);
+  });
+
+  it("says nothing of a parent that has not arrived while the trace grows (a run in progress), and names the orphan once it stops", async () => {
+    let nowMs = 1_800_000_000_000;
+    const v = await viewer({ quietPeriodMs: 5000, now: () => nowMs });
+    const id = (n: number) => hex(n, 8);
+    const t = hex(0x1f1, 16);
+    // The agent span (1) is still open: its finished model call is exported, and a tool call that ends before its parent.
+    await send(v.otlpUrl, [
+      { traceId: t, spanId: id(2), parentSpanId: id(1), name: "chat", kind: 3, start: 1, end: 10, attributes: chat() },
+      { traceId: t, spanId: id(3), parentSpanId: id(2), name: "late", start: 5, end: 20 },
+    ]);
+    const growing = await detail(v, t);
+    expect(growing.spans.map((s) => [s.name, s.integrity])).toEqual([
+      ["chat", []],
+      ["late", ["ends 10 ms after its parent (clock skew, or work its parent did not wait for)"]],
+    ]);
+    expect(growing.summary.integrityProblems).toBe(1);
+    expect(v.store.listTraces()[0]!.integrityProblems).toBe(1);
+    // The quiet period passes with the parent still missing: now it is said, and counted.
+    nowMs += 5000;
+    const quiet = await detail(v, t);
+    expect(quiet.spans.map((s) => s.integrity[0])).toEqual([
+      `orphan: its parent ${id(1)} never arrived`,
+      "ends 10 ms after its parent (clock skew, or work its parent did not wait for)",
+    ]);
+    expect([quiet.summary.integrityProblems, quiet.summary.neverEnded]).toEqual([2, 1]);
+    expect(v.store.listTraces()[0]!.integrityProblems).toBe(2);
+    // The parent arrives after all: the trace holds together again.
+    await send(v.otlpUrl, [{ traceId: t, spanId: id(1), name: "invoke_agent", start: 0, end: 30 }]);
+    const whole = await detail(v, t);
+    expect(whole.spans.map((s) => [s.name, s.integrity.length])).toEqual([
+      ["invoke_agent", 0],
+      ["chat", 0],
+      ["late", 1],
+    ]);
+    expect(whole.summary.integrityProblems).toBe(1);
   });
 
   it("lists a trace dated in the future at its arrival, not on top for ever, and pages the list with a total", async () => {
@@ -152,6 +196,30 @@ describe("what the viewer says about traces that do not hold together", () => {
       ["openinference"],
       0,
     ]);
+  });
+
+  it("reports a key the registry removed (gen_ai.token.type) once, saying what replaced it", async () => {
+    const v = await viewer();
+    const t = hex(0x13, 16);
+    await send(v.otlpUrl, [
+      {
+        traceId: t,
+        spanId: hex(1, 8),
+        name: "chat gpt-4o-mini",
+        kind: 3,
+        start: 0,
+        end: 10,
+        attributes: chat({ "gen_ai.token.type": "input", "gen_ai.agent.steps": 3 }),
+      },
+    ]);
+    const d = await detail(v, t);
+    expect(d.spans[0]!.violations).toEqual([
+      "gen_ai.token.type was removed from the GenAI conventions: input and output are now in the metric's name " +
+        "(gen_ai.client.inference.usage.input_tokens / .output_tokens), and no span carries it",
+      "gen_ai.agent.steps was removed from the GenAI conventions: the metrics gen_ai.invoke_agent.inference_calls and " +
+        "gen_ai.invoke_agent.tool_calls count the steps",
+    ]);
+    expect(d.summary.conformanceProblems).toBe(2);
   });
 });
 

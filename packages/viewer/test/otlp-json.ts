@@ -1,6 +1,8 @@
 // OTLP/JSON export requests written by hand, for traces no SDK would send: cycles, duplicate ids,
 // clocks in the future, other conventions, megabytes of content.
-export type Attr = string | number | boolean | string[];
+export type Attr = string | number | boolean | string[] | Structured;
+/** A structured AnyValue: an object is a kvlistValue, an array an arrayValue (nested as deep as wanted). */
+export type Structured = string | number | boolean | Structured[] | { [key: string]: Structured };
 
 export interface SpanSpec {
   traceId: string;
@@ -20,7 +22,8 @@ export interface SpanSpec {
 export const BASE_NS = 1_700_000_000_000_000_000n;
 
 function value(v: Attr): Record<string, unknown> {
-  if (Array.isArray(v)) return { arrayValue: { values: v.map((s) => ({ stringValue: s })) } };
+  if (Array.isArray(v)) return { arrayValue: { values: v.map(value) } };
+  if (typeof v === "object") return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: value(x) })) } };
   if (typeof v === "string") return { stringValue: v };
   if (typeof v === "boolean") return { boolValue: v };
   return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };

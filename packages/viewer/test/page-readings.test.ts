@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { BASE_NS, hex, type SpanSpec, send } from "./otlp-json.js";
+import { BASE_NS, chat, hex, type SpanSpec, send } from "./otlp-json.js";
 import { hasChromium, pageSession } from "./page-harness.js";
 
 // What the viewer reads out of spans beyond the current GenAI conventions, as a user sees it.
@@ -67,6 +67,47 @@ describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, op
     const cells = await page.$$eval(`tr[data-trace-id="${t}"] td`, (els) => els.map((e) => e.textContent));
     // model calls, tool calls, input tokens
     expect(cells.slice(4, 7)).toEqual(["1", "1", "100"]);
+  });
+
+  it("renders structured messages (arrayValue / kvlistValue) as it renders their JSON strings, with no conformance problem", async () => {
+    const v = await viewer();
+    const t = hex(0x4c, 16);
+    await send(v.otlpUrl, [
+      {
+        traceId: t,
+        spanId: hex(1, 8),
+        name: "chat gpt-4o-mini",
+        kind: 3,
+        start: 0,
+        end: 10,
+        attributes: chat({
+          "gen_ai.system_instructions": [{ type: "text", content: "STRUCTURED-SYSTEM" }],
+          "gen_ai.input.messages": [{ role: "user", parts: [{ type: "text", content: "STRUCTURED-QUESTION" }] }],
+          "gen_ai.output.messages": [
+            { role: "assistant", parts: [{ type: "text", content: "STRUCTURED-ANSWER" }], finish_reason: "stop" },
+          ],
+          "gen_ai.tool.definitions": [
+            {
+              type: "function",
+              name: "get_weather",
+              description: "The weather in a city",
+              parameters: { type: "object", properties: { city: { type: "string" } } },
+            },
+          ],
+        }),
+      },
+    ]);
+    const page = await open(`${v.url}/#/trace/${t}/${hex(1, 8)}`);
+    await page.waitForSelector(".span-panel");
+    expect(await page.locator(".span-panel .capture-hint").count()).toBe(0);
+    const roles = await page.$$eval(".span-panel .message", (els) => els.map((e) => e.getAttribute("data-role")));
+    expect(roles).toEqual(["system", "user", "assistant"]);
+    expect(await page.locator('.span-panel .message[data-role="system"]').textContent()).toContain("STRUCTURED-SYSTEM");
+    expect(await page.locator('.span-panel .message[data-role="user"]').textContent()).toContain("STRUCTURED-QUESTION");
+    expect(await page.locator('.span-panel .message[data-role="assistant"]').textContent()).toContain("STRUCTURED-ANSWER");
+    expect(await page.locator(".span-panel .tool-definitions summary").textContent()).toBe("1 tool definition");
+    expect(await page.locator(".span-panel .violations").count()).toBe(0);
+    expect(await row(page, 1).locator(".conformance-badge").count()).toBe(0);
   });
 
   it("counts OpenLLMetry spans' tokens and model calls and renders their prompts and completions", async () => {

@@ -43,7 +43,8 @@ describe.skipIf(!hasChromium)("the page: themes, contrast and the keyboard", () 
   beforeAll(async () => {
     env = await pageAndBrowser();
     browser = env.browser;
-    viewer = await testViewer({ pageDir: env.pageDir });
+    // Quiet at once: the orphan (its parent never arrives) is flagged without waiting for the quiet period.
+    viewer = await testViewer({ pageDir: env.pageDir, quietPeriodMs: 0 });
     const id = (n: number) => hex(n, 8);
     // Every kind of row and mark: each category, an error, a convention problem, an integrity problem, a hop.
     await send(viewer.otlpUrl, [

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   mergePrices,
   modelCandidates,
+  type PricedCall,
   PriceTable,
   PriceTableError,
   parsePriceTable,
@@ -150,6 +151,24 @@ describe("cost of a model call", () => {
       });
     expect(o3(Date.UTC(2025, 5, 9))?.usd).toBe(10);
     expect(o3(Date.UTC(2025, 5, 10))?.usd).toBe(2);
+  });
+
+  it("prices a call written as the README writes it, { provider, model, input, output }: missing counts are 0, the time now", () => {
+    // What a JavaScript caller (or one that casts) passes: no cache, reasoning or time fields.
+    const short = (c: object) => table.cost(c as PricedCall);
+    expect(short({ provider: "openai", model: "gpt-4o", input: 1000, output: 100 })).toEqual({
+      pricedAs: "openai/gpt-4o",
+      usd: expect.closeTo((1000 * 2.5 + 100 * 10) / 1e6, 15),
+    });
+    expect(short({ provider: "openai", model: "gpt-4o", input: 1000, output: 100 })).toEqual(
+      call("openai", "gpt-4o", { input: 1000, output: 100 }),
+    );
+    // o3 costs 2 / 8 since 2025-06-10: today's price when no time is given.
+    expect(short({ provider: "openai", model: "o3", input: 1_000_000, output: 0 })).toEqual({ pricedAs: "openai/o3", usd: 2 });
+    expect(short({ provider: "openai", model: "gpt-4o", input: 1000, output: 100, cacheRead: Number.NaN })?.usd).toBeCloseTo(
+      0.0035,
+      15,
+    );
   });
 
   it("says unpriced, never $0, for tokens of a model or a kind the table has no price for", () => {

@@ -2,7 +2,7 @@ import type { Attributes } from "@opentelemetry/api";
 // The published core's checker (bundled at build time, its registry data generated into it): one
 // conformance check for the test suites and the viewer.
 import { type CheckedSpan, missingExpected, registry, spanViolations } from "@otel-agents/core/conformance";
-import type { ViewerSpan } from "../shared/model.js";
+import type { Attrs, ViewerSpan } from "../shared/model.js";
 
 function checked(span: ViewerSpan): CheckedSpan {
   const context = { traceId: span.traceId, spanId: span.spanId, traceFlags: 1 };
@@ -10,11 +10,30 @@ function checked(span: ViewerSpan): CheckedSpan {
     name: span.name,
     // OTLP numbers kinds from 1 (internal); the API from 0. Unspecified reads as internal, as in the SDKs.
     kind: span.kind === 0 ? 0 : span.kind - 1,
-    attributes: span.attributes as Attributes,
+    attributes: asChecked(span.attributes),
     spanContext: () => context,
     startTime: [0, 0],
     status: span.status,
   };
+}
+
+/**
+ * The attributes as the checker reads them. An attribute the registry types `any` (messages, system
+ * instructions, tool definitions, tool call arguments and results...) may arrive structured over
+ * OTLP (an arrayValue or kvlistValue, which the conventions prefer on spans) as well as a JSON
+ * string (what JS SDKs can send): the structured form is handed over as its JSON, so it is checked
+ * against the same JSON schema, never reported as a wrong type.
+ */
+function asChecked(attrs: Attrs): Attributes {
+  let out: Attrs | undefined;
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || typeof value === "string") continue;
+    const def = Object.hasOwn(registry.attributes, key) ? registry.attributes[key] : undefined;
+    if (def?.type !== "any") continue;
+    out ??= { ...attrs };
+    out[key] = JSON.stringify(value);
+  }
+  return (out ?? attrs) as Attributes;
 }
 
 /**
@@ -30,6 +49,17 @@ const LEGACY: [RegExp, string][] = [
 ];
 
 const deprecated = registry.deprecated.attributes;
+const removed = registry.deprecated.removed_or_moved;
+
+/**
+ * What replaced a key the registry removed with no deprecated alias (its `removed_or_moved` list
+ * says only that it is gone; the notes are in packages/core/semconv/gen-ai-registry.json).
+ */
+const REMOVED: Record<string, string> = {
+  "gen_ai.token.type":
+    "input and output are now in the metric's name (gen_ai.client.inference.usage.input_tokens / .output_tokens), and no span carries it",
+  "gen_ai.agent.steps": "the metrics gen_ai.invoke_agent.inference_calls and gen_ai.invoke_agent.tool_calls count the steps",
+};
 
 /** One line for a key of an older convention, or undefined for a current key. */
 function legacyHint(key: string): string | undefined {
@@ -37,6 +67,10 @@ function legacyHint(key: string): string | undefined {
   if (d) {
     if (d.replaced_by) return `${key} is deprecated: renamed to ${d.replaced_by}`;
     return `${key} is deprecated: ${d.note ?? d.brief ?? "no replacement"}`;
+  }
+  if (Object.hasOwn(removed, key)) {
+    const instead = Object.hasOwn(REMOVED, key) ? REMOVED[key] : undefined;
+    return `${key} was removed from the GenAI conventions${instead ? `: ${instead}` : ""}`;
   }
   for (const [pattern, current] of LEGACY) if (pattern.test(key)) return `${key} is a legacy key: the current name is ${current}`;
   return undefined;

@@ -22,9 +22,9 @@ export function firstById(spans: readonly SpanFacts[]): Map<string, SpanFacts> {
 }
 
 /**
- * Problems of the trace's structure, per span key: ids used twice, parent cycles, parents that never
- * arrived, spans that end before they start or never end, children outside their parent's time,
- * and tokens that a tree of spans reports twice.
+ * Problems of the trace's structure, per span key: ids used twice, parent cycles, spans that end
+ * before they start or never end, children outside their parent's time, and tokens that a tree of
+ * spans reports twice. Parents that never arrived are not among them: see openParentsOf.
  */
 export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -49,8 +49,9 @@ export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> 
     const ended = s.endNs !== "0";
     if (!ended) add(s.key, "never ended (no end time)");
     else if (end < start) add(s.key, `ends ${ms(start - end)} before it starts (a clock or instrumentation fault)`);
+    // A parent not (yet) here is no problem while the trace grows: it may still be running. The
+    // store says so once the trace is quiet (openParentsOf, orphanLine).
     const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
-    if (s.parentSpanId && !parent) add(s.key, `orphan: its parent ${s.parentSpanId} never arrived`);
     if (parent && parent.endNs !== "0") {
       if (start < parent.startUs - SKEW_TOLERANCE_US)
         add(s.key, `starts ${ms(parent.startUs - start)} before its parent (clock skew?)`);
@@ -86,6 +87,11 @@ export function openParentsOf(spans: readonly SpanFacts[]): Map<string, string[]
     else open.set(s.parentSpanId, [s.key]);
   }
   return open;
+}
+
+/** The problem of a span whose parent is still missing once the trace has stopped growing. */
+export function orphanLine(parentId: string): string {
+  return `orphan: its parent ${parentId} never arrived`;
 }
 
 /** The one-line hint on a span whose parent never ended. */

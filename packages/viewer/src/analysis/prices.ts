@@ -90,11 +90,12 @@ export interface PricedCall {
   model?: string | undefined;
   input: number;
   output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
-  /** When the call was made (µs since the epoch), for prices that changed on a date. */
-  atUs: number;
+  /** Missing counts are 0. */
+  cacheRead?: number;
+  cacheWrite?: number;
+  reasoning?: number;
+  /** When the call was made (µs since the epoch), for prices that changed on a date. Default: now. */
+  atUs?: number;
   /** The counts are a sum over many calls (metric totals): a tier by prompt size cannot apply, the base price does. */
   summed?: boolean;
 }
@@ -310,6 +311,11 @@ function perMillion(p: Price, inputTokens: number): number {
   return price;
 }
 
+/** A token count as priced: a missing, negative or non-finite one is 0. */
+function count(n: number | undefined): number {
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 0;
+}
+
 /** Provider and model pairs whose lookup is remembered (a lookup of an unknown model scans the table: ~0.1 ms). */
 const MAX_REMEMBERED = 10_000;
 
@@ -409,15 +415,23 @@ export class PriceTable {
    * smaller than its parts is taken as excluding them (Anthropic's raw input_tokens).
    */
   cost(call: PricedCall): SpanCost | undefined {
-    const total = call.input + call.output;
+    // JavaScript callers may leave counts out (`{ provider, model, input, output }`): a missing or
+    // unusable count is 0, never NaN (which would drop the whole price), and the time is now.
+    const input = count(call.input);
+    const output = count(call.output);
+    const cacheRead = count(call.cacheRead);
+    const cacheWrite = count(call.cacheWrite);
+    const reasoning = count(call.reasoning);
+    const total = input + output;
     if (total <= 0) return undefined;
     const found = this.find(call.provider, call.model);
     if (!found) return { unpricedTokens: total };
-    const p = pricesAt(found.prices, call.atUs);
-    const cached = call.cacheRead + call.cacheWrite;
-    const inputTotal = call.input >= cached ? call.input : call.input + cached;
-    const uncached = call.input >= cached ? call.input - cached : call.input;
-    const plainOut = call.output >= call.reasoning ? call.output - call.reasoning : call.output;
+    const at = call.atUs;
+    const p = pricesAt(found.prices, at !== undefined && Number.isFinite(at) ? at : Date.now() * 1000);
+    const cached = cacheRead + cacheWrite;
+    const inputTotal = input >= cached ? input : input + cached;
+    const uncached = input >= cached ? input - cached : input;
+    const plainOut = output >= reasoning ? output - reasoning : output;
     let usd = 0;
     let priced = 0;
     let unpriced = 0;
@@ -430,10 +444,10 @@ export class PriceTable {
       }
     };
     add(uncached, p.input);
-    add(call.cacheRead, p.cacheRead ?? p.input);
-    add(call.cacheWrite, p.cacheWrite ?? p.input);
+    add(cacheRead, p.cacheRead ?? p.input);
+    add(cacheWrite, p.cacheWrite ?? p.input);
     add(plainOut, p.output);
-    add(call.reasoning, p.reasoning ?? p.output);
+    add(reasoning, p.reasoning ?? p.output);
     const cost: SpanCost = { pricedAs: `${found.provider}/${found.model}` };
     if (priced > 0) cost.usd = usd;
     if (unpriced > 0) cost.unpricedTokens = unpriced;

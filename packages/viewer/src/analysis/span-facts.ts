@@ -1,4 +1,4 @@
-import { ATTR } from "@otel-agents/core/semconv";
+import { ATTR, OPERATION } from "@otel-agents/core/semconv";
 import type { AttrValue, Convention, SpanCost, ViewerSpan } from "../shared/model.js";
 import { readGenAI } from "../shared/read-genai.js";
 import { conformanceOf } from "./conformance.js";
@@ -34,6 +34,11 @@ export interface SpanFacts {
   responseId?: string;
   tool?: string;
   workflow?: string;
+  /**
+   * An `invoke_agent` span of kind CLIENT: a call to an agent in another service, whose model calls
+   * this trace may never see. Its usage is counted when no model call with usage is seen under it.
+   */
+  remoteAgent?: true;
   /** Token counts (0 when absent); `hasUsage` says whether input or output tokens were sent at all. */
   hasUsage: boolean;
   inputTokens: number;
@@ -63,6 +68,9 @@ export function serviceOf(span: ViewerSpan): string {
 export function toUs(nanos: string): number {
   return Number(BigInt(nanos) / 1000n);
 }
+
+/** OTLP's span kind CLIENT. */
+const CLIENT = 3;
 
 function str(v: AttrValue | undefined): string | undefined {
   return typeof v === "string" && v ? v : undefined;
@@ -112,18 +120,20 @@ export function factsOf(span: ViewerSpan, key: string, analysis: SpanAnalysis): 
     tool: g.tool,
     workflow: str(span.attributes[ATTR.workflowName]),
     convention: g.convention,
+    remoteAgent: g.operation === OPERATION.invokeAgent && span.kind === CLIENT ? (true as const) : undefined,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (facts as unknown as Record<string, unknown>)[k] = v;
   return facts;
 }
 
 /**
- * The cost of a span that is a model call (or embeddings request) with token usage, by its provider
- * and model (response model, else request model) at the time it started. Other spans cost nothing
- * of their own: an agent's usage is the sum of its model calls.
+ * The cost of a span that is a model call (or embeddings request) or a remote agent call with token
+ * usage, by its provider and model (response model, else request model) at the time it started.
+ * Other spans cost nothing of their own: an agent's usage is the sum of its model calls (whether a
+ * remote agent's cost counts in its trace is the trace's question: see remoteAgentsCounted).
  */
 export function costOfSpan(f: SpanFacts, prices: PriceTable): SpanCost | undefined {
-  if (!isInference(f) || !f.hasUsage) return undefined;
+  if (!(isInference(f) || f.remoteAgent) || !f.hasUsage) return undefined;
   return prices.cost({
     provider: f.provider,
     model: f.model,

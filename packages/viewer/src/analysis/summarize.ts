@@ -32,10 +32,54 @@ export function countedTwice(spans: readonly SpanFacts[], byId = firstById(spans
 }
 
 /**
- * The list row of a trace. Tokens and cost are summed over inference and embeddings spans only:
- * agent spans carry the totals of their model calls, and counting both would double them. A model
- * call inside another model call with usage (two instrumentations of one call), or a second span
- * with the same response id, is not counted again (see countedTwice).
+ * Remote agent calls (`invoke_agent` spans of kind CLIENT) whose usage the trace counts: those with
+ * usage and no model call with usage anywhere under them (the agent ran in a service whose spans
+ * never came here), that are not themselves counted twice, and that no remote agent counted above
+ * them already covers. Where the model calls are seen, they are counted instead, never both.
+ */
+export function remoteAgentsCounted(
+  spans: readonly SpanFacts[],
+  byId = firstById(spans),
+  twice = countedTwice(spans, byId),
+): Set<string> {
+  const candidates = spans.filter((f) => f.remoteAgent && f.hasUsage && !twice.has(f.key));
+  if (candidates.length === 0) return new Set();
+  // Every span above a model call with usage (guarded against parent cycles).
+  const aboveUsage = new Set<string>();
+  for (const f of spans) {
+    if (!isInference(f) || !f.hasUsage) continue;
+    const seen = new Set<string>([f.key]);
+    let p = f.parentSpanId ? byId.get(f.parentSpanId) : undefined;
+    while (p && !seen.has(p.key) && !aboveUsage.has(p.key)) {
+      aboveUsage.add(p.key);
+      seen.add(p.key);
+      p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined;
+    }
+  }
+  const counted = new Set(candidates.filter((f) => !aboveUsage.has(f.key)).map((f) => f.key));
+  // The outermost of nested remote agents counts: an agent's usage includes the agents it called.
+  for (const f of candidates) {
+    if (!counted.has(f.key)) continue;
+    const seen = new Set<string>([f.key]);
+    let p = f.parentSpanId ? byId.get(f.parentSpanId) : undefined;
+    while (p && !seen.has(p.key)) {
+      if (counted.has(p.key)) {
+        counted.delete(f.key);
+        break;
+      }
+      seen.add(p.key);
+      p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined;
+    }
+  }
+  return counted;
+}
+
+/**
+ * The list row of a trace. Tokens and cost are summed over inference and embeddings spans: agent
+ * spans carry the totals of their model calls, and counting both would double them. A model call
+ * inside another model call with usage (two instrumentations of one call), or a second span with
+ * the same response id, is not counted again (see countedTwice). A remote agent call's usage is
+ * counted where none of its model calls is seen (see remoteAgentsCounted).
  */
 export function summarize(
   traceId: string,
@@ -46,6 +90,7 @@ export function summarize(
   const root = rootOf(spans);
   const byId = firstById(spans);
   const twice = countedTwice(spans, byId);
+  const remote = remoteAgentsCounted(spans, byId, twice);
   let costUsd: number | undefined;
   let unpricedTokens = 0;
   const conventions = new Set<Convention>();
@@ -82,7 +127,7 @@ export function summarize(
     if (f.conversation) conversations.add(f.conversation);
     if (f.operation === OPERATION.executeTool) s.toolCalls++;
     if (f.operation !== undefined && INFERENCE_OPERATIONS.has(f.operation)) s.modelCalls++;
-    if (isInference(f) && !twice.has(f.key)) {
+    if ((isInference(f) && !twice.has(f.key)) || remote.has(f.key)) {
       s.inputTokens += f.inputTokens;
       s.outputTokens += f.outputTokens;
       s.cacheReadTokens += f.cacheReadTokens;

@@ -16,7 +16,7 @@ type Route =
   | { view: "charts" };
 
 function parseRoute(): Route {
-  const [, view, id, spanKey] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
+  const [, view, id, spanKey] = location.hash.replace(/^#/, "").split("/").map(decodeOrKeep);
   if (view === "trace" && id) return { view: "trace", traceId: id, ...(spanKey ? { spanKey } : {}) };
   if (view === "conversation" && id) return { view: "conversation", conversationId: id };
   if (view === "charts") return { view: "charts" };
@@ -362,3 +362,12 @@ void api
 // The trace first: its request is the long one, and the server answers in order.
 void renderDetail();
 void renderList();
+
+// A hand-typed or truncated link may hold a malformed escape: keep that part as written.
+function decodeOrKeep(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

@@ -27,8 +27,13 @@ function outputOf(span: ServedSpan): Message[] | undefined {
   return Array.isArray(output) ? (output as Message[]) : foreignOf(span)?.output;
 }
 
+/**
+ * A content attribute as a value: the JSON string JS SDKs send, or the structured OTLP value
+ * (arrayValue / kvlistValue, which the conventions prefer on spans) as the receiver decoded it.
+ */
 function parse(value: unknown): unknown {
-  if (typeof value !== "string") return undefined;
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== "string") return value;
   try {
     return JSON.parse(value);
   } catch {

@@ -75,7 +75,9 @@ function costSection(span: ServedSpan): HTMLElement | null {
       ? h(
           "p",
           { class: "warn cost-not-counted" },
-          "Not added to the trace's cost: these tokens are counted twice (see trace integrity).",
+          categoryOf(span) === "agent"
+            ? "Not added to the trace's cost: the model calls under this agent are counted instead."
+            : "Not added to the trace's cost: these tokens are counted twice (see trace integrity).",
         )
       : null,
   ];

@@ -21,7 +21,12 @@ const ID = /^[0-9a-f]{32}$/;
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const path = url.pathname;
   if (!path.startsWith("/api/")) return false;
-  const parts = path.split("/").slice(2).map(decodeURIComponent);
+  const parts = pathParts(path);
+  if (!parts) {
+    // `%E0%A4%A` and the like: the client's mistake, not the server's.
+    json(res, 400, { error: `Malformed percent-encoding in ${path}` });
+    return true;
+  }
   const get = req.method === "GET" || req.method === "HEAD";
   if (get && path === "/api/events") {
     ctx.events.attach(res);
@@ -82,6 +87,16 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   }
   json(res, 404, { error: `No API at ${req.method} ${path}` });
   return true;
+}
+
+/** The path's segments after `/api/`, decoded; undefined when one is not valid percent-encoding. */
+function pathParts(path: string): string[] | undefined {
+  try {
+    return path.split("/").slice(2).map(decodeURIComponent);
+  } catch (error) {
+    if (error instanceof URIError) return undefined;
+    throw error;
+  }
 }
 
 function filterOf(q: URLSearchParams): TraceFilter {

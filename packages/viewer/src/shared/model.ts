@@ -93,7 +93,10 @@ export interface TraceSummary {
   unpricedTokens?: number;
   errors: number;
   conformanceProblems: number;
-  /** Spans whose trace structure is unsound (see ServedSpan.integrity). Absent in rows stored by 0.x. */
+  /**
+   * Spans whose trace structure is unsound (see ServedSpan.integrity); spans under a parent that has
+   * not arrived count only once the trace has stopped growing. Absent in rows stored by 0.x.
+   */
   integrityProblems?: number;
   /** The conventions the trace's spans follow (empty: no GenAI telemetry at all). Absent in rows stored by 0.x. */
   conventions?: Convention[];
@@ -103,6 +106,11 @@ export interface TraceSummary {
   lastReceivedUs?: number;
   /** Parents that spans of this trace name and that have not arrived (an open or lost span each). Stored, not served. */
   openParents?: number;
+  /**
+   * Spans under those parents with no other integrity problem: added to `integrityProblems` once the
+   * trace is quiet (while it grows, a missing parent may still be running). Stored, not served.
+   */
+  orphans?: number;
   /**
    * Set once the trace has stopped growing (no span for the quiet period) with `openParents` still
    * missing: spans never ended. Computed when served, never stored.

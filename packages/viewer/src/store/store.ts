@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { integrityOf, neverEndedHint, openParentsOf } from "../analysis/integrity.js";
+import { integrityOf, neverEndedHint, openParentsOf, orphanLine } from "../analysis/integrity.js";
 import { PriceTable } from "../analysis/prices.js";
 import {
   analyzeSpan,
@@ -13,7 +13,7 @@ import {
   unpackAnalysis,
   unpackCost,
 } from "../analysis/span-facts.js";
-import { countedTwice, searchText, summarize } from "../analysis/summarize.js";
+import { countedTwice, remoteAgentsCounted, searchText, summarize } from "../analysis/summarize.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import { compactTrace } from "../shared/compact.js";
 import type {
@@ -256,14 +256,16 @@ export class TraceStore {
     const facts = rows.map((r) => r.facts);
     const integrity = integrityOf(facts);
     const twice = countedTwice(facts);
+    const remote = remoteAgentsCounted(facts, undefined, twice);
     const summary = this.served(JSON.parse(row.summary) as TraceSummary);
+    // A parent that has not arrived may still be running: said only once the trace stops growing.
     const open = summary.neverEnded ? openParentsOf(facts) : new Map<string, string[]>();
     const openParentOf = new Map<string, string>();
     for (const [parentId, keys] of open) {
       for (const key of keys) {
         openParentOf.set(key, parentId);
         const list = integrity.get(key) ?? [];
-        list.push(neverEndedHint(parentId, this.quietPeriodMs));
+        list.push(orphanLine(parentId), neverEndedHint(parentId, this.quietPeriodMs));
         integrity.set(key, list);
       }
     }
@@ -279,7 +281,9 @@ export class TraceStore {
       ...(facts.convention ? { convention: facts.convention } : {}),
       ...(openParentOf.has(facts.key) ? { openParent: openParentOf.get(facts.key)! } : {}),
       ...(facts.cost ? { cost: facts.cost } : {}),
-      ...(facts.cost && twice.has(facts.key) ? { costNotCounted: true as const } : {}),
+      ...(facts.cost && (twice.has(facts.key) || (facts.remoteAgent && !remote.has(facts.key)))
+        ? { costNotCounted: true as const }
+        : {}),
     }));
     return { summary, spans };
   }
@@ -326,14 +330,15 @@ export class TraceStore {
 
   /**
    * The stored row as served: once the trace has been quiet for the quiet period, the parents its
-   * spans name that never arrived are counted as never ended.
+   * spans name that never arrived are counted as never ended, and the spans under them as orphans.
    */
   private served(summary: TraceSummary): TraceSummary {
     const last = summary.lastReceivedUs ?? summary.receivedUs;
     const quiet = last !== undefined && this.now() * 1000 - last >= this.quietPeriodMs * 1000;
     // Bookkeeping of the store, not of the trace: the row as served keeps the shape it had.
-    const { lastReceivedUs: _last, openParents, ...served } = summary;
-    return quiet && openParents ? { ...served, neverEnded: openParents } : served;
+    const { lastReceivedUs: _last, openParents, orphans, ...served } = summary;
+    if (!quiet || !openParents) return served;
+    return { ...served, integrityProblems: (served.integrityProblems ?? 0) + (orphans ?? 0), neverEnded: openParents };
   }
 
   close(): void {
@@ -430,12 +435,19 @@ export class TraceStore {
       : [...arrived.values()].sort((a, b) => a.startUs - b.startUs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const nowUs = this.now() * 1000;
     const receivedUs = existing ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? nowUs) : nowUs;
-    const summary = summarize(traceId, facts, integrityOf(facts).size, receivedUs);
+    const integrity = integrityOf(facts);
+    const summary = summarize(traceId, facts, integrity.size, receivedUs);
     // Priced again, not grown: the trace keeps the time its last span arrived.
     const stored = existing ? (JSON.parse(existing.summary) as TraceSummary) : undefined;
     summary.lastReceivedUs = grew ? nowUs : (stored?.lastReceivedUs ?? stored?.receivedUs ?? nowUs);
-    const openParents = openParentsOf(facts).size;
-    if (openParents) summary.openParents = openParents;
+    const open = openParentsOf(facts);
+    if (open.size) {
+      summary.openParents = open.size;
+      // Spans under a missing parent with no other problem: they join the integrity count once the trace is quiet.
+      let orphans = 0;
+      for (const keys of open.values()) for (const key of keys) if (!integrity.has(key)) orphans++;
+      if (orphans) summary.orphans = orphans;
+    }
     const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
     // A trace is listed by its start, but never later than its arrival: a clock set in the future
     // must not pin a trace on top of the list for ever.
