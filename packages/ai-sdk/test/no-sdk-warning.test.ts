@@ -1,4 +1,5 @@
-import { type DiagLogger, DiagLogLevel, diag, trace } from "@opentelemetry/api";
+import { diag, trace } from "@opentelemetry/api";
+import { captureDiag } from "@otel-agents/testing/diag";
 import { createHarness } from "@otel-agents/testing/harness";
 import { shape, spanTree } from "@otel-agents/testing/span-tree";
 import { generateText } from "ai";
@@ -10,17 +11,9 @@ import { textResult } from "./fixtures.js";
 // Nothing registered globally: the harness's providers are only handed over in the last test.
 const h = createHarness();
 let said: string[] = [];
-const logger: DiagLogger = {
-  error: (message) => said.push(`error: ${message}`),
-  warn: (message) => said.push(`warn: ${message}`),
-  info: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-};
 beforeEach(() => {
   h.reset();
-  said = [];
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  said = captureDiag();
 });
 afterEach(() => {
   diag.disable();

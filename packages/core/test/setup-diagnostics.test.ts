@@ -1,5 +1,6 @@
-import { type DiagLogger, DiagLogLevel, diag, trace } from "@opentelemetry/api";
+import { diag, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { captureDiag } from "@otel-agents/testing/diag";
 import { ensureGlobalContext } from "@otel-agents/testing/harness";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Importer, loadSdk } from "../src/node/sdk-loader.js";
@@ -7,16 +8,8 @@ import { setup } from "../src/node/setup.js";
 
 // What diag says, at warn and above, in order.
 let said: string[] = [];
-const logger: DiagLogger = {
-  error: (message) => said.push(`error: ${message}`),
-  warn: (message) => said.push(`warn: ${message}`),
-  info: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-};
 beforeEach(() => {
-  said = [];
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  said = captureDiag();
 });
 afterEach(() => {
   diag.disable();

@@ -1,5 +1,6 @@
 import { setTraceProcessors, setTracingDisabled } from "@openai/agents";
-import { type DiagLogger, DiagLogLevel, diag } from "@opentelemetry/api";
+import { diag } from "@opentelemetry/api";
+import { captureDiag } from "@otel-agents/testing/diag";
 import { createHarness } from "@otel-agents/testing/harness";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OpenTelemetryTracingProcessor } from "../src/index.js";
@@ -8,16 +9,8 @@ import { tracingDisabledMessage } from "../src/tracing-disabled.js";
 // vitest sets NODE_ENV=test, so the Agents SDK created its trace provider with tracing off.
 const h = createHarness();
 let said: string[] = [];
-const logger: DiagLogger = {
-  error: (message) => said.push(`error: ${message}`),
-  warn: (message) => said.push(`warn: ${message}`),
-  info: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-};
 beforeEach(() => {
-  said = [];
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  said = captureDiag();
 });
 afterEach(() => diag.disable());
 
