@@ -1,5 +1,5 @@
-import { context, diag } from "@opentelemetry/api";
-import { installWrappers, isRecord, settle, type TelemetrySource, telemetryFor } from "./hook-kit.js";
+import { diag } from "@opentelemetry/api";
+import { installWrappers, isRecord, runAs, type TelemetrySource, telemetryFor } from "./hook-kit.js";
 import { watchReply } from "./reply-watch.js";
 import {
   FIRST_ARGUMENT,
@@ -62,15 +62,7 @@ function tracedOnRequestMessage(original: Method, source: TelemetrySource): Meth
     if (!telemetry || !isRecord(request) || typeof request.method !== "string") return original.apply(this, args);
     const op = startIncoming(telemetry, this, request, request.method);
     watchReply(this.transport, request.id, op);
-    let result: unknown;
-    try {
-      result = context.with(op.context, () => original.apply(this, args));
-    } catch (err) {
-      op.fail(err);
-      throw err;
-    }
-    settle(result, op);
-    return result;
+    return runAs(op, op.context, () => original.apply(this, args));
   };
 }
 

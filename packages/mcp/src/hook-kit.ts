@@ -1,3 +1,4 @@
+import { type Context, context } from "@opentelemetry/api";
 import { hasTraceMeta, type McpOperation, type McpTelemetry, traceMetaOf } from "@otel-agents/core";
 import { isRecord, warnNoSdkOnce } from "@otel-agents/core/adapter";
 import { stateOf, transportFacts } from "./transport-facts.js";
@@ -99,6 +100,29 @@ export function settle(result: unknown, op: McpOperation, onResult?: (value: unk
     op.end(result);
     after?.();
   }
+}
+
+/**
+ * Runs `send` in `ctx` as the operation `op`: a throw fails it and reaches the caller unchanged (after
+ * `after`), the result settles it (see `settle`).
+ */
+export function runAs(
+  op: McpOperation,
+  ctx: Context,
+  send: () => unknown,
+  onResult?: (value: unknown) => void,
+  after?: () => void,
+): unknown {
+  let result: unknown;
+  try {
+    result = context.with(ctx, send);
+  } catch (err) {
+    after?.();
+    op.fail(err);
+    throw err;
+  }
+  settle(result, op, onResult, after);
+  return result;
 }
 
 /** Keeps the protocol version an initialize exchange settled on, for the spans after it. */

@@ -1,6 +1,6 @@
 import { type Context, context, createContextKey, diag } from "@opentelemetry/api";
 import { extractMcpContext, type McpOperation, type McpSession, type McpTelemetry } from "@otel-agents/core";
-import { initialized, isRecord, markWrapped, settle, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
+import { initialized, isRecord, markWrapped, runAs, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
 import { keepContextAtTransport, keepOutermost, noticePeers } from "./peer-instrumentations.js";
 import { type Send, watchCancel } from "./reply-watch.js";
 import { transportFacts } from "./transport-facts.js";
@@ -88,18 +88,10 @@ export function tracedOutgoing(original: Method, source: TelemetrySource, outgoi
       diag.debug("otel-agents/mcp: could not trace a message sent", err);
       return original.apply(this, args);
     }
-    let result: unknown;
-    try {
-      const mark: Sending = { message: sending, context: op.context };
-      mark.context = op.context.setValue(SENDING, mark);
-      result = context.with(mark.context, () => original.apply(this, args));
-    } catch (err) {
-      unwatch();
-      op.fail(err);
-      throw err;
-    }
-    settle(result, op, method === "initialize" ? (value) => initialized(this, op, value) : undefined, unwatch);
-    return result;
+    const mark: Sending = { message: sending, context: op.context };
+    mark.context = op.context.setValue(SENDING, mark);
+    const onResult = method === "initialize" ? (value: unknown) => initialized(this, op, value) : undefined;
+    return runAs(op, mark.context, () => original.apply(this, args), onResult, unwatch);
   };
 }
 
@@ -140,15 +132,7 @@ function tracedCancel(
     diag.debug("otel-agents/mcp: could not trace a cancellation sent", err);
     return send.apply(self, args);
   }
-  let result: unknown;
-  try {
-    result = context.with(mark.context, () => send.apply(self, args));
-  } catch (err) {
-    op.fail(err);
-    throw err;
-  }
-  settle(result, op);
-  return result;
+  return runAs(op, mark.context, () => send.apply(self, args));
 }
 
 function rehookOutermost(self: object, source: TelemetrySource, outgoing: Outgoing): void {
