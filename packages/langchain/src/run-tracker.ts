@@ -38,8 +38,6 @@ interface RunInfo {
   conversationId: string | undefined;
   /** On scope runs: tool name -> description, from the tool definitions the models in it were given. */
   toolDescriptions?: Map<string, string>;
-  /** Its child runs still open (visible or not): an abort that cuts this run off ends them first. */
-  children?: Set<string>;
   /** The abort error a child of this run failed with: what the caller got (see `chainError`). */
   abortError?: unknown;
 }
@@ -221,7 +219,7 @@ export class RunTracker implements StepSource {
    * Their own late error or result then finds no run.
    */
   private abort(runId: string, info: RunInfo | undefined, cause: unknown): void {
-    for (const id of this.openUnder(info)) {
+    for (const id of this.openUnder(runId)) {
       const cutOff = this.forget(id);
       // A deferred router has no span yet: it routed nothing.
       if (cutOff?.deferred) continue;
@@ -235,22 +233,24 @@ export class RunTracker implements StepSource {
     }
   }
 
-  /** The runs still open under a run, each after every run under it. */
-  private openUnder(info: RunInfo | undefined): string[] {
-    const out: string[] = [];
-    // Run ids come from the framework: a cycle or an absurd depth ends the walk.
-    const seen = new Set<string>();
-    const visit = (children: Set<string> | undefined, depth: number): void => {
-      if (!children || depth >= MAX_ANCESTOR_HOPS) return;
-      for (const id of children) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        visit(this.runs.get(id)?.children, depth + 1);
-        out.push(id);
+  /**
+   * The runs still open under `runId`, each after every run under it. Derived from the parent ids
+   * when an abort needs it (rare), so that no run pays for it on start and end.
+   */
+  private openUnder(runId: string): string[] {
+    const found: [id: string, depth: number][] = [];
+    for (const [id, info] of this.runs) {
+      // Run ids come from the framework: a cycle or an absurd depth ends the walk.
+      let parent = info.parentRunId;
+      for (let depth = 1; parent !== undefined && parent !== id && depth <= MAX_ANCESTOR_HOPS; depth++) {
+        if (parent === runId) {
+          found.push([id, depth]);
+          break;
+        }
+        parent = this.runs.get(parent)?.parentRunId;
       }
-    };
-    visit(info?.children, 0);
-    return out;
+    }
+    return found.sort((a, b) => b[1] - a[1]).map(([id]) => id);
   }
 
   private failAborted(runId: string, cause: unknown): void {
@@ -489,8 +489,6 @@ export class RunTracker implements StepSource {
   private remember(runId: string, info: RunInfo): void {
     this.runs.set(runId, info);
     trackRun(runId, this);
-    const parent = info.parentRunId === runId ? undefined : this.parentOf(info.parentRunId);
-    if (parent) (parent.children ??= new Set()).add(runId);
   }
 
   private forget(runId: string): RunInfo | undefined {
@@ -504,7 +502,6 @@ export class RunTracker implements StepSource {
     const info = this.runs.get(runId);
     this.runs.delete(runId);
     untrackRun(runId, this);
-    if (info) this.parentOf(info.parentRunId)?.children?.delete(runId);
     return info;
   }
 }
