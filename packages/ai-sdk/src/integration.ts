@@ -12,20 +12,14 @@ import {
   type OperationContent,
   type OperationFacts,
   type OperationHandle,
+  serverOfUrl,
 } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
 import { type CallKind, type CallState, CallStore, closeAll, closeChildren, type OpenModelCall } from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
 import { aiSdkErrorType } from "./error-type.js";
 import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
-import {
-  embeddingResponseModel,
-  embeddingTokens,
-  languageModelUsage,
-  outputTypeOf,
-  requestParams,
-  serverOf,
-} from "./model-facts.js";
+import { embeddingResponseModel, embeddingTokens, languageModelUsage, outputTypeOf, requestParams } from "./model-facts.js";
 import { warnNoSdkOnce } from "./no-sdk-warning.js";
 import { openaiRequestFacts, openaiResponseFacts, requestedServiceTier } from "./openai-facts.js";
 
@@ -146,7 +140,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       call.lastError = err;
       attempt.attemptError = err;
       // An API error names the server it reached, which a later success may not report.
-      attempt.handle.update({ server: serverOf(isRecord(err) ? err.url : undefined) });
+      attempt.handle.update({ server: serverOfUrl(isRecord(err) ? err.url : undefined) });
     });
   }
 
@@ -168,7 +162,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         responseId: asString(e.responseId),
         finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
         usage: languageModelUsage(e.usage),
-        server: serverOf(request.url),
+        server: serverOfUrl(request.url),
         openai: openaiResponseFacts(e.provider, e.providerMetadata),
         content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
       };

@@ -1,12 +1,4 @@
-import {
-  asNumber,
-  type Dict,
-  isRecord,
-  type RequestParams,
-  type ServerInfo,
-  serverOfUrl,
-  type Usage,
-} from "@otel-agents/core/adapter";
+import { asNumber, type Dict, isRecord, type RequestParams, type Usage } from "@otel-agents/core/adapter";
 
 /**
  * `LanguageModelUsage` to the core's usage. The AI SDK's `inputTokens` already includes cached
@@ -60,9 +52,6 @@ export function outputTypeOf(output: unknown): string | undefined {
   if (!isRecord(output) || typeof output.name !== "string") return undefined;
   return output.name === "text" ? "text" : "json";
 }
-
-/** The provider's HTTP origin (`request.url` on model-call end events) as server address and port. */
-export const serverOf: (url: unknown) => ServerInfo | undefined = serverOfUrl;
 
 /**
  * The model that answered an embedding call, from the provider's response body (`model`, as
