@@ -17,6 +17,11 @@ const KEY_ATTRIBUTES = [
   "gen_ai.response.finish_reasons",
   "gen_ai.usage.input_tokens",
   "gen_ai.usage.output_tokens",
+  // The endpoint an adapter found (serverOfUrl), and the MCP protocol version an initialize settles
+  // (McpOperation.update): negotiated from the pinned SDKs, never generated.
+  "server.address",
+  "server.port",
+  "mcp.protocol.version",
   "error.type",
 ];
 

@@ -17,6 +17,18 @@ export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: s
       '  chat gpt-4o-mini CLIENT provider.name="openai" request.model="gpt-4o-mini" response.model="gpt-4o-mini-2024-07-18" response.finish_reasons=["stop"] usage.input_tokens=52 usage.output_tokens=18',
     ].join("\n"),
   },
+  "core-adapter": {
+    stdout: "echo: hello\n",
+    // warnNoSdkOnce, through the DiagConsoleLogger the snippet sets: once for the two calls made before setup().
+    stderr:
+      "tiny-adapter: a TinyClient call was made, but no OpenTelemetry SDK is registered (no tracer provider and no meter provider), so it is not recorded. Call setup() before the first call.\n",
+    tree: 'chat gpt-4o-mini CLIENT provider.name="openai" request.model="gpt-4o-mini" response.finish_reasons=["stop"] server.address="llm.internal" server.port=8443  [service.name="tiny-app" service.version=undefined deployment.environment.name=undefined]',
+  },
+  "core-adapter-mcp": {
+    stdout: "",
+    // The protocol version comes from update(), after the span started.
+    tree: 'initialize CLIENT server.address="127.0.0.1" server.port=3000 mcp.protocol.version="2025-06-18"  [service.name="tiny-app" service.version=undefined deployment.environment.name=undefined]',
+  },
   "langchain-quickstart": {
     stdout: "It is sunny in Paris.\n",
     tree: [
@@ -55,12 +67,12 @@ export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: s
     // Each request its own trace here (no span of the app's around them); each server span the
     // remote child of its client span through params._meta, as across processes.
     tree: [
-      'initialize CLIENT  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
-      "  initialize SERVER",
-      'notifications/initialized CLIENT  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
-      "  notifications/initialized SERVER",
-      'tools/call get_weather CLIENT tool.name="get_weather"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
-      '  tools/call get_weather SERVER tool.name="get_weather"',
+      'initialize CLIENT mcp.protocol.version="2025-11-25"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  initialize SERVER mcp.protocol.version="2025-11-25"',
+      'notifications/initialized CLIENT mcp.protocol.version="2025-11-25"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  notifications/initialized SERVER mcp.protocol.version="2025-11-25"',
+      'tools/call get_weather CLIENT tool.name="get_weather" mcp.protocol.version="2025-11-25"  [service.name="weather-agent" service.version="1.0.0" deployment.environment.name="dev"]',
+      '  tools/call get_weather SERVER tool.name="get_weather" mcp.protocol.version="2025-11-25"',
     ].join("\n"),
   },
 };

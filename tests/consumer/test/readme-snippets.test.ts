@@ -72,6 +72,20 @@ describe("README sources", () => {
     expect(new Set(snippets.map((s) => s.name)).size).toBe(snippets.length);
   });
 
+  it("each adapter's quick start ends the runs still open before it shuts the SDK down", () => {
+    // tsc --strict and the runs below check that endOpenRuns() exists on the packed Instrumentation.
+    const problems: string[] = [];
+    for (const name of ["langchain-quickstart", "ai-sdk-quickstart", "openai-agents-quickstart"]) {
+      const code = snippets.find((s) => s.name === name)?.code ?? "";
+      const ends = code.indexOf("\ninstrumentation.endOpenRuns();");
+      if (!code.includes("instrumentations: [instrumentation]")) problems.push(`${name}: no instrumentations: [instrumentation]`);
+      if (ends === -1) problems.push(`${name}: no instrumentation.endOpenRuns()`);
+      else if (code.indexOf("\nawait sdk.shutdown();", ends) === -1)
+        problems.push(`${name}: no await sdk.shutdown() after endOpenRuns()`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("each README's install lines name every package its snippets import", () => {
     const problems: string[] = [];
     for (const doc of docs) {
