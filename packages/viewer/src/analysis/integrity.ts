@@ -45,20 +45,14 @@ export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> 
   }
   const responseIds = new Map<string, SpanFacts>();
   for (const s of spans) {
-    const { startUs: start, endUs: end } = s;
-    const ended = s.endNs !== "0";
-    if (!ended) add(s.key, "never ended (no end time)");
-    else if (end < start) add(s.key, `ends ${ms(start - end)} before it starts (a clock or instrumentation fault)`);
+    const times = timeProblem(s);
+    if (times) add(s.key, times);
     // A parent not (yet) here is no problem while the trace grows: it may still be running. The
     // store says so once the trace is quiet (openParentsOf, orphanLine).
     const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
-    if (parent && parent.endNs !== "0") {
-      if (start < parent.startUs - SKEW_TOLERANCE_US)
-        add(s.key, `starts ${ms(parent.startUs - start)} before its parent (clock skew?)`);
-      else if (end > parent.endUs + SKEW_TOLERANCE_US && ended)
-        add(s.key, `ends ${ms(end - parent.endUs)} after its parent (clock skew, or work its parent did not wait for)`);
-    }
-    if (isInference(s) && s.hasUsage) {
+    const skew = parent ? skewProblem(s, parent) : undefined;
+    if (skew) add(s.key, skew);
+    if (reportsUsage(s)) {
       const above = usageAncestor(s, byId);
       if (above)
         add(s.key, `tokens counted twice: its model call "${above.name}" above it reports usage too (two instrumentations?)`);
@@ -71,6 +65,28 @@ export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> 
     }
   }
   return out;
+}
+
+/** What is wrong with a span's own times: it never ended, or ends before it starts. */
+export function timeProblem(s: SpanFacts): string | undefined {
+  if (s.endNs === "0") return "never ended (no end time)";
+  if (s.endUs < s.startUs) return `ends ${ms(s.startUs - s.endUs)} before it starts (a clock or instrumentation fault)`;
+  return undefined;
+}
+
+/** What is wrong with a span's times against its parent's (nothing while the parent has not ended). */
+export function skewProblem(s: SpanFacts, parent: SpanFacts): string | undefined {
+  if (parent.endNs === "0") return undefined;
+  if (s.startUs < parent.startUs - SKEW_TOLERANCE_US)
+    return `starts ${ms(parent.startUs - s.startUs)} before its parent (clock skew?)`;
+  if (s.endUs > parent.endUs + SKEW_TOLERANCE_US && s.endNs !== "0")
+    return `ends ${ms(s.endUs - parent.endUs)} after its parent (clock skew, or work its parent did not wait for)`;
+  return undefined;
+}
+
+/** Whether a span is a model call with token usage of its own: the spans that can count tokens twice. */
+export function reportsUsage(f: SpanFacts): boolean {
+  return isInference(f) && f.hasUsage;
 }
 
 /**
@@ -107,7 +123,7 @@ export function usageAncestor(s: SpanFacts, byId: ReadonlyMap<string, SpanFacts>
   const seen = new Set<string>([s.key]);
   let p = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
   while (p && p !== s && !seen.has(p.key)) {
-    if (isInference(p) && p.hasUsage) return p;
+    if (reportsUsage(p)) return p;
     seen.add(p.key);
     p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined;
   }

@@ -53,6 +53,11 @@ export interface SpanFacts {
   cost?: SpanCost;
 }
 
+/** The order the store keeps a trace's spans in: by start, then by row key. */
+export function byListOrder(a: SpanFacts, b: SpanFacts): number {
+  return a.startUs - b.startUs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 /** The per-span lens results the span panel shows, computed once when the span arrives. */
 export interface SpanAnalysis {
   violations: string[];

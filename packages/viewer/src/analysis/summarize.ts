@@ -1,10 +1,10 @@
 import { INFERENCE_OPERATIONS, OPERATION } from "@otel-agents/core/semconv";
 import type { Convention, TraceSummary } from "../shared/model.js";
-import { firstById, isInference, usageAncestor } from "./integrity.js";
+import { firstById, isInference, reportsUsage, usageAncestor } from "./integrity.js";
 import type { SpanFacts } from "./span-facts.js";
 
 /** Whether OTLP nanosecond string `a` is earlier than `b` (decimal strings without leading zeros). */
-function earlier(a: string, b: string): boolean {
+export function earlier(a: string, b: string): boolean {
   return a.length !== b.length ? a.length < b.length : a < b;
 }
 
@@ -47,7 +47,7 @@ export function remoteAgentsCounted(
   // Every span above a model call with usage (guarded against parent cycles).
   const aboveUsage = new Set<string>();
   for (const f of spans) {
-    if (!isInference(f) || !f.hasUsage) continue;
+    if (!reportsUsage(f)) continue;
     const seen = new Set<string>([f.key]);
     let p = f.parentSpanId ? byId.get(f.parentSpanId) : undefined;
     while (p && !seen.has(p.key) && !aboveUsage.has(p.key)) {
@@ -74,6 +74,125 @@ export function remoteAgentsCounted(
   return counted;
 }
 
+/** Tokens and cost of the spans a trace counts (see summarize), added up in list order. */
+export interface CountedTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  reasoningTokens: number;
+  unpricedTokens: number;
+  /** Undefined while no counted call has a price. */
+  costUsd: number | undefined;
+}
+
+export const NO_TOTALS: CountedTotals = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  reasoningTokens: 0,
+  unpricedTokens: 0,
+  costUsd: undefined,
+};
+
+/** The totals with one more counted span after them (a new object: callers keep running totals). */
+export function plusCounted(t: CountedTotals, f: SpanFacts): CountedTotals {
+  return {
+    inputTokens: t.inputTokens + f.inputTokens,
+    outputTokens: t.outputTokens + f.outputTokens,
+    cacheReadTokens: t.cacheReadTokens + f.cacheReadTokens,
+    reasoningTokens: t.reasoningTokens + f.reasoningTokens,
+    unpricedTokens: t.unpricedTokens + (f.cost?.unpricedTokens ?? 0),
+    costUsd: f.cost?.usd !== undefined ? (t.costUsd ?? 0) + f.cost.usd : t.costUsd,
+  };
+}
+
+/** What each span adds to a list row on its own, whatever else the trace holds. */
+export interface SpanCounts {
+  spanCount: number;
+  modelCalls: number;
+  toolCalls: number;
+  errors: number;
+  conformanceProblems: number;
+  conventions: Set<Convention>;
+  services: Set<string>;
+  agents: Set<string>;
+  models: Set<string>;
+  conversations: Set<string>;
+  /** Earliest start and latest end or start (µs). */
+  startUs: number;
+  endUs: number;
+}
+
+export function noCounts(): SpanCounts {
+  return {
+    spanCount: 0,
+    modelCalls: 0,
+    toolCalls: 0,
+    errors: 0,
+    conformanceProblems: 0,
+    conventions: new Set(),
+    services: new Set(),
+    agents: new Set(),
+    models: new Set(),
+    conversations: new Set(),
+    startUs: Number.POSITIVE_INFINITY,
+    endUs: 0,
+  };
+}
+
+export function countSpan(c: SpanCounts, f: SpanFacts): void {
+  c.spanCount++;
+  c.services.add(f.service);
+  c.startUs = Math.min(c.startUs, f.startUs);
+  c.endUs = Math.max(c.endUs, f.endUs, f.startUs);
+  if (f.error) c.errors++;
+  c.conformanceProblems += f.problems;
+  if (f.convention) c.conventions.add(f.convention);
+  if (f.agent) c.agents.add(f.agent);
+  for (const m of f.models) c.models.add(m);
+  if (f.conversation) c.conversations.add(f.conversation);
+  if (f.operation === OPERATION.executeTool) c.toolCalls++;
+  if (f.operation !== undefined && INFERENCE_OPERATIONS.has(f.operation)) c.modelCalls++;
+}
+
+/** The list row from its parts: one builder, so every way of gathering them gives the same JSON. */
+export function rowOf(
+  traceId: string,
+  root: SpanFacts | undefined,
+  c: SpanCounts,
+  t: CountedTotals,
+  integrityProblems: number,
+  receivedUs?: number,
+): TraceSummary {
+  const service = root ? root.service : "unknown_service";
+  const started = Number.isFinite(c.startUs);
+  return {
+    traceId,
+    service,
+    services: [service, ...[...c.services].filter((x) => x !== service).sort()],
+    rootName: root?.name ?? "",
+    startUs: started ? c.startUs : 0,
+    durationUs: started ? c.endUs - c.startUs : 0,
+    spanCount: c.spanCount,
+    modelCalls: c.modelCalls,
+    toolCalls: c.toolCalls,
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cacheReadTokens: t.cacheReadTokens,
+    reasoningTokens: t.reasoningTokens,
+    errors: c.errors,
+    conformanceProblems: c.conformanceProblems,
+    integrityProblems,
+    ...(t.costUsd !== undefined ? { costUsd: t.costUsd } : {}),
+    ...(t.unpricedTokens > 0 ? { unpricedTokens: t.unpricedTokens } : {}),
+    conventions: [...c.conventions].sort(),
+    ...(receivedUs !== undefined ? { receivedUs } : {}),
+    agents: [...c.agents].sort(),
+    models: [...c.models].sort(),
+    conversationIds: [...c.conversations].sort(),
+  };
+}
+
 /**
  * The list row of a trace. Tokens and cost are summed over inference and embeddings spans: agent
  * spans carry the totals of their model calls, and counting both would double them. A model call
@@ -87,87 +206,34 @@ export function summarize(
   integrityProblems = 0,
   receivedUs?: number,
 ): TraceSummary {
-  const root = rootOf(spans);
   const byId = firstById(spans);
   const twice = countedTwice(spans, byId);
   const remote = remoteAgentsCounted(spans, byId, twice);
-  let costUsd: number | undefined;
-  let unpricedTokens = 0;
-  const conventions = new Set<Convention>();
-  const services = new Set<string>();
-  const agents = new Set<string>();
-  const models = new Set<string>();
-  const conversations = new Set<string>();
-  let start = Number.POSITIVE_INFINITY;
-  let end = 0;
-  const s: Omit<
-    TraceSummary,
-    "traceId" | "service" | "services" | "rootName" | "startUs" | "durationUs" | "agents" | "models" | "conversationIds"
-  > = {
-    spanCount: spans.length,
-    modelCalls: 0,
-    toolCalls: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    reasoningTokens: 0,
-    errors: 0,
-    conformanceProblems: 0,
-    integrityProblems,
-  };
+  const counts = noCounts();
+  let totals = NO_TOTALS;
   for (const f of spans) {
-    services.add(f.service);
-    start = Math.min(start, f.startUs);
-    end = Math.max(end, f.endUs, f.startUs);
-    if (f.error) s.errors++;
-    s.conformanceProblems += f.problems;
-    if (f.convention) conventions.add(f.convention);
-    if (f.agent) agents.add(f.agent);
-    for (const m of f.models) models.add(m);
-    if (f.conversation) conversations.add(f.conversation);
-    if (f.operation === OPERATION.executeTool) s.toolCalls++;
-    if (f.operation !== undefined && INFERENCE_OPERATIONS.has(f.operation)) s.modelCalls++;
-    if ((isInference(f) && !twice.has(f.key)) || remote.has(f.key)) {
-      s.inputTokens += f.inputTokens;
-      s.outputTokens += f.outputTokens;
-      s.cacheReadTokens += f.cacheReadTokens;
-      s.reasoningTokens += f.reasoningTokens;
-      if (f.cost?.usd !== undefined) costUsd = (costUsd ?? 0) + f.cost.usd;
-      unpricedTokens += f.cost?.unpricedTokens ?? 0;
-    }
+    countSpan(counts, f);
+    if ((isInference(f) && !twice.has(f.key)) || remote.has(f.key)) totals = plusCounted(totals, f);
   }
-  const service = root ? root.service : "unknown_service";
-  return {
-    traceId,
-    service,
-    services: [service, ...[...services].filter((x) => x !== service).sort()],
-    rootName: root?.name ?? "",
-    startUs: Number.isFinite(start) ? start : 0,
-    durationUs: Number.isFinite(start) ? end - start : 0,
-    ...s,
-    ...(costUsd !== undefined ? { costUsd } : {}),
-    ...(unpricedTokens > 0 ? { unpricedTokens } : {}),
-    conventions: [...conventions].sort(),
-    ...(receivedUs !== undefined ? { receivedUs } : {}),
-    agents: [...agents].sort(),
-    models: [...models].sort(),
-    conversationIds: [...conversations].sort(),
-  };
+  return rowOf(traceId, rootOf(spans), counts, totals, integrityProblems, receivedUs);
+}
+
+/** The words of the list row the free-text filter searches, before those of the spans. */
+export function searchHead(summary: TraceSummary): string[] {
+  return [summary.traceId, ...summary.services, ...summary.agents, ...summary.models, ...summary.conversationIds];
+}
+
+/** The words of one span the free-text filter searches, in the order they join the text. */
+export function searchWordsOf(f: SpanFacts): string[] {
+  const words = [f.name];
+  if (f.tool) words.push(f.tool);
+  if (f.workflow) words.push(f.workflow);
+  return words;
 }
 
 /** Lower-case text the free-text filter searches: names, services, agents, models, tools, ids. */
 export function searchText(spans: readonly SpanFacts[], summary: TraceSummary): string {
-  const parts = new Set<string>([
-    summary.traceId,
-    ...summary.services,
-    ...summary.agents,
-    ...summary.models,
-    ...summary.conversationIds,
-  ]);
-  for (const f of spans) {
-    parts.add(f.name);
-    if (f.tool) parts.add(f.tool);
-    if (f.workflow) parts.add(f.workflow);
-  }
+  const parts = new Set<string>(searchHead(summary));
+  for (const f of spans) for (const w of searchWordsOf(f)) parts.add(w);
   return [...parts].join("\n").toLowerCase();
 }

@@ -13,7 +13,8 @@ import {
   unpackAnalysis,
   unpackCost,
 } from "../analysis/span-facts.js";
-import { countedTwice, remoteAgentsCounted, searchText, summarize } from "../analysis/summarize.js";
+import { countedTwice, remoteAgentsCounted } from "../analysis/summarize.js";
+import { TraceTally } from "../analysis/trace-tally.js";
 import type { ReceivedMetricPoint } from "../otlp/metrics.js";
 import { compactTrace } from "../shared/compact.js";
 import type {
@@ -29,6 +30,7 @@ import type {
 import { ViewerError } from "./errors.js";
 import { MetricTables } from "./metrics.js";
 import { ensureSchema } from "./schema.js";
+import { type OpenTrace, TallyCache } from "./tally-cache.js";
 
 export interface StoreOptions {
   /** A file path, or ":memory:". */
@@ -57,6 +59,15 @@ const FACETS = { service: "service", agent: "agent", model: "model", conversatio
 
 /** Traces kept serialised for the trace API (each is one string; a 2,402-span trace is ~2.4 MB). */
 const SERVED_TRACES = 4;
+
+/** Spans whose facts the running tallies of the traces ingested last hold (~600 bytes each: ~30 MB). */
+const TALLIED_SPANS = 50_000;
+
+/** Where an arriving span goes: its row key, and what that row holds when it is this very span, sent again. */
+interface Slot {
+  key: string;
+  resent?: { analysis: string | null; cost: string | null } | "in this batch";
+}
 
 /** The trace database: spans in, list rows, traces and conversations out. All calls are synchronous transactions. */
 export class TraceStore {
@@ -93,6 +104,8 @@ export class TraceStore {
    * writes to the file (SQLite's data_version).
    */
   private readonly servedJson = new Map<string, { summary: string; quiet: boolean; json?: string; compact?: string }>();
+  /** Running tallies of the traces ingested last: a batch adds to them instead of reading its trace back. */
+  private readonly tallies = new TallyCache(TALLIED_SPANS);
   private dataVersion = -1;
 
   constructor(options: StoreOptions) {
@@ -124,7 +137,7 @@ export class TraceStore {
     const p = (sql: string) => this.db.prepare(sql);
     this.stmt = {
       putSpan: p("INSERT OR REPLACE INTO spans (trace_id, span_id, start_us, data, analysis, cost) VALUES (?, ?, ?, ?, ?, ?)"),
-      getSpan: p("SELECT data FROM spans WHERE trace_id = ? AND span_id = ?"),
+      getSpan: p("SELECT data, analysis, cost FROM spans WHERE trace_id = ? AND span_id = ?"),
       spansOf: p("SELECT span_id, data, analysis, cost FROM spans WHERE trace_id = ? ORDER BY start_us, span_id"),
       unanalysed: p("SELECT rowid AS id, data FROM spans WHERE analysis IS NULL LIMIT 500"),
       putAnalysis: p("UPDATE spans SET analysis = ? WHERE rowid = ?"),
@@ -143,6 +156,7 @@ export class TraceStore {
     };
     const maxPoints = Math.max(1, Math.floor(options.maxMetricPoints ?? 100_000));
     this.metricTables = new MetricTables(this.db, maxPoints, Math.max(1000, Math.floor(maxPoints / 5)));
+    this.forgetIfWrittenElsewhere();
     this.analyseOlderRows();
     this.priceStoredSpans();
   }
@@ -153,29 +167,47 @@ export class TraceStore {
    */
   ingest(spans: readonly ViewerSpan[]): string[] {
     if (spans.length === 0) return [];
-    // Each span is checked once, here; refreshes and reads use the stored result and never check it again.
-    const arrived = new Map<string, Map<string, SpanFacts>>();
+    const batch = new Map<string, { open: OpenTrace; arrived: SpanFacts[]; reread: boolean }>();
     // Traces with no row yet hold no stored span to collide with: their keys are settled within the batch.
     const fresh = new Map<string, Map<string, string>>();
     this.transaction(() => {
+      this.forgetIfWrittenElsewhere();
       for (const span of spans) {
+        let trace = batch.get(span.traceId);
+        if (!trace) {
+          const open = this.openTrace(span.traceId);
+          if (open.seq === undefined) fresh.set(span.traceId, new Map());
+          batch.set(span.traceId, (trace = { open, arrived: [], reread: false }));
+        }
         const data = JSON.stringify(span);
-        if (!arrived.has(span.traceId) && !this.stmt.traceRow.get(span.traceId)) fresh.set(span.traceId, new Map());
         const inBatch = fresh.get(span.traceId);
-        const key = inBatch ? keyWithin(inBatch, span.spanId, data) : this.keyFor(span, data);
+        const { key, resent } = inBatch ? keyWithin(inBatch, span.spanId, data) : this.keyFor(span, data);
+        // Each span is checked once, here; refreshes and reads use the stored result and never check it again.
         const analysis = analyzeSpan(span);
         const facts = factsOf(span, key, analysis);
         const cost = costOfSpan(facts, this.prices);
         if (cost) facts.cost = cost;
-        this.stmt.putSpan.run(span.traceId, key, facts.startUs, data, packAnalysis(analysis), packCost(cost));
-        let trace = arrived.get(span.traceId);
-        if (!trace) arrived.set(span.traceId, (trace = new Map()));
-        trace.set(key, facts);
+        const packed = { analysis: packAnalysis(analysis), cost: packCost(cost) };
+        this.stmt.putSpan.run(span.traceId, key, facts.startUs, data, packed.analysis, packed.cost);
+        if (!resent) trace.arrived.push(facts);
+        // A span sent again is checked again: found otherwise than when it was stored (by an older
+        // version), its trace is tallied afresh from the stored rows.
+        else if (resent !== "in this batch" && (resent.analysis !== packed.analysis || resent.cost !== packed.cost))
+          trace.reread = true;
       }
-      for (const [traceId, facts] of arrived) this.refreshTrace(traceId, facts);
+      const nowUs = this.now() * 1000;
+      for (const [traceId, { open, arrived, reread }] of batch) {
+        // Only a stored trace has spans that can be sent again (reread); the spans of this batch are stored by now.
+        const row = reread ? (this.stmt.traceRow.get(traceId) as TraceRow | undefined) : undefined;
+        if (row) this.writeRow(traceId, this.readTrace(traceId, row), nowUs);
+        else {
+          open.tally.add(arrived);
+          this.writeRow(traceId, open, nowUs);
+        }
+      }
       this.evict();
     });
-    return [...arrived.keys()];
+    return [...batch.keys()];
   }
 
   /** Stores GenAI metric points (cumulative ones as deltas); returns how many were kept. */
@@ -294,11 +326,7 @@ export class TraceStore {
    * its quiet period ends).
    */
   traceJson(traceId: string, compact = false): string | undefined {
-    const version = (this.stmt.dataVersion.get() as { data_version: number }).data_version;
-    if (version !== this.dataVersion) {
-      this.servedJson.clear();
-      this.dataVersion = version;
-    }
+    this.forgetIfWrittenElsewhere();
     const row = this.stmt.traceRow.get(traceId) as { summary: string } | undefined;
     if (!row) return undefined;
     const quiet = this.served(JSON.parse(row.summary) as TraceSummary).neverEnded !== undefined;
@@ -396,16 +424,25 @@ export class TraceStore {
     }
     if (traces.size === 0) return;
     this.transaction(() => {
-      for (const traceId of traces) if (this.stmt.traceRow.get(traceId)) this.refreshTrace(traceId, new Map(), false);
+      for (const traceId of traces) {
+        const row = this.stmt.traceRow.get(traceId) as TraceRow | undefined;
+        if (!row) continue;
+        const open = this.readTrace(traceId, row);
+        // Priced again, not grown: the trace keeps the time its last span arrived.
+        this.writeRow(traceId, open, open.lastReceivedUs ?? this.now() * 1000);
+      }
     });
   }
 
   /** The row key of an arriving span: its id, unless a different span already holds that id. */
-  private keyFor(span: ViewerSpan, data: string): string {
+  private keyFor(span: ViewerSpan, data: string): Slot {
     for (let n = 1; ; n++) {
       const key = n === 1 ? span.spanId : `${span.spanId}~${n}`;
-      const existing = this.stmt.getSpan.get(span.traceId, key) as { data: string } | undefined;
-      if (!existing || existing.data === data) return key;
+      const existing = this.stmt.getSpan.get(span.traceId, key) as
+        | { data: string; analysis: string | null; cost: string | null }
+        | undefined;
+      if (!existing) return { key };
+      if (existing.data === data) return { key, resent: { analysis: existing.analysis, cost: existing.cost } };
     }
   }
 
@@ -423,41 +460,81 @@ export class TraceStore {
     });
   }
 
-  /**
-   * Recomputes a trace's list row from the facts of its spans: those of this batch in hand, the
-   * earlier ones read back with their stored analysis (no span is checked again).
-   */
-  private refreshTrace(traceId: string, arrived: ReadonlyMap<string, SpanFacts>, grew = true): void {
+  /** The trace a batch adds to: its running tally, read back from its stored spans when none is kept. */
+  private openTrace(traceId: string): OpenTrace {
+    const row = this.stmt.traceRow.get(traceId) as TraceRow | undefined;
+    if (!row) {
+      this.tallies.delete(traceId);
+      return {
+        tally: new TraceTally(),
+        seq: undefined,
+        receivedUs: this.now() * 1000,
+        lastReceivedUs: undefined,
+        facets: new Set(),
+      };
+    }
+    return this.tallies.get(traceId) ?? this.readTrace(traceId, row);
+  }
+
+  /** A stored trace's tally from its spans' stored analysis (no span is checked again). */
+  private readTrace(traceId: string, row: TraceRow): OpenTrace {
+    const stored = JSON.parse(row.summary) as TraceSummary;
+    const tally = new TraceTally();
+    tally.add(this.storedSpans(traceId).map((r) => r.facts));
+    return {
+      tally,
+      seq: row.seq,
+      receivedUs: stored.receivedUs ?? this.now() * 1000,
+      lastReceivedUs: stored.lastReceivedUs ?? stored.receivedUs,
+      facets: undefined,
+    };
+  }
+
+  /** Writes a trace's list row and filter values from its tally. */
+  private writeRow(traceId: string, open: OpenTrace, lastReceivedUs: number): void {
     this.servedJson.delete(traceId);
-    const existing = this.stmt.traceRow.get(traceId) as { seq: number; summary: string } | undefined;
-    const facts = existing
-      ? this.storedSpans(traceId).map((r) => r.facts)
-      : [...arrived.values()].sort((a, b) => a.startUs - b.startUs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const nowUs = this.now() * 1000;
-    const receivedUs = existing ? ((JSON.parse(existing.summary) as TraceSummary).receivedUs ?? nowUs) : nowUs;
-    const integrity = integrityOf(facts);
-    const summary = summarize(traceId, facts, integrity.size, receivedUs);
-    // Priced again, not grown: the trace keeps the time its last span arrived.
-    const stored = existing ? (JSON.parse(existing.summary) as TraceSummary) : undefined;
-    summary.lastReceivedUs = grew ? nowUs : (stored?.lastReceivedUs ?? stored?.receivedUs ?? nowUs);
-    const open = openParentsOf(facts);
-    if (open.size) {
-      summary.openParents = open.size;
+    const { summary, openParents, orphans, search } = open.tally.row(traceId, open.receivedUs);
+    summary.lastReceivedUs = lastReceivedUs;
+    if (openParents) {
+      summary.openParents = openParents;
       // Spans under a missing parent with no other problem: they join the integrity count once the trace is quiet.
-      let orphans = 0;
-      for (const keys of open.values()) for (const key of keys) if (!integrity.has(key)) orphans++;
       if (orphans) summary.orphans = orphans;
     }
-    const seq = existing?.seq ?? (this.stmt.nextSeq.get() as { seq: number }).seq;
+    open.seq ??= (this.stmt.nextSeq.get() as { seq: number }).seq;
+    open.lastReceivedUs = lastReceivedUs;
     // A trace is listed by its start, but never later than its arrival: a clock set in the future
     // must not pin a trace on top of the list for ever.
-    const listedAt = Math.min(summary.startUs, receivedUs);
-    this.stmt.putTrace.run(traceId, seq, listedAt, summary.errors, JSON.stringify(summary), searchText(facts, summary));
-    this.stmt.deleteFacets.run(traceId);
-    for (const s of summary.services) this.stmt.putFacet.run(FACETS.service, s, traceId);
-    for (const a of summary.agents) this.stmt.putFacet.run(FACETS.agent, a, traceId);
-    for (const m of summary.models) this.stmt.putFacet.run(FACETS.model, m, traceId);
-    for (const c of summary.conversationIds) this.stmt.putFacet.run(FACETS.conversation, c, traceId);
+    const listedAt = Math.min(summary.startUs, open.receivedUs);
+    this.stmt.putTrace.run(traceId, open.seq, listedAt, summary.errors, JSON.stringify(summary), search);
+    if (!open.facets) {
+      this.stmt.deleteFacets.run(traceId);
+      open.facets = new Set();
+    }
+    // Facet values only ever join a trace: only the new ones are written.
+    const facets: [string, string[]][] = [
+      [FACETS.service, summary.services],
+      [FACETS.agent, summary.agents],
+      [FACETS.model, summary.models],
+      [FACETS.conversation, summary.conversationIds],
+    ];
+    for (const [facet, values] of facets) {
+      for (const value of values) {
+        const written = `${facet}\0${value}`;
+        if (open.facets.has(written)) continue;
+        open.facets.add(written);
+        this.stmt.putFacet.run(facet, value, traceId);
+      }
+    }
+    this.tallies.keep(traceId, open);
+  }
+
+  /** Another connection wrote to the file: what is kept of its traces here may be stale. */
+  private forgetIfWrittenElsewhere(): void {
+    const version = (this.stmt.dataVersion.get() as { data_version: number }).data_version;
+    if (version === this.dataVersion) return;
+    this.servedJson.clear();
+    this.tallies.clear();
+    this.dataVersion = version;
   }
 
   private evict(): void {
@@ -465,6 +542,7 @@ export class TraceStore {
     if (excess <= 0) return;
     for (const { trace_id } of this.stmt.oldest.all(excess) as { trace_id: string }[]) {
       this.servedJson.delete(trace_id);
+      this.tallies.delete(trace_id);
       this.stmt.deleteTrace.run(trace_id);
       this.stmt.deleteSpans.run(trace_id);
       this.stmt.deleteFacets.run(trace_id);
@@ -478,19 +556,27 @@ export class TraceStore {
       this.db.exec("COMMIT");
     } catch (error) {
       this.db.exec("ROLLBACK");
+      // The tallies may hold spans that were never stored.
+      this.tallies.clear();
       throw error;
     }
   }
 }
 
 /** keyFor() for a trace not stored before: the same rule over the keys taken earlier in the batch. */
-function keyWithin(taken: Map<string, string>, spanId: string, data: string): string {
+function keyWithin(taken: Map<string, string>, spanId: string, data: string): Slot {
   for (let n = 1; ; n++) {
     const key = n === 1 ? spanId : `${spanId}~${n}`;
     const existing = taken.get(key);
-    if (existing === undefined || existing === data) {
+    if (existing === undefined) {
       taken.set(key, data);
-      return key;
+      return { key };
     }
+    if (existing === data) return { key, resent: "in this batch" };
   }
+}
+
+interface TraceRow {
+  seq: number;
+  summary: string;
 }
