@@ -1,5 +1,6 @@
 import { type Context, context, createContextKey, diag } from "@opentelemetry/api";
 import { extractMcpContext, type McpOperation, type McpSession, type McpTelemetry } from "@otel-agents/core";
+import { clientPeer, watchClientPeers } from "./client-peer.js";
 import { initialized, isRecord, markWrapped, runAs, type TelemetrySource, telemetryFor, withTraceMeta } from "./hook-kit.js";
 import { keepContextAtTransport, keepOutermost, noticePeers } from "./peer-instrumentations.js";
 import { type Send, watchCancel } from "./reply-watch.js";
@@ -139,7 +140,10 @@ function rehookOutermost(self: object, source: TelemetrySource, outgoing: Outgoi
   keepOutermost(self, outgoing.name, (current) => markWrapped(tracedOutgoing(current, source, outgoing), current));
 }
 
-/** An `mcp.server` span for a request or notification received, in the context its `_meta` carries. */
+/**
+ * An `mcp.server` span for a request or notification received, in the context its `_meta` carries;
+ * over HTTP, with the client's address and port as the server's socket sees them (`clientPeer`).
+ */
 export function startIncoming(
   telemetry: McpTelemetry,
   self: object,
@@ -154,7 +158,7 @@ export function startIncoming(
     method,
     requestId: typeof id === "string" || typeof id === "number" ? id : undefined,
     params,
-    transport: transportFacts(self, extra),
+    transport: { ...transportFacts(self, extra), ...clientPeer(self) },
     parent: extractMcpContext(params?._meta, context.active()),
   });
 }
@@ -165,7 +169,8 @@ const sessions = new WeakMap<object, McpSession>();
  * The hook of the method that opens a connection (`connect`, the AI SDK's `init`): a session
  * measurement starts and, before the first request, another MCP instrumentation found on the
  * sending method or the transport is named once (`noticePeers`), ours is put back outside one that
- * wrapped the sending method after it, and the transport sends in our span's context.
+ * wrapped the sending method after it, and the transport sends in our span's context. On a server,
+ * the transport's HTTP entry point keeps each request's socket peer for its spans (`watchClientPeers`).
  */
 export function sessionStart(original: Method, side: "client" | "server", source: TelemetrySource, outgoing: Outgoing): Method {
   return function connect(this: object, ...args: unknown[]) {
@@ -184,6 +189,7 @@ export function sessionStart(original: Method, side: "client" | "server", source
     if (telemetry) {
       noticePeers(this, outgoing.name, side === "client" ? "MCP client" : "MCP server");
       keepContextAtTransport(this, sendingContext);
+      if (side === "server") watchClientPeers(this);
     }
     return result;
   };

@@ -37,13 +37,18 @@ function read(value: unknown, key: string): unknown {
   }
 }
 
+/** The transport an SDK `Client` or `Server` (v1 or v2) or an AI SDK MCP client is connected to. */
+export function transportOf(protocol: object): unknown {
+  return read(protocol, "_transport") ?? read(protocol, "transport");
+}
+
 /**
  * The connection facts of an SDK `Client` or `Server` (a `Protocol`, v1 or v2) or of an AI SDK MCP
  * client: which transport (by its class: the SDKs' stdio and HTTP transports), the session id, the negotiated protocol version, and the
  * server's address for an HTTP client. Reads only, never throws.
  */
 export function transportFacts(protocol: object, extra?: unknown): McpTransportFacts {
-  const transport = read(protocol, "_transport") ?? read(protocol, "transport");
+  const transport = transportOf(protocol);
   const facts: McpTransportFacts = {};
   const kind = transportKind(transport);
   if (kind) facts.kind = kind;

@@ -135,6 +135,8 @@ describe("a request cancelled by the side that sent it", () => {
       };
       const progress = { "mcp.method.name": "notifications/progress", ...session };
       const cancelled = { "mcp.method.name": "notifications/cancelled", ...session };
+      // On the server's spans: the socket peer of the POST that brought the message (this process).
+      const peer = { "client.address": "127.0.0.1", "client.port": expect.any(Number) };
       expect(trees(file).find((root) => root.name === "agent")).toEqual(
         n("agent", "INTERNAL", {}, [
           n(
@@ -143,9 +145,9 @@ describe("a request cancelled by the side that sent it", () => {
             { ...hang, ...address, ...timedOut },
             [
               n("notifications/cancelled", "CLIENT", { ...cancelled, ...address }, [
-                n("notifications/cancelled", "SERVER", cancelled),
+                n("notifications/cancelled", "SERVER", { ...cancelled, ...peer }),
               ]),
-              n("tools/call hang", "SERVER", hang, [
+              n("tools/call hang", "SERVER", { ...hang, ...peer }, [
                 n("notifications/progress", "CLIENT", progress, [n("notifications/progress", "SERVER", progress)]),
               ]),
             ],

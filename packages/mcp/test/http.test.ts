@@ -71,6 +71,9 @@ describe("a server on 127.0.0.1 over Streamable HTTP, in a child process", () =>
       "network.protocol.name": "http",
       "mcp.session.id": "session-1",
       "mcp.protocol.version": "2025-11-25",
+      // The socket peer of the POST that carried the call: this test's process, on loopback.
+      "client.address": "127.0.0.1",
+      "client.port": expect.any(Number),
     });
     expect(call?.children[0]?.children[0]?.attributes).toEqual({ "app.conversation_id": "conv-42" });
     const serverSpan = serverSpans(file).find((s) => s.name === "tools/call get_weather");
