@@ -16,6 +16,8 @@ export type { ReceivedMetricPoint } from "./otlp/metrics.js";
 export { probeViewer, type ViewerInfo } from "./probe.js";
 export type {
   Attrs,
+  AttrTypeNote,
+  AttrTypes,
   AttrValue,
   Convention,
   ConversationDetail,

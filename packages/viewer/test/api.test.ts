@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ConversationDetail, TraceDetail, TraceSummary } from "../src/shared/model.js";
+import { otlpProtoTypes } from "../src/otlp/proto.js";
+import type { ConversationDetail, TraceDetail, TraceListPage, TraceSummary } from "../src/shared/model.js";
 import type { RunningViewer } from "../src/viewer.js";
 import { type Attr, chat, hex, send } from "./otlp-json.js";
 import { openEvents } from "./sse.js";
@@ -249,6 +250,208 @@ describe("the page's JSON API", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("finds a trace by any of its span ids in the free-text search, exact ids only", async () => {
+    const v = await viewer();
+    const a = hex(0xa1, 16);
+    const b = hex(0xb2, 16);
+    const c = hex(0xc3, 16);
+    await send(v.otlpUrl, [
+      { traceId: a, spanId: hex(0x1111, 8), name: "invoke_agent A", start: 0, end: 10 },
+      { traceId: a, spanId: hex(0x2222, 8), parentSpanId: hex(0x1111, 8), name: "chat", start: 1, end: 9 },
+      { traceId: b, spanId: hex(0x3333, 8), name: "invoke_agent B", start: 20, end: 30 },
+      { traceId: b, spanId: "abcdef0123456789", parentSpanId: hex(0x3333, 8), name: "execute_tool", start: 21, end: 29 },
+      // The same span id in another trace: both traces are found.
+      { traceId: c, spanId: hex(0x5555, 8), name: "invoke_agent C", start: 40, end: 50 },
+      { traceId: c, spanId: hex(0x2222, 8), parentSpanId: hex(0x5555, 8), name: "chat", start: 41, end: 49 },
+    ]);
+    const row = (traceId: string) => v.store.listTraces().find((t) => t.traceId === traceId)!;
+    const search = (q: string) => getJson<TraceListPage>(v, `/api/traces?q=${encodeURIComponent(q)}`);
+    // A child span's id, as the page's box sends it (any case, spaces around).
+    expect(await search("abcdef0123456789")).toEqual({ traces: [row(b)], total: 1, offset: 0 });
+    expect(await search(" ABCDEF0123456789 ")).toEqual({ traces: [row(b)], total: 1, offset: 0 });
+    expect(await search(hex(0x1111, 8))).toEqual({ traces: [row(a)], total: 1, offset: 0 });
+    expect(await search(hex(0x2222, 8))).toEqual({ traces: [row(c), row(a)], total: 2, offset: 0 });
+    // With the other filters, and paged.
+    expect(await getJson<TraceListPage>(v, `/api/traces?q=${hex(0x2222, 8)}&limit=1&offset=1`)).toEqual({
+      traces: [row(a)],
+      total: 1 + 1,
+      offset: 1,
+    });
+    expect(await getJson<TraceListPage>(v, `/api/traces?q=${hex(0x2222, 8)}&status=error`)).toEqual({
+      traces: [],
+      total: 0,
+      offset: 0,
+    });
+    // Part of an id, or an id no span has, finds nothing; trace ids and names are found as before.
+    expect(await search("abcdef01")).toEqual({ traces: [], total: 0, offset: 0 });
+    expect(await search(hex(0x4444, 8))).toEqual({ traces: [], total: 0, offset: 0 });
+    expect(await search(b)).toEqual({ traces: [row(b)], total: 1, offset: 0 });
+    expect(await search("invoke_agent c")).toEqual({ traces: [row(c)], total: 1, offset: 0 });
+    expect(v.store.listTraces({ text: "abcdef0123456789" })).toEqual([row(b)]);
+  });
+
+  it("exports each attribute value in the OTLP type it arrived as: a double stays a double, an int an int", async () => {
+    const traceId = hex(0xd0b1e, 16);
+    const attributes = [
+      { key: "double.integral", value: { doubleValue: 2 } },
+      { key: "double.fraction", value: { doubleValue: 0.5 } },
+      { key: "double.large", value: { doubleValue: 1e21 } },
+      { key: "double.nan", value: { doubleValue: "NaN" } },
+      { key: "double.infinity", value: { doubleValue: "-Infinity" } },
+      { key: "int.string", value: { intValue: "3" } },
+      { key: "int.number", value: { intValue: 7 } },
+      { key: "int.beyond 2^53", value: { intValue: "9007199254740993" } },
+      { key: "string.digits", value: { stringValue: "12" } },
+      { key: "bytes", value: { bytesValue: "AQID" } },
+      {
+        key: "array",
+        value: { arrayValue: { values: [{ doubleValue: 1 }, { doubleValue: 2.5 }, { intValue: "4" }] } },
+      },
+      {
+        key: "kvlist",
+        value: {
+          kvlistValue: {
+            values: [
+              { key: "d", value: { doubleValue: 3 } },
+              { key: "i", value: { intValue: "3" } },
+            ],
+          },
+        },
+      },
+      // A key sent twice: the last value wins, its type too.
+      { key: "twice", value: { doubleValue: 5 } },
+      { key: "twice", value: { intValue: "5" } },
+    ];
+    // What the export must say for them: int64 as decimal strings (OTLP/JSON), doubles as numbers or NaN/Infinity strings.
+    const exportedAttributes = [
+      { key: "double.integral", value: { doubleValue: 2 } },
+      { key: "double.fraction", value: { doubleValue: 0.5 } },
+      { key: "double.large", value: { doubleValue: 1e21 } },
+      { key: "double.nan", value: { doubleValue: "NaN" } },
+      { key: "double.infinity", value: { doubleValue: "-Infinity" } },
+      { key: "int.string", value: { intValue: "3" } },
+      { key: "int.number", value: { intValue: "7" } },
+      { key: "int.beyond 2^53", value: { intValue: "9007199254740993" } },
+      { key: "string.digits", value: { stringValue: "12" } },
+      { key: "bytes", value: { bytesValue: "AQID" } },
+      {
+        key: "array",
+        value: { arrayValue: { values: [{ doubleValue: 1 }, { doubleValue: 2.5 }, { intValue: "4" }] } },
+      },
+      {
+        key: "kvlist",
+        value: {
+          kvlistValue: {
+            values: [
+              { key: "d", value: { doubleValue: 3 } },
+              { key: "i", value: { intValue: "3" } },
+            ],
+          },
+        },
+      },
+      { key: "twice", value: { intValue: "5" } },
+    ];
+    const span = (n: number, attrs: unknown[]) => ({
+      traceId,
+      spanId: hex(n, 8),
+      name: `span ${n}`,
+      kind: 1,
+      startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(n)),
+      endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(n + 1)),
+      attributes: attrs,
+      events: [{ timeUnixNano: "1700000000000000001", name: "e", attributes: attrs }],
+      links: [{ traceId, spanId: hex(9, 8), attributes: attrs }],
+      status: { code: 0 },
+    });
+    const request = (attrs: unknown[]) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }, ...attrs] },
+          scopeSpans: [{ scope: { name: "s" }, spans: [span(1, attrs), span(2, [{ key: "plain", value: { doubleValue: 1 } }])] }],
+        },
+      ],
+    });
+    const expected = (attrs: unknown[]) => ({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }, ...attrs] },
+          scopeSpans: [
+            {
+              scope: { name: "s" },
+              spans: [span(1, attrs), span(2, [{ key: "plain", value: { doubleValue: 1 } }])],
+            },
+          ],
+        },
+      ],
+    });
+    const source = await viewer();
+    const res = await fetch(`${source.otlpUrl}/v1/traces`, {
+      method: "POST",
+      body: JSON.stringify(request(attributes)),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(200);
+    // What the page reads is unchanged: plain JSON values.
+    expect(source.store.spans(traceId)[0]!.attributes).toEqual({
+      "double.integral": 2,
+      "double.fraction": 0.5,
+      "double.large": 1e21,
+      "double.nan": "NaN",
+      "double.infinity": "-Infinity",
+      "int.string": 3,
+      "int.number": 7,
+      "int.beyond 2^53": "9007199254740993",
+      "string.digits": "12",
+      bytes: "AQID",
+      array: [1, 2.5, 4],
+      kvlist: { d: 3, i: 3 },
+      twice: 5,
+    });
+    const exported = await getJson<unknown>(source, `/api/traces/${traceId}/otlp`);
+    expect(exported).toEqual(expected(exportedAttributes));
+
+    // Imported again, the trace exports the same; sent as protobuf, the doubles and ints keep their types too.
+    const again = await viewer();
+    const imported = await fetch(`${again.url}/api/import`, {
+      method: "POST",
+      body: JSON.stringify(exported),
+      headers: { "content-type": "application/json" },
+    });
+    expect(imported.status).toBe(200);
+    expect(again.store.spans(traceId)).toEqual(source.store.spans(traceId));
+    expect(await getJson<unknown>(again, `/api/traces/${traceId}/otlp`)).toEqual(exported);
+
+    const numbers = [
+      { key: "double.integral", value: { doubleValue: 2 } },
+      { key: "double.fraction", value: { doubleValue: 0.5 } },
+      { key: "int", value: { intValue: "3" } },
+      { key: "int.beyond 2^53", value: { intValue: "9007199254740993" } },
+      { key: "array", value: { arrayValue: { values: [{ doubleValue: 1 }, { intValue: "4" }] } } },
+    ];
+    const proto = await viewer();
+    const types = otlpProtoTypes();
+    // Protobuf carries ids as bytes.
+    const asBytes = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(asBytes)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.entries(v).map(([k, x]) => [
+                k,
+                k === "traceId" || k === "spanId" ? Buffer.from(String(x), "hex") : asBytes(x),
+              ]),
+            )
+          : v;
+    const body = types.traceRequest.encode(types.traceRequest.fromObject(asBytes(request(numbers)) as object)).finish();
+    const sent = await fetch(`${proto.otlpUrl}/v1/traces`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-protobuf" },
+    });
+    expect(sent.status).toBe(200);
+    expect(await getJson<unknown>(proto, `/api/traces/${traceId}/otlp`)).toEqual(expected(numbers));
   });
 
   it("answers only to localhost names (no DNS rebinding) and refuses cross-site imports", async () => {

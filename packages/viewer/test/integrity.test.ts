@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { otlpProtoTypes } from "../src/otlp/proto.js";
 import { duration, tokens } from "../src/page/format.js";
 import type { TraceDetail } from "../src/shared/model.js";
 import type { RunningViewer } from "../src/viewer.js";
-import { chat, hex, send } from "./otlp-json.js";
+import { BASE_NS, chat, hex, send } from "./otlp-json.js";
 import { testViewer } from "./support.js";
 
 const viewers: RunningViewer[] = [];
@@ -130,6 +131,95 @@ describe("what the viewer says about traces that do not hold together", () => {
       ["late", 1],
     ]);
     expect(whole.summary.integrityProblems).toBe(1);
+  });
+
+  it("keeps a span whose parent id is no span id as a root, and flags it (JSON and protobuf, exported as sent)", async () => {
+    const v = await viewer();
+    const id = (n: number) => hex(n, 8);
+    await send(v.otlpUrl, [
+      { traceId: T, spanId: id(1), name: "root", start: 0, end: 100 },
+      { traceId: T, spanId: id(2), parentSpanId: "abcd", name: "short", start: 10, end: 20 },
+      { traceId: T, spanId: id(3), parentSpanId: "zz".repeat(8), name: "not hex", start: 20, end: 30 },
+      { traceId: T, spanId: id(4), parentSpanId: "ab".repeat(9), name: "long", start: 30, end: 40 },
+      // All zeros is OTLP's "no parent": a root, and nothing wrong with it.
+      { traceId: T, spanId: id(5), parentSpanId: "00".repeat(8), name: "zero", start: 40, end: 50 },
+      { traceId: T, spanId: id(6), parentSpanId: id(1), name: "child", start: 50, end: 60 },
+    ]);
+    // Protobuf: a parent_span_id of 3 bytes.
+    const types = otlpProtoTypes();
+    const body = types.traceRequest
+      .encode(
+        types.traceRequest.fromObject({
+          resourceSpans: [
+            {
+              resource: { attributes: [{ key: "service.name", value: { stringValue: "test-app" } }] },
+              scopeSpans: [
+                {
+                  scope: { name: "hand-written" },
+                  spans: [
+                    {
+                      traceId: Buffer.from(T, "hex"),
+                      spanId: Buffer.from(id(7), "hex"),
+                      parentSpanId: Buffer.from([1, 2, 3]),
+                      name: "protobuf",
+                      kind: 1,
+                      startTimeUnixNano: String(BASE_NS + 60_000_000n),
+                      endTimeUnixNano: String(BASE_NS + 70_000_000n),
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      )
+      .finish();
+    const res = await fetch(`${v.otlpUrl}/v1/traces`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-protobuf" },
+    });
+    expect(res.status).toBe(200);
+    const line = (sent: string) =>
+      `invalid parent span id "${sent}" (not 8 bytes of hex): drawn as a root; its exporter sent a malformed parentSpanId`;
+    const expected = [
+      ["root", null, undefined, []],
+      ["short", null, "abcd", [line("abcd")]],
+      ["not hex", null, "zz".repeat(8), [line("zz".repeat(8))]],
+      ["long", null, "ab".repeat(9), [line("ab".repeat(9))]],
+      ["zero", null, undefined, []],
+      ["child", id(1), undefined, []],
+      ["protobuf", null, "010203", [line("010203")]],
+    ];
+    const d = await detail(v, T);
+    expect(d.spans.map((s) => [s.name, s.parentSpanId, s.invalidParentSpanId, s.integrity])).toEqual(expected);
+    expect([d.summary.spanCount, d.summary.rootName, d.summary.integrityProblems]).toEqual([7, "root", 4]);
+    expect(v.store.listTraces().map((t) => [t.traceId, t.integrityProblems])).toEqual([[T, 4]]);
+
+    // Exported with the parent id as it came (protobuf bytes in hex), an import flags the same spans again.
+    const exported = (await (await fetch(`${v.url}/api/traces/${T}/otlp`)).json()) as {
+      resourceSpans: { scopeSpans: { spans: { name: string; parentSpanId?: string }[] }[] }[];
+    };
+    const spans = exported.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+    expect(spans.map((s) => [s.name, s.parentSpanId])).toEqual([
+      ["root", undefined],
+      ["short", "abcd"],
+      ["not hex", "zz".repeat(8)],
+      ["long", "ab".repeat(9)],
+      ["zero", undefined],
+      ["child", id(1)],
+      ["protobuf", "010203"],
+    ]);
+    const again = await viewer();
+    const imported = await fetch(`${again.url}/api/import`, {
+      method: "POST",
+      body: JSON.stringify(exported),
+      headers: { "content-type": "application/json" },
+    });
+    expect(imported.status).toBe(200);
+    expect(again.store.spans(T)).toEqual(v.store.spans(T));
+    const d2 = await detail(again, T);
+    expect(d2.spans.map((s) => [s.name, s.parentSpanId, s.invalidParentSpanId, s.integrity])).toEqual(expected);
   });
 
   it("lists a trace dated in the future at its arrival, not on top for ever, and pages the list with a total", async () => {

@@ -42,6 +42,23 @@ describe.skipIf(!hasChromium)("the page, where the first version broke", () => {
     expect(await page.evaluate("document.activeElement.name")).toBe("q");
   });
 
+  it("finds a trace by a span id typed in the search box, and opens it on that span", async () => {
+    const v = await viewer();
+    const traceId = hex(0x5a, 16);
+    await send(v.otlpUrl, longTrace(traceId, 300));
+    await send(v.otlpUrl, [{ traceId: hex(0x5b, 16), spanId: hex(1, 8), name: "other", start: 0, end: 5 }]);
+    const page = await open(v.url);
+    await page.waitForSelector('#trace-list[data-total="2"]');
+    await page.locator('input[name="q"]').fill(hex(250, 8).toUpperCase());
+    await page.waitForSelector('#trace-list[data-total="1"]');
+    expect(await page.$$eval("tr[data-trace-id]", (rows) => rows.map((r) => r.getAttribute("data-trace-id")))).toEqual([traceId]);
+    await page.click(`tr[data-trace-id="${traceId}"]`);
+    const panel = page.locator(`.span-panel[data-span-id="${hex(250, 8)}"]`);
+    await panel.waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/trace/${traceId}/${hex(250, 8)}`);
+    expect(await panel.locator("h2").textContent()).toBe("chat step 249");
+  });
+
   it("opens a span's panel beside the row clicked deep in a long trace, without refetching or redrawing anything", async () => {
     const v = await viewer();
     const traceId = hex(0x10, 16);

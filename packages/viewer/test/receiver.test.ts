@@ -163,6 +163,73 @@ describe("OTLP/HTTP receiver", () => {
     ]);
   });
 
+  it("reads span kinds and status codes spelled by their enum names, as the protobuf JSON mapping allows", async () => {
+    viewer = await testViewer();
+    const traceId = "ef".repeat(16);
+    const span = (n: number, kind: unknown, code: unknown) => ({
+      traceId,
+      spanId: String(n).padStart(16, "0"),
+      name: `span ${n}`,
+      kind,
+      startTimeUnixNano: String(1000 + n),
+      endTimeUnixNano: String(2000 + n),
+      status: code === undefined ? {} : { code, message: `status ${n}` },
+    });
+    const request = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              scope: { name: "s" },
+              spans: [
+                span(1, "SPAN_KIND_CLIENT", "STATUS_CODE_ERROR"),
+                span(2, "SPAN_KIND_SERVER", "STATUS_CODE_OK"),
+                span(3, "SPAN_KIND_INTERNAL", "STATUS_CODE_UNSET"),
+                span(4, "SPAN_KIND_PRODUCER", 2),
+                span(5, "SPAN_KIND_CONSUMER", undefined),
+                span(6, "SPAN_KIND_UNSPECIFIED", 1),
+                // Integers, as OTLP asks, still read; unknown names read as an invalid number does: unspecified, unset.
+                span(7, 3, "2"),
+                span(8, "SPAN_KIND_SIDEWAYS", "STATUS_CODE_MAYBE"),
+                span(9, "span_kind_client", 7),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const res = await post("/v1/traces", JSON.stringify(request), { "content-type": "application/json" });
+    expect([res.status, Buffer.from(res.bytes).toString()]).toEqual([200, "{}"]);
+    const expected = (n: number, kind: number, code: number, message = true) => ({
+      traceId,
+      spanId: String(n).padStart(16, "0"),
+      parentSpanId: null,
+      name: `span ${n}`,
+      kind,
+      startTimeUnixNano: String(1000 + n),
+      endTimeUnixNano: String(2000 + n),
+      attributes: {},
+      events: [],
+      links: [],
+      status: message ? { code, message: `status ${n}` } : { code },
+      resource: {},
+      scope: { name: "s" },
+    });
+    expect(viewer.store.spans(traceId)).toEqual([
+      expected(1, 3, 2),
+      expected(2, 2, 1),
+      expected(3, 1, 0),
+      expected(4, 4, 2),
+      expected(5, 5, 0, false),
+      expected(6, 0, 1),
+      expected(7, 3, 2),
+      expected(8, 0, 0),
+      expected(9, 0, 0),
+    ]);
+    // The list counts the error the names carried.
+    expect(viewer.store.listTraces().map((t) => [t.traceId, t.spanCount, t.errors])).toEqual([[traceId, 9, 3]]);
+  });
+
   const malformed: [string, Uint8Array | string, Record<string, string>, RegExp][] = [
     ["truncated JSON", '{"resourceSpans": [', { "content-type": "application/json" }, /^The body is not valid JSON: /],
     ["a JSON array", "[1,2]", { "content-type": "application/json" }, /^The JSON body is not an OTLP export request object\.$/],

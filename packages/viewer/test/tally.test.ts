@@ -42,7 +42,7 @@ function fromScratch(spans: readonly SpanFacts[], receivedUs: number) {
  * clock skew, spans never ended, ties of start times, token counts that are not integers (their
  * sum depends on the order of addition) and, when `irregular`, span ids used twice and cycles.
  */
-function randomTrace(seed: number, irregular: boolean): SpanFacts[] {
+function randomTrace(seed: number, irregular: boolean, invalidParents = false): SpanFacts[] {
   const r = random(seed);
   const count = 1 + r.int(70);
   const ids = Array.from({ length: count }, (_, i) => hex(i + 1, 8));
@@ -57,6 +57,9 @@ function randomTrace(seed: number, irregular: boolean): SpanFacts[] {
       if (r.chance(0.1)) parentSpanId = hex(900 + r.int(3), 8);
       else parentSpanId = ids[irregular ? r.int(count) : r.int(i)]!;
     }
+    // A parent id that was no id: the span is a root (and flagged), whatever else is wrong with it.
+    const invalidParentSpanId = invalidParents && r.chance(0.15) ? r.pick(["abcd", "zz".repeat(8)]) : undefined;
+    if (invalidParentSpanId) parentSpanId = null;
     // Few distinct starts, so ties between starts (and start orders unlike arrival orders) are common.
     const startMs = r.int(20) * 10 + (r.chance(0.3) ? 0.0004 : 0);
     const endNs = r.chance(0.05)
@@ -112,6 +115,7 @@ function randomTrace(seed: number, irregular: boolean): SpanFacts[] {
       status: { code: r.chance(0.1) ? 2 : 0 },
       resource: { "service.name": r.pick(["planner", "tools", "search"]) },
       scope: { name: "test" },
+      ...(invalidParentSpanId ? { invalidParentSpanId } : {}),
     };
     const facts = factsOf(span, key, { violations: r.chance(0.2) ? ["a problem"] : [], missingExpected: [] });
     const cost = costOfSpan(facts, prices);
@@ -155,6 +159,38 @@ describe("a trace's list row, kept batch by batch", () => {
       }
     }
     expect(compared).toBeGreaterThan(2000);
+  });
+
+  it("counts spans with a parent id that was no id as integrity problems, batch by batch as from all the spans", () => {
+    let flagged = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const spans = randomTrace(seed, seed % 4 === 0, true);
+      const r = random(seed * 104729);
+      const order = r.chance(0.5) ? shuffled(spans, r) : [...spans].reverse();
+      const tally = new TraceTally();
+      const arrived: SpanFacts[] = [];
+      for (let i = 0; i < order.length; ) {
+        const batch = order.slice(i, (i += 1 + r.int(8)));
+        tally.add(batch);
+        arrived.push(...batch);
+        const row = tally.row(TRACE, 42);
+        const expected = fromScratch(arrived, 42);
+        expect({ seed, ...row, summary: JSON.stringify(row.summary) }).toEqual({
+          seed,
+          ...expected,
+          summary: JSON.stringify(expected.summary),
+        });
+      }
+      const integrity = integrityOf([...spans].sort(byListOrder));
+      for (const f of spans) {
+        if (f.invalidParent === undefined) continue;
+        flagged++;
+        expect(integrity.get(f.key)).toContain(
+          `invalid parent span id ${JSON.stringify(f.invalidParent)} (not 8 bytes of hex): drawn as a root; its exporter sent a malformed parentSpanId`,
+        );
+      }
+    }
+    expect(flagged).toBeGreaterThan(500);
   });
 
   it("sums token counts that are not integers in list order, as summarize() does, whatever order they arrive in", () => {

@@ -22,9 +22,9 @@ export function firstById(spans: readonly SpanFacts[]): Map<string, SpanFacts> {
 }
 
 /**
- * Problems of the trace's structure, per span key: ids used twice, parent cycles, spans that end
- * before they start or never end, children outside their parent's time, and tokens that a tree of
- * spans reports twice. Parents that never arrived are not among them: see openParentsOf.
+ * Problems of the trace's structure, per span key: ids used twice, parent ids that are no span ids,
+ * parent cycles, spans that end before they start or never end, children outside their parent's
+ * time, and tokens that a tree of spans reports twice. Parents that never arrived are not among them: see openParentsOf.
  */
 export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -40,6 +40,7 @@ export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> 
     const n = sharing.get(s.spanId) ?? 1;
     if (n > 1) add(s.key, `duplicate span id ${s.spanId}: ${n} different spans arrived with it; each is kept`);
   }
+  for (const s of spans) if (s.invalidParent !== undefined) add(s.key, invalidParentLine(s.invalidParent));
   for (const key of cycleKeys(spans, byId)) {
     add(key.key, `parent cycle (${key.chain}): drawn as a root`);
   }
@@ -65,6 +66,11 @@ export function integrityOf(spans: readonly SpanFacts[]): Map<string, string[]> 
     }
   }
   return out;
+}
+
+/** The problem of a span whose exporter sent a parent id that is no span id. */
+export function invalidParentLine(sent: string): string {
+  return `invalid parent span id ${JSON.stringify(sent)} (not 8 bytes of hex): drawn as a root; its exporter sent a malformed parentSpanId`;
 }
 
 /** What is wrong with a span's own times: it never ended, or ends before it starts. */

@@ -15,6 +15,8 @@ export interface SpanFacts {
   key: string;
   spanId: string;
   parentSpanId: string | null;
+  /** A parent id the exporter sent that is no span id (ViewerSpan.invalidParentSpanId): drawn as a root. */
+  invalidParent?: string;
   name: string;
   /** OTLP nanosecond strings, kept exact: the root is the earliest span, and ends of "0" mean never ended. */
   startNs: string;
@@ -116,6 +118,7 @@ export function factsOf(span: ViewerSpan, key: string, analysis: SpanAnalysis): 
     problems: analysis.violations.length,
   };
   const optional = {
+    invalidParent: span.invalidParentSpanId,
     model: g.responseModel ?? g.requestModel,
     provider: g.provider,
     operation: g.operation,

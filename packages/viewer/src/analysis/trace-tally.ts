@@ -25,6 +25,8 @@ interface Node {
   readonly usage: boolean;
   /** It never ended, or ends before it starts (timeProblem). */
   readonly badTimes: boolean;
+  /** Its exporter sent a parent id that is no span id (invalidParentLine). */
+  readonly badParent: boolean;
   /** Its times do not fit in its parent's (skewProblem). */
   skewed: boolean;
   /** A model call with usage is above it (usageAncestor). */
@@ -114,6 +116,7 @@ export class TraceTally {
       inference: isInference(f),
       usage: reportsUsage(f),
       badTimes: timeProblem(f) !== undefined,
+      badParent: f.invalidParent !== undefined,
       skewed: false,
       usageAbove: false,
       usageBelow: false,
@@ -222,7 +225,7 @@ export class TraceTally {
   }
 
   private shareOf(n: Node): Share {
-    const flagged = n.badTimes || n.skewed || (n.usage && (n.usageAbove || n.laterUsageResponse));
+    const flagged = n.badTimes || n.badParent || n.skewed || (n.usage && (n.usageAbove || n.laterUsageResponse));
     return {
       flagged,
       orphan: !flagged && !!n.f.parentSpanId && !this.byId.has(n.f.parentSpanId),

@@ -1,4 +1,4 @@
-import type { ViewerSpan } from "../shared/model.js";
+import type { AttrTypes, ViewerSpan } from "../shared/model.js";
 import { toKeyValues } from "./any-value.js";
 import { MalformedRequestError, normalizeTraceRequest } from "./normalize.js";
 
@@ -6,12 +6,17 @@ import { MalformedRequestError, normalizeTraceRequest } from "./normalize.js";
 export function toOtlpJson(spans: readonly ViewerSpan[]): Record<string, unknown> {
   const byResource = new Map<
     string,
-    { resource: ViewerSpan["resource"]; scopes: Map<string, { scope: ViewerSpan["scope"]; spans: ViewerSpan[] }> }
+    {
+      resource: ViewerSpan["resource"];
+      types: AttrTypes | undefined;
+      scopes: Map<string, { scope: ViewerSpan["scope"]; spans: ViewerSpan[] }>;
+    }
   >();
   for (const span of spans) {
-    const rk = JSON.stringify(span.resource);
+    const types = span.valueTypes?.resource;
+    const rk = JSON.stringify([span.resource, types ?? null]);
     let r = byResource.get(rk);
-    if (!r) byResource.set(rk, (r = { resource: span.resource, scopes: new Map() }));
+    if (!r) byResource.set(rk, (r = { resource: span.resource, types, scopes: new Map() }));
     const sk = JSON.stringify(span.scope);
     let s = r.scopes.get(sk);
     if (!s) r.scopes.set(sk, (s = { scope: span.scope, spans: [] }));
@@ -19,21 +24,33 @@ export function toOtlpJson(spans: readonly ViewerSpan[]): Record<string, unknown
   }
   return {
     resourceSpans: [...byResource.values()].map((r) => ({
-      resource: { attributes: toKeyValues(r.resource) },
+      resource: { attributes: toKeyValues(r.resource, r.types) },
       scopeSpans: [...r.scopes.values()].map((s) => ({
         scope: s.scope,
         spans: s.spans.map((span) => ({
           traceId: span.traceId,
           spanId: span.spanId,
-          ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+          // A parent id that was no id goes back as it came: imported again, it is flagged again.
+          ...(span.parentSpanId || span.invalidParentSpanId
+            ? { parentSpanId: span.parentSpanId ?? span.invalidParentSpanId }
+            : {}),
           ...(span.traceState ? { traceState: span.traceState } : {}),
           name: span.name,
           kind: span.kind,
           startTimeUnixNano: span.startTimeUnixNano,
           endTimeUnixNano: span.endTimeUnixNano,
-          attributes: toKeyValues(span.attributes),
-          events: span.events.map((e) => ({ timeUnixNano: e.timeUnixNano, name: e.name, attributes: toKeyValues(e.attributes) })),
-          links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: toKeyValues(l.attributes) })),
+          // Each value in the OTLP type it arrived as (valueTypes says where its JSON does not tell).
+          attributes: toKeyValues(span.attributes, span.valueTypes?.attributes),
+          events: span.events.map((e, i) => ({
+            timeUnixNano: e.timeUnixNano,
+            name: e.name,
+            attributes: toKeyValues(e.attributes, span.valueTypes?.events?.[i]),
+          })),
+          links: span.links.map((l, i) => ({
+            traceId: l.traceId,
+            spanId: l.spanId,
+            attributes: toKeyValues(l.attributes, span.valueTypes?.links?.[i]),
+          })),
           status: span.status,
         })),
       })),

@@ -51,6 +51,12 @@ const bar: FilterBar = filterBar(query, (q) => {
 });
 filtersEl.replaceChildren(bar.form);
 
+/** The list searched for a span id: the trace opens with that span's panel (`/<span id>`, or "" when not). */
+function searchedSpan(): string {
+  const q = query.q?.trim().toLowerCase();
+  return q && /^[0-9a-f]{16}$/.test(q) ? `/${q}` : "";
+}
+
 async function renderList(): Promise<void> {
   const ticket = ++listTicket;
   let page: Awaited<ReturnType<typeof api.traces>>;
@@ -66,7 +72,7 @@ async function renderList(): Promise<void> {
   const route = parseRoute();
   bar.update(values);
   listEl.replaceChildren(
-    traceTable(page.traces, route.view === "trace" ? route.traceId : undefined, (id) => go(`#/trace/${id}`), {
+    traceTable(page.traces, route.view === "trace" ? route.traceId : undefined, (id) => go(`#/trace/${id}${searchedSpan()}`), {
       filtered: Object.keys(query).length > 0,
       total: page.total,
       otlpUrl,

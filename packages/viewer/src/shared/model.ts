@@ -2,6 +2,17 @@
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
 export type Attrs = Record<string, AttrValue>;
 
+/**
+ * The OTLP type of a stored attribute value where its plain JSON does not tell it: `double` for a
+ * doubleValue that is an integer (2.0 is stored as the number 2) or not a JSON number (stored as
+ * "NaN", "Infinity" or "-Infinity"), `int` for an intValue beyond 2^53 (stored as its decimal
+ * string), `bytes` for a bytesValue (stored as its base64). Inside an arrayValue, one entry per
+ * element (null: told by its JSON); inside a kvlistValue, an AttrTypes.
+ */
+export type AttrTypeNote = "double" | "int" | "bytes" | (AttrTypeNote | null)[] | AttrTypes;
+/** AttrTypeNote per key, for the keys whose value needs one. */
+export type AttrTypes = { [key: string]: AttrTypeNote };
+
 /** OTLP span kinds (the protobuf enum numbering: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer). */
 export type OtlpSpanKind = 0 | 1 | 2 | 3 | 4 | 5;
 
@@ -10,6 +21,11 @@ export interface ViewerSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
+  /**
+   * A parentSpanId the exporter sent that is no span id (not 8 bytes, or not hex): the span is
+   * stored as a root and flagged by the integrity lens. As sent (bytes in hex), cut at 100 characters.
+   */
+  invalidParentSpanId?: string;
   traceState?: string;
   /** The exporter said the parent is remote (OTLP span flags): it ran in another process. */
   remoteParent?: boolean;
@@ -23,6 +39,16 @@ export interface ViewerSpan {
   status: { code: 0 | 1 | 2; message?: string };
   resource: Attrs;
   scope: { name: string; version?: string };
+  /**
+   * The OTLP types of values whose JSON does not tell them (see AttrTypeNote), so the span exports
+   * as it arrived; events and links by index. Absent when every value's type follows from its JSON.
+   */
+  valueTypes?: {
+    attributes?: AttrTypes;
+    resource?: AttrTypes;
+    events?: { [index: number]: AttrTypes };
+    links?: { [index: number]: AttrTypes };
+  };
 }
 
 /** A span as the trace API serves it: the stored span plus what the viewer derived. */

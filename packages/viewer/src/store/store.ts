@@ -55,6 +55,9 @@ export interface StoreOptions {
 
 export const DEFAULT_QUIET_PERIOD_MS = 30_000;
 
+/** A span id as the store keeps it (lower-case hex): the free-text filter looks it up among the spans. */
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
 const FACETS = { service: "service", agent: "agent", model: "model", conversation: "conversation" } as const;
 
 /** Traces kept serialised for the trace API (each is one string; a 2,402-span trace is ~2.4 MB). */
@@ -90,6 +93,7 @@ export class TraceStore {
     | "deleteFacets"
     | "putFacet"
     | "count"
+    | "tracesWithSpan"
     | "oldest"
     | "deleteTrace"
     | "deleteSpans"
@@ -148,6 +152,9 @@ export class TraceStore {
       deleteFacets: p("DELETE FROM trace_facets WHERE trace_id = ?"),
       putFacet: p("INSERT OR IGNORE INTO trace_facets (facet, value, trace_id) VALUES (?, ?, ?)"),
       count: p("SELECT COUNT(*) AS n FROM traces"),
+      tracesWithSpan: p(
+        "SELECT trace_id FROM traces WHERE EXISTS (SELECT 1 FROM spans WHERE spans.trace_id = traces.trace_id AND spans.span_id = ?)",
+      ),
       oldest: p("SELECT trace_id FROM traces ORDER BY seq LIMIT ?"),
       deleteTrace: p("DELETE FROM traces WHERE trace_id = ?"),
       deleteSpans: p("DELETE FROM spans WHERE trace_id = ?"),
@@ -250,8 +257,16 @@ export class TraceStore {
     if (filter.status === "error") where.push("errors > 0");
     if (filter.status === "ok") where.push("errors = 0");
     if (filter.text) {
-      where.push("search LIKE ? ESCAPE '\\'");
-      params.push(`%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const like = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // A span id finds its trace too.
+      const owners = this.tracesWithSpan(filter.text);
+      if (owners.length > 0) {
+        where.push(`(search LIKE ? ESCAPE '\\' OR trace_id IN (${owners.map(() => "?").join(", ")}))`);
+        params.push(like, ...owners);
+      } else {
+        where.push("search LIKE ? ESCAPE '\\'");
+        params.push(like);
+      }
     }
     const limit = Math.min(Math.max(1, filter.limit ?? 200), 5000);
     const offset = Math.max(0, Math.floor(filter.offset ?? 0));
@@ -260,6 +275,18 @@ export class TraceStore {
     const rows = this.db.prepare(sql).all(...params, limit, offset) as { summary: string }[];
     const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM traces ${clause}`).get(...params) as { n: number };
     return { traces: rows.map((r) => this.served(JSON.parse(r.summary) as TraceSummary)), total: n, offset };
+  }
+
+  /**
+   * The traces holding a span with this id (the text, when it is one). One lookup per trace in the
+   * spans' (trace_id, span_id) index, as the free-text filter reads each trace's search text once:
+   * no span row is read, and ingestion keeps no index of span ids of its own (one cost a third of
+   * its throughput, inserting random keys).
+   */
+  private tracesWithSpan(text: string): string[] {
+    const id = text.trim().toLowerCase();
+    if (!SPAN_ID.test(id)) return [];
+    return (this.stmt.tracesWithSpan.all(id) as { trace_id: string }[]).map((r) => r.trace_id);
   }
 
   filterValues(): FilterValues {
