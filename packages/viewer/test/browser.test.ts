@@ -87,6 +87,12 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
     const first = await sendTurn("What is the weather in Paris?");
     // Server-sent events bring the trace into the open page; no reload.
     await page.waitForSelector(`tr[data-trace-id="${first}"]`);
+    // The row comes with the first spans of the trace and is updated as the rest arrive (the
+    // root, invoke_agent, ends and is sent last): wait for the update that names it after its root.
+    await page.waitForFunction(
+      (id) => document.querySelector(`tr[data-trace-id="${id}"] td`)?.textContent === "invoke_agent Weather Weather",
+      first,
+    );
     expect(
       await page.$$eval("table.traces tbody tr", (rows) =>
         rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)),
