@@ -90,8 +90,7 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
     // The row comes with the first spans of the trace and is updated as the rest arrive (the
     // root, invoke_agent, ends and is sent last): wait for the update that names it after its root.
     await page.waitForFunction(
-      (id) => document.querySelector(`tr[data-trace-id="${id}"] td`)?.textContent === "invoke_agent Weather Weather",
-      first,
+      `document.querySelector('tr[data-trace-id="${first}"] td')?.textContent === "invoke_agent Weather Weather"`,
     );
     expect(
       await page.$$eval("table.traces tbody tr", (rows) =>
