@@ -38,7 +38,8 @@ export interface CallState {
   readonly openaiServiceTier: string | undefined;
   /** Steps run one after another, so one model call at most is open per call. */
   model: OpenModelCall | undefined;
-  readonly tools: Map<string, OperationHandle>;
+  /** Open tool calls by tool call id; made on the first tool call (a plain streamed call has none). */
+  tools: Map<string, OperationHandle> | undefined;
   /** The last error a wrapper saw: events carry a placeholder error when recording is off. */
   lastError: unknown;
 }
@@ -91,6 +92,12 @@ export function closeChildren(state: CallState, close: (handle: OperationHandle)
     close(state.model.handle);
     state.model = undefined;
   }
+  if (!state.tools || state.tools.size === 0) return;
   for (const handle of state.tools.values()) close(handle);
   state.tools.clear();
+}
+
+/** Whether a model call or a tool call of the call is still open. */
+export function hasOpenChildren(state: CallState): boolean {
+  return state.model !== undefined || (state.tools !== undefined && state.tools.size > 0);
 }

@@ -15,7 +15,15 @@ import {
   serverOfUrl,
 } from "@otel-agents/core/adapter";
 import type { Telemetry } from "ai";
-import { type CallKind, type CallState, CallStore, closeAll, closeChildren, type OpenModelCall } from "./call-state.js";
+import {
+  type CallKind,
+  type CallState,
+  CallStore,
+  closeAll,
+  closeChildren,
+  hasOpenChildren,
+  type OpenModelCall,
+} from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
 import { aiSdkErrorType } from "./error-type.js";
 import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
@@ -40,6 +48,21 @@ const PLACEHOLDER_ERROR_MESSAGE = "AI SDK operation failed";
 // The AI SDK's finish reason of a generation cut short by an error (the registry's value too).
 const FINISH_ERROR = "error";
 
+// Every hook and wrapper `ai` looks up on an integration.
+const HOOKS = [
+  "onStart",
+  "onLanguageModelCallStart",
+  "executeLanguageModelCall",
+  "onLanguageModelCallEnd",
+  "onToolExecutionStart",
+  "executeTool",
+  "onToolExecutionEnd",
+  "onStepError",
+  "onEnd",
+  "onAbort",
+  "onError",
+] as const;
+
 /**
  * The AI SDK `Telemetry` integration: lifecycle events become GenAI operations, and the two
  * execute wrappers run the provider call and each tool body inside their span's context.
@@ -53,11 +76,41 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
     maxOpenRuns?: number,
   ) {
     this.calls = new CallStore(maxOpenRuns);
-    offerHooksOnlyWhileActive(this, telemetry);
+  }
+
+  /**
+   * `ai` looks up each hook of each integration once per call, and for every hook it finds it copies
+   * and redacts each event (and each wrapped result). While nothing would be recorded (no
+   * TracerProvider or MeterProvider), the hooks read as absent, so such a call costs what it would
+   * without the integration. A call keeps the hooks it found at its start, so a call that started
+   * while recording gets all its events even if the provider goes away.
+   *
+   * The accessors are the prototype's, shared by every instance: defined on each instance, every
+   * integration made would get a hidden class of its own, and the code `ai` and this class run on
+   * integrations would be deoptimized whenever one is dropped and another made.
+   */
+  static {
+    const proto = AiSdkIntegration.prototype;
+    for (const key of HOOKS) {
+      const method = proto[key];
+      Object.defineProperty(proto, key, {
+        configurable: true,
+        enumerable: false,
+        get(this: AiSdkIntegration) {
+          try {
+            if (this.telemetry.active) return method;
+            warnNoSdkOnce();
+            return undefined;
+          } catch {
+            return undefined;
+          }
+        },
+      });
+    }
   }
 
   onStart(event: unknown): void {
-    this.guard("onStart", () => {
+    try {
       const e = event as Dict;
       if (!this.versionChecked) {
         this.versionChecked = true;
@@ -97,18 +150,22 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         toolDescriptions,
         openaiServiceTier,
         model: undefined,
-        tools: new Map(),
+        tools: undefined,
         lastError: undefined,
       });
-    });
+    } catch (err) {
+      hookFailed("onStart", err);
+    }
   }
 
   onLanguageModelCallStart(event: unknown): void {
-    this.guard("onLanguageModelCallStart", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (state?.kind === "text") this.startModelCall(state, e);
-    });
+    } catch (err) {
+      hookFailed("onLanguageModelCallStart", err);
+    }
   }
 
   // `ai` calls this once per attempt: a failed attempt that `ai` retries (`maxRetries`) comes back
@@ -134,18 +191,11 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       diag.debug("otel-agents/ai-sdk: executeLanguageModelCall could not find its span", err);
     }
     if (!state || !model) return execute();
-    const call = state;
-    const attempt = model;
-    return this.runIn(attempt.handle, execute, (err) => {
-      call.lastError = err;
-      attempt.attemptError = err;
-      // An API error names the server it reached, which a later success may not report.
-      attempt.handle.update({ server: serverOfUrl(isRecord(err) ? err.url : undefined) });
-    });
+    return runIn(model.handle, execute, attemptFailed, state, model);
   }
 
   onLanguageModelCallEnd(event: unknown): void {
-    this.guard("onLanguageModelCallEnd", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       const model = state?.model;
@@ -175,15 +225,19 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       state.model = undefined;
       // An attempt that failed before this one succeeded is not the error of anything later.
       state.lastError = undefined;
-    });
+    } catch (err) {
+      hookFailed("onLanguageModelCallEnd", err);
+    }
   }
 
   onToolExecutionStart(event: unknown): void {
-    this.guard("onToolExecutionStart", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (state?.kind === "text" && isRecord(e.toolCall)) this.startTool(state, e.toolCall, timeOf(e));
-    });
+    } catch (err) {
+      hookFailed("onToolExecutionStart", err);
+    }
   }
 
   executeTool<T>(options: { callId: string; toolCallId: string; execute: () => PromiseLike<T> }): PromiseLike<T> {
@@ -194,31 +248,32 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       if (state?.kind === "text") {
         const toolCall = (options as unknown as Dict).toolCall;
         handle =
-          state.tools.get(options.toolCallId) ??
+          state.tools?.get(options.toolCallId) ??
           (isRecord(toolCall) ? this.startTool(state, { ...toolCall, toolCallId: options.toolCallId }, undefined) : undefined);
       }
     } catch (err) {
       diag.debug("otel-agents/ai-sdk: executeTool could not find its span", err);
     }
     if (!handle) return execute();
-    const tool = handle;
     // The end event follows with the result; a throw is recorded here, with the real error.
-    return this.runIn(tool, execute, (err) => failWith(tool, err));
+    return runIn(handle, execute, toolFailed, handle, undefined);
   }
 
   onToolExecutionEnd(event: unknown): void {
-    this.guard("onToolExecutionEnd", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       const toolCall = isRecord(e.toolCall) ? e.toolCall : {};
       const id = asString(toolCall.toolCallId);
-      const handle = id ? state?.tools.get(id) : undefined;
+      const handle = id ? state?.tools?.get(id) : undefined;
       if (!state || !id || !handle) return;
       const output = isRecord(e.toolOutput) ? e.toolOutput : {};
       if (output.type === "tool-error") failWith(handle, output.error, timeOf(e));
-      else handle.end({ content: state.outputs ? { toolResult: () => output.output } : undefined }, timeOf(e));
-      state.tools.delete(id);
-    });
+      else handle.end(state.outputs ? { content: { toolResult: () => output.output } } : undefined, timeOf(e));
+      state.tools?.delete(id);
+    } catch (err) {
+      hookFailed("onToolExecutionEnd", err);
+    }
   }
 
   // No onStepEnd: the model-call end event carries the same facts, and `ai` clones and redacts
@@ -226,17 +281,19 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
   // subscribes to it, which was the largest cost of a traced step (bench/results/latest.md).
 
   onStepError(event: unknown): void {
-    this.guard("onStepError", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (!state) return;
       const error = this.realError(state, e.error);
       closeChildren(state, (h) => failWith(h, error, timeOf(e)));
-    });
+    } catch (err) {
+      hookFailed("onStepError", err);
+    }
   }
 
   onEnd(event: unknown): void {
-    this.guard("onEnd", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (!state) return;
@@ -254,14 +311,15 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         error = model.attemptError;
         failOrOther(model.handle, error, undefined, end);
       }
-      closeChildren(state, (h) => h.end(undefined, end));
+      if (hasOpenChildren(state)) closeChildren(state, (h) => h.end(undefined, end));
       if (state.kind === "text") {
-        const finalStep = isRecord(e.finalStep) ? e.finalStep : undefined;
-        const content: OperationContent | undefined = state.outputs
-          ? { outputMessages: () => outputMessages(finalStep?.content) ?? textOutput(e.text) }
-          : undefined;
+        let content: OperationContent | undefined;
+        if (state.outputs) {
+          const finalStep = isRecord(e.finalStep) ? e.finalStep : undefined;
+          content = { outputMessages: () => outputMessages(finalStep?.content) ?? textOutput(e.text) };
+        }
         if (failed) failOrOther(state.root, error, { content }, end);
-        else state.root.end({ content }, end);
+        else state.root.end(content ? { content } : undefined, end);
       } else if (state.kind === "embed") {
         state.root.end(
           {
@@ -276,29 +334,35 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       }
       // Forgotten only once ended: if reading the event threw, `endOpenCalls()` still closes the root.
       this.calls.delete(state.callId);
-    });
+    } catch (err) {
+      hookFailed("onEnd", err);
+    }
   }
 
   onAbort(event: unknown): void {
-    this.guard("onAbort", () => {
+    try {
       const e = event as Dict;
       const state = this.calls.get(e.callId);
       if (!state) return;
       this.calls.delete(state.callId);
       const type = abortErrorType(e.reason);
       closeAll(state, (h) => h.failWithType(type, undefined, timeOf(e)));
-    });
+    } catch (err) {
+      hookFailed("onAbort", err);
+    }
   }
 
   onError(event: unknown): void {
-    this.guard("onError", () => {
+    try {
       const e = isRecord(event) ? event : {};
       const state = this.calls.get(e.callId);
       if (!state) return;
       this.calls.delete(state.callId);
       const error = this.realError(state, e.error);
       closeAll(state, (h) => failWith(h, error, timeOf(e)));
-    });
+    } catch (err) {
+      hookFailed("onError", err);
+    }
   }
 
   /** Calls still open (started, not yet ended); 0 when idle. */
@@ -394,7 +458,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
   private startTool(state: CallState, toolCall: Dict, startTime: number | undefined): OperationHandle | undefined {
     const id = asString(toolCall.toolCallId);
     if (!id) return undefined;
-    const existing = state.tools.get(id);
+    const existing = state.tools?.get(id);
     if (existing) return existing;
     const name = asString(toolCall.toolName);
     const handle = this.telemetry.start({
@@ -409,30 +473,8 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       content: state.inputs ? { toolArguments: () => toolCall.input } : undefined,
       startTime,
     });
-    state.tools.set(id, handle);
+    (state.tools ??= new Map()).set(id, handle);
     return handle;
-  }
-
-  /** Runs `execute` as the span's child context; the result and any error reach the caller unchanged. */
-  private runIn<T>(handle: OperationHandle, execute: () => PromiseLike<T>, onError: (err: unknown) => void): PromiseLike<T> {
-    const report = (err: unknown) => {
-      try {
-        onError(err);
-      } catch (e) {
-        diag.debug("otel-agents/ai-sdk: could not record an error", e);
-      }
-    };
-    let result: PromiseLike<T>;
-    try {
-      result = context.with(handle.context, execute);
-    } catch (err) {
-      report(err);
-      throw err;
-    }
-    return Promise.resolve(result).then(undefined, (err: unknown) => {
-      report(err);
-      throw err;
-    });
   }
 
   private realError(state: CallState, error: unknown): unknown {
@@ -444,62 +486,78 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       return error;
     }
   }
-
-  private guard(hook: string, fn: () => void): void {
-    guard(hook, fn);
-  }
 }
 
 const guard = createGuard("otel-agents/ai-sdk", "telemetry for this call may be incomplete");
 
-// Every hook and wrapper `ai` looks up on an integration.
-const HOOKS = [
-  "onStart",
-  "onLanguageModelCallStart",
-  "executeLanguageModelCall",
-  "onLanguageModelCallEnd",
-  "onToolExecutionStart",
-  "executeTool",
-  "onToolExecutionEnd",
-  "onStepError",
-  "onEnd",
-  "onAbort",
-  "onError",
-] as const;
-
 /**
- * `ai` looks up each hook of each integration once per call, and for every hook it finds it copies
- * and redacts each event (and each wrapped result). While nothing would be recorded (no
- * TracerProvider or MeterProvider), the hooks read as absent, so such a call costs what it would
- * without the integration. A call keeps the hooks it found at its start, so a call that started
- * while recording gets all its events even if the provider goes away.
+ * Runs `execute` as the span's child context and returns its own promise: the result and any error
+ * reach the caller unchanged, and `onError` sees an error before the caller does (its handler is
+ * the first on the promise). `onError` takes its data as arguments so that no closure is made per call.
  */
-function offerHooksOnlyWhileActive(integration: AiSdkIntegration, telemetry: GenAITelemetry): void {
-  for (const key of HOOKS) {
-    const method = AiSdkIntegration.prototype[key];
-    Object.defineProperty(integration, key, {
-      configurable: true,
-      enumerable: false,
-      get: () => {
-        try {
-          if (telemetry.active) return method;
-          warnNoSdkOnce();
-          return undefined;
-        } catch {
-          return undefined;
-        }
-      },
-    });
+function runIn<T, A, B>(
+  handle: OperationHandle,
+  execute: () => PromiseLike<T>,
+  onError: (err: unknown, a: A, b: B) => void,
+  a: A,
+  b: B,
+): PromiseLike<T> {
+  let result: PromiseLike<T>;
+  try {
+    result = context.with(handle.context, execute);
+  } catch (err) {
+    report(err, onError, a, b);
+    throw err;
+  }
+  const promise = Promise.resolve(result);
+  // Handled here and returned as is: the caller still gets the rejection.
+  promise.then(undefined, (err: unknown) => report(err, onError, a, b));
+  return promise;
+}
+
+function report<A, B>(err: unknown, onError: (err: unknown, a: A, b: B) => void, a: A, b: B): void {
+  try {
+    onError(err, a, b);
+  } catch (e) {
+    diag.debug("otel-agents/ai-sdk: could not record an error", e);
   }
 }
 
+/** A provider call attempt failed: the error of the attempt and of the call so far. */
+function attemptFailed(err: unknown, call: CallState, attempt: OpenModelCall): void {
+  call.lastError = err;
+  attempt.attemptError = err;
+  // An API error names the server it reached, which a later success may not report.
+  attempt.handle.update({ server: serverOfUrl(isRecord(err) ? err.url : undefined) });
+}
+
+function toolFailed(err: unknown, tool: OperationHandle): void {
+  failWith(tool, err);
+}
+
+/**
+ * A hook body threw: reported the kit's way (warned once per hook, then at debug level). The hooks
+ * catch inline rather than pass `guard` a closure, which every event would allocate.
+ */
+function hookFailed(hook: string, err: unknown): void {
+  guard(hook, () => {
+    throw err;
+  });
+}
+
+// Shared by every call without tool descriptions (most streamed calls): never written to.
+const NO_DESCRIPTIONS: ReadonlyMap<string, string> = new Map();
+
 function describeTools(tools: unknown): ReadonlyMap<string, string> {
-  const out = new Map<string, string>();
-  if (!isRecord(tools)) return out;
+  if (!isRecord(tools)) return NO_DESCRIPTIONS;
+  let out: Map<string, string> | undefined;
   for (const [name, tool] of Object.entries(tools)) {
-    if (isRecord(tool) && typeof tool.description === "string" && tool.description) out.set(name, tool.description);
+    if (isRecord(tool) && typeof tool.description === "string" && tool.description) {
+      out ??= new Map();
+      out.set(name, tool.description);
+    }
   }
-  return out;
+  return out ?? NO_DESCRIPTIONS;
 }
 
 /** The length of the returned vectors: `embed` returns one vector, `embedMany` several. */

@@ -29,10 +29,13 @@ export function embeddingTokens(usage: unknown): number | undefined {
   return isRecord(usage) ? asNumber(usage.tokens) : undefined;
 }
 
-/** The call settings of a model call (`LanguageModelCallOptions`). */
-export function requestParams(e: Dict, stream: boolean, outputType: string | undefined): RequestParams {
+/**
+ * The call settings of a model call (`LanguageModelCallOptions`); undefined when the call sets none
+ * (most calls), so that the span has no request settings to go through.
+ */
+export function requestParams(e: Dict, stream: boolean, outputType: string | undefined): RequestParams | undefined {
   const reasoning = typeof e.reasoning === "string" && e.reasoning !== "provider-default" ? e.reasoning : undefined;
-  return {
+  const params: RequestParams = {
     maxTokens: asNumber(e.maxOutputTokens),
     temperature: asNumber(e.temperature),
     topP: asNumber(e.topP),
@@ -45,6 +48,19 @@ export function requestParams(e: Dict, stream: boolean, outputType: string | und
     stream: stream || undefined,
     outputType,
   };
+  return params.maxTokens !== undefined ||
+    params.temperature !== undefined ||
+    params.topP !== undefined ||
+    params.topK !== undefined ||
+    params.presencePenalty !== undefined ||
+    params.frequencyPenalty !== undefined ||
+    params.stopSequences !== undefined ||
+    params.seed !== undefined ||
+    reasoning !== undefined ||
+    stream ||
+    outputType !== undefined
+    ? params
+    : undefined;
 }
 
 /** The output type from the call's `output` spec: plain text, or JSON for every structured mode. */
