@@ -55,3 +55,26 @@ describe("run ids of the wrong type", () => {
     expect(h.spans()).toHaveLength(3);
   });
 });
+
+// The facts are read key by key without a key array per call; only an object's own keys are facts,
+// as with Object.keys (a class instance or an object made from a prototype passes its own only).
+describe("facts with inherited keys", () => {
+  it("reads only own keys at start, on update and at end", () => {
+    const h = createHarness();
+    const t = new GenAITelemetry({ name: "proto" }, { tracerProvider: h.tracerProvider, metrics: false });
+    const proto = { requestModel: "inherited-model", usage: { inputTokens: 99 }, conversationId: "inherited" };
+    const start = Object.assign(Object.create(proto), { operation: "chat", provider: "openai", requestModel: "gpt-4o" });
+    const op = t.start(start);
+    op.update(Object.assign(Object.create(proto), { responseModel: "gpt-4o-2024" }));
+    op.end(Object.assign(Object.create(proto), { usage: { outputTokens: 3 } }));
+    const [span] = h.spans();
+    expect(span?.name).toBe("chat gpt-4o");
+    expect(span?.attributes).toEqual({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.response.model": "gpt-4o-2024",
+      "gen_ai.usage.output_tokens": 3,
+    });
+  });
+});

@@ -8,13 +8,16 @@ import { providerName } from "../semconv/provider-names.js";
 import type { Lazy, OperationContent, OperationFacts, RequestParams, TokensByModality, Usage } from "./types.js";
 import { bool, count, double, int, primitive, str, strArray } from "./values.js";
 
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+
 /**
  * Collects attributes for one span, keeping only the keys its span type allows (the registry's
  * attribute list for that type) plus our own `otel_agents.*` keys: into `out`, or, given a span,
  * straight onto it (one `setAttribute` per key, in the order `out` would have held them).
  */
 export class AttributeSink {
-  readonly out: Attributes = {};
+  /** The attributes collected; empty (and never written) when writing straight onto a span. */
+  readonly out: Attributes;
   truncated: string[] | undefined;
 
   constructor(
@@ -22,7 +25,9 @@ export class AttributeSink {
     /** The normalised provider, for its refinement attributes; may be set once known. */
     public provider: string | undefined,
     private readonly span?: Span,
-  ) {}
+  ) {
+    this.out = span ? NO_ATTRIBUTES : {};
+  }
 
   put(key: string, value: AttributeValue | undefined): void {
     if (value === undefined) return;
@@ -108,19 +113,24 @@ function writeModality(sink: AttributeSink, m: TokensByModality | undefined, key
   sink.put(keys[2], count(m.audio));
 }
 
+// Module constants: as literals at the call, each model call's end would allocate all three.
+const INPUT_BY_MODALITY = [ATTR.usageTextInputTokens, ATTR.usageImageInputTokens, ATTR.usageAudioInputTokens] as const;
+const OUTPUT_BY_MODALITY = [ATTR.usageTextOutputTokens, ATTR.usageImageOutputTokens, ATTR.usageAudioOutputTokens] as const;
+const CACHE_READ_BY_MODALITY = [
+  ATTR.usageTextCacheReadInputTokens,
+  ATTR.usageImageCacheReadInputTokens,
+  ATTR.usageAudioCacheReadInputTokens,
+] as const;
+
 export function writeUsage(sink: AttributeSink, u: Usage): void {
   sink.put(ATTR.usageInputTokens, count(u.inputTokens));
   sink.put(ATTR.usageOutputTokens, count(u.outputTokens));
   sink.put(ATTR.usageCacheReadInputTokens, count(u.cacheReadInputTokens));
   sink.put(ATTR.usageCacheWriteInputTokens, count(u.cacheWriteInputTokens));
   sink.put(ATTR.usageReasoningOutputTokens, count(u.reasoningOutputTokens));
-  writeModality(sink, u.inputByModality, [ATTR.usageTextInputTokens, ATTR.usageImageInputTokens, ATTR.usageAudioInputTokens]);
-  writeModality(sink, u.outputByModality, [ATTR.usageTextOutputTokens, ATTR.usageImageOutputTokens, ATTR.usageAudioOutputTokens]);
-  writeModality(sink, u.cacheReadByModality, [
-    ATTR.usageTextCacheReadInputTokens,
-    ATTR.usageImageCacheReadInputTokens,
-    ATTR.usageAudioCacheReadInputTokens,
-  ]);
+  writeModality(sink, u.inputByModality, INPUT_BY_MODALITY);
+  writeModality(sink, u.outputByModality, OUTPUT_BY_MODALITY);
+  writeModality(sink, u.cacheReadByModality, CACHE_READ_BY_MODALITY);
 }
 
 // Framework extras stay well under the SDK's default attribute count limit (128), so they can
@@ -133,7 +143,10 @@ const MAX_EXTRA_ATTRIBUTES = 32;
  */
 export function writeFacts(sink: AttributeSink, f: OperationFacts, provider: string | undefined): void {
   sink.put(ATTR.providerName, provider);
-  for (const key of Object.keys(f) as (keyof OperationFacts)[]) {
+  // for-in with an own-key check: Object.keys' keys and order, without an array per call.
+  for (const k in f) {
+    if (!Object.hasOwn(f, k)) continue;
+    const key = k as keyof OperationFacts;
     const v = f[key];
     if (v === undefined || v === null) continue;
     switch (key) {
@@ -243,7 +256,8 @@ function writeFramework(sink: AttributeSink, fw: NonNullable<OperationFacts["fra
 function writeExtras(sink: AttributeSink, extra: unknown): void {
   if (typeof extra !== "object" || Array.isArray(extra)) return;
   let n = 0;
-  for (const key of Object.keys(extra as object)) {
+  for (const key in extra as object) {
+    if (!Object.hasOwn(extra as object, key)) continue;
     if (n++ >= MAX_EXTRA_ATTRIBUTES) break;
     sink.putExtra(key, primitive((extra as Record<string, unknown>)[key]));
   }

@@ -3,7 +3,8 @@ import type { ContentPolicy } from "../content/policy.js";
 import { capString } from "../content/safe-json.js";
 import type { Instruments } from "../metrics/instruments.js";
 import { recordOperationMetrics } from "../metrics/record-operation.js";
-import { ATTR, INFERENCE_OPERATIONS, OPERATION, type SpanType } from "../semconv/names.js";
+import { finishReason } from "../semconv/finish-reasons.js";
+import { ATTR, FINISH_REASON, INFERENCE_OPERATIONS, OPERATION, type SpanType } from "../semconv/names.js";
 import {
   AttributeSink,
   failedFinishReasons,
@@ -107,8 +108,7 @@ export class OperationHandle implements OperationHandleLike {
   /** @internal everything known so far (start facts merged with updates). */
   readonly facts: OperationFacts;
   /** Facts that arrived after the start, not yet written (an update or the end's). */
-  private pending: OperationFacts = {};
-  private hasPending = false;
+  private pending: OperationFacts | undefined;
   // The provider as normalised, for the raw value it came from: read at end by the attributes and
   // the metrics, and it rarely changes after the start.
   private rawProvider: unknown;
@@ -181,7 +181,7 @@ export class OperationHandle implements OperationHandleLike {
   update(facts: OperationFacts): this {
     if (this.ended || !facts) return this;
     try {
-      if (mergeFactsInto(this.facts, this.pending, facts, this.deps.policy.capture)) this.hasPending = true;
+      this.pending = mergeFactsInto(this.facts, this.pending, facts, this.deps.policy.capture);
     } catch (err) {
       diag.debug("otel-agents: update ignored", err);
     }
@@ -257,7 +257,7 @@ export class OperationHandle implements OperationHandleLike {
     // Nothing but the identity is needed any more; let framework objects go. The span stays
     // reachable for a while (an export queue holds it, and this handle with it): keep only what an
     // operation started later in this one's context reads.
-    this.pending = NO_FACTS;
+    this.pending = undefined;
     this.start = ENDED;
     this.chunkIntervals = undefined;
     this.totals = undefined;
@@ -269,7 +269,7 @@ export class OperationHandle implements OperationHandleLike {
   private hasEndAttributes(type: string | undefined): boolean {
     return (
       type !== undefined ||
-      this.hasPending ||
+      this.pending !== undefined ||
       this.firstChunkMs !== undefined ||
       this.nameIsFallback ||
       (this.totals !== undefined && !this.facts.usage)
@@ -286,7 +286,8 @@ export class OperationHandle implements OperationHandleLike {
   }
 
   private writeEnd(type: string | undefined, error: unknown): void {
-    const f = this.pending;
+    // Written into below (totals, failed finish reasons) only when this end writes them.
+    const f = this.pending ?? {};
     const provider = this.provider();
     // Written straight onto the span, in the same order an attributes object would hold them.
     const sink = new AttributeSink(this.allowed, provider, this.span);
@@ -362,10 +363,14 @@ export class OperationHandle implements OperationHandleLike {
     const output = count(usage?.outputTokens);
     if (input !== undefined) totals.inputTokens = (totals.inputTokens ?? 0) + input;
     if (output !== undefined) totals.outputTokens = (totals.outputTokens ?? 0) + output;
-    const reasons = normalizeFinishReasons(this.facts.finishReasons);
-    if (reasons) {
+    // normalizeFinishReasons' values, without its array: this runs at the end of every model call.
+    const raw = this.facts.finishReasons;
+    if (!Array.isArray(raw)) return;
+    for (let i = 0; i < raw.length; i++) {
+      const s = str(raw[i]);
+      const reason = s !== undefined ? finishReason(s) : FINISH_REASON.error;
       totals.finishReasons ??= [];
-      for (const r of reasons) if (!totals.finishReasons.includes(r)) totals.finishReasons.push(r);
+      if (!totals.finishReasons.includes(reason)) totals.finishReasons.push(reason);
     }
   }
 

@@ -38,6 +38,9 @@ const ALIASES: ReadonlyMap<string, string> = new Map(
 
 /** The registry value for a finish reason; unknown reasons pass through lower-cased (open enum). */
 export function finishReason(raw: string): string {
+  // Most reasons arrive spelled as listed: no trimmed or lower-cased copy for them.
+  const exact = ALIASES.get(raw);
+  if (exact !== undefined) return exact;
   const key = raw.trim().toLowerCase();
   return ALIASES.get(key) ?? key;
 }
