@@ -8,7 +8,6 @@ import { ATTR, FINISH_REASON, INFERENCE_OPERATIONS, OPERATION, type SpanType } f
 import {
   AttributeSink,
   failedFinishReasons,
-  normalizeFinishReasons,
   normalizeProvider,
   writeContent,
   writeFacts,
