@@ -5,13 +5,7 @@ import type { Instruments } from "../metrics/instruments.js";
 import { recordOperationMetrics } from "../metrics/record-operation.js";
 import { finishReason } from "../semconv/finish-reasons.js";
 import { ATTR, FINISH_REASON, INFERENCE_OPERATIONS, OPERATION, type SpanType } from "../semconv/names.js";
-import {
-  AttributeSink,
-  failedFinishReasons,
-  normalizeProvider,
-  writeContent,
-  writeFacts,
-} from "./attributes.js";
+import { AttributeSink, failedFinishReasons, normalizeProvider, writeContent, writeFacts } from "./attributes.js";
 import { errorDetails, errorType } from "./error-type.js";
 import { mergeFactsInto } from "./facts.js";
 import { spanNameOf } from "./span-shape.js";
