@@ -1,5 +1,5 @@
 import { LANGCHAIN_ATTR } from "@otel-agents/core/adapter";
-import { asRecord, asString, asStringArray, type Dict, serializedClass } from "./read.js";
+import { asRecord, asString, asStringArray, type Dict } from "./read.js";
 
 // Which operation a LangChain chain run is. The rules (README "Mapping"):
 // - a LangGraph graph built by `createAgent` (metadata `lc_agent_name` or `ls_integration:
@@ -18,8 +18,8 @@ export const HIDDEN_TAG = "langsmith:hidden";
 export type ChainKind =
   | { kind: "agent"; name: string | undefined }
   | { kind: "workflow"; name: string | undefined }
-  | { kind: "node"; name: string; graph: boolean }
-  | { kind: "chain"; name: string; graph: boolean }
+  | { kind: "node"; name: string }
+  | { kind: "chain"; name: string }
   | { kind: "hidden" }
   | { kind: "router"; name: string };
 
@@ -30,20 +30,9 @@ export interface ParentInfo {
   node: string | undefined;
 }
 
-export interface ChainStartInput {
-  serialized: unknown;
-  tags: readonly string[] | undefined;
-  metadata: Dict | undefined;
-  runName: string | undefined;
-  /** Undefined for the outermost run we see. */
-  parent: ParentInfo | undefined;
-  keepHidden: boolean;
-}
-
 const GRAPH_CLASSES = new Set(["CompiledStateGraph", "CompiledGraph", "Pregel", "CompiledSubgraph"]);
 
-export function isGraphRun(serialized: unknown): boolean {
-  const cls = serializedClass(serialized);
+export function isGraphClass(cls: string | undefined): boolean {
   return cls !== undefined && GRAPH_CLASSES.has(cls);
 }
 
@@ -56,27 +45,40 @@ function isAgentGraph(metadata: Dict | undefined): boolean {
   return agentNameOf(metadata) !== undefined || metadata?.ls_integration === "langchain_create_agent";
 }
 
-export function classifyChain(input: ChainStartInput): ChainKind {
-  const { serialized, tags, metadata, parent } = input;
-  const cls = serializedClass(serialized);
-  const name = input.runName ?? cls ?? "chain";
-  if (!input.keepHidden && (tags?.includes(HIDDEN_TAG) || name === "__start__" || name === "__end__")) {
-    return { kind: "hidden" };
+const HIDDEN: ChainKind = { kind: "hidden" };
+
+/**
+ * The kind of a chain run from its start event. Positional rather than one input object: it runs on
+ * every chain start. `cls` is the serialized runnable's class (`serializedClass`), read once by the
+ * caller; `tags` are as LangChain passed them, only checked for the hidden tag, so never copied;
+ * `parent` is undefined for the outermost run we see.
+ */
+export function classifyChain(
+  cls: string | undefined,
+  runName: string | undefined,
+  tags: unknown,
+  metadata: Dict | undefined,
+  parent: ParentInfo | undefined,
+  keepHidden: boolean,
+): ChainKind {
+  const name = runName ?? cls ?? "chain";
+  if (!keepHidden && ((Array.isArray(tags) && tags.includes(HIDDEN_TAG)) || name === "__start__" || name === "__end__")) {
+    return HIDDEN;
   }
-  const graph = isGraphRun(serialized);
+  const graph = isGraphClass(cls);
   if (graph && isAgentGraph(metadata)) {
-    const agentName = agentNameOf(metadata) ?? (input.runName === "LangGraph" ? undefined : input.runName);
+    const agentName = agentNameOf(metadata) ?? (runName === "LangGraph" ? undefined : runName);
     return { kind: "agent", name: agentName };
   }
   const node = asString(metadata?.langgraph_node);
-  if (parent?.isGraph && node !== undefined && node === input.runName) return { kind: "node", name: node, graph };
-  if (graph) return { kind: "workflow", name: workflowNameOf(input.runName, cls) };
+  if (parent?.isGraph && node !== undefined && node === runName) return { kind: "node", name: node };
+  if (graph) return { kind: "workflow", name: workflowNameOf(runName, cls) };
   // LangGraph runs a conditional edge's path function as a RunnableLambda right inside the node
   // that precedes the edge, with the node's metadata.
-  if (!input.keepHidden && parent?.node !== undefined && cls === "RunnableLambda" && node === parent.node) {
+  if (!keepHidden && parent?.node !== undefined && cls === "RunnableLambda" && node === parent.node) {
     return { kind: "router", name };
   }
-  return { kind: "chain", name, graph };
+  return { kind: "chain", name };
 }
 
 // LangGraph names a graph compiled without `name` "LangGraph": a constant, not the app's name.

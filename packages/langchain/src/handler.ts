@@ -126,25 +126,30 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements
     runType?: string,
     runName?: string,
   ): void {
-    forRun("handleChainStart", runId, () =>
-      this.tracker.chainStart(
-        chain,
-        runId,
-        asString(parentRunId),
-        stringArray(tags),
-        asRecord(metadata),
-        runType,
-        asString(runName),
-      ),
-    );
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.chainStart(chain, runId, asString(parentRunId), tags, asRecord(metadata), runType, asString(runName));
+    } catch (failure) {
+      hookFailed("handleChainStart", failure);
+    }
   }
 
   override handleChainEnd(outputs: ChainValues, runId: string): void {
-    forRun("handleChainEnd", runId, () => this.tracker.chainEnd(outputs, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.chainEnd(outputs, runId);
+    } catch (failure) {
+      hookFailed("handleChainEnd", failure);
+    }
   }
 
   override handleChainError(err: Error, runId: string): void {
-    forRun("handleChainError", runId, () => this.tracker.chainError(err, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.chainError(err, runId);
+    } catch (failure) {
+      hookFailed("handleChainError", failure);
+    }
   }
 
   override handleChatModelStart(
@@ -156,9 +161,12 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    forRun("handleChatModelStart", runId, () =>
-      this.tracker.chatModelStart(llm, messages, runId, asString(parentRunId), extraParams, metadataOf(metadata)),
-    );
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.chatModelStart(llm, messages, runId, asString(parentRunId), extraParams, metadataOf(metadata));
+    } catch (failure) {
+      hookFailed("handleChatModelStart", failure);
+    }
   }
 
   override handleLLMStart(
@@ -170,21 +178,39 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    forRun("handleLLMStart", runId, () =>
-      this.tracker.llmStart(llm, prompts, runId, asString(parentRunId), extraParams, metadataOf(metadata)),
-    );
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.llmStart(llm, prompts, runId, asString(parentRunId), extraParams, metadataOf(metadata));
+    } catch (failure) {
+      hookFailed("handleLLMStart", failure);
+    }
   }
 
   override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
-    forRun("handleLLMNewToken", runId, () => this.tracker.newToken(runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.newToken(runId);
+    } catch (failure) {
+      hookFailed("handleLLMNewToken", failure);
+    }
   }
 
   override handleLLMEnd(output: LLMResult, runId: string): void {
-    forRun("handleLLMEnd", runId, () => this.tracker.modelEnd(output, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.modelEnd(output, runId);
+    } catch (failure) {
+      hookFailed("handleLLMEnd", failure);
+    }
   }
 
   override handleLLMError(err: Error, runId: string): void {
-    forRun("handleLLMError", runId, () => this.tracker.fail(err, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.fail(err, runId);
+    } catch (failure) {
+      hookFailed("handleLLMError", failure);
+    }
   }
 
   override handleToolStart(
@@ -197,17 +223,30 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements
     runName?: string,
     toolCallId?: string,
   ): void {
-    forRun("handleToolStart", runId, () =>
-      this.tracker.toolStart(tool, input, runId, asString(parentRunId), metadataOf(metadata), asString(runName), toolCallId),
-    );
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.toolStart(tool, input, runId, asString(parentRunId), metadataOf(metadata), asString(runName), toolCallId);
+    } catch (failure) {
+      hookFailed("handleToolStart", failure);
+    }
   }
 
   override handleToolEnd(output: unknown, runId: string): void {
-    forRun("handleToolEnd", runId, () => this.tracker.toolEnd(output, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.toolEnd(output, runId);
+    } catch (failure) {
+      hookFailed("handleToolEnd", failure);
+    }
   }
 
   override handleToolError(err: Error, runId: string): void {
-    forRun("handleToolError", runId, () => this.tracker.fail(err, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.fail(err, runId);
+    } catch (failure) {
+      hookFailed("handleToolError", failure);
+    }
   }
 
   override handleRetrieverStart(
@@ -219,17 +258,30 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements
     metadata?: Record<string, unknown>,
     name?: string,
   ): void {
-    forRun("handleRetrieverStart", runId, () =>
-      this.tracker.retrieverStart(retriever, query, runId, asString(parentRunId), metadataOf(metadata), asString(name)),
-    );
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.retrieverStart(retriever, query, runId, asString(parentRunId), metadataOf(metadata), asString(name));
+    } catch (failure) {
+      hookFailed("handleRetrieverStart", failure);
+    }
   }
 
   override handleRetrieverEnd(documents: DocumentInterface[], runId: string): void {
-    forRun("handleRetrieverEnd", runId, () => this.tracker.retrieverEnd(documents, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.retrieverEnd(documents, runId);
+    } catch (failure) {
+      hookFailed("handleRetrieverEnd", failure);
+    }
   }
 
   override handleRetrieverError(err: Error, runId: string): void {
-    forRun("handleRetrieverError", runId, () => this.tracker.fail(err, runId));
+    if (!isRunId(runId)) return;
+    try {
+      this.tracker.fail(err, runId);
+    } catch (failure) {
+      hookFailed("handleRetrieverError", failure);
+    }
   }
 }
 
@@ -237,15 +289,21 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler implements
 const guard = createGuard("otel-agents/langchain", "the run is not affected");
 
 /**
- * Runs the hook body of a run. LangChain's run ids are UUID strings; an event without one belongs
- * to no run we could end, so it is dropped rather than tracked under a key we cannot log or end.
+ * LangChain's run ids are UUID strings; an event without one belongs to no run we could end, so it
+ * is dropped rather than tracked under a key we cannot log or end.
  */
-function forRun(hook: string, runId: unknown, fn: () => void): void {
-  if (typeof runId === "string" && runId.length > 0) guard(hook, fn);
+function isRunId(runId: unknown): runId is string {
+  return typeof runId === "string" && runId.length > 0;
 }
 
-function stringArray(value: unknown): string[] | undefined {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
+/**
+ * Reports a hook body's throw through the guard. The hooks catch for themselves instead of handing
+ * the guard a closure: one closure per callback event was a good share of a run's allocations.
+ */
+function hookFailed(hook: string, err: unknown): void {
+  guard(hook, () => {
+    throw err;
+  });
 }
 
 function metadataOf(metadata: unknown): Dict | undefined {

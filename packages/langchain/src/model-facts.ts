@@ -12,27 +12,28 @@ export interface ModelStart {
   server: ServerInfo | undefined;
 }
 
+// Each request setting's spellings across integrations, first match wins.
+const MAX_TOKENS = ["max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens", "maxOutputTokens", "num_predict"];
+const TOP_P = ["top_p", "topP"];
+const TOP_K = ["top_k", "topK"];
+const FREQUENCY_PENALTY = ["frequency_penalty", "frequencyPenalty"];
+const PRESENCE_PENALTY = ["presence_penalty", "presencePenalty"];
+const SEED = ["seed", "random_seed"];
+const CHOICE_COUNT = ["n", "candidate_count", "candidateCount"];
+const REQUEST_MODEL = ["model", "model_name", "modelName", "model_id", "modelId"];
+
 export function modelStartFacts(serialized: unknown, extraParams: unknown, metadata: Dict | undefined): ModelStart {
   const params = asRecord(asRecord(extraParams)?.invocation_params);
   const options = asRecord(asRecord(extraParams)?.options);
   const request: RequestParams = {
-    temperature: firstNumber(params, "temperature") ?? asNumber(metadata?.ls_temperature),
-    maxTokens:
-      firstNumber(
-        params,
-        "max_tokens",
-        "max_completion_tokens",
-        "max_output_tokens",
-        "maxTokens",
-        "maxOutputTokens",
-        "num_predict",
-      ) ?? asNumber(metadata?.ls_max_tokens),
-    topP: firstNumber(params, "top_p", "topP"),
-    topK: firstNumber(params, "top_k", "topK"),
-    frequencyPenalty: firstNumber(params, "frequency_penalty", "frequencyPenalty"),
-    presencePenalty: firstNumber(params, "presence_penalty", "presencePenalty"),
-    seed: firstNumber(params, "seed", "random_seed"),
-    choiceCount: firstNumber(params, "n", "candidate_count", "candidateCount"),
+    temperature: asNumber(params?.temperature) ?? asNumber(metadata?.ls_temperature),
+    maxTokens: firstNumber(params, MAX_TOKENS) ?? asNumber(metadata?.ls_max_tokens),
+    topP: firstNumber(params, TOP_P),
+    topK: firstNumber(params, TOP_K),
+    frequencyPenalty: firstNumber(params, FREQUENCY_PENALTY),
+    presencePenalty: firstNumber(params, PRESENCE_PENALTY),
+    seed: firstNumber(params, SEED),
+    choiceCount: firstNumber(params, CHOICE_COUNT),
     stopSequences: asStringArray(params?.stop ?? params?.stop_sequences ?? params?.stopSequences ?? metadata?.ls_stop),
     stream: params?.stream === true ? true : undefined,
     reasoningLevel: asString(params?.reasoning_effort) ?? asString(asRecord(params?.reasoning)?.effort),
@@ -41,8 +42,7 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
   };
   return {
     provider: asString(metadata?.ls_provider) ?? serializedClass(serialized),
-    requestModel:
-      asString(metadata?.ls_model_name) ?? firstString(params, "model", "model_name", "modelName", "model_id", "modelId"),
+    requestModel: asString(metadata?.ls_model_name) ?? firstString(params, REQUEST_MODEL),
     request,
     tools: params?.tools ?? options?.tools,
     server: serverOf(serialized),
@@ -75,12 +75,8 @@ const DEFAULT_URLS: Record<string, { env: string; url: string }> = {
 /** `server.address` / `server.port` of the endpoint a model integration was configured with. */
 export function serverOf(serialized: unknown): ServerInfo | undefined {
   const kwargs = asRecord(asRecord(serialized)?.kwargs);
-  const sources = [kwargs, ...NESTED.map((key) => asRecord(kwargs?.[key]))];
-  let url: string | undefined;
-  for (const source of sources) {
-    url = firstString(source, ...URL_KEYS);
-    if (url) break;
-  }
+  let url = firstString(kwargs, URL_KEYS);
+  for (let i = 0; !url && kwargs && i < NESTED.length; i++) url = firstString(asRecord(kwargs[NESTED[i] as string]), URL_KEYS);
   if (!url) {
     const fallback = DEFAULT_URLS[serializedClass(serialized) ?? ""];
     if (fallback) url = envVar(fallback.env) ?? fallback.url;
@@ -114,23 +110,26 @@ function isFrameworkId(id: string): boolean {
   return id.startsWith("run-") || id.startsWith("lc_run-");
 }
 
+const FINISH_REASON = ["finish_reason", "stop_reason", "finishReason"];
+const INFO_FINISH_REASON = ["finish_reason", "finishReason"];
+const RESPONSE_MODEL = ["model_name", "model", "modelId", "model_id"];
+const INFO_RESPONSE_MODEL = ["model_name", "model"];
+
 export function modelEndFacts(output: unknown): OperationFacts {
   const generations = generationsOf(output);
   const facts: OperationFacts = {};
-  const reasons: string[] = [];
-  for (const generation of generations) {
-    const g = asRecord(generation);
+  let reasons: string[] | undefined;
+  for (let i = 0; i < generations.length; i++) {
+    const g = asRecord(generations[i]);
     const message = asRecord(g?.message);
     const meta = asRecord(message?.response_metadata);
     const info = asRecord(g?.generationInfo);
-    const reason =
-      firstString(meta, "finish_reason", "stop_reason", "finishReason") ?? firstString(info, "finish_reason", "finishReason");
-    if (reason) reasons.push(reason);
+    const reason = firstString(meta, FINISH_REASON) ?? firstString(info, INFO_FINISH_REASON);
+    if (reason) (reasons ??= []).push(reason);
     // A model streamed inside a graph (`streamMode: "messages"`, `streamEvents()`) ends with a
     // message whose `response_metadata` holds only the provider and usage: ChatOpenAI keeps the
     // model, fingerprint and tier of the last chunk in `generationInfo` then.
-    facts.responseModel ??=
-      firstString(meta, "model_name", "model", "modelId", "model_id") ?? firstString(info, "model_name", "model");
+    facts.responseModel ??= firstString(meta, RESPONSE_MODEL) ?? firstString(info, INFO_RESPONSE_MODEL);
     facts.provider ??= asString(meta?.model_provider);
     const id = asString(message?.id) ?? asString(meta?.id);
     if (id && !isFrameworkId(id)) facts.responseId ??= id;
@@ -139,7 +138,7 @@ export function modelEndFacts(output: unknown): OperationFacts {
     const tier = asString(meta?.service_tier) ?? asString(info?.service_tier);
     if ((fingerprint || tier) && !facts.openai) facts.openai = { systemFingerprint: fingerprint, responseServiceTier: tier };
   }
-  if (reasons.length > 0) facts.finishReasons = reasons;
+  if (reasons) facts.finishReasons = reasons;
   facts.usage ??= legacyUsage(asRecord(asRecord(output)?.llmOutput));
   return facts;
 }
@@ -159,11 +158,14 @@ export function usageOf(u: Dict | undefined): Usage | undefined {
   return usage.inputTokens === undefined && usage.outputTokens === undefined ? undefined : usage;
 }
 
+const LEGACY_INPUT_TOKENS = ["promptTokens", "prompt_tokens", "input_tokens"];
+const LEGACY_OUTPUT_TOKENS = ["completionTokens", "completion_tokens", "output_tokens"];
+
 // Older integrations report only `llmOutput.tokenUsage` (camelCase) or `estimatedTokenUsage`.
 function legacyUsage(llmOutput: Dict | undefined): Usage | undefined {
   const t = asRecord(llmOutput?.tokenUsage) ?? asRecord(llmOutput?.estimatedTokenUsage);
   if (!t) return undefined;
-  const inputTokens = firstNumber(t, "promptTokens", "prompt_tokens", "input_tokens");
-  const outputTokens = firstNumber(t, "completionTokens", "completion_tokens", "output_tokens");
+  const inputTokens = firstNumber(t, LEGACY_INPUT_TOKENS);
+  const outputTokens = firstNumber(t, LEGACY_OUTPUT_TOKENS);
   return inputTokens === undefined && outputTokens === undefined ? undefined : { inputTokens, outputTokens };
 }

@@ -1,45 +1,24 @@
 import { diag } from "@opentelemetry/api";
-import type { GenAITelemetry, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core/adapter";
+import type { GenAITelemetry, OperationContent, OperationFacts, OperationHandle, RegistryStart } from "@otel-agents/core/adapter";
 import { BoundedMap, ERROR_TYPE, LANGCHAIN_ATTR, MAX_ANCESTOR_HOPS, nowMs, RunRegistry } from "@otel-agents/core/adapter";
 import {
   type ChainKind,
   classifyChain,
   conversationIdOf,
-  isGraphRun,
+  isGraphClass,
   isRouteOutput,
   nodeAttributes,
-  type ParentInfo,
 } from "./classify-chain.js";
 import { splitPrompt, toInputMessages, toOutputMessages, toToolDefinitions } from "./map-messages.js";
 import { generationsOf, modelEndFacts, modelStartFacts } from "./model-facts.js";
+import { onlyTool, withoutTool, withTool } from "./open-tools.js";
 import { asNumber, asRecord, asString, type Dict, serializedClass } from "./read.js";
-import { type StepSource, trackRun, untrackRun } from "./step-context.js";
+import { RunInfo } from "./run-info.js";
+import { nextTrackingSeq, type StepSource, sourceIdle, sourceOpened } from "./step-context.js";
 
 export interface TrackerOptions {
   keepHiddenRuns: boolean;
   maxOpenRuns: number;
-}
-
-/** What we remember about an open run, visible or not, so its children find their parent. */
-interface RunInfo {
-  /** The run LangChain started it in (visible or not). */
-  parentRunId: string | undefined;
-  /** The run whose span children attach to: the run itself if it has a span, else its nearest visible ancestor. */
-  spanRunId: string | undefined;
-  isGraph: boolean;
-  node: string | undefined;
-  /** A conditional-edge router whose span waits until we know it is no router. */
-  deferred: RegistryStart | undefined;
-  /** A model run's provider from its start: sampling-relevant, so the response only fills a gap. */
-  provider?: string | undefined;
-  /** The nearest enclosing agent run (else the outermost run): where tool descriptions are looked up. */
-  scope: string;
-  /** Its own conversation id, else its parent's: tool runs inside a LangGraph thread carry no `thread_id`. */
-  conversationId: string | undefined;
-  /** On scope runs: tool name -> description, from the tool definitions the models in it were given. */
-  toolDescriptions?: Map<string, string>;
-  /** The abort error a child of this run failed with: what the caller got (see `chainError`). */
-  abortError?: unknown;
 }
 
 const FRAMEWORK = "langchain";
@@ -73,23 +52,15 @@ export class RunTracker implements StepSource {
    * the model its tools (an app's own loop: `model.bindTools(...).invoke()`, then `tool.invoke(call)`).
    */
   private readonly lastToolDescriptions = new BoundedMap<string, string>(MAX_REMEMBERED_TOOLS);
-  /**
-   * Open tool runs by the run they were started in. A `DynamicStructuredTool` (what
-   * `@langchain/mcp-adapters` builds) runs its function without putting its own config into
-   * LangChain's AsyncLocalStorage, so its body reads as the enclosing run's (the graph's tools
-   * node): when that run has exactly one tool open, the body is that tool's.
-   */
-  private readonly openTools = new Map<string, Set<string>>();
-  private readonly toolParents = new Map<string, string>();
 
   constructor(
     private readonly telemetry: GenAITelemetry,
     private readonly options: TrackerOptions,
   ) {
     this.registry = new RunRegistry(telemetry, { maxOpenRuns: options.maxOpenRuns });
-    this.runs = new BoundedMap(options.maxOpenRuns, (runId) => {
+    this.runs = new BoundedMap(options.maxOpenRuns, (runId, info) => {
       // The registry ends the matching spans; here only the bookkeeping goes.
-      this.forget(runId);
+      this.forget(runId, info);
       diag.debug("otel-agents: too many open LangChain runs; forgetting the oldest");
     });
   }
@@ -106,10 +77,8 @@ export class RunTracker implements StepSource {
 
   /** Ends every open span as orphaned (an app shutting down mid-run). */
   endAll(): number {
-    for (const runId of this.runs.keys()) untrackRun(runId, this);
     this.runs.clear();
-    this.openTools.clear();
-    this.toolParents.clear();
+    sourceIdle(this);
     return this.registry.endAll();
   }
 
@@ -117,16 +86,24 @@ export class RunTracker implements StepSource {
     return this.registry.get(runId);
   }
 
+  trackedAt(runId: string): number | undefined {
+    return this.runs.get(runId)?.trackedAt;
+  }
+
+  trackedRunIds(): Iterable<string> {
+    return this.runs.keys();
+  }
+
   /** The span user code running inside `runId` belongs under (folded runs: their visible ancestor's). */
   stepHandle(runId: string): OperationHandle | undefined {
-    const tools = this.openTools.get(runId);
-    if (tools?.size === 1) {
-      const [only] = tools;
-      const toolSpanRunId = only === undefined ? undefined : this.runs.get(only)?.spanRunId;
+    const info = this.runs.get(runId);
+    const only = onlyTool(info?.openTools);
+    if (only !== undefined) {
+      const toolSpanRunId = this.runs.get(only)?.spanRunId;
       const handle = toolSpanRunId === undefined ? undefined : this.registry.get(toolSpanRunId);
       if (handle) return handle;
     }
-    const spanRunId = this.runs.get(runId)?.spanRunId;
+    const spanRunId = info?.spanRunId;
     return spanRunId === undefined ? undefined : this.registry.get(spanRunId);
   }
 
@@ -136,7 +113,7 @@ export class RunTracker implements StepSource {
     serialized: unknown,
     runId: string,
     parentRunId: string | undefined,
-    tags: string[] | undefined,
+    tags: unknown,
     metadata: Dict | undefined,
     runType: string | undefined,
     runName: string | undefined,
@@ -144,24 +121,16 @@ export class RunTracker implements StepSource {
     // Nothing registered to record to: track no run (their ends then find nothing).
     if (!this.telemetry.active) return;
     const parent = this.parentOf(parentRunId);
-    const parentInfo: ParentInfo | undefined = parent ? { isGraph: parent.isGraph, node: parent.node } : undefined;
-    const kind = classifyChain({
-      serialized,
-      tags,
-      metadata,
-      runName,
-      parent: parentInfo,
-      keepHidden: this.options.keepHiddenRuns,
-    });
-    const info: RunInfo = {
+    const cls = serializedClass(serialized);
+    const kind = classifyChain(cls, runName, tags, metadata, parent, this.options.keepHiddenRuns);
+    const info = new RunInfo(
       parentRunId,
-      spanRunId: undefined,
-      isGraph: isGraphRun(serialized),
-      node: kind.kind === "node" ? kind.name : undefined,
-      deferred: undefined,
-      scope: kind.kind === "agent" || !parent ? runId : parent.scope,
-      conversationId: conversationIdOf(metadata) ?? parent?.conversationId,
-    };
+      undefined,
+      isGraphClass(cls),
+      kind.kind === "node" ? kind.name : undefined,
+      kind.kind === "agent" || !parent ? runId : parent.scope,
+      conversationIdOf(metadata) ?? parent?.conversationId,
+    );
     const spanParent = this.spanParentId(parentRunId);
     if (kind.kind === "hidden") {
       info.spanRunId = spanParent;
@@ -270,17 +239,24 @@ export class RunTracker implements StepSource {
     runType: string | undefined,
     conversationId: string | undefined,
   ): RegistryStart {
-    const base = { parentId, framework: { name: FRAMEWORK, runId } };
+    const framework = { name: FRAMEWORK, runId };
     switch (kind.kind) {
       case "agent":
-        return { ...base, operation: "invoke_agent", agent: { name: kind.name }, conversationId };
+        return { parentId, framework, operation: "invoke_agent", agent: { name: kind.name }, conversationId };
       case "workflow":
-        return { ...base, operation: "invoke_workflow", workflowName: kind.name, conversationId };
+        return { parentId, framework, operation: "invoke_workflow", workflowName: kind.name, conversationId };
       case "node":
-        return { ...base, operation: "step", step: { type: "node", name: kind.name }, attributes: nodeAttributes(metadata) };
+        return {
+          parentId,
+          framework,
+          operation: "step",
+          step: { type: "node", name: kind.name },
+          attributes: nodeAttributes(metadata),
+        };
       default:
         return {
-          ...base,
+          parentId,
+          framework,
           operation: "step",
           step: { type: kind.kind === "router" ? "router" : "chain", name: kind.name },
           attributes: { [LANGCHAIN_ATTR.runType]: asString(runType) },
@@ -299,11 +275,8 @@ export class RunTracker implements StepSource {
     metadata: Dict | undefined,
   ): void {
     if (!this.telemetry.active) return;
-    const prompt = Array.isArray(messages) && Array.isArray(messages[0]) ? (messages[0] as unknown[]) : [];
     const facts = modelStartFacts(serialized, extraParams, metadata);
     this.learnToolDescriptions(parentRunId, facts.tools);
-    let split: ReturnType<typeof splitPrompt> | undefined;
-    const prompts = () => (split ??= splitPrompt(prompt));
     this.startVisible(runId, parentRunId, metadata, {
       operation: "chat",
       provider: facts.provider,
@@ -311,11 +284,7 @@ export class RunTracker implements StepSource {
       request: facts.request,
       server: facts.server,
       framework: { name: FRAMEWORK, runId },
-      content: {
-        systemInstructions: () => prompts().systemInstructions,
-        inputMessages: () => prompts().inputMessages,
-        toolDefinitions: () => toToolDefinitions(facts.tools),
-      },
+      content: this.telemetry.captureContent ? chatContent(messages, facts.tools) : undefined,
     });
   }
 
@@ -337,7 +306,9 @@ export class RunTracker implements StepSource {
       request: facts.request,
       server: facts.server,
       framework: { name: FRAMEWORK, runId },
-      content: { inputMessages: () => (typeof prompt === "string" ? toInputMessages([prompt]) : undefined) },
+      content: this.telemetry.captureContent
+        ? { inputMessages: () => (typeof prompt === "string" ? toInputMessages([prompt]) : undefined) }
+        : undefined,
     });
   }
 
@@ -351,7 +322,7 @@ export class RunTracker implements StepSource {
     const facts: OperationFacts = modelEndFacts(output);
     // The provider is sampling-relevant and set at start; the response only fills a gap.
     if (info?.provider !== undefined) facts.provider = undefined;
-    facts.content = { outputMessages: () => toOutputMessages(generationsOf(output)) };
+    if (this.telemetry.captureContent) facts.content = { outputMessages: () => toOutputMessages(generationsOf(output)) };
     this.registry.end(runId, facts);
   }
 
@@ -380,19 +351,19 @@ export class RunTracker implements StepSource {
           asString(asRecord(s?.kwargs)?.description) ?? asString(s?.description) ?? this.toolDescription(parentRunId, name),
       },
       framework: { name: FRAMEWORK, runId },
-      content: { toolArguments: () => input },
+      content: this.telemetry.captureContent ? { toolArguments: () => input } : undefined,
     });
-    if (parentRunId !== undefined && this.runs.has(runId)) {
-      let open = this.openTools.get(parentRunId);
-      if (!open) this.openTools.set(parentRunId, (open = new Set()));
-      open.add(runId);
-      this.toolParents.set(runId, parentRunId);
+    const parent = this.parentOf(parentRunId);
+    const tool = parent ? this.runs.get(runId) : undefined;
+    if (parent && tool) {
+      parent.openTools = withTool(parent.openTools, runId);
+      tool.toolParent = parentRunId;
     }
   }
 
   toolEnd(output: unknown, runId: string): void {
     this.forget(runId);
-    this.registry.end(runId, { content: { toolResult: () => toolResultOf(output) } });
+    this.registry.end(runId, this.telemetry.captureContent ? { content: { toolResult: () => toolResultOf(output) } } : undefined);
   }
 
   retrieverStart(
@@ -409,13 +380,18 @@ export class RunTracker implements StepSource {
       dataSourceId: runName ?? serializedClass(serialized),
       request: { topKDocuments: asNumber(metadata?.ls_retriever_k) },
       framework: { name: FRAMEWORK, runId },
-      content: { retrievalQuery: () => (typeof query === "string" ? query : undefined) },
+      content: this.telemetry.captureContent
+        ? { retrievalQuery: () => (typeof query === "string" ? query : undefined) }
+        : undefined,
     });
   }
 
   retrieverEnd(documents: unknown, runId: string): void {
     this.forget(runId);
-    this.registry.end(runId, { content: { retrievalDocuments: () => toRetrievalDocuments(documents) } });
+    this.registry.end(
+      runId,
+      this.telemetry.captureContent ? { content: { retrievalDocuments: () => toRetrievalDocuments(documents) } } : undefined,
+    );
   }
 
   /** Model, tool and retriever errors. */
@@ -435,17 +411,13 @@ export class RunTracker implements StepSource {
     const parent = this.parentOf(parentRunId);
     const parentId = this.spanParentId(parentRunId);
     const conversationId = conversationIdOf(metadata) ?? parent?.conversationId;
-    this.remember(runId, {
-      parentRunId,
-      spanRunId: runId,
-      isGraph: false,
-      node: undefined,
-      deferred: undefined,
-      provider: asString(start.provider),
-      scope: parent?.scope ?? runId,
-      conversationId,
-    });
-    this.registry.start(runId, { ...start, conversationId, parentId });
+    const info = new RunInfo(parentRunId, runId, false, undefined, parent?.scope ?? runId, conversationId);
+    info.provider = asString(start.provider);
+    this.remember(runId, info);
+    // `start` was built for this call alone: completed in place rather than copied.
+    start.conversationId = conversationId;
+    start.parentId = parentId;
+    this.registry.start(runId, start);
   }
 
   private learnToolDescriptions(parentRunId: string | undefined, tools: unknown): void {
@@ -487,23 +459,43 @@ export class RunTracker implements StepSource {
   }
 
   private remember(runId: string, info: RunInfo): void {
+    const previous = this.runs.get(runId);
+    if (previous) {
+      // A second start of a tracked run keeps its place among the handlers that track it, and
+      // the tool runs open in it.
+      info.trackedAt = previous.trackedAt;
+      info.openTools = previous.openTools;
+      info.toolParent = previous.toolParent;
+    } else {
+      info.trackedAt = nextTrackingSeq();
+    }
     this.runs.set(runId, info);
-    trackRun(runId, this);
+    if (this.runs.size === 1) sourceOpened(this);
   }
 
-  private forget(runId: string): RunInfo | undefined {
-    const toolParent = this.toolParents.get(runId);
-    if (toolParent !== undefined) {
-      this.toolParents.delete(runId);
-      const open = this.openTools.get(toolParent);
-      open?.delete(runId);
-      if (open?.size === 0) this.openTools.delete(toolParent);
-    }
-    const info = this.runs.get(runId);
+  /** `info`: an evicted run's record, already out of the map. */
+  private forget(runId: string, info = this.runs.get(runId)): RunInfo | undefined {
+    const parent = this.parentOf(info?.toolParent);
+    if (parent) parent.openTools = withoutTool(parent.openTools, runId);
     this.runs.delete(runId);
-    untrackRun(runId, this);
+    if (this.runs.size === 0) sourceIdle(this);
     return info;
   }
+}
+
+/**
+ * A chat run's content thunks; built only while content is captured, since without capture the
+ * core drops them unread and the closures were a cost per model run.
+ */
+function chatContent(messages: unknown, tools: unknown): OperationContent {
+  const prompt = Array.isArray(messages) && Array.isArray(messages[0]) ? (messages[0] as unknown[]) : [];
+  let split: ReturnType<typeof splitPrompt> | undefined;
+  const prompts = () => (split ??= splitPrompt(prompt));
+  return {
+    systemInstructions: () => prompts().systemInstructions,
+    inputMessages: () => prompts().inputMessages,
+    toolDefinitions: () => toToolDefinitions(tools),
+  };
 }
 
 function toolResultOf(output: unknown): unknown {

@@ -7,33 +7,47 @@ import { type OperationHandle, registerStepResolver } from "@otel-agents/core/ad
 // StepAwareContextManager asks this resolver which step is running so that user code there (its
 // spans, the traceparent of its HTTP calls) nests under the step's span.
 
-/** What a handler knows about a run: the span its user code belongs under. */
+/** What a handler knows about the runs it tracks: the span their user code belongs under. */
 export interface StepSource {
-  /** The handle of the run, or of its nearest visible ancestor for folded runs. */
+  /** The handle of the run, or of its nearest visible ancestor for folded runs; undefined for a run it does not track. */
   stepHandle(runId: string): OperationHandle | undefined;
+  /** When it began tracking the run (a `nextTrackingSeq()` value), undefined for a run it does not track. */
+  trackedAt(runId: string): number | undefined;
+  /** The runs it tracks. */
+  trackedRunIds(): Iterable<string>;
 }
 
-// One map per process (per loaded copy of this module), fed by every handler instance: a resolver
-// is registered once, handlers come and go. Several handlers may observe the same run.
-const openRuns = new Map<string, StepSource[]>();
+// The handlers (their trackers) with runs open, one list per process (per loaded copy of this
+// module): a resolver is registered once, handlers come and go. A handler is listed while it has
+// a run open, not each run: the runs are in the handler's own map already, and a second map entry
+// per run was a good share of a run's allocations.
+const sources: StepSource[] = [];
+let seq = 0;
 
-export function trackRun(runId: string, source: StepSource): void {
-  const sources = openRuns.get(runId);
-  if (!sources) openRuns.set(runId, [source]);
-  else if (!sources.includes(source)) sources.push(source);
+/** Orders the sources of a run seen by several handlers: the first to track it is asked first. */
+export function nextTrackingSeq(): number {
+  return seq++;
 }
 
-export function untrackRun(runId: string, source: StepSource): void {
-  const sources = openRuns.get(runId);
-  if (!sources) return;
+/** A source opened its first run. */
+export function sourceOpened(source: StepSource): void {
+  if (!sources.includes(source)) sources.push(source);
+}
+
+/** A source has no run open any more. */
+export function sourceIdle(source: StepSource): void {
   const i = sources.indexOf(source);
-  if (i >= 0) sources.splice(i, 1);
-  if (sources.length === 0) openRuns.delete(runId);
+  if (i < 0) return;
+  // The order is no one's (see `trackedAt`): the last takes the gap, and no spliced-out array is made.
+  const last = sources.pop() as StepSource;
+  if (i < sources.length) sources[i] = last;
 }
 
 /** Open runs known to the resolver (for tests). */
 export function trackedRunCount(): number {
-  return openRuns.size;
+  const ids = new Set<string>();
+  for (const source of sources) for (const id of source.trackedRunIds()) ids.add(id);
+  return ids.size;
 }
 
 interface CallbacksLike {
@@ -54,16 +68,31 @@ function currentRunId(): string | undefined {
 
 /** The resolver the core consults on every `context.active()`: cheap when nothing is open. */
 export function resolveCurrentStep(): OperationHandle | undefined {
-  if (openRuns.size === 0) return undefined;
+  if (sources.length === 0) return undefined;
   const runId = currentRunId();
   if (runId === undefined) return undefined;
-  const sources = openRuns.get(runId);
-  if (!sources) return undefined;
-  for (const source of sources) {
-    const handle = source.stepHandle(runId);
+  if (sources.length === 1) return sources[0]?.stepHandle(runId);
+  return severalSourcesStep(runId);
+}
+
+/** Several handlers with runs open: those tracking the run are asked in the order they began to. */
+function severalSourcesStep(runId: string): OperationHandle | undefined {
+  let after = -1;
+  for (;;) {
+    let next: StepSource | undefined;
+    let nextAt = Number.POSITIVE_INFINITY;
+    for (const source of sources) {
+      const at = source.trackedAt(runId);
+      if (at !== undefined && at > after && at < nextAt) {
+        next = source;
+        nextAt = at;
+      }
+    }
+    if (next === undefined) return undefined;
+    const handle = next.stepHandle(runId);
     if (handle) return handle;
+    after = nextAt;
   }
-  return undefined;
 }
 
 try {

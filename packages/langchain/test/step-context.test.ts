@@ -2,8 +2,10 @@ import { tool } from "@langchain/core/tools";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { context, type Span, trace } from "@opentelemetry/api";
 import { outgoingParentSpanId, stepContextContract } from "@otel-agents/testing/contract";
+import { createHarness } from "@otel-agents/testing/harness";
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { OpenTelemetryCallbackHandler } from "../src/index.js";
 import { trackedRunCount } from "../src/step-context.js";
 import { driver, node } from "./driver.js";
 import { FW, h, makeHandler, n, tree } from "./helpers.js";
@@ -134,6 +136,46 @@ describe("step-aware context", () => {
     request.end();
     expect(seen).toEqual([request.spanContext().spanId]);
     expect(h.spans().map((s) => s.name)).toEqual(["handle-request"]);
+  });
+
+  it("with two handlers on a run, nests a step body under the span of the handler that saw the run first", async () => {
+    // The second handler records elsewhere and has a run of its own open since before: it began
+    // tracking runs first, yet the graph's runs reached the first handler first.
+    const elsewhere = createHarness();
+    const second = new OpenTelemetryCallbackHandler({ tracerProvider: elsewhere.tracerProvider });
+    second.handleChainStart(
+      { lc: 1, type: "not_implemented", id: ["langchain_core", "runnables", "RunnableLambda"] },
+      {},
+      "00000000-0000-4000-8000-000000000001",
+      undefined,
+      [],
+      {},
+      "chain",
+      "earlier",
+    );
+    const seen: Array<string | undefined> = [];
+    const probe = tool(
+      async () => {
+        seen.push(outgoingParentSpanId());
+        return "ok";
+      },
+      { name: "probe", description: "Probe", schema: z.object({}) },
+    );
+    const graph = new StateGraph(State)
+      .addNode("tools", async (s) => {
+        await probe.invoke({});
+        return { n: s.n + 1 };
+      })
+      .addEdge(START, "tools")
+      .addEdge("tools", END)
+      .compile({ name: "probing" });
+    await graph.invoke({ n: 0 }, { callbacks: [makeHandler(), second] });
+    expect(second.endOpenRuns()).toBe(1);
+
+    expect(seen).toEqual([spanId("execute_tool probe")]);
+    expect(elsewhere.spans().map((s) => s.name)).toContain("execute_tool probe");
+    expect(trackedRunCount()).toBe(0);
+    await elsewhere.shutdown();
   });
 });
 
