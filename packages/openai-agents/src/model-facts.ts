@@ -149,7 +149,9 @@ export function responseEndFacts(data: ResponseSpanData, capture: boolean): Infe
     };
   }
   // The Responses API echoes the tools it was given, descriptions included.
-  return { facts, hasUsage: usage !== undefined, toolCalls, toolDescriptions: toolDescriptionsOf(response?.tools) };
+  // No empty map for a response that lists no tools (none is there with sensitive data off).
+  const toolDescriptions = Array.isArray(response?.tools) ? toolDescriptionsOf(response.tools) : undefined;
+  return { facts, hasUsage: usage !== undefined, toolCalls, toolDescriptions };
 }
 
 function responsesFinishReasons(response: Rec, calledTools: boolean): string[] | undefined {

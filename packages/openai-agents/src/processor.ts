@@ -17,7 +17,7 @@ import { type AgentsFailure, cancellationOf, failureOf, isGeneric } from "./erro
 import { listenToModelCalls, type ModelCallListener, stopListening } from "./model-response.js";
 import { listenToRunner, type RunnerListener, runSignal, stopListeningToRunner } from "./runner-hooks.js";
 import { endFactsOf, startOptionsOf } from "./span-facts.js";
-import { type SpanNode, SpanStore, type TraceState } from "./span-store.js";
+import { SpanStore, type TraceState } from "./span-store.js";
 import { SpanTree } from "./span-tree.js";
 import { ensureStepResolver, type StreamObserver, untrackAll } from "./step-context.js";
 import { checkTracingEnabledSoon } from "./tracing-disabled.js";
@@ -84,48 +84,87 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     checkVersions();
     this.registry = new RunRegistry(this.telemetry, { maxOpenRuns: options.maxOpenRuns });
     this.tracerProvider = tracerProvider;
+    // Each try/catch stands for the guard: a closure for it would be made on every call.
     this.observer = {
-      streamStarted: (spanId) => this.guard("streamStarted", () => this.turns.streamStarted(spanId)),
-      firstChunk: (spanId, timeMs) => this.guard("firstChunk", () => this.turns.firstChunk(spanId, timeMs)),
-      cancelled: (traceId, spanId, reason) =>
-        this.guard("cancelled", () => this.cancellations.cancelled(traceId, spanId, reason)),
+      streamStarted: (spanId) => {
+        try {
+          this.turns.streamStarted(spanId);
+        } catch (err) {
+          this.failed("streamStarted", err);
+        }
+      },
+      firstChunk: (spanId, timeMs) => {
+        try {
+          this.turns.firstChunk(spanId, timeMs);
+        } catch (err) {
+          this.failed("firstChunk", err);
+        }
+      },
+      cancelled: (traceId, spanId, reason) => {
+        try {
+          this.cancellations.cancelled(traceId, spanId, reason);
+        } catch (err) {
+          this.failed("cancelled", err);
+        }
+      },
     };
     this.store = new SpanStore(2 * maxOpenRunsOf(options.maxOpenRuns), this.observer);
     this.tree = new SpanTree(this.registry, this.store, options.useAgentsTraceId === true);
     this.turns = new Turns(this.tree, this.store, this.telemetry, options.customModelInfo);
     this.cancellations = new Cancellations(this.store);
     this.modelCalls = {
-      modelCallStarted: (traceId, spanId, requested) =>
-        this.guard("modelCallStarted", () => this.turns.modelCallStarted(traceId, spanId, requested)),
-      modelCallFinished: (traceId, spanId, facts) =>
-        this.guard("modelCallFinished", () => this.turns.modelCallFinished(traceId, spanId, facts)),
+      modelCallStarted: (traceId, spanId, requested) => {
+        try {
+          this.turns.modelCallStarted(traceId, spanId, requested);
+        } catch (err) {
+          this.failed("modelCallStarted", err);
+        }
+      },
+      modelCallFinished: (traceId, spanId, facts) => {
+        try {
+          this.turns.modelCallFinished(traceId, spanId, facts);
+        } catch (err) {
+          this.failed("modelCallFinished", err);
+        }
+      },
     };
     this.runner = {
-      toolCallStarted: (traceId, spanId, callId) =>
-        this.guard("toolCallStarted", () => {
+      toolCallStarted: (traceId, spanId, callId) => {
+        try {
           const node = this.store.node(spanId);
           if (node?.traceId === traceId && node.type === "function") node.toolCallId = callId;
-        }),
-      agentStarted: (traceId, spanId, requested) =>
-        this.guard("agentStarted", () => this.turns.agentStarted(traceId, spanId, requested)),
+        } catch (err) {
+          this.failed("toolCallStarted", err);
+        }
+      },
+      agentStarted: (traceId, spanId, requested) => {
+        try {
+          this.turns.agentStarted(traceId, spanId, requested);
+        } catch (err) {
+          this.failed("agentStarted", err);
+        }
+      },
     };
     this.listen();
     ensureStepResolver();
     checkTracingEnabledSoon();
   }
 
-  // Not `async`: these run for every span of every run, and the SDK only awaits the promise.
+  // Not `async`: these run for every span of every run, and the SDK only awaits the promise. No
+  // closure for the guard either (one per call): only a thrown error reaches it.
   onTraceStart(t: Trace): Promise<void> {
-    this.guard("onTraceStart", () => {
+    try {
       if (this.idle) {
         warnNoSdkOnce("otel-agents/openai-agents", "an OpenAI Agents run started", NO_SDK_FIX);
-        return;
+        return DONE;
       }
       // Again after a shutdown: `setTraceProcessors` shuts down the processors it replaces, this
       // one too when it stays in the new list, and it then goes on recording.
       this.listen();
       this.tree.traceStarted(t);
-    });
+    } catch (err) {
+      this.failed("onTraceStart", err);
+    }
     return DONE;
   }
 
@@ -136,20 +175,37 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   }
 
   onTraceEnd(t: Trace): Promise<void> {
-    this.guard("onTraceEnd", () => this.tree.traceEnded(t));
+    try {
+      this.tree.traceEnded(t);
+    } catch (err) {
+      this.failed("onTraceEnd", err);
+    }
     return DONE;
   }
 
   onSpanStart(span: Span<SpanData>): Promise<void> {
-    this.guard("onSpanStart", () => {
+    try {
       if (!this.idle) this.spanStarted(span);
-    });
+    } catch (err) {
+      this.failed("onSpanStart", err);
+    }
     return DONE;
   }
 
   onSpanEnd(span: Span<SpanData>): Promise<void> {
-    this.guard("onSpanEnd", () => this.spanEnded(span));
+    try {
+      this.spanEnded(span);
+    } catch (err) {
+      this.failed("onSpanEnd", err);
+    }
     return DONE;
+  }
+
+  /** Reports an error a hook caught through the guard: a warning the first time per hook, then debug. */
+  private failed(hook: string, err: unknown): void {
+    this.guard(hook, () => {
+      throw err;
+    });
   }
 
   /**
@@ -229,8 +285,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   private spanStarted(span: Span<SpanData>): void {
     if (this.store.node(span.spanId) || this.store.isClosed(span.traceId)) return;
     const data = span.spanData;
-    const node: SpanNode = { traceId: span.traceId, parentId: span.parentId, type: data.type, startMs: nowMs() };
-    this.store.addSpan(span.spanId, node);
+    const node = this.store.addSpan(span.spanId, span.traceId, span.parentId, data.type, nowMs());
     switch (data.type) {
       case "task":
         // Folded: its children hang from its parent; usage comes per model call from turns.
@@ -277,7 +332,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     const data = span.spanData;
     const state = this.store.trace(span.traceId);
     const failure = this.failureOf(span, state);
-    if (state?.entry?.id === span.spanId) state.entry = undefined;
+    if (state?.entry === node) state.entry = undefined;
     switch (data.type) {
       case "task":
         if (span.parentId === null && state) this.tree.runEnded(span.traceId, state, failure);
@@ -293,15 +348,21 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         this.turns.inferenceEnded(span, node, failure);
         break;
       case "function": {
-        const facts: OperationFacts = endFactsOf(data);
+        const facts: OperationFacts = endFactsOf(data, this.telemetry.captureContent);
         const tool = this.store.enclosingTurn(span.parentId)?.tools?.claim(data.name, data.input);
         // The runner's own word on the call id wins over matching the model's calls by name and input.
-        if (tool || node.toolCallId) facts.tool = { ...tool, callId: node.toolCallId ?? tool?.callId };
+        // `claim` made `tool` for this span alone: completed in place.
+        if (tool) {
+          if (node.toolCallId !== undefined) tool.callId = node.toolCallId;
+          facts.tool = tool;
+        } else if (node.toolCallId) {
+          facts.tool = { callId: node.toolCallId };
+        }
         this.tree.finishOp(span.spanId, facts, failure);
         break;
       }
       default:
-        this.tree.finishOp(span.spanId, endFactsOf(data), failure);
+        this.tree.finishOp(span.spanId, endFactsOf(data, this.telemetry.captureContent), failure);
         break;
     }
   }

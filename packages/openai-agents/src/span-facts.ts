@@ -6,8 +6,9 @@ const AGENTS_ATTR = OPENAI_AGENTS_ATTR;
 
 export const FRAMEWORK_NAME = "openai-agents";
 
-const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+const isString = (x: unknown): x is string => typeof x === "string";
+
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every(isString) ? v : undefined);
 
 const SPAN_TYPE = /^[A-Za-z][\w.-]{0,63}$/;
 
@@ -48,8 +49,11 @@ export function startOptionsOf(data: SpanData): StartOptions {
   }
 }
 
-/** Facts only known at the end (span data is filled in while the span runs). */
-export function endFactsOf(data: SpanData): Omit<StartOptions, "operation"> {
+/**
+ * Facts only known at the end (span data is filled in while the span runs). Content only when
+ * `capture` is on: the core drops it otherwise, so its readers are not even made.
+ */
+export function endFactsOf(data: SpanData, capture: boolean): Omit<StartOptions, "operation"> {
   switch (data.type) {
     case "agent":
       return {
@@ -59,13 +63,18 @@ export function endFactsOf(data: SpanData): Omit<StartOptions, "operation"> {
           [AGENTS_ATTR.agentOutputType]: asString(data.output_type),
         },
       };
-    case "function":
+    case "function": {
+      // Most tools are not MCP tools: no attributes object just to hold an undefined.
+      const mcpData = asString(data.mcp_data);
       return {
-        attributes: { [AGENTS_ATTR.mcpData]: asString(data.mcp_data) },
+        attributes: mcpData === undefined ? undefined : { [AGENTS_ATTR.mcpData]: mcpData },
         // Blank is what the SDK leaves when it withholds them (`traceIncludeSensitiveData: false`):
         // nothing known, not an empty value.
-        content: { toolArguments: () => data.input || undefined, toolResult: () => data.output || undefined },
+        content: capture
+          ? { toolArguments: () => data.input || undefined, toolResult: () => data.output || undefined }
+          : undefined,
       };
+    }
     case "guardrail":
       return { guardrail: { name: asString(data.name), triggered: data.triggered === true } };
     case "mcp_tools":

@@ -1,13 +1,17 @@
 import type { SpanData } from "@openai/agents-core";
 import type { Context } from "@opentelemetry/api";
-import { BoundedMap, findAncestor, type OperationHandle } from "@otel-agents/core/adapter";
+import { BoundedMap, findAncestor, MAX_ANCESTOR_HOPS, type OperationHandle } from "@otel-agents/core/adapter";
 import type { AgentsFailure } from "./error-type.js";
 import type { RequestedModel } from "./model-response.js";
 import { type StreamObserver, trackSpan, untrackSpan, untrackTrace } from "./step-context.js";
 import type { TurnState } from "./turns.js";
 
-/** What the processor keeps of one Agents span while its trace runs. */
+/**
+ * What the processor keeps of one Agents span while its trace runs; also the step resolver's entry
+ * for it (step-context.ts). Made by `SpanStore.addSpan`.
+ */
 export interface SpanNode {
+  readonly owner: StreamObserver;
   traceId: string;
   parentId: string | null;
   type: SpanData["type"];
@@ -42,7 +46,7 @@ export interface TraceState {
   /** Start of the current top-level run: a workflow found during it starts there. */
   runStartMs: number;
   /** The top-level agent of a run without a workflow so far, while it runs: a workflow found now goes above it. */
-  entry: { id: string; handle: OperationHandle } | undefined;
+  entry: SpanNode | undefined;
   conversationId: string | undefined;
   failure: AgentsFailure | undefined;
   /**
@@ -89,18 +93,22 @@ export class SpanStore {
   }
 
   isClosed(traceId: string): boolean {
-    return this.closed.has(traceId);
+    // Asked at every event, and empty until a shutdown: no hashing of the id then.
+    return this.closed.size > 0 && this.closed.has(traceId);
   }
 
   addTrace(traceId: string, state: TraceState): void {
     this.traces.set(traceId, state);
   }
 
-  /** Keeps a span (and tells the step resolver about it), listed under its trace when that is known. */
-  addSpan(spanId: string, node: SpanNode): void {
+  /** Keeps a new span (and tells the step resolver about it), listed under its trace when that is known. */
+  addSpan(spanId: string, traceId: string, parentId: string | null, type: SpanData["type"], startMs: number): SpanNode {
+    // The fields most spans get are there from the start; the rarer ones are added when set.
+    const node: SpanNode = { owner: this.observer, traceId, parentId, type, handle: undefined, turn: undefined, startMs };
     this.spans.set(spanId, node);
-    trackSpan(this.observer, spanId, node);
-    this.traces.get(node.traceId)?.spanIds.push(spanId);
+    trackSpan(spanId, node);
+    this.traces.get(traceId)?.spanIds.push(spanId);
+    return node;
   }
 
   /** A span ended: code running after it is no longer inside its step. Its node stays for its trace's later spans. */
@@ -114,7 +122,10 @@ export class SpanStore {
     if (!state) return undefined;
     this.traces.delete(traceId);
     untrackTrace(this.observer, traceId);
-    for (const id of state.spanIds) {
+    // Indexed: a for-of here makes an iterator per trace.
+    const ids = state.spanIds;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
       this.spans.delete(id);
       untrackSpan(this.observer, id);
     }
@@ -168,12 +179,16 @@ export class SpanStore {
     return findAncestor(this.startAt(parentId), this.parentNode, isTool) === true;
   }
 
-  /** Calls `visit` for the span `parentId` and each of its known ancestors. */
-  eachAncestor(parentId: string | null, visit: (node: SpanNode) => void): void {
-    findAncestor(this.startAt(parentId), this.parentNode, (node) => {
-      visit(node);
-      return undefined;
-    });
+  /**
+   * Calls `visit(node, arg)` for the span `parentId` and each of its known ancestors (the same hop
+   * cap). `arg` spares the caller a closure per call.
+   */
+  eachAncestor<A>(parentId: string | null, visit: (node: SpanNode, arg: A) => void, arg: A): void {
+    let node = this.startAt(parentId);
+    for (let hops = 0; node !== undefined && hops < MAX_ANCESTOR_HOPS; hops++) {
+      visit(node, arg);
+      node = this.parentNode(node);
+    }
   }
 
   /** The top-most span id above `spanId` (its run's top-level span, or the nearest unknown parent). */
@@ -186,9 +201,18 @@ export class SpanStore {
     return root;
   }
 
-  /** The first value `find` gives for `spanId` or one of its ancestors (known or not). */
-  findUp<T>(spanId: string, find: (id: string) => T | undefined): T | undefined {
-    return findAncestor(spanId, this.parentIdOf, find);
+  /**
+   * The first value `find(id, arg)` gives for `spanId` or one of its ancestors (known or not), with
+   * the same hop cap as the kit's walks. `arg` spares the caller a closure per call.
+   */
+  findUp<T, A>(spanId: string, find: (id: string, arg: A) => T | undefined, arg: A): T | undefined {
+    let id: string | undefined = spanId;
+    for (let hops = 0; id !== undefined && hops < MAX_ANCESTOR_HOPS; hops++) {
+      const found = find(id, arg);
+      if (found !== undefined) return found;
+      id = this.parentIdOf(id);
+    }
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   nowMs,
   type OperationFacts,
   type OperationHandle,
+  type RegistryStart,
   type RunRegistry,
   type StartOptions,
 } from "@otel-agents/core/adapter";
@@ -13,7 +14,7 @@ import { FRAMEWORK_NAME, startOptionsOf } from "./span-facts.js";
 import type { SpanNode, SpanStore, TraceState } from "./span-store.js";
 import { trackTrace } from "./step-context.js";
 import { adoptedTraceContext } from "./trace-root.js";
-import { appWorkflowName, hasHandoffs, startAbove } from "./workflow.js";
+import { appWorkflowName, hasHandoffs, parentAbove, putAbove } from "./workflow.js";
 
 type AgentSpanData = Extract<SpanData, { type: "agent" }>;
 
@@ -35,24 +36,26 @@ export class SpanTree {
 
   // ---- operations ---------------------------------------------------------------------------
 
+  /**
+   * Starts the operation of `span`. `options` must be a new object of the caller's: it is completed
+   * in place (conversation, framework ids, parent) and passed on, not copied; a `parent` in it is
+   * never read, as the fallback parent takes its place.
+   */
   startOp(span: Span<SpanData>, options: StartOptions): OperationHandle {
     const state = this.store.trace(span.traceId);
-    // One copy of the options, passed on as it is; the fallback parent below takes the place of
-    // any `parent` in them.
-    return this.registry.start(span.spanId, {
-      ...(options as Omit<StartOptions, "parent">),
-      conversationId: state?.conversationId,
-      framework: {
-        name: FRAMEWORK_NAME,
-        runId: span.spanId,
-        parentRunId: span.parentId ?? undefined,
-        traceId: span.traceId,
-      },
-      fallbackParent: this.parentContext(span),
-    });
+    const start = options as RegistryStart;
+    start.conversationId = state?.conversationId;
+    start.framework = {
+      name: FRAMEWORK_NAME,
+      runId: span.spanId,
+      parentRunId: span.parentId ?? undefined,
+      traceId: span.traceId,
+    };
+    start.fallbackParent = this.parentContext(span);
+    return this.registry.start(span.spanId, start);
   }
 
-  finishOp(id: string, facts: OperationFacts, failure: AgentsFailure | undefined, endMs?: number): void {
+  finishOp(id: string, facts: OperationFacts | undefined, failure: AgentsFailure | undefined, endMs?: number): void {
     if (failure) this.registry.fail(id, failure, facts, endMs);
     else this.registry.end(id, facts, endMs);
   }
@@ -89,6 +92,7 @@ export class SpanTree {
       entry: undefined,
       conversationId: t.groupId ?? undefined,
       failure: undefined,
+      cancelled: undefined,
       spanIds: [],
       openRuns: 0,
     });
@@ -97,7 +101,10 @@ export class SpanTree {
   traceEnded(t: Trace): void {
     const state = this.store.removeTrace(t.traceId);
     if (!state) return;
-    for (const id of state.spanIds) {
+    // Indexed: a for-of here makes an iterator per trace.
+    const ids = state.spanIds;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
       // A span whose end never came (a cancelled stream, an SDK path that skips it): nothing will
       // end it once its trace is over.
       const open = this.registry.get(id);
@@ -164,7 +171,7 @@ export class SpanTree {
       startTime: node.startMs,
     });
     node.handle = handle;
-    this.finishOp(span.spanId, {}, failureOf(span.error));
+    this.finishOp(span.spanId, undefined, failureOf(span.error));
   }
 
   /** Starts the trace's workflow span under `parent` (default: where the trace started). */
@@ -210,7 +217,7 @@ export class SpanTree {
       this.startWorkflow(traceId, state, appWorkflowName(state.name) ?? appWorkflowName(data.name));
     }
     node.handle = this.startOp(span, startOptionsOf(data));
-    if (!state.workflow) state.entry = { id: span.spanId, handle: node.handle };
+    if (!state.workflow) state.entry = node;
   }
 
   /**
@@ -220,9 +227,12 @@ export class SpanTree {
   private promote(traceId: string, state: TraceState): void {
     const entry = state.entry;
     state.entry = undefined;
-    if (state.workflow || !entry || entry.handle.isEnded) return;
-    const name = appWorkflowName(state.name) ?? appWorkflowName(entry.handle.facts.agent?.name);
-    startAbove(entry.handle.span, state.root, (parent) => this.startWorkflow(traceId, state, name, parent));
+    const handle = entry?.handle;
+    if (state.workflow || !handle || handle.isEnded) return;
+    const name = appWorkflowName(state.name) ?? appWorkflowName(handle.facts.agent?.name);
+    const child = handle.span;
+    const workflow = this.startWorkflow(traceId, state, name, parentAbove(child, state.root));
+    putAbove(workflow.span, child);
   }
 }
 

@@ -4,9 +4,11 @@ import { BoundedMap, MAX_ANCESTOR_HOPS, type OperationHandle, registerStepResolv
 
 /**
  * What the step resolver needs of an Agents span: the processor's own node, read live (its handle
- * is set when the operation starts; folded task/turn spans never get one).
+ * is set when the operation starts; folded task/turn spans never get one). It names the processor
+ * that keeps it, so that it is its own entry here: no wrapper per span.
  */
 export interface StepNode {
+  readonly owner: StreamObserver;
   readonly parentId: string | null;
   readonly handle?: OperationHandle | undefined;
 }
@@ -21,18 +23,13 @@ export interface StreamObserver {
   cancelled(traceId: string, spanId: string, reason: unknown): void;
 }
 
-interface Entry {
-  owner: StreamObserver;
-  node: StepNode;
-}
-
 // Agents span ids and trace ids -> the operation their processor started. Module-level because the
 // resolver is registered once per process while the app may run several processors (one per
 // TracerProvider); each processor adds its spans at start and removes them at end.
 // A run cut off without end events (a crashed processor chain) must not grow these for ever.
 const MAX_ENTRIES = 100_000;
 // One entry per span in the common case (one processor); a list only when several processors saw it.
-const spans = new BoundedMap<string, Entry | Entry[]>(MAX_ENTRIES);
+const spans = new BoundedMap<string, StepNode | StepNode[]>(MAX_ENTRIES);
 const traces = new BoundedMap<string, { owner: StreamObserver; handle: OperationHandle }>(MAX_ENTRIES);
 
 let registered = false;
@@ -62,11 +59,11 @@ function resolveStep(): OperationHandle | undefined {
   for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
     const found = spans.get(id);
     // An unknown span (ended, or never seen): do not guess.
-    const entry = Array.isArray(found) ? found[found.length - 1] : found;
-    if (!entry) return undefined;
-    const handle = entry.node.handle;
+    const node = Array.isArray(found) ? found[found.length - 1] : found;
+    if (!node) return undefined;
+    const handle = node.handle;
     if (handle && !handle.isEnded) return handle;
-    id = entry.node.parentId;
+    id = node.parentId;
   }
   if (id !== null) return undefined;
   // A top-level task span (parent: the trace) folds into the workflow.
@@ -74,12 +71,12 @@ function resolveStep(): OperationHandle | undefined {
   return workflow && !workflow.isEnded ? workflow : undefined;
 }
 
-export function trackSpan(owner: StreamObserver, spanId: string, node: StepNode): void {
+export function trackSpan(spanId: string, node: StepNode): void {
   try {
     const found = spans.get(spanId);
-    if (!found) spans.set(spanId, { owner, node });
-    else if (Array.isArray(found)) found.push({ owner, node });
-    else spans.set(spanId, [found, { owner, node }]);
+    if (!found) spans.set(spanId, node);
+    else if (Array.isArray(found)) found.push(node);
+    else spans.set(spanId, [found, node]);
   } catch (err) {
     diag.debug("otel-agents: step tracking failed", err);
   }
@@ -94,7 +91,7 @@ export function untrackSpan(owner: StreamObserver, spanId: string): void {
   }
   const rest = found.filter((e) => e.owner !== owner);
   if (rest.length > 1) spans.set(spanId, rest);
-  else if (rest.length === 1) spans.set(spanId, rest[0] as Entry);
+  else if (rest.length === 1) spans.set(spanId, rest[0] as StepNode);
   else spans.delete(spanId);
 }
 
@@ -112,7 +109,7 @@ export function untrackAll(owner: StreamObserver): void {
   for (const [id, entry] of traces) if (entry.owner === owner) traces.delete(id);
 }
 
-function entriesOf(spanId: string): readonly Entry[] {
+function entriesOf(spanId: string): readonly StepNode[] {
   const found = spans.get(spanId);
   return found === undefined ? [] : Array.isArray(found) ? found : [found];
 }

@@ -27,7 +27,8 @@ export class ToolCalls {
 
   /** Tool name -> description; later ones win. */
   describe(descriptions: ReadonlyMap<string, string>): void {
-    this.descriptions = new Map([...(this.descriptions ?? []), ...descriptions]);
+    if (!this.descriptions) this.descriptions = new Map(descriptions);
+    else for (const [name, description] of descriptions) this.descriptions.set(name, description);
   }
 
   /**
@@ -41,11 +42,19 @@ export class ToolCalls {
   }
 
   private match(name: string, input: string): string | undefined {
-    if (this.requested.length === 0) return undefined;
-    const sameName = this.requested.filter((c) => c.name === name);
-    const hit = sameName.find((c) => c.arguments === input) ?? sameName[0];
-    if (!hit) return undefined;
-    this.requested.splice(this.requested.indexOf(hit), 1);
-    return hit.callId;
+    // The first call of that name with those arguments, else the first of that name.
+    const requested = this.requested;
+    let hit = -1;
+    for (let i = 0; i < requested.length; i++) {
+      const c = requested[i] as RequestedToolCall;
+      if (c.name !== name) continue;
+      if (c.arguments === input) {
+        hit = i;
+        break;
+      }
+      if (hit < 0) hit = i;
+    }
+    if (hit < 0) return undefined;
+    return (requested.splice(hit, 1)[0] as RequestedToolCall).callId;
   }
 }

@@ -29,7 +29,6 @@ interface InferenceCall {
 
 /** A turn: one model call and the tools/handoffs it asked for. Not a span of its own. */
 export interface TurnState {
-  id: string;
   parentId: string | null;
   agentName: string | undefined;
   conversationId: string | undefined;
@@ -37,7 +36,8 @@ export interface TurnState {
   startMs: number;
   firstChildMs: number | undefined;
   ranTools: boolean;
-  calls: InferenceCall[];
+  /** Its model calls' spans; undefined until the first (never, for a custom Model). */
+  calls: InferenceCall[] | undefined;
   /** The tool calls its model asked for and the tools' descriptions (made when the first is seen). */
   tools?: ToolCalls;
   /** Usage of model calls in runs nested in this turn (agents as tools): the runner counts it in the turn's. */
@@ -51,6 +51,10 @@ export interface TurnState {
   /** What `instrumentModel` saw of the turn's model response. */
   model?: { responseId: string | undefined; reasoningOutputTokens: number | undefined };
 }
+
+// Shared by every turn: the core reads facts and never changes them (`finishReasons` is readonly there).
+const TOOL_CALL: readonly string[] = Object.freeze(["tool_call"]);
+const STOP: readonly string[] = Object.freeze(["stop"]);
 
 type InferenceSpanData = Extract<SpanData, { type: "response" | "generation" }>;
 
@@ -75,7 +79,6 @@ export class Turns {
 
   started(span: Span<SpanData>, node: SpanNode, agentName: string | undefined): void {
     node.turn = {
-      id: span.spanId,
       parentId: span.parentId,
       agentName,
       conversationId: this.store.trace(span.traceId)?.conversationId,
@@ -87,7 +90,7 @@ export class Turns {
       startMs: node.startMs,
       firstChildMs: undefined,
       ranTools: false,
-      calls: [],
+      calls: undefined,
     };
   }
 
@@ -115,17 +118,19 @@ export class Turns {
       turn.streaming = false;
       turn.requested = undefined;
     }
-    node.streamed = stream;
+    // Only when true (read as a flag): most calls then add no field to their node.
+    if (stream) node.streamed = true;
     node.handle = this.tree.startOp(span, {
       operation: "chat",
       provider: provider ?? "openai",
       ...facts,
       requestModel: facts.requestModel ?? (isOpenAI ? requested?.requestModel : undefined),
       server: isOpenAI ? requested?.server : undefined,
-      ...(stream ? { request: { ...facts.request, stream } } : {}),
+      // Not a conditional spread, which makes an object to copy from: undefined is no fact either.
+      request: stream ? { ...facts.request, stream } : facts.request,
       openai: isOpenAI ? { apiType: data.type === "response" ? "responses" : "chat_completions" } : undefined,
     });
-    turn?.calls.push({ id: span.spanId, ended: false });
+    if (turn) (turn.calls ??= []).push({ id: span.spanId, ended: false });
   }
 
   inferenceEnded(span: Span<SpanData>, node: SpanNode, failure: AgentsFailure | undefined): void {
@@ -139,7 +144,7 @@ export class Turns {
     // is the requested one (the chunks' model is never copied in): not the response's model.
     if (data.type === "generation" && node.streamed) info.facts.responseModel = undefined;
     const turn = this.store.enclosingTurn(span.parentId);
-    const call = turn?.calls.find((c) => c.id === span.spanId);
+    const call = turn ? callOf(turn, span.spanId) : undefined;
     if (turn) {
       if (info.toolCalls.length > 0) toolsOf(turn).add(info.toolCalls);
       if (info.toolDescriptions?.size) toolsOf(turn).describe(info.toolDescriptions);
@@ -156,19 +161,21 @@ export class Turns {
 
   ended(turn: TurnState, rawUsage: TurnUsageData | undefined, failure: AgentsFailure | undefined): void {
     const usage = turnUsage(rawUsage);
-    const finishReason = turn.ranTools ? "tool_call" : "stop";
-    if (turn.calls.length > 0) {
+    const finishReasons = turn.ranTools ? TOOL_CALL : STOP;
+    const calls = turn.calls;
+    if (calls !== undefined) {
       // One model call per turn: its usage is the turn's. More than one cannot be split; leave them without.
-      const single = turn.calls.length === 1;
-      for (const call of turn.calls) {
+      const single = calls.length === 1;
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i] as InferenceCall;
         if (call.ended || !call.pending) continue;
         call.ended = true;
-        const { endMs, facts, failure: own } = call.pending;
-        const merged: OperationFacts = { ...facts };
+        // Its facts are no one else's (made at its span's end, then kept here): completed in place.
+        const { endMs, facts: merged, failure: own } = call.pending;
         if (single && usage && !own) merged.usage = ownUsage(usage, turn);
         if (single && !merged.responseId) merged.responseId = turn.model?.responseId;
         if (merged.usage) this.addToEnclosingTurns(turn.parentId, merged.usage);
-        if (!merged.finishReasons && !own) merged.finishReasons = [finishReason];
+        if (!merged.finishReasons && !own) merged.finishReasons = finishReasons;
         const callFailure = own && failure && !isGuardrailTrip(failure) && own.name === "_OTHER" ? failure : own;
         this.tree.finishOp(call.id, merged, callFailure, endMs);
       }
@@ -184,7 +191,7 @@ export class Turns {
       operation: "chat",
       provider: info?.provider ?? "unknown",
       requestModel: info?.model,
-      ...(turn.streaming ? { request: { stream: true } } : {}),
+      request: turn.streaming ? { stream: true } : undefined,
       conversationId: turn.conversationId,
       parent: turn.parent,
       startTime: turn.startMs,
@@ -197,7 +204,7 @@ export class Turns {
     }
     const own = usage ? ownUsage(usage, turn) : undefined;
     if (own) this.addToEnclosingTurns(turn.parentId, own);
-    handle.end({ usage: own, finishReasons: [finishReason], responseId: turn.model?.responseId }, endMs);
+    handle.end({ usage: own, finishReasons, responseId: turn.model?.responseId }, endMs);
   }
 
   /**
@@ -248,15 +255,24 @@ export class Turns {
       return;
     }
     // A custom Model: the turn is current, and its chat span is made at the turn's end.
-    if (node.turn && node.turn.calls.length === 0) node.turn.firstChunkMs ??= timeMs;
+    if (node.turn && node.turn.calls === undefined) node.turn.firstChunkMs ??= timeMs;
   }
 
   /** Counts a nested model call's usage in every turn above it, so that those turns can take it out. */
   private addToEnclosingTurns(parentId: string | null, usage: Usage): void {
-    this.store.eachAncestor(parentId, (node) => {
-      if (node.turn) node.turn.nested = addUsage(node.turn.nested, usage);
-    });
+    this.store.eachAncestor(parentId, addNested, usage);
   }
+}
+
+function addNested(node: SpanNode, usage: Usage): void {
+  if (node.turn) node.turn.nested = addUsage(node.turn.nested, usage);
+}
+
+function callOf(turn: TurnState, spanId: string): InferenceCall | undefined {
+  const calls = turn.calls;
+  if (calls === undefined) return undefined;
+  for (let i = 0; i < calls.length; i++) if ((calls[i] as InferenceCall).id === spanId) return calls[i];
+  return undefined;
 }
 
 function toolsOf(turn: TurnState): ToolCalls {

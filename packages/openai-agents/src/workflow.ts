@@ -15,8 +15,10 @@ export function appWorkflowName(name: unknown): string | undefined {
 
 /** The handoffs an agent span lists when it starts (the enabled ones of its first turn). */
 export function hasHandoffs(handoffs: unknown): boolean {
-  return Array.isArray(handoffs) && handoffs.some((h) => typeof h === "string" && h.length > 0);
+  return Array.isArray(handoffs) && handoffs.some(isName);
 }
+
+const isName = (h: unknown): boolean => typeof h === "string" && h.length > 0;
 
 /** An OpenTelemetry SDK span (SDK 2 and 3): its parent is a plain field, read when it is exported. */
 type SdkSpan = Span & { parentSpanContext?: SpanContext | undefined };
@@ -25,16 +27,30 @@ const isSdkSpan = (span: Span): span is SdkSpan => span.isRecording() && "parent
 
 let warned = false;
 
-/**
- * Puts a workflow span above `child`, an open span already started (the entry agent of a run
- * found to coordinate agents only once one of its tools ran an agent). The workflow is started by
- * `start` in `child`'s trace, in `child`'s place (the same parent, or none), and `child` becomes its
- * child before either is exported. Spans of other TracerProviders cannot be moved: the workflow is
- * then exported as `child`'s sibling, said once through diag.
- */
-export function startAbove<T extends { span: Span }>(child: Span, root: Context, start: (parent: Context) => T): T {
+// Putting a workflow span above `child`, an open span already started (the entry agent of a run
+// found to coordinate agents only once one of its tools ran an agent), takes two calls around the
+// start of the workflow (two plain calls rather than one taking a callback, which would be a closure
+// per call): `parentAbove` says where to start it, in `child`'s trace and in `child`'s place (the
+// same parent, or none); `putAbove` then makes `child` its child before either is exported. Spans of
+// other TracerProviders cannot be moved: the workflow is then exported as `child`'s sibling, said
+// once through diag.
+
+/** The parent context for a workflow span that is to go above `child` (see above). */
+export function parentAbove(child: Span, root: Context): Context {
+  if (!isSdkSpan(child)) return root;
+  const original = child.parentSpanContext;
+  if (!original) {
+    // A root span: a stand-in remote parent gives the workflow the same trace id; `putAbove` removes the link to it.
+    const own = child.spanContext();
+    return trace.setSpanContext(root, { traceId: own.traceId, spanId: own.spanId, traceFlags: own.traceFlags, isRemote: true });
+  }
+  const active = trace.getSpanContext(root);
+  return active?.spanId !== original.spanId || active.traceId !== original.traceId ? trace.setSpanContext(root, original) : root;
+}
+
+/** Makes `child` the child of `workflow`, a span just started in `parentAbove(child, ...)` (see above). */
+export function putAbove(workflow: Span, child: Span): void {
   if (!isSdkSpan(child)) {
-    const handle = start(root);
     if (child.isRecording() && !warned) {
       warned = true;
       diag.warn(
@@ -42,23 +58,10 @@ export function startAbove<T extends { span: Span }>(child: Span, root: Context,
           "with this TracerProvider (not an OpenTelemetry SDK span); they are exported as siblings. Use the OpenTelemetry SDK's TracerProvider.",
       );
     }
-    return handle;
+    return;
   }
-  const original = child.parentSpanContext;
-  const own = child.spanContext();
-  const active = trace.getSpanContext(root);
-  let parent = root;
-  if (!original) {
-    // A root span: a stand-in remote parent gives the workflow the same trace id; the link to it is removed below.
-    parent = trace.setSpanContext(root, { traceId: own.traceId, spanId: own.spanId, traceFlags: own.traceFlags, isRemote: true });
-  } else if (active?.spanId !== original.spanId || active.traceId !== original.traceId) {
-    parent = trace.setSpanContext(root, original);
-  }
-  const handle = start(parent);
-  const workflow = handle.span;
-  if (isSdkSpan(workflow) && workflow.spanContext().traceId === own.traceId) {
-    workflow.parentSpanContext = original;
+  if (isSdkSpan(workflow) && workflow.spanContext().traceId === child.spanContext().traceId) {
+    workflow.parentSpanContext = child.parentSpanContext;
     child.parentSpanContext = workflow.spanContext();
   }
-  return handle;
 }
