@@ -7,6 +7,8 @@ import { startViewer, type ViewerOptions } from "./viewer.js";
 
 /** How long a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 5000;
+/** How often a viewer started by npx checks that npx is still there. */
+const PARENT_CHECK_MS = 1000;
 
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2));
@@ -49,6 +51,24 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  shutDownWithNpx(shutdown);
+}
+
+/**
+ * `npx` (npm exec) does not pass SIGTERM on to the command it runs: npx exits and the viewer,
+ * reparented, would keep both ports and the database. Started by npx, the viewer shuts down once
+ * the process that started it is gone. Anything else (a shell, `npm run`, a supervisor) keeps it.
+ */
+function shutDownWithNpx(shutdown: () => void): void {
+  if (process.env.npm_command !== "exec") return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.stderr.write("otel-agents-viewer: npx, which started it, has exited; shutting down.\n");
+    shutdown();
+  }, PARENT_CHECK_MS);
+  timer.unref();
 }
 
 /** A taken port is often a viewer already running: say so, with its URLs, instead of only "in use". */

@@ -19,8 +19,17 @@ beforeAll(() => {
   requireBuilt([CLI, "packages/viewer/dist/page/index.html"]);
   dir = mkdtempSync(join(tmpdir(), "otel-agents-viewer-cli-"));
 });
+// Viewers started by a test's own child process, if a test failed before they exited.
+const strays: number[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.process.exitCode === null) c.process.kill("SIGKILL");
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -111,6 +120,30 @@ describe("the built otel-agents-viewer command", () => {
     expect(traces.map((t) => t.traceId)).toEqual([traceId]);
     again.child.process.kill("SIGTERM");
     expect(await again.child.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("shuts down when npx, which started it, exits without passing SIGTERM on", async () => {
+    // As npx does: runs the command with stdio inherited, and on SIGTERM exits without passing it on.
+    const npxLike = join(dir, "npx-like.mjs");
+    writeFileSync(
+      npxLike,
+      [
+        'import { spawn } from "node:child_process";',
+        'const child = spawn(process.execPath, process.argv.slice(2), { stdio: "inherit", env: { ...process.env, npm_command: "exec" } });',
+        'process.stdout.write("viewer-pid " + child.pid + "\\n");',
+      ].join("\n"),
+    );
+    const c = startNode([npxLike, CLI, "--otlp-port", "0", "--port", "0", "--db", join(dir, "npx.sqlite")]);
+    children.push(c);
+    const [, pid] = await c.waitFor(/viewer-pid (\d+)/);
+    strays.push(Number(pid));
+    const [, page] = await c.waitFor(/page: +(http:\/\/\S+)/);
+    expect((await fetch(`${page}/api/info`)).status).toBe(200);
+    c.process.kill("SIGTERM");
+    // The viewer writes to the same pipes: they close, and this resolves, only once it has exited too.
+    expect(await c.exited).toEqual({ code: null, signal: "SIGTERM" });
+    expect(c.stderr()).toBe("otel-agents-viewer: npx, which started it, has exited; shutting down.\n");
+    await expect(fetch(`${page}/api/info`)).rejects.toThrow();
   });
 
   it("refuses a database of another program in one line, and leaves it as it was", async () => {
