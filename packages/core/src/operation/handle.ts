@@ -12,12 +12,12 @@ import { spanNameOf } from "./span-shape.js";
 import type { OperationFacts, OperationHandleLike, OperationKind, StartOptions } from "./types.js";
 import { count, str } from "./values.js";
 
-// Which operation a span belongs to, as a symbol-keyed property on the span. A context value would
-// cost a copy of the context's map per operation, and a WeakMap makes every garbage collection
-// walk its entries. The key is shared by every copy of the core (ESM and CJS builds), so each sees
-// the other's operations as parents.
-const HANDLE_OF_SPAN = Symbol.for("otel-agents.operation-handle-of-span.v1");
-type SpanWithHandle = Span & { [HANDLE_OF_SPAN]?: OperationHandle };
+// Which operation a context's span belongs to, as a value of the operation's own context. A property
+// on the SDK's span object changes that object's shape after the SDK made it (measured: ~1.5 us per
+// span, a third of the core's own cost), and a WeakMap makes every garbage collection walk its
+// entries. The key is shared by every copy of the core (ESM and CJS builds), so each sees the
+// other's operations as parents.
+const HANDLE_KEY = Symbol.for("otel-agents.operation-handle.context.v2");
 
 // A brand rather than `instanceof`: the ESM and CJS builds of the core (or two adapters built
 // against it) are separate copies of the class in one process, and must still see each other's
@@ -28,9 +28,13 @@ export function isOperationHandle(value: unknown): value is OperationHandle {
   return typeof value === "object" && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
 }
 
+/**
+ * The operation whose span is the active span of `ctx`. Contexts made below it (an HTTP client
+ * span's) carry its value on, so the value counts only while its span is still the active one.
+ */
 export function handleFromContext(ctx: Context): OperationHandle | undefined {
-  const handle = (trace.getSpan(ctx) as SpanWithHandle | undefined)?.[HANDLE_OF_SPAN];
-  return isOperationHandle(handle) ? handle : undefined;
+  const handle = ctx.getValue(HANDLE_KEY);
+  return isOperationHandle(handle) && handle.span === trace.getSpan(ctx) ? handle : undefined;
 }
 
 const NO_FACTS: OperationFacts = Object.freeze({}) as OperationFacts;
@@ -118,6 +122,8 @@ export class OperationHandle implements OperationHandleLike {
   // tools) never have a child or run code of their own.
   private childContext: Context | undefined;
   private readonly passThrough: boolean;
+  // Decided at the start: the span stops recording when it ends, and a late child must still find it.
+  private readonly identifies: boolean;
 
   constructor(
     readonly span: Span,
@@ -140,13 +146,7 @@ export class OperationHandle implements OperationHandleLike {
     this.facts = facts;
     this.passThrough = passThrough;
     // A non-recording span may be shared (the API's invalid span): only real spans identify us.
-    if (span.isRecording()) {
-      try {
-        (span as SpanWithHandle)[HANDLE_OF_SPAN] = this;
-      } catch {
-        // A frozen span (some other SDK): this operation then cannot be found from its context.
-      }
-    }
+    this.identifies = !passThrough && span.isRecording();
     this.agent = parent ? (parent.operation === OPERATION.invokeAgent ? parent : parent.agent) : undefined;
     if (operation === OPERATION.invokeAgent) {
       this.totals = { inference: 0, tools: 0, inputTokens: undefined, outputTokens: undefined, finishReasons: undefined };
@@ -161,7 +161,11 @@ export class OperationHandle implements OperationHandleLike {
   /** The context for the operation's children: its parent's, with this operation's span active. */
   get context(): Context {
     if (this.childContext === undefined) {
-      this.childContext = this.passThrough ? this.parentContext : trace.setSpan(this.parentContext, this.span);
+      if (this.passThrough) this.childContext = this.parentContext;
+      else {
+        const withSpan = trace.setSpan(this.parentContext, this.span);
+        this.childContext = this.identifies ? withSpan.setValue(HANDLE_KEY, this) : withSpan;
+      }
     }
     return this.childContext;
   }
