@@ -161,7 +161,7 @@ export class GenAITelemetry {
     // Facts come from frameworks and may be anything: a bad one costs only the facts after it,
     // never the span.
     if (spanType) sink.put(ATTR.operationName, operation);
-    else sink.putExtra(OTEL_AGENTS_ATTR.stepType, stepTypeOf(options));
+    else sink.putOwn(OTEL_AGENTS_ATTR.stepType, stepTypeOf(options));
     try {
       facts = startFacts(options, capture, START_ONLY_KEYS);
       inheritFacts(facts, operation, allowed, parentHandle, parentContext);

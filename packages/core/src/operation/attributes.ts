@@ -42,9 +42,16 @@ export class AttributeSink {
     else this.out[key] = value;
   }
 
-  /** Our own keys and user extras: no GenAI registry name may come in this way. */
+  /** User extras: no GenAI registry name may come in this way. */
   putExtra(key: string, value: AttributeValue | undefined): void {
-    if (value === undefined || key.startsWith("gen_ai.")) return;
+    // The first character first: startsWith is a call into the runtime on every attribute.
+    if (key.charCodeAt(0) === 103 && key.startsWith("gen_ai.")) return;
+    this.putOwn(key, value);
+  }
+
+  /** Our own keys (`otel_agents.*`, and `error.type` on a framework step), spelled in this package. */
+  putOwn(key: string, value: AttributeValue | undefined): void {
+    if (value === undefined) return;
     if (this.span) this.span.setAttribute(key, value);
     else this.out[key] = value;
   }
@@ -237,20 +244,20 @@ function writeOpenAI(sink: AttributeSink, o: NonNullable<OperationFacts["openai"
 }
 
 function writeHandoff(sink: AttributeSink, h: NonNullable<OperationFacts["handoff"]>): void {
-  sink.putExtra(OTEL_AGENTS_ATTR.handoffFromAgent, str(h.fromAgent));
-  sink.putExtra(OTEL_AGENTS_ATTR.handoffToAgent, str(h.toAgent));
+  sink.putOwn(OTEL_AGENTS_ATTR.handoffFromAgent, str(h.fromAgent));
+  sink.putOwn(OTEL_AGENTS_ATTR.handoffToAgent, str(h.toAgent));
 }
 
 function writeGuardrail(sink: AttributeSink, g: NonNullable<OperationFacts["guardrail"]>): void {
-  sink.putExtra(OTEL_AGENTS_ATTR.guardrailName, str(g.name));
-  sink.putExtra(OTEL_AGENTS_ATTR.guardrailTriggered, bool(g.triggered));
+  sink.putOwn(OTEL_AGENTS_ATTR.guardrailName, str(g.name));
+  sink.putOwn(OTEL_AGENTS_ATTR.guardrailTriggered, bool(g.triggered));
 }
 
 function writeFramework(sink: AttributeSink, fw: NonNullable<OperationFacts["framework"]>): void {
-  sink.putExtra(OTEL_AGENTS_ATTR.frameworkName, str(fw.name));
-  sink.putExtra(OTEL_AGENTS_ATTR.frameworkRunId, str(fw.runId));
-  sink.putExtra(OTEL_AGENTS_ATTR.frameworkParentRunId, str(fw.parentRunId));
-  sink.putExtra(OTEL_AGENTS_ATTR.frameworkTraceId, str(fw.traceId));
+  sink.putOwn(OTEL_AGENTS_ATTR.frameworkName, str(fw.name));
+  sink.putOwn(OTEL_AGENTS_ATTR.frameworkRunId, str(fw.runId));
+  sink.putOwn(OTEL_AGENTS_ATTR.frameworkParentRunId, str(fw.parentRunId));
+  sink.putOwn(OTEL_AGENTS_ATTR.frameworkTraceId, str(fw.traceId));
 }
 
 function writeExtras(sink: AttributeSink, extra: unknown): void {
@@ -296,5 +303,5 @@ export function writeContent(sink: AttributeSink, content: OperationContent, pol
     sink.put(key, recorded.value);
     if (recorded.truncated) (sink.truncated ??= []).push(key);
   }
-  if (sink.truncated) sink.putExtra(OTEL_AGENTS_ATTR.contentTruncated, sink.truncated);
+  if (sink.truncated) sink.putOwn(OTEL_AGENTS_ATTR.contentTruncated, sink.truncated);
 }

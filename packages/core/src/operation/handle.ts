@@ -292,7 +292,7 @@ export class OperationHandle implements OperationHandleLike {
     if (type !== undefined) {
       // A framework step has no registry span type, yet its failure still needs a kind.
       if (this.spanType) sink.put(ATTR.errorType, type);
-      else sink.putExtra(ATTR.errorType, type);
+      else sink.putOwn(ATTR.errorType, type);
     }
     // Facts come from frameworks and may be anything (throwing getters included): each part is
     // written on its own so one bad fact costs only itself, never the status or the end.
