@@ -6,7 +6,7 @@ import { finishReason } from "../semconv/finish-reasons.js";
 import { ATTR, FINISH_REASON, OTEL_AGENTS_ATTR, PROVIDER_REFINEMENT_ATTRIBUTES } from "../semconv/names.js";
 import { providerName } from "../semconv/provider-names.js";
 import type { Lazy, OperationContent, OperationFacts, RequestParams, TokensByModality, Usage } from "./types.js";
-import { bool, count, double, int, primitive, str, strArray } from "./values.js";
+import { bool, count, double, hasOwn, int, primitive, str, strArray } from "./values.js";
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
@@ -33,7 +33,7 @@ export class AttributeSink {
     if (value === undefined) return;
     if (this.allowed && !this.allowed.has(key)) {
       const refinement =
-        this.provider && Object.hasOwn(PROVIDER_REFINEMENT_ATTRIBUTES, this.provider)
+        this.provider && hasOwn.call(PROVIDER_REFINEMENT_ATTRIBUTES, this.provider)
           ? PROVIDER_REFINEMENT_ATTRIBUTES[this.provider]
           : undefined;
       if (!refinement?.has(key)) return;
@@ -152,7 +152,7 @@ export function writeFacts(sink: AttributeSink, f: OperationFacts, provider: str
   sink.put(ATTR.providerName, provider);
   // for-in with an own-key check: Object.keys' keys and order, without an array per call.
   for (const k in f) {
-    if (!Object.hasOwn(f, k)) continue;
+    if (!hasOwn.call(f, k)) continue;
     const key = k as keyof OperationFacts;
     const v = f[key];
     if (v === undefined || v === null) continue;
@@ -264,7 +264,7 @@ function writeExtras(sink: AttributeSink, extra: unknown): void {
   if (typeof extra !== "object" || Array.isArray(extra)) return;
   let n = 0;
   for (const key in extra as object) {
-    if (!Object.hasOwn(extra as object, key)) continue;
+    if (!hasOwn.call(extra as object, key)) continue;
     if (n++ >= MAX_EXTRA_ATTRIBUTES) break;
     sink.putExtra(key, primitive((extra as Record<string, unknown>)[key]));
   }
