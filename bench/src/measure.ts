@@ -161,9 +161,11 @@ function slope(points: readonly [number, number][]): number {
 }
 
 /**
- * Measures every arm in this process. Timing is done in interleaved rounds (none, floor, ours...,
- * then again), so drift of the machine or of the JIT is spread over all arms instead of favouring
- * the ones measured first.
+ * Measures every arm in this process. Timing is done in interleaved rounds, each round in a new
+ * random order: drift of the machine is spread over all arms, and so is what one arm leaves to the
+ * next (its garbage, and shared code the JIT optimised for the other arm's objects). With a fixed
+ * order the arm after a given one always paid for it: measured with the core micro-benchmark, the
+ * first arm of a fixed order read ~10% slower than the same code later in the round.
  */
 export async function measureArms(arms: Arm[], counts: Counts, log: (line: string) => void): Promise<ArmResult[]> {
   const results: ArmResult[] = arms.map((a) => ({
@@ -187,7 +189,7 @@ export async function measureArms(arms: Arm[], counts: Counts, log: (line: strin
   const timed = runnable.filter((x) => !x.result.unavailable);
   const rounds = new Map<string, Round[]>();
   for (let r = 0; r < counts.rounds; r++) {
-    for (const { arm } of timed) {
+    for (const { arm } of shuffled(timed)) {
       const t = await timeRound(arm, counts);
       rounds.set(arm.name, [...(rounds.get(arm.name) ?? []), t]);
       log(`  round ${r + 1} ${arm.name}: ${t.mean.toFixed(1)} µs/op, CPU ${t.cpu.toFixed(1)} µs/op`);
@@ -226,4 +228,14 @@ export function median(xs: readonly (number | undefined)[]): number | undefined 
   if (s.length === 0) return undefined;
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** A copy of `items` in random order (Fisher-Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }

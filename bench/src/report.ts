@@ -91,7 +91,7 @@ export function workloadTable(w: WorkloadResult): string {
   const lines = [
     `### ${w.name}: ${w.title}`,
     "",
-    `${w.counts.ops} timed operations per arm in ${w.counts.rounds} interleaved rounds after ${w.counts.warmup} warm-up operations; ` +
+    `${w.counts.ops} timed operations per arm in ${w.counts.rounds} interleaved rounds (a new random arm order each round) after ${w.counts.warmup} warm-up operations; ` +
       `spans/bytes over ${w.counts.sample} operations; heap over ${w.counts.heap} operations; ${w.seconds.toFixed(0)} s.`,
     "",
     "| arm | version | mean µs/op | p50 µs/op | overhead (mean) µs | overhead (p50) µs | CPU µs/op | CPU overhead µs | spans/op | bytes/op | heap growth after GC | open runs after |",
