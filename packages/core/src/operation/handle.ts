@@ -12,11 +12,11 @@ import { spanNameOf } from "./span-shape.js";
 import type { OperationFacts, OperationHandleLike, OperationKind, StartOptions } from "./types.js";
 import { count, str } from "./values.js";
 
-// Which operation a context's span belongs to, as a value of the operation's own context. A property
-// on the SDK's span object changes that object's shape after the SDK made it (measured: ~1.5 us per
-// span, a third of the core's own cost), and a WeakMap makes every garbage collection walk its
-// entries. The key is shared by every copy of the core (ESM and CJS builds), so each sees the
-// other's operations as parents.
+// Which operation a context's span belongs to, as a value of the operation's own context: the core
+// writes nothing onto the SDK's span objects (a property added there changes their shape after the
+// SDK made them), and a WeakMap would make every garbage collection walk its entries. It costs a
+// second context copy, only for operations whose context is read. The key is shared by every copy
+// of the core (ESM and CJS builds), so each sees the other's operations as parents.
 const HANDLE_KEY = Symbol.for("otel-agents.operation-handle.context.v2");
 
 // A brand rather than `instanceof`: the ESM and CJS builds of the core (or two adapters built
