@@ -104,9 +104,9 @@ const doc = [
   ...results.flatMap((w) => [workloadTable(w), ""]),
   "## Set-up",
   "",
-  "- One process per workload (`node --expose-gc`, NODE_ENV=production); arms are timed with tinybench in interleaved rounds (none, floor, ours…, peers, then again), each round after its own warm-up; CPU time is `process.cpuUsage()` over a round's timed operations and the flush of their spans.",
+  "- One process per workload (`node --expose-gc`, NODE_ENV=production); arms are timed with tinybench in interleaved rounds (every arm once per round, in a new random order each round), each round after its own warm-up; CPU time is `process.cpuUsage()` over a round's timed operations and the flush of their spans.",
   "- Every arm with spans gets its own SDK 2 `BasicTracerProvider` with a `BatchSpanProcessor` (maxQueueSize 65,536, so no drops) and a no-op exporter that counts; " +
-    "no tracer provider is registered globally, so *none* and *ours (no SDK)* run against the API's no-op. An `AsyncLocalStorageContextManager` is registered for all arms. " +
+    "no tracer provider is registered globally, so *none* and *ours (no SDK)* run against the API's no-op. An `AsyncLocalStorageContextManager` and the W3C trace-context and baggage propagators are registered for all arms, as NodeSDK registers them. " +
     "No MeterProvider is registered: ours records metrics through the API's no-op meter.",
   "- The floor emits exactly our spans (names, kinds, parents) with exactly our capture-off attributes, copied from one traced operation, set once at span start, from the framework's cheapest hook.",
   `- Counts: ${Object.entries(PLAN)

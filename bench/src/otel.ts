@@ -1,6 +1,12 @@
-import { type Attributes, context, type SpanKind } from "@opentelemetry/api";
+import { type Attributes, context, propagation, type SpanKind } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import {
+  CompositePropagator,
+  type ExportResult,
+  ExportResultCode,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from "@opentelemetry/core";
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -15,8 +21,17 @@ import {
  * The context manager every arm shares. No tracer provider is registered globally: each arm gets its
  * own, so the "none" arm and "ours (no SDK)" really run against the API's no-op tracer.
  */
-export function installContextManager(): void {
+/**
+ * The process-wide context set-up every arm runs under, as NodeSDK registers it: an
+ * AsyncLocalStorage context manager and the W3C trace-context and baggage propagators. Without a
+ * propagator, instrumentations that carry context in messages (MCP's `_meta`) would do less than
+ * they do in an app.
+ */
+export function installProcessContext(): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
 }
 
 /** What an exporter would send, without resource and scope (the same for every arm). */

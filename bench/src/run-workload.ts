@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ArmKind } from "./arm.ts";
 import { type Counts, measureArms } from "./measure.ts";
-import { installContextManager } from "./otel.ts";
+import { installProcessContext } from "./otel.ts";
 import { WORKLOADS } from "./workloads/index.ts";
 
 // One workload, every arm, in this process. Prints one JSON line (prefixed) for the orchestrator.
@@ -21,7 +21,7 @@ const load = WORKLOADS[name];
 if (!load) throw new Error(`unknown workload ${name}; one of ${Object.keys(WORKLOADS).join(", ")}`);
 
 // Agents SDK tracing is off under NODE_ENV=test; the arms turn it on explicitly where they need it.
-installContextManager();
+installProcessContext();
 const workload = await load();
 const counts: Counts = {
   ops: Number(values.ops),

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Arm } from "../src/arm.ts";
-import { CountingExporter, installContextManager } from "../src/otel.ts";
+import { CountingExporter, installProcessContext } from "../src/otel.ts";
 import { WORKLOADS } from "../src/workloads/index.ts";
 
 // The bench is not run in CI; this keeps it runnable: every arm sets up, runs a few operations,
 // exports the spans it should and tears down.
 
-beforeAll(() => installContextManager());
+beforeAll(() => installProcessContext());
 
 /** Our spans per operation (the floor copies them): checked against the adapters' own tests' trees. */
 const OUR_SPANS: Record<string, number> = {
