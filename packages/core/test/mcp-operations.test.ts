@@ -232,6 +232,23 @@ describe("MCP operations", () => {
     });
   });
 
+  it("times spans below the millisecond, as the SDK does: an in-process request is not 0 or 1 ms", () => {
+    const t = mcp();
+    for (let i = 0; i < 8; i++) {
+      t.startOperation({ side: "client", method: "ping", requestId: i, transport: stdio }).end({});
+    }
+    const spans = h.spans();
+    expect(spans).toHaveLength(8);
+    // Each time is [seconds, nanoseconds]: a millisecond clock leaves the last six digits at zero.
+    // With a sub-millisecond clock, all sixteen doing so by chance is out of the question.
+    const times = spans.flatMap((s) => [s.startTime[1], s.endTime[1]]);
+    expect(times.some((ns) => ns % 1e6 !== 0)).toBe(true);
+    for (const s of spans) {
+      const durationNs = (s.endTime[0] - s.startTime[0]) * 1e9 + (s.endTime[1] - s.startTime[1]);
+      expect(durationNs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it("with no provider registered or given, records nothing and is inactive", () => {
     const t = new McpTelemetry(scope);
     expect(t.active).toBe(false);

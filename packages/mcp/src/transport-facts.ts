@@ -65,11 +65,24 @@ export function transportFacts(protocol: object, extra?: unknown): McpTransportF
   return facts;
 }
 
+// The kind of each transport class, read once: every message of both sides asks for it.
+const kinds = new WeakMap<object, string | null>();
+
 function transportKind(transport: unknown): string | undefined {
-  const name = read(read(transport, "constructor"), "name");
-  if (typeof name !== "string") return undefined;
+  const ctor = read(transport, "constructor");
+  if (typeof ctor !== "function") return undefined;
+  let kind = kinds.get(ctor);
+  if (kind === undefined) {
+    kind = kindOfClass(read(ctor, "name"));
+    kinds.set(ctor, kind);
+  }
+  return kind ?? undefined;
+}
+
+function kindOfClass(name: unknown): string | null {
+  if (typeof name !== "string") return null;
   if (name.includes("Stdio")) return "stdio";
   // The SDKs' StreamableHTTP/SSE transports; the AI SDK's HttpMCPTransport and SseMCPTransport.
   if (/StreamableHTTP|SSE|Sse|HttpMCP/.test(name)) return "http";
-  return undefined;
+  return null;
 }

@@ -97,13 +97,11 @@ export function startAttributes(
   if ((typeof id === "string" && id.length > 0) || (typeof id === "number" && Number.isFinite(id))) {
     out[MCP_ATTR.jsonrpcRequestId] = String(id);
   }
-  Object.assign(out, transportAttributes(start.side, start.transport));
-  return out;
+  return transportAttributes(start.side, start.transport, out);
 }
 
-/** Connection attributes shared by the operation spans and the metrics. */
-export function transportAttributes(side: McpSide, t: McpTransportFacts | undefined): Attributes {
-  const out: Attributes = {};
+/** Connection attributes shared by the operation spans and the metrics: into `out`, else a new object. */
+export function transportAttributes(side: McpSide, t: McpTransportFacts | undefined, out: Attributes = {}): Attributes {
   if (!t) return out;
   const kind = str(t.kind)?.toLowerCase();
   if (kind === "stdio") out[MCP_ATTR.networkTransport] = NETWORK_TRANSPORT.pipe;

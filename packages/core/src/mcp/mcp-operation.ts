@@ -3,6 +3,7 @@ import type { ContentPolicy } from "../content/policy.js";
 import { type ContentKind, recordContent } from "../content/recorder.js";
 import type { Instruments } from "../metrics/instruments.js";
 import { errorDetails, errorType } from "../operation/error-type.js";
+import { nowMs } from "../operation/handle.js";
 import {
   JSONRPC_CLIENT_ERROR_CODES,
   MCP_ATTR,
@@ -153,14 +154,16 @@ export class McpOperation {
   }
 
   private finish(): void {
-    const endMs = Date.now();
+    // Never before the start (a caller-given start time may lie ahead of this clock).
+    const endMs = Math.max(this.startMs, nowMs());
     try {
       this.span.end(endMs);
     } catch (err) {
       diag.debug("otel-agents: could not end an MCP span", err);
     }
     const instruments = this.deps.instruments;
-    if (!instruments) return;
+    // Without a MeterProvider the record would go to the API's no-op meter: skip its attribute copy.
+    if (!instruments?.enabled()) return;
     try {
       const metric = this.side === "server" ? MCP_METRIC.serverOperationDuration : MCP_METRIC.clientOperationDuration;
       // The resource uri is opt-in on the metrics (unbounded); the definitions drop the per-request ids.

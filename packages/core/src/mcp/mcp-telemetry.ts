@@ -13,6 +13,7 @@ import {
 import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from "../content/policy.js";
 import { Instruments } from "../metrics/instruments.js";
 import { errorType } from "../operation/error-type.js";
+import { nowMs } from "../operation/handle.js";
 import { MCP_METRIC, MCP_METRICS } from "../semconv/mcp-names.js";
 import { ATTR, SCHEMA_URL } from "../semconv/names.js";
 import {
@@ -24,7 +25,7 @@ import {
   targetOf,
   transportAttributes,
 } from "./mcp-facts.js";
-import { McpOperation } from "./mcp-operation.js";
+import { McpOperation, type McpOperationDeps } from "./mcp-operation.js";
 
 export interface McpTelemetryOptions extends ContentOptions {
   /** Default: the global TracerProvider (looked up when used, so a later registration works). */
@@ -57,6 +58,8 @@ export class McpTelemetry {
   private globalProvider: TracerProvider | undefined;
   private globalTracer: Tracer | undefined;
   private readonly instruments: Instruments | undefined;
+  // One for every operation: they only read it.
+  private readonly deps: McpOperationDeps;
   private warned = false;
 
   constructor(scope: { name: string; version?: string }, options: McpTelemetryOptions = {}) {
@@ -64,6 +67,7 @@ export class McpTelemetry {
     this.scope = { name: scope.name, version: scope.version };
     this.explicitTracer = options.tracerProvider?.getTracer(scope.name, scope.version, { schemaUrl: SCHEMA_URL });
     this.instruments = options.metrics === false ? undefined : new Instruments(scope, options.meterProvider, MCP_METRICS);
+    this.deps = { policy: this.policy, instruments: this.instruments };
   }
 
   /** Whether anything would be recorded (a tracer or meter provider is registered or given). */
@@ -78,12 +82,13 @@ export class McpTelemetry {
   /** Starts the span of one request or notification. Never throws: on failure the handle records nothing. */
   startOperation(start: McpOperationStart): McpOperation {
     const parent = start.parent ?? context.active();
-    const deps = { policy: this.policy, instruments: this.instruments };
+    const deps = this.deps;
     try {
       const method = typeof start.method === "string" && start.method.length > 0 ? start.method.slice(0, 256) : "unknown";
       const target = targetOf(method, start.params);
       const attributes = startAttributes(start, method, target);
-      const startMs = typeof start.startTime === "number" && Number.isFinite(start.startTime) ? start.startTime : Date.now();
+      // Sub-millisecond, as the SDK measures durations: an in-process request takes microseconds.
+      const startMs = typeof start.startTime === "number" && Number.isFinite(start.startTime) ? start.startTime : nowMs();
       const span = this.tracer().startSpan(
         spanNameOf(method, target),
         { kind: start.side === "server" ? SpanKind.SERVER : SpanKind.CLIENT, attributes, startTime: startMs },
@@ -97,7 +102,7 @@ export class McpTelemetry {
         this.warned = true;
         diag.warn("otel-agents: could not start an MCP operation span; recording nothing for it", err);
       }
-      return new McpOperation(INVALID_SPAN, parent, start.side, "unknown", {}, Date.now(), {
+      return new McpOperation(INVALID_SPAN, parent, start.side, "unknown", {}, nowMs(), {
         policy: this.policy,
         instruments: undefined,
       });
@@ -106,7 +111,7 @@ export class McpTelemetry {
 
   /** Starts measuring one session (connect to close) on the given side. */
   startSession(side: McpSide, facts: McpTransportFacts = {}): McpSession {
-    const startMs = Date.now();
+    const startMs = nowMs();
     let current: McpTransportFacts = { ...facts };
     let ended = false;
     const instruments = this.instruments;
@@ -121,7 +126,7 @@ export class McpTelemetry {
           const attributes: Attributes = transportAttributes(side, current);
           if (error !== undefined) attributes[ATTR.errorType] = errorType(error);
           const metric = side === "server" ? MCP_METRIC.serverSessionDuration : MCP_METRIC.clientSessionDuration;
-          instruments.record(metric, Math.max(0, Date.now() - startMs) / 1000, attributes);
+          instruments.record(metric, Math.max(0, nowMs() - startMs) / 1000, attributes);
         } catch (err) {
           diag.debug("otel-agents: could not record an MCP session metric", err);
         }
