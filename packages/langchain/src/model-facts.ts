@@ -1,4 +1,11 @@
-import { type OperationFacts, type RequestParams, type ServerInfo, serverOfUrl, type Usage } from "@otel-agents/core/adapter";
+import {
+  type OpenAIFacts,
+  type OperationFacts,
+  type RequestParams,
+  type ServerInfo,
+  serverOfUrl,
+  type Usage,
+} from "@otel-agents/core/adapter";
 import { asNumber, asRecord, asString, asStringArray, type Dict, firstNumber, firstString, serializedClass } from "./read.js";
 
 // What a model run tells us: request facts at start (from `ls_*` metadata and invocation params),
@@ -10,6 +17,8 @@ export interface ModelStart {
   request: RequestParams;
   tools: unknown;
   server: ServerInfo | undefined;
+  /** The OpenAI refinement's request facts; the core keeps them only when the provider is OpenAI. */
+  openai: OpenAIFacts | undefined;
 }
 
 // Each request setting's spellings across integrations, first match wins.
@@ -46,7 +55,43 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
     request,
     tools: params?.tools ?? options?.tools,
     server: serverOf(serialized),
+    openai: requestedServiceTier(params),
   };
+}
+
+/** The service tier a ChatOpenAI request asks for (`service_tier`), except the API's default `auto`. */
+function requestedServiceTier(params: Dict | undefined): OpenAIFacts | undefined {
+  const tier = asString(params?.service_tier);
+  return tier && tier !== "auto" ? { requestServiceTier: tier } : undefined;
+}
+
+/**
+ * A Responses API call has no finish reason: its `status`, and why it is incomplete, say how the
+ * output ended (ChatOpenAI copies both into the message's `response_metadata`). The core maps these
+ * provider values to the registry's.
+ */
+function responsesFinishReason(meta: Dict | undefined, message: Dict | undefined): string | undefined {
+  if (asString(meta?.object) !== "response") return undefined;
+  const status = asString(meta?.status);
+  if (status === "completed") {
+    const calls = message?.tool_calls;
+    return Array.isArray(calls) && calls.length > 0 ? "tool_calls" : "stop";
+  }
+  if (status !== "incomplete") return undefined;
+  const why = asString(asRecord(meta?.incomplete_details)?.reason);
+  return why === "max_output_tokens" ? "length" : why === "content_filter" ? "content_filter" : undefined;
+}
+
+/**
+ * The OpenAI API a ChatOpenAI call used, read from its message: the Responses API converter copies
+ * the response's `object` ("response"); a Chat Completions message (`model_provider: "openai"`)
+ * has a `finish_reason`, a field the Responses API does not have. Nothing is guessed from an
+ * absence: @langchain/openai 1.0 streams a Responses call into a message with neither mark. The
+ * core keeps the value only when the provider is OpenAI.
+ */
+function openaiApiType(meta: Dict | undefined, chatReason: string | undefined): string | undefined {
+  if (asString(meta?.object) === "response") return "responses";
+  return chatReason !== undefined && asString(meta?.model_provider) === "openai" ? "chat_completions" : undefined;
 }
 
 // Where integrations keep their endpoint in the constructor arguments LangChain serialises (secrets
@@ -124,19 +169,28 @@ export function modelEndFacts(output: unknown): OperationFacts {
     const message = asRecord(g?.message);
     const meta = asRecord(message?.response_metadata);
     const info = asRecord(g?.generationInfo);
-    const reason = firstString(meta, FINISH_REASON) ?? firstString(info, INFO_FINISH_REASON);
+    const chatReason = firstString(meta, FINISH_REASON) ?? firstString(info, INFO_FINISH_REASON);
+    const reason = chatReason ?? responsesFinishReason(meta, message);
     if (reason) (reasons ??= []).push(reason);
     // A model streamed inside a graph (`streamMode: "messages"`, `streamEvents()`) ends with a
     // message whose `response_metadata` holds only the provider and usage: ChatOpenAI keeps the
     // model, fingerprint and tier of the last chunk in `generationInfo` then.
     facts.responseModel ??= firstString(meta, RESPONSE_MODEL) ?? firstString(info, INFO_RESPONSE_MODEL);
     facts.provider ??= asString(meta?.model_provider);
-    const id = asString(message?.id) ?? asString(meta?.id);
+    // A Responses API message's own id is its output item's (`msg_...`) in @langchain/openai 1.0:
+    // the response id is the metadata's there.
+    const id =
+      asString(meta?.object) === "response"
+        ? (asString(meta?.id) ?? asString(message?.id))
+        : (asString(message?.id) ?? asString(meta?.id));
     if (id && !isFrameworkId(id)) facts.responseId ??= id;
     facts.usage ??= usageOf(asRecord(message?.usage_metadata));
     const fingerprint = asString(meta?.system_fingerprint) ?? asString(info?.system_fingerprint);
     const tier = asString(meta?.service_tier) ?? asString(info?.service_tier);
-    if ((fingerprint || tier) && !facts.openai) facts.openai = { systemFingerprint: fingerprint, responseServiceTier: tier };
+    const apiType = openaiApiType(meta, chatReason);
+    if ((fingerprint || tier || apiType) && !facts.openai) {
+      facts.openai = { apiType, systemFingerprint: fingerprint, responseServiceTier: tier };
+    }
   }
   if (reasons) facts.finishReasons = reasons;
   facts.usage ??= legacyUsage(asRecord(asRecord(output)?.llmOutput));

@@ -283,6 +283,7 @@ export class RunTracker implements StepSource {
       requestModel: facts.requestModel,
       request: facts.request,
       server: facts.server,
+      openai: facts.openai,
       framework: { name: FRAMEWORK, runId },
       content: this.telemetry.captureContent ? chatContent(messages, facts.tools) : undefined,
     });
@@ -305,6 +306,7 @@ export class RunTracker implements StepSource {
       requestModel: facts.requestModel,
       request: facts.request,
       server: facts.server,
+      openai: facts.openai,
       framework: { name: FRAMEWORK, runId },
       content: this.telemetry.captureContent
         ? { inputMessages: () => (typeof prompt === "string" ? toInputMessages([prompt]) : undefined) }

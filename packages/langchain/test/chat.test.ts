@@ -93,6 +93,8 @@ describe("chat models", () => {
               "gen_ai.usage.cache_read.input_tokens": 100,
               "gen_ai.usage.cache_write.input_tokens": 10,
               "gen_ai.usage.reasoning.output_tokens": 12,
+              // The fake model's messages say model_provider "openai", as ChatOpenAI's Chat Completions ones do.
+              "openai.api.type": "chat_completions",
               ...FW,
             },
             children: [],

@@ -66,6 +66,8 @@ describe("createAgent with ChatOpenAI", () => {
         "gen_ai.usage.cache_read.input_tokens": 0,
         "gen_ai.usage.reasoning.output_tokens": 0,
         "openai.response.system_fingerprint": expect.any(String),
+        // ChatOpenAI's Chat Completions converter marks its messages model_provider "openai".
+        "openai.api.type": "chat_completions",
         ...FW,
         ...response,
       } as never);
@@ -202,6 +204,7 @@ describe("createAgent with ChatOpenAI, streamed", () => {
           "gen_ai.usage.cache_read.input_tokens": 0,
           "gen_ai.usage.reasoning.output_tokens": 0,
           "openai.response.service_tier": "default",
+          "openai.api.type": "chat_completions",
           ...response,
         } as never);
       const node = (name: string, step: number, triggers: string[], children: ReturnType<typeof n>[]) =>

@@ -1,5 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
+import openaiPackage from "@langchain/openai/package.json" with { type: "json" };
+import { satisfies } from "@otel-agents/core/adapter";
 import { assertMetricConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
 import { RateLimitError } from "openai";
@@ -61,6 +63,7 @@ describe("ChatOpenAI", () => {
         "gen_ai.usage.reasoning.output_tokens": 12,
         // ChatOpenAI keeps the fingerprint of a completion but not its service tier (a stream has both).
         "openai.response.system_fingerprint": expect.any(String),
+        "openai.api.type": "chat_completions",
         ...FW,
       } as never),
     ]);
@@ -91,6 +94,7 @@ describe("ChatOpenAI", () => {
         "gen_ai.usage.reasoning.output_tokens": 0,
         "openai.response.system_fingerprint": expect.any(String),
         "openai.response.service_tier": "default",
+        "openai.api.type": "chat_completions",
         ...FW,
       } as never),
     ]);
@@ -98,6 +102,77 @@ describe("ChatOpenAI", () => {
     const metrics = await h.metrics();
     assertMetricConformance(metrics);
     expect(metrics.map((m) => m.descriptor.name)).toContain("gen_ai.client.inference.time_to_first_chunk");
+  });
+
+  it("names the OpenAI API the call used: the Responses API, with the service tier it asked for", async () => {
+    server.enqueue({ text: "Paris.", id: "resp_abc", model: "gpt-4o-mini-2024-07-18", usage: { input: 20, output: 4 } });
+    const model = chatModel({ useResponsesApi: true, service_tier: "flex" });
+    const result = await model.invoke("Capital of France?", { callbacks: [makeHandler()] });
+    expect(result.text).toBe("Paris.");
+    const request = server.requests[0];
+    expect(request?.path).toBe("/v1/responses");
+    // @langchain/openai 1.6 sends its service_tier to the Responses API; 1.0 (the oldest line) sent
+    // it to Chat Completions only. The span names the tier the request asked for, none when it asked none.
+    const sent = request?.body?.service_tier;
+    expect(sent === "flex" || satisfies(openaiPackage.version, "<1.1.0")).toBe(true);
+    expect(tree()).toEqual([
+      n("chat gpt-4o-mini", "CLIENT", {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o-mini",
+        ...(sent === "flex" ? { "openai.request.service_tier": "flex" } : {}),
+        ...endpoint(),
+        "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+        "gen_ai.response.id": "resp_abc",
+        // No finish reason in the Responses API: "completed" without a tool call is a stop.
+        "gen_ai.response.finish_reasons": ["stop"],
+        "gen_ai.usage.input_tokens": 20,
+        "gen_ai.usage.output_tokens": 4,
+        "gen_ai.usage.cache_read.input_tokens": 0,
+        "gen_ai.usage.reasoning.output_tokens": 0,
+        "openai.response.service_tier": sent === "flex" ? "flex" : "default",
+        "openai.api.type": "responses",
+        ...FW,
+      } as never),
+    ]);
+    expectNothingMissing();
+  });
+
+  it("reads how a Responses API call ended from its status: a tool call, an answer cut off at max_output_tokens", async () => {
+    server.enqueue(
+      { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" }, id: "call_1" }], id: "resp_tool" },
+      { text: "It is sunny and", finishReason: "length", id: "resp_cut" },
+    );
+    const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
+      name: "get_weather",
+      description: "Get the weather of a city",
+      schema: z.object({ city: z.string() }),
+    });
+    const model = chatModel({ useResponsesApi: true });
+    const handler = makeHandler();
+    const first = await model.bindTools([getWeather]).invoke("Weather in Paris?", { callbacks: [handler] });
+    expect(first.tool_calls?.[0]?.name).toBe("get_weather");
+    await model.invoke("And tomorrow?", { callbacks: [handler] });
+    expect(server.requests.map((r) => r.path)).toEqual(["/v1/responses", "/v1/responses"]);
+    const chat = (id: string, finishReason: string) =>
+      n("chat gpt-4o-mini", "CLIENT", {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o-mini",
+        ...endpoint(),
+        "gen_ai.response.model": "gpt-4o-mini",
+        "gen_ai.response.id": id,
+        "gen_ai.response.finish_reasons": [finishReason],
+        "gen_ai.usage.input_tokens": 10,
+        "gen_ai.usage.output_tokens": 5,
+        "gen_ai.usage.cache_read.input_tokens": 0,
+        "gen_ai.usage.reasoning.output_tokens": 0,
+        "openai.response.service_tier": "default",
+        "openai.api.type": "responses",
+        ...FW,
+      } as never);
+    expect(tree()).toEqual([chat("resp_tool", "tool_call"), chat("resp_cut", "length")]);
+    expectNothingMissing();
   });
 
   it("gives a tool the app runs itself, outside the model's run, the description the model was given", async () => {

@@ -80,6 +80,7 @@ const ourChat = (port: number, usage: [number, number], finish: string) => ({
   "gen_ai.usage.cache_read.input_tokens": 0,
   "gen_ai.usage.reasoning.output_tokens": 0,
   "openai.response.system_fingerprint": "fp_0a1b2c3d4e",
+  "openai.api.type": "chat_completions",
   "gen_ai.response.finish_reasons": [finish],
 });
 
