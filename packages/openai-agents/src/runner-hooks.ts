@@ -39,7 +39,11 @@ const HOOKED = Symbol.for("otel-agents.openai-agents.runner-hooks");
 interface RunOptions {
   /** Asked to stream (`stream: true`). */
   streamed: boolean;
-  /** The app's AbortSignal (`signal`): a nested run without one has its caller's. */
+  /**
+   * The app's AbortSignal (`signal`): a nested run without one has its caller's. For a streamed
+   * run, once the SDK hands back its result, the result's own signal, which also fires when the
+   * consumer cancels the stream.
+   */
   signal: AbortSignal | undefined;
 }
 
@@ -68,9 +72,10 @@ export function inStreamedRun(): boolean {
 }
 
 /**
- * The AbortSignal the app gave the run whose code is running, if any. The SDK ends a run's spans
- * in its own async context, so a span ending after it fired is read as cancelled, whatever the
- * model: also one not wrapped by `instrumentModel`, whose call the signal cut off.
+ * The AbortSignal of the run whose code is running, if any: the app's, and for a streamed run the
+ * one that also fires when the consumer cancels the stream. The SDK ends a run's spans in its own
+ * async context, so a span ending after it fired is read as cancelled, whatever the model: also
+ * one not wrapped by `instrumentModel`, whose call the signal cut off.
  */
 export function runSignal(): AbortSignal | undefined {
   return RUN?.getStore()?.signal;
@@ -97,7 +102,10 @@ function hookRunner(): void {
       const signal = isSignal(options?.signal) ? options.signal : runSignal();
       // Only where it changes: a plain run nested in a streamed one (an agent as a tool) is plain.
       if (!RUN || (streamed === inStreamedRun() && signal === runSignal())) return run.apply(this, args);
-      return RUN.run({ streamed, signal }, () => run.apply(this, args));
+      const store: RunOptions = { streamed, signal };
+      const result = RUN.run(store, () => run.apply(this, args));
+      if (streamed) followStreamSignal(result, store);
+      return result;
     });
     Object.defineProperty(proto, HOOKED, { value: true });
   } catch (err) {
@@ -106,6 +114,30 @@ function hookRunner(): void {
       err,
     );
   }
+}
+
+/**
+ * A streamed run's result combines the app's signal with its own, which the SDK aborts when the
+ * consumer cancels the stream (a client that disconnects): the SDK then ends the run's spans as if
+ * nothing happened. The run's store takes that signal (read through `_getAbortSignal()`, the
+ * SDK's own accessor for it; where missing, the app's signal stays), before the caller's code
+ * can cancel: this handler is registered on the result's promise first. The promise and its
+ * outcome reach the caller unchanged.
+ */
+function followStreamSignal(result: unknown, store: RunOptions): void {
+  if (typeof (result as { then?: unknown } | null)?.then !== "function") return;
+  (result as PromiseLike<unknown>).then(
+    (value) => {
+      try {
+        const read = asRecord(value)?._getAbortSignal;
+        const signal = typeof read === "function" ? (read as () => unknown).call(value) : undefined;
+        if (isSignal(signal)) store.signal = signal;
+      } catch (err) {
+        diag.debug("otel-agents: could not read a streamed run's signal", err);
+      }
+    },
+    () => undefined,
+  );
 }
 
 function isSignal(value: unknown): value is AbortSignal {

@@ -209,9 +209,9 @@ describe("runs cancelled with an AbortSignal", () => {
 });
 
 // Without `instrumentModel` the SDK ends every span of a cancelled streamed run itself, without an
-// error, and the caller gets none either. The app's own AbortSignal still reaches the processor
-// (through the runner's options): what ends after it fired ends as ERROR AbortError. A consumer
-// that cancels the stream gives no sign: those spans end UNSET; what is proven is that none stays open.
+// error, and the caller gets none either. The run's signal still reaches the processor (the app's,
+// through the runner's options, and the streamed result's own, which the SDK aborts when the
+// consumer cancels the stream): what ends after it fired ends as ERROR AbortError.
 describe("cancelled streamed runs, model not instrumented", () => {
   it("a streamed run aborted with an AbortSignal while its tool runs: what ends after the abort ends as ERROR AbortError, nothing stays open", async () => {
     const processor = install();
@@ -233,9 +233,37 @@ describe("cancelled streamed runs, model not instrumented", () => {
     ]);
   });
 
-  it("a streamed run whose consumer cancels the stream before its model call: every span ends, nothing stays open", async () => {
+  it("a streamed run whose consumer cancels the stream before its model call: the model call and the run end as ERROR AbortError, nothing stays open", async () => {
     await cancelBeforeModel();
-    // The turn was cut off before the custom model's call was known: no chat span.
-    expect(outcome(await checkedTrees())).toEqual(["invoke_agent Slow UNSET"]);
+    // As with an instrumented model: the SDK still asks the model, with the run's signal aborted.
+    expect(outcome(await checkedTrees())).toEqual([{ "invoke_agent Slow ERROR AbortError": ["chat ERROR AbortError"] }]);
+  });
+
+  it("a streamed run whose consumer cancels mid-answer: the cut-off model call and the run end as ERROR AbortError", async () => {
+    const processor = install();
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* answer(): AsyncIterable<StreamEvent> {
+      yield { type: "response_started" } as StreamEvent;
+      yield { type: "output_text_delta", delta: "Once upon" } as StreamEvent;
+      await stalled;
+    }
+    const agent = new Agent({ name: "Teller", model: new ScriptedModel([modelStream(answer())]) });
+    const result = await run(agent, "Tell me a story", { stream: true });
+    const reader = (result.toTextStream() as unknown as globalThis.ReadableStream<string>).getReader();
+    expect((await reader.read()).value).toBe("Once upon");
+    await reader.cancel(new Error("Client disconnected."));
+    release();
+    await result.completed;
+    expect(result.cancelled).toBe(true);
+    await expect.poll(() => processor.openRuns).toBe(0);
+    const trees = await checkedTrees();
+    expect(outcome(trees)).toEqual([{ "invoke_agent Teller ERROR AbortError": ["chat ERROR AbortError"] }]);
+    // As with an instrumented model, except for the time to first chunk, which only a wrapper sees.
+    expect(stable(trees)).toStrictEqual([
+      failedRun("AbortError", "Teller", lostAnswer, [failed("AbortError", chat({ "gen_ai.request.stream": true }))]),
+    ]);
   });
 });
