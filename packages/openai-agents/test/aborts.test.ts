@@ -94,6 +94,34 @@ async function cancelBeforeModel(wrap?: (m: ScriptedModel) => ScriptedModel): Pr
   await expect.poll(() => processor.openRuns).toBe(0);
 }
 
+/**
+ * A streamed run of a model that sends the start of its answer, then waits (a slow model), whose
+ * consumer reads the first words and cancels, as a response helper does when the client
+ * disconnects. Returns the trees once every span ended.
+ */
+async function cancelMidAnswer(wrap: (m: ScriptedModel) => ScriptedModel = (m) => m): Promise<TreeNode[]> {
+  const processor = install();
+  let release: () => void = () => {};
+  const stalled = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  async function* answer(): AsyncIterable<StreamEvent> {
+    yield { type: "response_started" } as StreamEvent;
+    yield { type: "output_text_delta", delta: "Once upon" } as StreamEvent;
+    await stalled;
+  }
+  const agent = new Agent({ name: "Teller", model: wrap(new ScriptedModel([modelStream(answer())])) });
+  const result = await run(agent, "Tell me a story", { stream: true });
+  const reader = (result.toTextStream() as unknown as globalThis.ReadableStream<string>).getReader();
+  expect((await reader.read()).value).toBe("Once upon");
+  await reader.cancel(new Error("Client disconnected."));
+  release();
+  await result.completed;
+  expect(result.cancelled).toBe(true);
+  await expect.poll(() => processor.openRuns).toBe(0);
+  return checkedTrees();
+}
+
 // The SDK fails the run with AbortError; the finished model call stays UNSET. The tool ends after
 // the run's signal fired (its late result is discarded): ERROR AbortError, as in a streamed run.
 const cutOff = firstTurn(0);
@@ -147,28 +175,7 @@ describe("runs cancelled with an AbortSignal", () => {
   });
 
   it("a streamed run whose consumer cancels mid-answer (instrumented model): the cut-off model call and the run end as ERROR AbortError", async () => {
-    const processor = install();
-    let release: () => void = () => {};
-    const stalled = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    // A model that sends the start of its answer, then waits (a slow model).
-    async function* answer(): AsyncIterable<StreamEvent> {
-      yield { type: "response_started" } as StreamEvent;
-      yield { type: "output_text_delta", delta: "Once upon" } as StreamEvent;
-      await stalled;
-    }
-    const agent = new Agent({ name: "Teller", model: instrumentModel(new ScriptedModel([modelStream(answer())])) });
-    const result = await run(agent, "Tell me a story", { stream: true });
-    // What a response helper does when the client disconnects after the first words.
-    const reader = (result.toTextStream() as unknown as globalThis.ReadableStream<string>).getReader();
-    expect((await reader.read()).value).toBe("Once upon");
-    await reader.cancel(new Error("Client disconnected."));
-    release();
-    await result.completed;
-    expect(result.cancelled).toBe(true);
-    await expect.poll(() => processor.openRuns).toBe(0);
-    const trees = await checkedTrees();
+    const trees = await cancelMidAnswer(instrumentModel);
     expect(outcome(trees)).toEqual([{ "invoke_agent Teller ERROR AbortError": ["chat ERROR AbortError"] }]);
     expect(stable(trees)).toStrictEqual([failedRun("AbortError", "Teller", lostAnswer, [failed("AbortError", chat(streamed))])]);
   });
@@ -240,26 +247,7 @@ describe("cancelled streamed runs, model not instrumented", () => {
   });
 
   it("a streamed run whose consumer cancels mid-answer: the cut-off model call and the run end as ERROR AbortError", async () => {
-    const processor = install();
-    let release: () => void = () => {};
-    const stalled = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    async function* answer(): AsyncIterable<StreamEvent> {
-      yield { type: "response_started" } as StreamEvent;
-      yield { type: "output_text_delta", delta: "Once upon" } as StreamEvent;
-      await stalled;
-    }
-    const agent = new Agent({ name: "Teller", model: new ScriptedModel([modelStream(answer())]) });
-    const result = await run(agent, "Tell me a story", { stream: true });
-    const reader = (result.toTextStream() as unknown as globalThis.ReadableStream<string>).getReader();
-    expect((await reader.read()).value).toBe("Once upon");
-    await reader.cancel(new Error("Client disconnected."));
-    release();
-    await result.completed;
-    expect(result.cancelled).toBe(true);
-    await expect.poll(() => processor.openRuns).toBe(0);
-    const trees = await checkedTrees();
+    const trees = await cancelMidAnswer();
     expect(outcome(trees)).toEqual([{ "invoke_agent Teller ERROR AbortError": ["chat ERROR AbortError"] }]);
     // As with an instrumented model, except for the time to first chunk, which only a wrapper sees.
     expect(stable(trees)).toStrictEqual([
