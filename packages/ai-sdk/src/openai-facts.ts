@@ -6,11 +6,11 @@ const API_TYPES: ReadonlyMap<string, string> = new Map([
   ["openai.responses", "responses"],
 ]);
 
-/** The service tier the call asked for (`providerOptions.openai.serviceTier`), except the API's default `auto`. */
+/** The service tier the call asked for (`providerOptions.openai.serviceTier`); the core leaves out `auto`. */
 export function requestedServiceTier(providerOptions: unknown): string | undefined {
   const options = isRecord(providerOptions) && isRecord(providerOptions.openai) ? providerOptions.openai : {};
   const tier = options.serviceTier;
-  return typeof tier === "string" && tier.length > 0 && tier !== "auto" ? tier : undefined;
+  return typeof tier === "string" && tier.length > 0 ? tier : undefined;
 }
 
 /**

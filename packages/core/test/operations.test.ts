@@ -1,7 +1,7 @@
 import { context, propagation, trace } from "@opentelemetry/api";
 import { assertConformance, missingExpected, spanViolations } from "@otel-agents/testing/conformance";
 import { createHarness } from "@otel-agents/testing/harness";
-import { shape, spanTree } from "@otel-agents/testing/span-tree";
+import { n, shape, spanTree } from "@otel-agents/testing/span-tree";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setConversationId } from "../src/propagation/conversation.js";
 import { GenAITelemetry } from "../src/telemetry.js";
@@ -329,6 +329,32 @@ describe("operations", () => {
     expect(h.spans().map((s) => [s.name, s.status.code])).toEqual([
       ["execute_tool sum", 0],
       ["execute_tool bad", 2],
+    ]);
+  });
+
+  it("writes the OpenAI refinement only for OpenAI, and no requested service tier for the API's default auto", () => {
+    const t = telemetry();
+    const call = (provider: string, requestServiceTier: string) =>
+      t
+        .start({ operation: "chat", provider, requestModel: "gpt-4o", openai: { apiType: "responses", requestServiceTier } })
+        .end({ finishReasons: ["stop"] });
+    call("openai", "flex");
+    call("openai", "auto");
+    call("anthropic", "flex");
+    const base = {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.response.finish_reasons": ["stop"],
+    };
+    expect(spanTree(h.spans())).toEqual([
+      n("chat gpt-4o", "CLIENT", {
+        ...base,
+        "gen_ai.provider.name": "openai",
+        "openai.api.type": "responses",
+        "openai.request.service_tier": "flex",
+      }),
+      n("chat gpt-4o", "CLIENT", { ...base, "gen_ai.provider.name": "openai", "openai.api.type": "responses" }),
+      n("chat gpt-4o", "CLIENT", { ...base, "gen_ai.provider.name": "anthropic" }),
     ]);
   });
 });

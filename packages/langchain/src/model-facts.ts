@@ -59,10 +59,10 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
   };
 }
 
-/** The service tier a ChatOpenAI request asks for (`service_tier`), except the API's default `auto`. */
+/** The service tier a ChatOpenAI request asks for (`service_tier`). */
 function requestedServiceTier(params: Dict | undefined): OpenAIFacts | undefined {
   const tier = asString(params?.service_tier);
-  return tier && tier !== "auto" ? { requestServiceTier: tier } : undefined;
+  return tier ? { requestServiceTier: tier } : undefined;
 }
 
 /**
@@ -71,7 +71,6 @@ function requestedServiceTier(params: Dict | undefined): OpenAIFacts | undefined
  * provider values to the registry's.
  */
 function responsesFinishReason(meta: Dict | undefined, message: Dict | undefined): string | undefined {
-  if (asString(meta?.object) !== "response") return undefined;
   const status = asString(meta?.status);
   if (status === "completed") {
     const calls = message?.tool_calls;
@@ -83,15 +82,20 @@ function responsesFinishReason(meta: Dict | undefined, message: Dict | undefined
 }
 
 /**
- * The OpenAI API a ChatOpenAI call used, read from its message: the Responses API converter copies
- * the response's `object` ("response"); a Chat Completions message (`model_provider: "openai"`)
- * has a `finish_reason`, a field the Responses API does not have. Nothing is guessed from an
- * absence: @langchain/openai 1.0 streams a Responses call into a message with neither mark. The
- * core keeps the value only when the provider is OpenAI.
+ * The OpenAI API a ChatOpenAI call used, read from its message: a Responses API one (see
+ * `isResponsesMessage`), or a Chat Completions one: `model_provider: "openai"` with a
+ * `finish_reason`, a field the Responses API does not have. Nothing is guessed from an absence:
+ * @langchain/openai 1.0 streams a Responses call into a message with neither mark. The core keeps
+ * the value only when the provider is OpenAI.
  */
-function openaiApiType(meta: Dict | undefined, chatReason: string | undefined): string | undefined {
-  if (asString(meta?.object) === "response") return "responses";
+function openaiApiType(meta: Dict | undefined, responses: boolean, chatReason: string | undefined): string | undefined {
+  if (responses) return "responses";
   return chatReason !== undefined && asString(meta?.model_provider) === "openai" ? "chat_completions" : undefined;
+}
+
+/** ChatOpenAI's Responses API converter copies the response's `object`, "response", into the metadata. */
+function isResponsesMessage(meta: Dict | undefined): boolean {
+  return asString(meta?.object) === "response";
 }
 
 // Where integrations keep their endpoint in the constructor arguments LangChain serialises (secrets
@@ -169,8 +173,9 @@ export function modelEndFacts(output: unknown): OperationFacts {
     const message = asRecord(g?.message);
     const meta = asRecord(message?.response_metadata);
     const info = asRecord(g?.generationInfo);
+    const responses = isResponsesMessage(meta);
     const chatReason = firstString(meta, FINISH_REASON) ?? firstString(info, INFO_FINISH_REASON);
-    const reason = chatReason ?? responsesFinishReason(meta, message);
+    const reason = chatReason ?? (responses ? responsesFinishReason(meta, message) : undefined);
     if (reason) (reasons ??= []).push(reason);
     // A model streamed inside a graph (`streamMode: "messages"`, `streamEvents()`) ends with a
     // message whose `response_metadata` holds only the provider and usage: ChatOpenAI keeps the
@@ -179,15 +184,12 @@ export function modelEndFacts(output: unknown): OperationFacts {
     facts.provider ??= asString(meta?.model_provider);
     // A Responses API message's own id is its output item's (`msg_...`) in @langchain/openai 1.0:
     // the response id is the metadata's there.
-    const id =
-      asString(meta?.object) === "response"
-        ? (asString(meta?.id) ?? asString(message?.id))
-        : (asString(message?.id) ?? asString(meta?.id));
+    const id = responses ? (asString(meta?.id) ?? asString(message?.id)) : (asString(message?.id) ?? asString(meta?.id));
     if (id && !isFrameworkId(id)) facts.responseId ??= id;
     facts.usage ??= usageOf(asRecord(message?.usage_metadata));
     const fingerprint = asString(meta?.system_fingerprint) ?? asString(info?.system_fingerprint);
     const tier = asString(meta?.service_tier) ?? asString(info?.service_tier);
-    const apiType = openaiApiType(meta, chatReason);
+    const apiType = openaiApiType(meta, responses, chatReason);
     if ((fingerprint || tier || apiType) && !facts.openai) {
       facts.openai = { apiType, systemFingerprint: fingerprint, responseServiceTier: tier };
     }

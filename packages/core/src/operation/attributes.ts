@@ -238,7 +238,9 @@ function writeServer(sink: AttributeSink, s: NonNullable<OperationFacts["server"
 
 function writeOpenAI(sink: AttributeSink, o: NonNullable<OperationFacts["openai"]>): void {
   sink.put(ATTR.openaiApiType, str(o.apiType));
-  sink.put(ATTR.openaiRequestServiceTier, str(o.requestServiceTier));
+  // The registry asks for the requested tier unless it is the API's default, `auto`.
+  const tier = str(o.requestServiceTier);
+  if (tier !== "auto") sink.put(ATTR.openaiRequestServiceTier, tier);
   sink.put(ATTR.openaiResponseServiceTier, str(o.responseServiceTier));
   sink.put(ATTR.openaiResponseSystemFingerprint, str(o.systemFingerprint));
 }

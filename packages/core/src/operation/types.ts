@@ -70,6 +70,7 @@ export interface ServerInfo {
 
 export interface OpenAIFacts {
   apiType?: "chat_completions" | "responses" | string;
+  /** The service tier the request asked for, as given (`auto`, the API's default, is not recorded). */
   requestServiceTier?: string;
   responseServiceTier?: string;
   systemFingerprint?: string;
