@@ -5,6 +5,7 @@ import {
   createGuard,
   type Dict,
   ERROR_TYPE,
+  followPromise,
   type GenAITelemetry,
   isRecord,
   nowMs,
@@ -491,9 +492,10 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
 const guard = createGuard("otel-agents/ai-sdk", "telemetry for this call may be incomplete");
 
 /**
- * Runs `execute` as the span's child context and returns its own promise: the result and any error
- * reach the caller unchanged, and `onError` sees an error before the caller does (its handler is
- * the first on the promise). `onError` takes its data as arguments so that no closure is made per call.
+ * Runs `execute` as the span's child context and returns a promise of its outcome: the result and
+ * any error reach the caller unchanged, `onError` sees an error before the caller does, and a
+ * rejection the caller never handles is still reported (`followPromise`). `onError` takes its data
+ * as arguments so that no closure is made per call.
  */
 function runIn<T, A, B>(
   handle: OperationHandle,
@@ -509,10 +511,7 @@ function runIn<T, A, B>(
     report(err, onError, a, b);
     throw err;
   }
-  const promise = Promise.resolve(result);
-  // Handled here and returned as is: the caller still gets the rejection.
-  promise.then(undefined, (err: unknown) => report(err, onError, a, b));
-  return promise;
+  return followPromise(Promise.resolve(result), undefined, (err) => report(err, onError, a, b));
 }
 
 function report<A, B>(err: unknown, onError: (err: unknown, a: A, b: B) => void, a: A, b: B): void {

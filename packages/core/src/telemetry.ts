@@ -10,6 +10,7 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
+import { followPromise } from "./adapter/follow-promise.js";
 import { UnpairedInferenceWarning } from "./coexistence/unpaired-warning.js";
 import { type ContentOptions, type ContentPolicy, resolveContentPolicy } from "./content/policy.js";
 import { ensureStepAwareContext, requestStepAwareContext } from "./context/step-context.js";
@@ -122,7 +123,9 @@ export class GenAITelemetry {
 
   /**
    * Runs `fn` as the operation: inside its context, ended when `fn` returns or its promise settles,
-   * failed if it throws or rejects. The result and any error reach the caller unchanged.
+   * failed if it throws or rejects. The result and any error reach the caller unchanged; a promise
+   * comes back chained after the span's end, so one the app never awaits still reports its
+   * rejection (see `followPromise`).
    */
   run<T>(options: StartOptions, fn: (handle: OperationHandle) => T): T {
     const handle = this.start(options);
@@ -133,15 +136,11 @@ export class GenAITelemetry {
       handle.fail(err);
       throw err;
     }
-    if (isPromiseLike(result)) {
-      result.then(
-        () => handle.end(),
-        (err: unknown) => handle.fail(err),
-      );
-      return result;
-    }
-    handle.end();
-    return result;
+    return followPromise(
+      result,
+      () => handle.end(),
+      (err) => handle.fail(err),
+    );
   }
 
   /** The operation whose span is active in `ctx`, if it is one of ours. */
@@ -274,8 +273,4 @@ function isHandleLike(value: unknown): value is OperationHandleLike {
   return (
     isOperationHandle(value) || (typeof value === "object" && value !== null && "context" in value && !("getValue" in value))
   );
-}
-
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

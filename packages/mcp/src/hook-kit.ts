@@ -1,6 +1,6 @@
 import { type Context, context } from "@opentelemetry/api";
 import { hasTraceMeta, type McpOperation, type McpTelemetry, traceMetaOf } from "@otel-agents/core";
-import { isRecord, warnNoSdkOnce } from "@otel-agents/core/adapter";
+import { followPromise, isRecord, warnNoSdkOnce } from "@otel-agents/core/adapter";
 import { stateOf, transportFacts } from "./transport-facts.js";
 
 /** Where the hooks find their telemetry: fixed (explicit instrumentation) or switchable (the Instrumentation). */
@@ -81,25 +81,22 @@ export function withTraceMeta(message: Record<string, unknown>, op: McpOperation
 
 /**
  * Ends `op` when `result` settles (at once when it is no promise), after `onResult` with its value;
- * then calls `after`, whichever way it settled.
+ * then calls `after`, whichever way it settled. Returns what to hand the caller in `result`'s place
+ * (`followPromise`): the same outcome, and a rejection the caller never handles is still reported.
  */
-export function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void, after?: () => void): void {
-  if (result && typeof (result as PromiseLike<unknown>).then === "function") {
-    (result as PromiseLike<unknown>).then(
-      (value) => {
-        onResult?.(value);
-        op.end(value);
-        after?.();
-      },
-      (err: unknown) => {
-        op.fail(err);
-        after?.();
-      },
-    );
-  } else {
-    op.end(result);
-    after?.();
-  }
+export function settle(result: unknown, op: McpOperation, onResult?: (value: unknown) => void, after?: () => void): unknown {
+  return followPromise(
+    result,
+    (value) => {
+      onResult?.(value);
+      op.end(value);
+      after?.();
+    },
+    (err) => {
+      op.fail(err);
+      after?.();
+    },
+  );
 }
 
 /**
@@ -121,8 +118,7 @@ export function runAs(
     op.fail(err);
     throw err;
   }
-  settle(result, op, onResult, after);
-  return result;
+  return settle(result, op, onResult, after);
 }
 
 /** Keeps the protocol version an initialize exchange settled on, for the spans after it. */

@@ -89,8 +89,7 @@ function tracedOnRequest(original: Method, source: TelemetrySource): Method {
         op.fail(err);
         throw err;
       }
-      settle(result, op, method === "initialize" ? (value) => initialized(this, op, value, extra) : undefined);
-      return result;
+      return settle(result, op, method === "initialize" ? (value) => initialized(this, op, value, extra) : undefined);
     };
     // The SDK looks the handler up synchronously at the start of _onrequest and keeps it: stand in
     // for it during this one call, so the handler's outcome is this span's, then put it back.

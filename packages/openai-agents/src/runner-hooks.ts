@@ -1,6 +1,6 @@
 import { getCurrentSpan, type ModelProvider, Runner } from "@openai/agents-core";
 import { diag } from "@opentelemetry/api";
-import { asRecord, asString, nodeBuiltin } from "@otel-agents/core/adapter";
+import { asRecord, asString, followPromise, nodeBuiltin } from "@otel-agents/core/adapter";
 import { type RequestedModel, requestedModelOf } from "./model-response.js";
 import { instrumentModelProvider, isInstrumented } from "./streaming.js";
 
@@ -104,8 +104,7 @@ function hookRunner(): void {
       if (!RUN || (streamed === inStreamedRun() && signal === runSignal())) return run.apply(this, args);
       const store: RunOptions = { streamed, signal };
       const result = RUN.run(store, () => run.apply(this, args));
-      if (streamed) followStreamSignal(result, store);
-      return result;
+      return streamed ? followStreamSignal(result, store) : result;
     });
     Object.defineProperty(proto, HOOKED, { value: true });
   } catch (err) {
@@ -120,13 +119,13 @@ function hookRunner(): void {
  * A streamed run's result combines the app's signal with its own, which the SDK aborts when the
  * consumer cancels the stream (a client that disconnects): the SDK then ends the run's spans as if
  * nothing happened. The run's store takes that signal (read through `_getAbortSignal()`, the
- * SDK's own accessor for it; where missing, the app's signal stays), before the caller's code
- * can cancel: this handler is registered on the result's promise first. The promise and its
- * outcome reach the caller unchanged.
+ * SDK's own accessor for it; where missing, the app's signal stays) before the caller's code can
+ * cancel. The caller gets the run's promise through `followPromise`: the same outcome, and a
+ * rejection the app never handles is still reported.
  */
-function followStreamSignal(result: unknown, store: RunOptions): void {
-  if (typeof (result as { then?: unknown } | null)?.then !== "function") return;
-  (result as PromiseLike<unknown>).then(
+function followStreamSignal(result: unknown, store: RunOptions): unknown {
+  return followPromise(
+    result,
     (value) => {
       try {
         const read = asRecord(value)?._getAbortSignal;
@@ -136,7 +135,7 @@ function followStreamSignal(result: unknown, store: RunOptions): void {
         diag.debug("otel-agents: could not read a streamed run's signal", err);
       }
     },
-    () => undefined,
+    undefined,
   );
 }
 

@@ -40,6 +40,7 @@ export { GenAITelemetry, type InstrumentationScope, type TelemetryOptions } from
 // The adapter kit: one of each piece of plumbing every adapter needs.
 export { findAncestor, MAX_ANCESTOR_HOPS } from "./ancestor-walk.js";
 export { BoundedMap } from "./bounded-map.js";
+export { followPromise } from "./follow-promise.js";
 export { createGuard, type Guard } from "./guard.js";
 export { warnNoSdkOnce } from "./no-sdk-warning.js";
 export { type AdapterOptions, DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf, type OpenRuns } from "./options.js";
