@@ -72,12 +72,31 @@ export interface HandleDeps {
   readonly instruments: Instruments | undefined;
 }
 
-// Fixed for the life of the process; its getter is not free, and every start and end reads the clock.
-const TIME_ORIGIN = performance.timeOrigin;
+// The SDK stamps a span it times itself with Date.now() at its start (the wall clock, which NTP
+// steps and slews and suspends move) plus the monotonic time since. `performance.timeOrigin +
+// now()` is monotonic only: over a long-running process it drifts from the wall clock, by seconds
+// after a suspend, and our spans would then sit beside the app's own spans at the wrong time (a
+// child before its parent). So our clock starts as that one (exact in a young process, in every
+// process alike, so a server's span follows its client's) and is moved whenever it leaves the
+// millisecond Date.now() reads, by no more than it left it: the two clocks' rates differ by
+// microseconds a second (NTP slews the wall clock), so it moves by microseconds, and only a real
+// step of the wall clock moves it by more.
+let wallOffset = performance.timeOrigin;
+// The latest reading within the millisecond Date.now() reads.
+const LAST_IN_MS = 0.999;
 
-/** Epoch milliseconds with sub-millisecond resolution, as the OpenTelemetry SDK measures. */
+/**
+ * Epoch milliseconds with sub-millisecond resolution, on the SDK's time scale: within the
+ * millisecond `Date.now()` reads, so never before an SDK span started earlier and never drifting.
+ */
 export function nowMs(): number {
-  return TIME_ORIGIN + performance.now();
+  const mono = performance.now();
+  const wall = Date.now();
+  const t = wallOffset + mono;
+  if (t >= wall && t < wall + 1) return t;
+  const moved = t < wall ? wall : wall + LAST_IN_MS;
+  wallOffset = moved - mono;
+  return moved;
 }
 
 export function toEpochMs(time: TimeInput | undefined): number | undefined {
