@@ -78,11 +78,12 @@ export interface HandleDeps {
 // after a suspend, and our spans would then sit beside the app's own spans at the wrong time (a
 // child before its parent). So our clock starts as that one (exact in a young process, in every
 // process alike, so a server's span follows its client's) and is moved whenever it leaves the
-// millisecond Date.now() reads, by no more than it left it: the two clocks' rates differ by
-// microseconds a second (NTP slews the wall clock), so it moves by microseconds, and only a real
-// step of the wall clock moves it by more.
+// millisecond Date.now() reads. Ahead of it by less than another millisecond, it is the two clocks'
+// rates (NTP slews the wall clock by microseconds a second): it moves back by only as much, to the
+// end of that millisecond, so that no span of ours ends before one it started after. Behind it, or
+// further ahead (the wall clock stepped), it moves to the start of that millisecond, where the SDK
+// starts its spans.
 let wallOffset = performance.timeOrigin;
-// The latest reading within the millisecond Date.now() reads.
 const LAST_IN_MS = 0.999;
 
 /**
@@ -94,7 +95,7 @@ export function nowMs(): number {
   const wall = Date.now();
   const t = wallOffset + mono;
   if (t >= wall && t < wall + 1) return t;
-  const moved = t < wall ? wall : wall + LAST_IN_MS;
+  const moved = t >= wall + 1 && t < wall + 2 ? wall + LAST_IN_MS : wall;
   wallOffset = moved - mono;
   return moved;
 }
