@@ -120,8 +120,10 @@ export class McpTelemetry {
         current = { ...current, ...more };
       },
       end(error) {
-        if (ended || !instruments) return;
+        if (ended) return;
         ended = true;
+        // No MeterProvider registered: nothing to build the attributes for.
+        if (!instruments?.enabled()) return;
         try {
           const attributes: Attributes = transportAttributes(side, current);
           if (error !== undefined) attributes[ATTR.errorType] = errorType(error);
