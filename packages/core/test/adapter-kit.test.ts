@@ -5,6 +5,7 @@ import { BoundedMap } from "../src/adapter/bounded-map.js";
 import { createGuard } from "../src/adapter/guard.js";
 import { DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf } from "../src/adapter/options.js";
 import { asNumber, asRecord, asString, isRecord } from "../src/adapter/read.js";
+import { responsesFinishReason } from "../src/adapter/responses-finish-reason.js";
 import { addUsage } from "../src/adapter/usage.js";
 import { checkAdapterVersions, frameworkVersionCheck } from "../src/adapter/versions.js";
 
@@ -183,5 +184,18 @@ describe("checkAdapterVersions", () => {
       "@otel-agents/kit-test-2: @opentelemetry/api version 1.8.0 is outside the tested range >=1.9.0 <2.0.0; spans may be missing or incomplete.",
       "@otel-agents/kit-test-2: fw version 3.0.0 is outside the tested range >=1.0.0 <2.0.0; spans may be missing or incomplete.",
     ]);
+  });
+});
+
+describe("responsesFinishReason", () => {
+  it("reads an OpenAI Responses API status as the provider's finish reason, and says nothing without one", () => {
+    expect(responsesFinishReason("completed", undefined, false)).toBe("stop");
+    expect(responsesFinishReason("completed", undefined, true)).toBe("tool_calls");
+    expect(responsesFinishReason("incomplete", { reason: "max_output_tokens" }, false)).toBe("max_output_tokens");
+    expect(responsesFinishReason("incomplete", { reason: "content_filter" }, true)).toBe("content_filter");
+    expect(responsesFinishReason("incomplete", null, false)).toBe("incomplete");
+    expect(responsesFinishReason("failed", undefined, false)).toBe("error");
+    expect(responsesFinishReason("in_progress", undefined, false)).toBeUndefined();
+    expect(responsesFinishReason(undefined, undefined, true)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import {
   type OpenAIFacts,
   type OperationFacts,
   type RequestParams,
+  responsesFinishReason,
   type ServerInfo,
   serverOfUrl,
   type Usage,
@@ -63,22 +64,6 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
 function requestedServiceTier(params: Dict | undefined): OpenAIFacts | undefined {
   const tier = asString(params?.service_tier);
   return tier ? { requestServiceTier: tier } : undefined;
-}
-
-/**
- * A Responses API call has no finish reason: its `status`, and why it is incomplete, say how the
- * output ended (ChatOpenAI copies both into the message's `response_metadata`). The core maps these
- * provider values to the registry's.
- */
-function responsesFinishReason(meta: Dict | undefined, message: Dict | undefined): string | undefined {
-  const status = asString(meta?.status);
-  if (status === "completed") {
-    const calls = message?.tool_calls;
-    return Array.isArray(calls) && calls.length > 0 ? "tool_calls" : "stop";
-  }
-  if (status !== "incomplete") return undefined;
-  const why = asString(asRecord(meta?.incomplete_details)?.reason);
-  return why === "max_output_tokens" ? "length" : why === "content_filter" ? "content_filter" : undefined;
 }
 
 /**
@@ -175,7 +160,11 @@ export function modelEndFacts(output: unknown): OperationFacts {
     const info = asRecord(g?.generationInfo);
     const responses = isResponsesMessage(meta);
     const chatReason = firstString(meta, FINISH_REASON) ?? firstString(info, INFO_FINISH_REASON);
-    const reason = chatReason ?? (responses ? responsesFinishReason(meta, message) : undefined);
+    // A Responses API call has no finish reason: ChatOpenAI copies its `status` and
+    // `incomplete_details` into the message's metadata.
+    const calledTools = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    const reason =
+      chatReason ?? (responses ? responsesFinishReason(meta?.status, meta?.incomplete_details, calledTools) : undefined);
     if (reason) (reasons ??= []).push(reason);
     // A model streamed inside a graph (`streamMode: "messages"`, `streamEvents()`) ends with a
     // message whose `response_metadata` holds only the provider and usage: ChatOpenAI keeps the

@@ -1,5 +1,5 @@
 import type { GenerationSpanData, ResponseSpanData, TurnUsageData } from "@openai/agents-core";
-import { asNumber, asString, isRecord, type OperationFacts, type Usage } from "@otel-agents/core/adapter";
+import { asNumber, asString, isRecord, type OperationFacts, responsesFinishReason, type Usage } from "@otel-agents/core/adapter";
 import {
   chatCompletionToMessages,
   chatMessagesToMessages,
@@ -127,7 +127,10 @@ export function responseEndFacts(data: ResponseSpanData, capture: boolean): Infe
     responseId: asString(data.response_id) ?? asString(response?.id),
     responseModel: asString(response?.model),
     usage,
-    finishReasons: response ? responsesFinishReasons(response, toolCalls.length > 0) : undefined,
+    // A response without a status (older SDK span data) ended as a completed one.
+    finishReasons: response
+      ? reasonList(responsesFinishReason(response.status ?? "completed", response.incomplete_details, toolCalls.length > 0))
+      : undefined,
   };
   if (response) {
     // The response names the model that answered (`gpt-4o-mini-2024-07-18`), never the requested
@@ -154,16 +157,7 @@ export function responseEndFacts(data: ResponseSpanData, capture: boolean): Infe
   return { facts, hasUsage: usage !== undefined, toolCalls, toolDescriptions };
 }
 
-function responsesFinishReasons(response: Rec, calledTools: boolean): string[] | undefined {
-  const status = asString(response.status);
-  if (status === "incomplete") {
-    const reason = isRecord(response.incomplete_details) ? asString(response.incomplete_details.reason) : undefined;
-    return [reason ?? "length"];
-  }
-  if (status === "failed") return ["error"];
-  if (status === "completed" || status === undefined) return [calledTools ? "tool_call" : "stop"];
-  return undefined;
-}
+const reasonList = (reason: string | undefined): string[] | undefined => (reason ? [reason] : undefined);
 
 /** Facts of a finished generation span (Chat Completions model: the raw completion is `output[0]`). */
 export function generationEndFacts(data: GenerationSpanData, capture: boolean): InferenceFacts {

@@ -45,6 +45,7 @@ export { createGuard, type Guard } from "./guard.js";
 export { warnNoSdkOnce } from "./no-sdk-warning.js";
 export { type AdapterOptions, DEFAULT_MAX_OPEN_RUNS, maxOpenRunsOf, type OpenRuns } from "./options.js";
 export { asNumber, asRecord, asString, type Dict, isRecord, nowMs } from "./read.js";
+export { responsesFinishReason } from "./responses-finish-reason.js";
 export { serverOfUrl } from "./server-url.js";
 export { addUsage } from "./usage.js";
 export { checkAdapterVersions, type FrameworkVersions, frameworkVersionCheck } from "./versions.js";
