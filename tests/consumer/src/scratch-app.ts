@@ -153,13 +153,15 @@ export interface Variant {
   pins: Record<string, string>;
 }
 
-/** The frameworks and tools, at the versions the workspace tests. */
+/** The frameworks and tools: the versions the workspace tests, or newer where users get newer today. */
 function common(): Record<string, string> {
   return {
     "@langchain/core": workspacePin("packages/langchain", "@langchain/core"),
     "@langchain/langgraph": workspacePin("packages/langchain", "@langchain/langgraph"),
     langchain: workspacePin("packages/langchain", "langchain"),
-    ai: workspacePin("packages/ai-sdk", "ai"),
+    // What `npm install ai` gives on 2026-12-07. The workspace stays on 7.0.173 (packages/ai-sdk
+    // README, "Supported versions": @ai-sdk/mcp's types), which no snippet here imports.
+    ai: "7.0.185",
     "@openai/agents": workspacePin("packages/openai-agents", "@openai/agents"),
     "@openai/agents-core": workspacePin("packages/openai-agents", "@openai/agents-core"),
     "@modelcontextprotocol/sdk": workspacePin("packages/mcp", "@modelcontextprotocol/sdk"),
