@@ -26,7 +26,7 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
 export interface Ratios {
   workload: string;
   offFloor: [number | undefined, number | undefined];
-  /** Against the floor that also runs the framework's execute wrappers (AI SDK), where one exists. */
+  /** Against the floor whose spans are also active while their work runs (AI SDK: its execute wrappers; MCP), where one exists. */
   offFloorContext: [number | undefined, number | undefined] | undefined;
   onFloor: [number | undefined, number | undefined];
   offPeer: [number | undefined, number | undefined];
@@ -123,7 +123,7 @@ const verdict = (x: number | undefined, limit: number) => (x === undefined ? "n/
 
 export function ratioTable(all: Ratios[]): string {
   const lines = [
-    "| workload | ours/floor, capture off (mean / p50) | ours/floor with the same execute wrappers, capture off | ours/floor, capture on (mean / p50) | ours off / best peer (mean / p50) | ours on / best peer (mean / p50) | best peer (mean) | ours without SDK vs none (mean / p50) |",
+    "| workload | ours/floor, capture off (mean / p50) | ours/floor with its spans active as ours (AI SDK: the execute wrappers; MCP: call and tool body), capture off | ours/floor, capture on (mean / p50) | ours off / best peer (mean / p50) | ours on / best peer (mean / p50) | best peer (mean) | ours without SDK vs none (mean / p50) |",
     "|---|--:|--:|--:|--:|--:|---|--:|",
   ];
   for (const r of all) {
@@ -142,7 +142,7 @@ export function ratioTable(all: Ratios[]): string {
 /** The targets judged on CPU time: what each arm costs this process, whatever else runs on the machine. */
 export function cpuRatioTable(all: Ratios[]): string {
   const lines = [
-    "| workload | ours/floor, capture off | ours/floor with the same execute wrappers, capture off | ours/floor, capture on | ours off / best peer | ours on / best peer | best peer (CPU) | ours without SDK vs none |",
+    "| workload | ours/floor, capture off | ours/floor with its spans active as ours (AI SDK: the execute wrappers; MCP: call and tool body), capture off | ours/floor, capture on | ours off / best peer | ours on / best peer | best peer (CPU) | ours without SDK vs none |",
     "|---|--:|--:|--:|--:|--:|---|--:|",
   ];
   for (const r of all) {

@@ -77,16 +77,19 @@ const getter = {
 /**
  * The floor: one bare span per request on each side, hand-written, with our capture-off attribute
  * sets from a template; the client span's traceparent carried in `_meta` by hand, so that the
- * server span is its remote child as ours is.
+ * server span is its remote child as ours is. With `active`, each span is also the active one while
+ * its side runs (the client's call, the tool's body), as ours is and as a hand-written
+ * instrumentation must be for a transport's HTTP spans and a tool's own spans to nest under it.
  */
-function floorSides(tracer: Tracer, { client, server }: Templates): Sides {
+function floorSides(tracer: Tracer, { client, server }: Templates, active = false): Sides {
   return {
     call: async (invoke) => {
       const span = tracer.startSpan(client.name, { kind: client.kind, attributes: client.attributes });
       const meta: Record<string, string> = {};
-      propagator.inject(trace.setSpan(context.active(), span), meta, setter);
+      const ctx = trace.setSpan(context.active(), span);
+      propagator.inject(ctx, meta, setter);
       try {
-        return await invoke(meta);
+        return await (active ? context.with(ctx, invoke, undefined, meta) : invoke(meta));
       } finally {
         span.end();
       }
@@ -98,7 +101,7 @@ function floorSides(tracer: Tracer, { client, server }: Templates): Sides {
           : ROOT_CONTEXT;
       const span = tracer.startSpan(server.name, { kind: server.kind, attributes: server.attributes }, parent);
       try {
-        return body();
+        return active ? context.with(trace.setSpan(parent, span), body) : body();
       } finally {
         span.end();
       }
@@ -215,6 +218,9 @@ async function mcpArms(): Promise<Arm[]> {
     arm("none", "none", () => session({})),
     arm("floor", "floor", async (p) => session(floorSides(p!.getTracer("floor"), templates)), {
       note: "MCP floor: one hand-written span per tools/call on each side (client around callTool, server in the tool handler) with our attribute sets from a template, the client's traceparent carried in _meta by a W3C propagator",
+    }),
+    arm("floor with spans active", "floor-context", async (p) => session(floorSides(p!.getTracer("floor"), templates, true)), {
+      note: "MCP floor with spans active: the floor, each span also active while its side runs (context.with around the client's call and the tool's body), as ours is",
     }),
     arm("ours (capture off)", "ours-off", (p) => session({}, instrumented(p, false)), oursVersion),
     arm("ours (capture on)", "ours-on", (p) => session({}, instrumented(p, true)), oursVersion),
