@@ -18,6 +18,11 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`viewer browser tests skipped: ${CHROMIUM} not found; install Debian's package with: apt-get install -y chromium`);
 
+/** What the page-side predicates read of the page's globals. */
+interface PageGlobals {
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+}
+
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Screenshots for the README are written only on request, so a test run leaves the work tree alone.
 const shotDir = process.env.UPDATE_SCREENSHOTS ? join(packageDir, "docs") : undefined;
@@ -89,8 +94,14 @@ describe.skipIf(!hasChromium)("the page in headless Chromium", () => {
     await page.waitForSelector(`tr[data-trace-id="${first}"]`);
     // The row comes with the first spans of the trace and is updated as the rest arrive (the
     // root, invoke_agent, ends and is sent last): wait for the update that names it after its root.
+    // A function, not a string: polled in the page, a string predicate is eval'd there, which the
+    // viewer's CSP refuses (it passed only when the first check, made from outside, was already true).
+    // (The test's types are Node's: the page's document is typed here as far as it is read.)
     await page.waitForFunction(
-      `document.querySelector('tr[data-trace-id="${first}"] td')?.textContent === "invoke_agent Weather Weather"`,
+      (id) =>
+        (globalThis as unknown as PageGlobals).document.querySelector(`tr[data-trace-id="${id}"] td`)?.textContent ===
+        "invoke_agent Weather Weather",
+      first,
     );
     expect(
       await page.$$eval("table.traces tbody tr", (rows) =>
