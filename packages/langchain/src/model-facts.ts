@@ -56,14 +56,34 @@ export function modelStartFacts(serialized: unknown, extraParams: unknown, metad
     request,
     tools: params?.tools ?? options?.tools,
     server: serverOf(serialized),
-    openai: requestedServiceTier(params),
+    openai: requestedOpenAI(params),
   };
 }
 
-/** The service tier a ChatOpenAI request asks for (`service_tier`). */
-function requestedServiceTier(params: Dict | undefined): OpenAIFacts | undefined {
+/** The service tier a ChatOpenAI request asks for (`service_tier`), and the API it is sent to. */
+function requestedOpenAI(params: Dict | undefined): OpenAIFacts | undefined {
   const tier = asString(params?.service_tier);
-  return tier ? { requestServiceTier: tier } : undefined;
+  const apiType = requestedApiType(params);
+  return tier || apiType ? { requestServiceTier: tier, apiType } : undefined;
+}
+
+// ChatOpenAI builds its invocation params with one of two builders, each writing every field it
+// knows, set or not (an own key holding undefined): these three are each builder's own.
+const RESPONSES_PARAMS = ["truncation", "include", "previous_response_id"];
+const CHAT_COMPLETIONS_PARAMS = ["logit_bias", "frequency_penalty", "n"];
+
+/**
+ * The OpenAI API a ChatOpenAI call is sent to, from which builder made its invocation params: known
+ * before the call, so a call that fails, and a Responses API call streamed with @langchain/openai
+ * 1.0 (whose message carries no mark of the API), are named too. The returned message's own mark
+ * (see `openaiApiType`) comes later and wins. Other integrations' params have neither set; the core
+ * keeps the value only when the provider is OpenAI.
+ */
+function requestedApiType(params: Dict | undefined): string | undefined {
+  if (!params) return undefined;
+  if (RESPONSES_PARAMS.every((key) => Object.hasOwn(params, key))) return "responses";
+  if (CHAT_COMPLETIONS_PARAMS.every((key) => Object.hasOwn(params, key))) return "chat_completions";
+  return undefined;
 }
 
 /**

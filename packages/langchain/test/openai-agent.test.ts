@@ -358,6 +358,7 @@ describe("createAgent with ChatOpenAI, aborted", () => {
                   "gen_ai.response.time_to_first_chunk": expect.any(Number),
                   "gen_ai.request.stream": true,
                   "gen_ai.response.finish_reasons": ["error"],
+                  "openai.api.type": "chat_completions",
                 } as never,
                 [],
                 "ERROR",

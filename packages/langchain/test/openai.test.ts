@@ -205,6 +205,53 @@ describe("ChatOpenAI", () => {
     );
   });
 
+  it("names the Responses API of a call that failed, and of a streamed one", async () => {
+    server.enqueue({ error: { status: 429, message: "Rate limit reached" } }, { text: "Paris is the capital", id: "resp_str" });
+    const model = chatModel({ useResponsesApi: true });
+    const handler = makeHandler();
+    const error = await model.invoke("Capital of France?", { callbacks: [handler] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    let text = "";
+    for await (const chunk of await model.stream("Capital of France?", { callbacks: [handler] })) text += chunk.text;
+    expect(text).toBe("Paris is the capital");
+    expect(server.requests.map((r) => r.path)).toEqual(["/v1/responses", "/v1/responses"]);
+    // Neither message names the API (the failed call has none; @langchain/openai 1.0's streamed
+    // one carries no mark of it): the request ChatOpenAI built does, on both lines.
+    const start = {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      ...endpoint(),
+      "openai.api.type": "responses",
+      ...FW,
+    };
+    expect(tree()).toEqual([
+      n(
+        "chat gpt-4o-mini",
+        "CLIENT",
+        { ...start, "error.type": "RateLimitError", "gen_ai.response.finish_reasons": ["error"] },
+        [],
+        "ERROR",
+      ),
+      n("chat gpt-4o-mini", "CLIENT", {
+        ...start,
+        "gen_ai.request.stream": true,
+        "gen_ai.response.time_to_first_chunk": expect.any(Number),
+        "gen_ai.response.model": "gpt-4o-mini",
+        "gen_ai.response.id": "resp_str",
+        "gen_ai.response.finish_reasons": ["stop"],
+        "gen_ai.usage.input_tokens": 10,
+        "gen_ai.usage.output_tokens": 5,
+        "gen_ai.usage.cache_read.input_tokens": 0,
+        "gen_ai.usage.reasoning.output_tokens": 0,
+        "openai.response.service_tier": "default",
+      } as never),
+    ]);
+    // The failed call has no response to report; the streamed one misses nothing.
+    const streamed = h.spans().find((span) => span.attributes["gen_ai.response.id"] === "resp_str");
+    expect(streamed && missingExpected(streamed)).toEqual([]);
+  });
+
   it("fails the span of a 429 with error.type and hands the caller the client's RateLimitError", async () => {
     server.enqueue({ error: { status: 429, message: "Rate limit reached" } });
     const error = await chatModel()
@@ -225,6 +272,8 @@ describe("ChatOpenAI", () => {
           // No answer arrived: its one generation reports `error` (#363).
           "gen_ai.response.finish_reasons": ["error"],
           "error.type": "RateLimitError",
+          // Known from the request ChatOpenAI built, before the call failed.
+          "openai.api.type": "chat_completions",
         },
         [],
         "ERROR",
