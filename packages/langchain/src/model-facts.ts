@@ -81,9 +81,15 @@ const CHAT_COMPLETIONS_PARAMS = ["logit_bias", "frequency_penalty", "n"];
  */
 function requestedApiType(params: Dict | undefined): string | undefined {
   if (!params) return undefined;
-  if (RESPONSES_PARAMS.every((key) => Object.hasOwn(params, key))) return "responses";
-  if (CHAT_COMPLETIONS_PARAMS.every((key) => Object.hasOwn(params, key))) return "chat_completions";
+  if (hasAllOwn(params, RESPONSES_PARAMS)) return "responses";
+  if (hasAllOwn(params, CHAT_COMPLETIONS_PARAMS)) return "chat_completions";
   return undefined;
+}
+
+// A loop rather than `every` with a closure: it runs at the start of every model call.
+function hasAllOwn(params: Dict, keys: readonly string[]): boolean {
+  for (const key of keys) if (!Object.hasOwn(params, key)) return false;
+  return true;
 }
 
 /**
