@@ -174,7 +174,7 @@ export class GenAITelemetry {
     const startMs = toEpochMs(options.startTime) ?? nowMs();
     const span = this.tracer().startSpan(
       name,
-      { kind: spanKindOf(spanType), attributes: sink.out, startTime: startMs },
+      { kind: spanKindOf(spanType), attributes: sink.out, startTime: startMs, links: options.links },
       parentContext,
     );
     if (spanType !== undefined && INFERENCE_OPERATIONS.has(operation)) this.unpaired.check(span);
@@ -258,6 +258,7 @@ const START_ONLY_KEYS: ReadonlySet<string> = new Set([
   "remote",
   "parent",
   "startTime",
+  "links",
   "parentId",
   "fallbackParent",
 ]);

@@ -209,6 +209,20 @@ describe("operations", () => {
     expect(byName.invoke_agent?.spanContext().traceId).not.toBe(outer.spanContext().traceId);
   });
 
+  it("gives the span the links it starts with, and keeps them out of the facts", () => {
+    const t = telemetry();
+    const paused = t.start({ operation: "invoke_agent", agent: { name: "Support" }, parent: null });
+    paused.end();
+    const link = { context: paused.span.spanContext(), attributes: { reason: "resumed" } };
+    const resumed = t.start({ operation: "invoke_agent", agent: { name: "Support" }, parent: null, links: [link] });
+    resumed.end();
+    const [first, second] = h.spans();
+    expect(first?.links).toEqual([]);
+    expect(second?.links).toEqual([link]);
+    expect(second?.spanContext().traceId).not.toBe(first?.spanContext().traceId);
+    expect(second?.attributes).toStrictEqual(first?.attributes);
+  });
+
   it("stamps the conversation id from baggage on spans that may carry it, and only those", () => {
     const t = telemetry();
     const ctx = setConversationId(context.active(), "conv-42");

@@ -176,7 +176,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
 
   onTraceEnd(t: Trace): Promise<void> {
     try {
-      this.tree.traceEnded(t);
+      this.tree.traceEnded(t.traceId);
     } catch (err) {
       this.failed("onTraceEnd", err);
     }
@@ -284,6 +284,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
 
   private spanStarted(span: Span<SpanData>): void {
     if (this.store.node(span.spanId) || this.store.isClosed(span.traceId)) return;
+    if (span.parentId === null) this.topLevelStarted(span.traceId);
     const data = span.spanData;
     const node = this.store.addSpan(span.spanId, span.traceId, span.parentId, data.type, nowMs());
     switch (data.type) {
@@ -314,6 +315,19 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         node.handle = this.tree.startOp(span, startOptionsOf(data));
         return;
     }
+  }
+
+  /**
+   * A top-level span (a run's task, or its agent without task spans) starts. In a trace that
+   * already ended, it is a run resumed from an in-memory RunState: the trace is reopened.
+   */
+  private topLevelStarted(traceId: string): void {
+    const state = this.store.trace(traceId);
+    if (state) {
+      if (state.reopened) state.topOpen++;
+      return;
+    }
+    if (this.tree.traceResumed(traceId)) (this.store.trace(traceId) as TraceState).topOpen++;
   }
 
   private spanEnded(span: Span<SpanData>): void {
@@ -365,5 +379,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         this.tree.finishOp(span.spanId, endFactsOf(data, this.telemetry.captureContent), failure);
         break;
     }
+    // No onTraceEnd comes for a reopened trace (see topLevelStarted).
+    if (span.parentId === null && state?.reopened && --state.topOpen === 0) this.tree.traceEnded(span.traceId);
   }
 }

@@ -1,5 +1,5 @@
 import type { SpanData } from "@openai/agents-core";
-import type { Context } from "@opentelemetry/api";
+import type { Context, SpanContext } from "@opentelemetry/api";
 import { BoundedMap, findAncestor, MAX_ANCESTOR_HOPS, type OperationHandle } from "@otel-agents/core/adapter";
 import type { AgentsFailure } from "./error-type.js";
 import type { RequestedModel } from "./model-response.js";
@@ -57,19 +57,47 @@ export interface TraceState {
   /** Ids of the spans of this trace the store was given (forgotten with the trace). */
   spanIds: string[];
   openRuns: number;
+  /** The span a later run of this trace links to: the workflow, else its first top-level agent. */
+  anchor: SpanContext | undefined;
+  /** A run resumed in this trace after it ended (see `EndedTrace`): its first top-level operation links here. */
+  resumedFrom: SpanContext | undefined;
+  /**
+   * Reopened by a run resumed from an in-memory `RunState`: the SDK runs it in the ended trace
+   * without starting or ending that trace again, so the trace ends when its top-level spans have.
+   */
+  reopened: boolean;
+  /** Top-level spans of a reopened trace still open. */
+  topOpen: number;
 }
+
+/**
+ * What stays of a trace once it ended, for a run resumed in it: a `RunState` (a run paused for a
+ * tool approval, or saved) keeps the Agents trace, and the SDK runs the resumed run in it, in the
+ * caller's context of the resume (often another request). That run links to this one.
+ */
+export interface EndedTrace {
+  name: string;
+  conversationId: string | undefined;
+  anchor: SpanContext;
+}
+
+// Resumes come after an approval, usually within minutes: the most recent traces are enough, and
+// every trace of a busy process passes through here.
+const ENDED_TRACES = 1024;
 
 /**
  * Everything the processor knows of Agents spans and traces, by id, and the walks up the span tree.
  * One store with one eviction policy: spans, traces and closed traces are each bounded by the same
  * number (the kit's `BoundedMap`, oldest first); a span or trace evicted or ended is forgotten by
- * the step resolver too. Operations themselves (the open spans) are bounded by the run registry.
+ * the step resolver too. Ended traces (one small record each, for resumed runs) keep the most
+ * recent 1024. Operations themselves (the open spans) are bounded by the run registry.
  */
 export class SpanStore {
   private readonly spans: BoundedMap<string, SpanNode>;
   private readonly traces: BoundedMap<string, TraceState>;
   /** Traces cut off by shutdown: their late events must not start new root spans. */
   private readonly closed: BoundedMap<string, true>;
+  private readonly ended = new BoundedMap<string, EndedTrace>(ENDED_TRACES);
   readonly observer: StreamObserver;
 
   constructor(max: number, observer: StreamObserver) {
@@ -99,6 +127,17 @@ export class SpanStore {
 
   addTrace(traceId: string, state: TraceState): void {
     this.traces.set(traceId, state);
+  }
+
+  /** A trace that ended, if it is recent enough to be remembered (see `EndedTrace`). */
+  endedTrace(traceId: string): EndedTrace | undefined {
+    return this.ended.size > 0 ? this.ended.get(traceId) : undefined;
+  }
+
+  rememberEnded(traceId: string, ended: EndedTrace): void {
+    // Re-inserted: a trace resumed again is the most recent one.
+    this.ended.delete(traceId);
+    this.ended.set(traceId, ended);
   }
 
   /** Keeps a new span (and tells the step resolver about it), listed under its trace when that is known. */
@@ -137,6 +176,7 @@ export class SpanStore {
     for (const id of this.traces.keys()) this.closed.set(id, true);
     this.traces.clear();
     this.spans.clear();
+    this.ended.clear();
   }
 
   // ---- walks up the span tree (the kit's findAncestor: one hop cap) -------------------------

@@ -1,5 +1,5 @@
 import type { Span, SpanData, Trace } from "@openai/agents-core";
-import { type Context, context, trace } from "@opentelemetry/api";
+import { type Context, context, type Link, type SpanContext, trace } from "@opentelemetry/api";
 import {
   ERROR_TYPE,
   nowMs,
@@ -77,29 +77,58 @@ export class SpanTree {
 
   traceStarted(t: Trace): void {
     if (this.store.trace(t.traceId)) return;
+    const name = typeof t.name === "string" ? t.name : "";
+    // A saved RunState resumed in this process starts its trace again.
+    this.addTrace(t.traceId, name, t.groupId ?? undefined, this.store.endedTrace(t.traceId)?.anchor, false);
+  }
+
+  /**
+   * The first top-level span of a trace that already ended: a run resumed from an in-memory
+   * `RunState` (after a tool approval), which the SDK runs in the ended trace without starting it
+   * again. The trace is reopened and ends with its top-level spans. False when the trace was not
+   * one of ours (then its spans go on as before: under the active context).
+   */
+  traceResumed(traceId: string): boolean {
+    const ended = this.store.endedTrace(traceId);
+    if (!ended) return false;
+    this.addTrace(traceId, ended.name, ended.conversationId, ended.anchor, true);
+    return true;
+  }
+
+  private addTrace(
+    traceId: string,
+    name: string,
+    conversationId: string | undefined,
+    resumedFrom: SpanContext | undefined,
+    reopened: boolean,
+  ): void {
     // Events arrive in the caller's async context: its active span is the workflow's parent.
     let parent = context.active();
-    if (this.useAgentsTraceId) parent = adoptedTraceContext(parent, t.traceId);
+    if (this.useAgentsTraceId) parent = adoptedTraceContext(parent, traceId);
     const startMs = nowMs();
     // The workflow span, if any, is decided by the runs that follow (see workflow.ts).
-    this.store.addTrace(t.traceId, {
+    this.store.addTrace(traceId, {
       workflow: undefined,
-      name: typeof t.name === "string" ? t.name : "",
+      name,
       root: parent,
       startMs,
       runs: 0,
       runStartMs: startMs,
       entry: undefined,
-      conversationId: t.groupId ?? undefined,
+      conversationId,
       failure: undefined,
       cancelled: undefined,
       spanIds: [],
       openRuns: 0,
+      anchor: undefined,
+      resumedFrom,
+      reopened,
+      topOpen: 0,
     });
   }
 
-  traceEnded(t: Trace): void {
-    const state = this.store.removeTrace(t.traceId);
+  traceEnded(traceId: string): void {
+    const state = this.store.removeTrace(traceId);
     if (!state) return;
     // Indexed: a for-of here makes an iterator per trace.
     const ids = state.spanIds;
@@ -113,9 +142,12 @@ export class SpanTree {
         this.registry.end(id);
       }
     }
+    if (state.anchor) {
+      this.store.rememberEnded(traceId, { name: state.name, conversationId: state.conversationId, anchor: state.anchor });
+    }
     if (!state.workflow) return;
-    if (state.failure) this.registry.fail(t.traceId, state.failure);
-    else this.registry.end(t.traceId);
+    if (state.failure) this.registry.fail(traceId, state.failure);
+    else this.registry.end(traceId);
   }
 
   // ---- runs and agents (conventions #354: when a trace is a workflow) -----------------------
@@ -183,8 +215,10 @@ export class SpanTree {
       framework: { name: FRAMEWORK_NAME, traceId },
       fallbackParent: parent,
       startTime: state.runStartMs,
+      links: resumedLinks(state),
     });
     state.workflow = workflow;
+    state.anchor = workflow.span.spanContext();
     trackTrace(this.store.observer, traceId, workflow);
     return workflow;
   }
@@ -216,7 +250,12 @@ export class SpanTree {
     if (!state.workflow && hasHandoffs(data.handoffs)) {
       this.startWorkflow(traceId, state, appWorkflowName(state.name) ?? appWorkflowName(data.name));
     }
-    node.handle = this.startOp(span, startOptionsOf(data));
+    const options = startOptionsOf(data);
+    const links = resumedLinks(state);
+    if (links) options.links = links;
+    const handle = this.startOp(span, options);
+    node.handle = handle;
+    state.anchor ??= handle.span.spanContext();
     if (!state.workflow) state.entry = node;
   }
 
@@ -246,4 +285,12 @@ function userSpanInside(workflow: OperationHandle): Context | undefined {
   const span = trace.getSpan(active);
   if (!span || span === workflow.span || span === trace.getSpan(workflow.parentContext)) return undefined;
   return span.spanContext().traceId === workflow.span.spanContext().traceId ? active : undefined;
+}
+
+/** The link to the run a resumed trace continues, for its first top-level operation only. */
+function resumedLinks(state: TraceState): Link[] | undefined {
+  const from = state.resumedFrom;
+  if (!from) return undefined;
+  state.resumedFrom = undefined;
+  return [{ context: from }];
 }

@@ -14,15 +14,22 @@ export interface ToolCallFacts {
 export class ToolCalls {
   private readonly requested: RequestedToolCall[] = [];
   private descriptions: Map<string, string> | undefined;
+  /**
+   * The model asked for a tool call, whether or not one ran: a call that waits for a human's
+   * approval ends the run with no tool span, yet the model's answer was a tool call.
+   */
+  asked = false;
 
   /** Calls a model response asked for (its Responses/Chat Completions span). */
   add(calls: readonly RequestedToolCall[]): void {
     for (const c of calls) this.requested.push(c);
+    if (calls.length > 0) this.asked = true;
   }
 
   /** Calls `instrumentModel` saw: only those with a call id not listed yet. */
   addNew(calls: readonly RequestedToolCall[]): void {
     for (const c of calls) if (!this.requested.some((t) => t.callId === c.callId)) this.requested.push(c);
+    if (calls.length > 0) this.asked = true;
   }
 
   /** Tool name -> description; later ones win. */

@@ -50,6 +50,12 @@ export interface TurnState {
   requested?: RequestedModel;
   /** What `instrumentModel` saw of the turn's model response. */
   model?: { responseId: string | undefined; reasoningOutputTokens: number | undefined };
+  /**
+   * When a watched model's call started and returned: a custom Model's chat span covers the call
+   * itself, also where the turn runs a tool first (a run resumed after an approval, Agents 0.17).
+   */
+  modelStartMs?: number;
+  modelEndMs?: number;
 }
 
 // Shared by every turn: the core reads facts and never changes them (`finishReasons` is readonly there).
@@ -161,7 +167,11 @@ export class Turns {
 
   ended(turn: TurnState, rawUsage: TurnUsageData | undefined, failure: AgentsFailure | undefined): void {
     const usage = turnUsage(rawUsage);
-    const finishReasons = turn.ranTools ? TOOL_CALL : STOP;
+    // A watched model's response says whether it asked for tools: a call awaiting approval runs no
+    // tool in its turn, and a resumed run (Agents 0.17) runs the approved one in the next turn.
+    // Otherwise a tool or handoff in the turn says so.
+    const askedForTools = turn.model ? turn.tools?.asked === true : turn.ranTools;
+    const finishReasons = askedForTools ? TOOL_CALL : STOP;
     const calls = turn.calls;
     if (calls !== undefined) {
       // One model call per turn: its usage is the turn's. More than one cannot be split; leave them without.
@@ -194,10 +204,10 @@ export class Turns {
       request: turn.streaming ? { stream: true } : undefined,
       conversationId: turn.conversationId,
       parent: turn.parent,
-      startTime: turn.startMs,
+      startTime: turn.modelStartMs ?? turn.startMs,
     });
     if (turn.firstChunkMs !== undefined) handle.recordFirstChunk(turn.firstChunkMs);
-    const endMs = turn.firstChildMs ?? nowMs();
+    const endMs = turn.modelEndMs ?? turn.firstChildMs ?? nowMs();
     if (modelFailed && failure) {
       handle.fail(failure, undefined, endMs);
       return;
@@ -219,6 +229,7 @@ export class Turns {
     if (facts.toolCalls.length > 0) toolsOf(turn).addNew(facts.toolCalls);
     if (facts.toolDescriptions.size > 0) toolsOf(turn).describe(facts.toolDescriptions);
     turn.model = { responseId: facts.responseId, reasoningOutputTokens: facts.usage?.reasoningOutputTokens };
+    if (turn.modelStartMs !== undefined) turn.modelEndMs = nowMs();
   }
 
   /** A watched model's call starts in the turn `spanId`: what it asks for, for the call's span. */
@@ -226,7 +237,9 @@ export class Turns {
     const node = this.store.node(spanId);
     if (node?.traceId !== traceId) return;
     const turn = node.turn ?? this.store.enclosingTurn(node.parentId);
-    if (turn) turn.requested = requested;
+    if (!turn) return;
+    turn.requested = requested;
+    turn.modelStartMs ??= nowMs();
   }
 
   /**

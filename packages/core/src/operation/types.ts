@@ -1,4 +1,4 @@
-import type { AttributeValue, Context, TimeInput } from "@opentelemetry/api";
+import type { AttributeValue, Context, Link, TimeInput } from "@opentelemetry/api";
 import type { InputMessage, MessagePart, OutputMessage, RetrievalDocument, ToolDefinition } from "../content/messages.js";
 import type { OperationName } from "../semconv/names.js";
 
@@ -140,6 +140,12 @@ export interface StartOptions extends OperationFacts {
    */
   parent?: OperationHandleLike | Context | null;
   startTime?: TimeInput;
+  /**
+   * Spans this operation continues without being their child, e.g. an agent run resumed after a
+   * human approved a tool call links to the run that paused. Given to the tracer at start, so a
+   * sampler sees them.
+   */
+  links?: Link[];
 }
 
 /** The part of a handle another operation can name as its parent. */
