@@ -129,10 +129,13 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
       },
     };
     this.runner = {
-      toolCallStarted: (traceId, spanId, callId) => {
+      toolCallStarted: (traceId, spanId, callId, description) => {
         try {
           const node = this.store.node(spanId);
-          if (node?.traceId === traceId && node.type === "function") node.toolCallId = callId;
+          if (node?.traceId === traceId && node.type === "function") {
+            node.toolCallId = callId;
+            node.toolDescription = description;
+          }
         } catch (err) {
           this.failed("toolCallStarted", err);
         }
@@ -364,13 +367,15 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
       case "function": {
         const facts: OperationFacts = endFactsOf(data, this.telemetry.captureContent);
         const tool = this.store.enclosingTurn(span.parentId)?.tools?.claim(data.name, data.input);
-        // The runner's own word on the call id wins over matching the model's calls by name and input.
-        // `claim` made `tool` for this span alone: completed in place.
+        // The runner's own word on the call id wins over matching the model's calls by name and input;
+        // the description the model was given over the tool's own. `claim` made `tool` for this span
+        // alone: completed in place.
         if (tool) {
           if (node.toolCallId !== undefined) tool.callId = node.toolCallId;
+          tool.description ??= node.toolDescription;
           facts.tool = tool;
-        } else if (node.toolCallId) {
-          facts.tool = { callId: node.toolCallId };
+        } else if (node.toolCallId !== undefined || node.toolDescription !== undefined) {
+          facts.tool = { callId: node.toolCallId, description: node.toolDescription };
         }
         this.tree.finishOp(span.spanId, facts, failure);
         break;

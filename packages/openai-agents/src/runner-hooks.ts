@@ -17,8 +17,11 @@ import { instrumentModelProvider, isInstrumented } from "./streaming.js";
 // from it when the runner announces the agent.
 
 export interface RunnerListener {
-  /** The function span `spanId` of trace `traceId` runs the tool call `callId`. */
-  toolCallStarted(traceId: string, spanId: string, callId: string): void;
+  /**
+   * The function span `spanId` of trace `traceId` runs the tool call `callId` (when the runner
+   * names it) of the tool described as `description` (when it has one).
+   */
+  toolCallStarted(traceId: string, spanId: string, callId: string | undefined, description: string | undefined): void;
   /**
    * The runner starts an agent, in its first turn `spanId` (or its agent span) of trace `traceId`,
    * whose Model object no one watches: what that object asks for. Not said for watched models
@@ -90,7 +93,7 @@ function hookRunner(): void {
     const run = proto.run as Method;
     define(proto, "emit", function (this: unknown, ...args: unknown[]) {
       if (listeners.size > 0) {
-        if (args[0] === "agent_tool_start") noteToolCall(args[4]);
+        if (args[0] === "agent_tool_start") noteToolCall(args[3], args[4]);
         else if (args[0] === "agent_start") noteAgentModel(this, args[2]);
       }
       return emit.apply(this, args);
@@ -164,13 +167,19 @@ function observeModelsOf(runner: unknown): void {
   }
 }
 
-function noteToolCall(details: unknown): void {
+/**
+ * The runner starts a tool (`agent_tool_start`, from inside its function span): the call id, and
+ * the tool's description, which the model was given but the function span does not carry (nor
+ * does a run resumed after an approval call the model for it).
+ */
+function noteToolCall(tool: unknown, details: unknown): void {
   try {
     const callId = asString(asRecord(asRecord(details)?.toolCall)?.callId);
-    if (!callId) return;
+    const description = asString(asRecord(tool)?.description);
+    if (!callId && !description) return;
     const span = getCurrentSpan();
     if (!span) return;
-    for (const listener of listeners) listener.toolCallStarted(span.traceId, span.spanId, callId);
+    for (const listener of listeners) listener.toolCallStarted(span.traceId, span.spanId, callId, description);
   } catch (err) {
     diag.debug("otel-agents: tool call note failed", err);
   }

@@ -20,8 +20,9 @@ export interface SpanNode {
   turn?: TurnState;
   /** A model call made through `instrumentModel`'s streaming path. */
   streamed?: boolean;
-  /** A function span's tool call id, as the runner announced the tool (runner-hooks.ts). */
+  /** A function span's tool call id and the tool's description, as the runner announced the tool (runner-hooks.ts). */
   toolCallId?: string;
+  toolDescription?: string;
   /**
    * An agent span: what the Model object its runner calls for it asks for, when no one watches
    * that object (read when the runner announced the agent, runner-hooks.ts).

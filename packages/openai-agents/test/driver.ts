@@ -51,7 +51,12 @@ export const driver: AdapterDriver<OpenTelemetryTracingProcessor> = {
       : {};
     return invokeAgent(`Agent${i}`, { ...finished(["tool_call", "stop"], 3000 + 2 * i, 3), ...tools("echo") }, [
       chat(finished(["tool_call"], 1000 + i, 1)),
-      executeTool(`Agent${i}`, "echo", { "gen_ai.tool.call.id": `call_${i}`, ...content }, toolChildren),
+      executeTool(
+        `Agent${i}`,
+        "echo",
+        { "gen_ai.tool.call.id": `call_${i}`, "gen_ai.tool.description": "Echo", ...content },
+        toolChildren,
+      ),
       chat(finished(["stop"], 2000 + i, 2)),
     ]);
   },

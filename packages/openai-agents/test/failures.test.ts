@@ -43,7 +43,10 @@ describe("failures", () => {
     expect(await checkedTrees()).toStrictEqual([
       failedRun("ToolCallError", "Caller", { ...finished(["tool_call"], 9, 2), ...tools("broken") }, [
         chat(finished(["tool_call"], 9, 2)),
-        failed("TypeError", executeTool("Caller", "broken", { "gen_ai.tool.call.id": "call_b" })),
+        failed(
+          "TypeError",
+          executeTool("Caller", "broken", { "gen_ai.tool.call.id": "call_b", "gen_ai.tool.description": "Always fails" }),
+        ),
       ]),
     ]);
   });
@@ -75,7 +78,13 @@ describe("failures", () => {
     expect(trees).toStrictEqual([
       invokeAgent("Caller", { ...finished(["tool_call", "stop"], 21, 5), ...tools("flaky") }, [
         chat(finished(["tool_call"], 9, 2)),
-        failed("<by SDK version>", executeTool("Caller", "flaky", { "gen_ai.tool.call.id": "call_f" })),
+        failed(
+          "<by SDK version>",
+          executeTool("Caller", "flaky", {
+            "gen_ai.tool.call.id": "call_f",
+            "gen_ai.tool.description": "Fails, the model recovers",
+          }),
+        ),
         chat(finished(["stop"], 12, 3)),
       ]),
     ]);

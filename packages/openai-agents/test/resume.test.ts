@@ -43,8 +43,12 @@ const pausedAndResumed = (conversation: Record<string, string> = {}) => [
     chat({ ...finished(["tool_call"], 10, 3), ...conversation }),
   ]),
   invokeAgent("Support", { ...finished(["stop"], 20, 4), ...tools("refund"), ...conversation }, [
-    // No description: the model was given the tools in the paused run.
-    executeTool("Support", "refund", { "gen_ai.tool.call.id": "call_r", ...conversation }),
+    // The call id and description from the runner: the model was given the tools in the paused run.
+    executeTool("Support", "refund", {
+      "gen_ai.tool.call.id": "call_r",
+      "gen_ai.tool.description": "Refund an order",
+      ...conversation,
+    }),
     chat({ ...finished(["stop"], 20, 4), ...conversation }),
   ]),
 ];

@@ -50,7 +50,10 @@ describe("runs with the ScriptedModel", () => {
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
         chat({ ...finished(["tool_call"], 10, 5), "gen_ai.usage.cache_read.input_tokens": 3 }),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_1" }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_1",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
         chat(finished(["stop"], 20, 6)),
       ]),
     ]);
@@ -89,7 +92,11 @@ describe("runs with the ScriptedModel", () => {
           ),
           invokeAgent("Specialist", { ...conversation, ...finished(["tool_call", "stop"], 70, 15), ...tools("get_weather") }, [
             chat({ ...conversation, ...finished(["tool_call"], 30, 7) }),
-            executeTool("Specialist", "get_weather", { ...conversation, "gen_ai.tool.call.id": "call_2" }),
+            executeTool("Specialist", "get_weather", {
+              ...conversation,
+              "gen_ai.tool.call.id": "call_2",
+              "gen_ai.tool.description": "Weather for a city",
+            }),
             chat({ ...conversation, ...finished(["stop"], 40, 8) }),
           ]),
         ],
@@ -140,9 +147,12 @@ describe("runs with the ScriptedModel", () => {
         [
           invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
             chat(finished(["tool_call"], 11, 2)),
-            executeTool("Orchestrator", "translate", { "gen_ai.tool.call.id": "call_t" }, [
-              invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
-            ]),
+            executeTool(
+              "Orchestrator",
+              "translate",
+              { "gen_ai.tool.call.id": "call_t", "gen_ai.tool.description": "Translate to French" },
+              [invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))])],
+            ),
             chat(finished(["stop"], 13, 4)),
           ]),
         ],
@@ -185,8 +195,14 @@ describe("runs with the ScriptedModel", () => {
     expect([{ ...trees[0], children: [first, ...[toolA, toolB].sort(byCallId), last] }]).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
         chat(finished(["tool_call"], 10, 5)),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_o" }),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_r" }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_o",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_r",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
         chat(finished(["stop"], 20, 6)),
       ]),
     ]);
@@ -203,7 +219,10 @@ describe("runs with the ScriptedModel", () => {
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 30, 11), ...tools("get_weather") }, [
         chat({ ...finished(["tool_call"], 10, 5), "gen_ai.request.stream": true }),
-        executeTool("Weather", "get_weather", { "gen_ai.tool.call.id": "call_s" }),
+        executeTool("Weather", "get_weather", {
+          "gen_ai.tool.call.id": "call_s",
+          "gen_ai.tool.description": "Weather for a city",
+        }),
         chat({ ...finished(["stop"], 20, 6), "gen_ai.request.stream": true }),
       ]),
     ]);
@@ -220,9 +239,12 @@ describe("runs with the ScriptedModel", () => {
         [
           invokeAgent("Orchestrator", { ...finished(["tool_call", "stop"], 24, 6), ...tools("translate") }, [
             chat({ ...finished(["tool_call"], 11, 2), ...streamed }),
-            executeTool("Orchestrator", "translate", { "gen_ai.tool.call.id": "call_t" }, [
-              invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))]),
-            ]),
+            executeTool(
+              "Orchestrator",
+              "translate",
+              { "gen_ai.tool.call.id": "call_t", "gen_ai.tool.description": "Translate to French" },
+              [invokeAgent("Translator", finished(["stop"], 7, 3), [chat(finished(["stop"], 7, 3))])],
+            ),
             chat({ ...finished(["stop"], 13, 4), ...streamed }),
           ]),
         ],
@@ -327,9 +349,12 @@ describe("runs with the ScriptedModel", () => {
               [
                 invokeAgent("Editor", { ...finished(["tool_call", "stop"], 11, 3), ...tools("summarise") }, [
                   chat(finished(["tool_call"], 5, 1)),
-                  executeTool("Editor", "summarise", { "gen_ai.tool.call.id": "call_s1" }, [
-                    invokeAgent("Summariser", finished(["stop"], 3, 1), [chat(finished(["stop"], 3, 1))]),
-                  ]),
+                  executeTool(
+                    "Editor",
+                    "summarise",
+                    { "gen_ai.tool.call.id": "call_s1", "gen_ai.tool.description": "Summarise a text" },
+                    [invokeAgent("Summariser", finished(["stop"], 3, 1), [chat(finished(["stop"], 3, 1))])],
+                  ),
                   chat(finished(["stop"], 6, 2)),
                 ]),
               ],

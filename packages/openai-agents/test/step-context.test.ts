@@ -98,15 +98,20 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
         chat(finished(["tool_call"], 10, 1)),
-        executeTool("Forecaster", "get_forecast", { "gen_ai.tool.call.id": "call_Oslo" }, [
-          {
-            name: "user-db-query",
-            kind: "INTERNAL",
-            status: "UNSET",
-            attributes: {},
-            children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
-          },
-        ]),
+        executeTool(
+          "Forecaster",
+          "get_forecast",
+          { "gen_ai.tool.call.id": "call_Oslo", "gen_ai.tool.description": "Forecast for a city" },
+          [
+            {
+              name: "user-db-query",
+              kind: "INTERNAL",
+              status: "UNSET",
+              attributes: {},
+              children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
+            },
+          ],
+        ),
         chat(finished(["stop"], 20, 2)),
       ]),
     ]);
