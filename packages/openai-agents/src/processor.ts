@@ -15,7 +15,7 @@ import { Cancellations } from "./cancellation.js";
 import { checkVersions } from "./compat.js";
 import { type AgentsFailure, cancellationOf, failureOf, isGeneric } from "./error-type.js";
 import { listenToModelCalls, type ModelCallListener, stopListening } from "./model-response.js";
-import { listenToRunner, type RunnerListener, runSignal, stopListeningToRunner } from "./runner-hooks.js";
+import { listenToRunner, type RunnerListener, resumedAgentModel, runSignal, stopListeningToRunner } from "./runner-hooks.js";
 import { endFactsOf, startOptionsOf } from "./span-facts.js";
 import { SpanStore, type TraceState } from "./span-store.js";
 import { SpanTree } from "./span-tree.js";
@@ -311,9 +311,13 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
         this.turns.toolStarted(span.parentId, node);
         node.handle = this.tree.startOp(span, startOptionsOf(data));
         return;
-      case "agent":
+      case "agent": {
         this.tree.agentStarted(span, node, data);
+        // A run resumed mid-agent (after an approval): the runner does not announce the agent again.
+        const resumed = resumedAgentModel(data.name);
+        if (resumed) node.requested = resumed;
         return;
+      }
       default:
         node.handle = this.tree.startOp(span, startOptionsOf(data));
         return;

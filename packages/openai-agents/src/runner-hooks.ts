@@ -48,6 +48,11 @@ interface RunOptions {
    * consumer cancels the stream.
    */
   signal: AbortSignal | undefined;
+  /**
+   * A run resumed from a `RunState` mid-agent (after an approval): the runner does not announce
+   * that agent again (`agent_start`), so its Model object is read from here, once.
+   */
+  resumed?: { runner: unknown; agent: unknown } | undefined;
 }
 
 // The options of the run whose code is running (Node only; elsewhere: never known).
@@ -103,9 +108,10 @@ function hookRunner(): void {
       const options = asRecord(args[2]);
       const streamed = options?.stream === true;
       const signal = isSignal(options?.signal) ? options.signal : runSignal();
+      const resumed = listeners.size > 0 ? resumedAgentOf(this, args[1]) : undefined;
       // Only where it changes: a plain run nested in a streamed one (an agent as a tool) is plain.
-      if (!RUN || (streamed === inStreamedRun() && signal === runSignal())) return run.apply(this, args);
-      const store: RunOptions = { streamed, signal };
+      if (!RUN || (streamed === inStreamedRun() && signal === runSignal() && !resumed)) return run.apply(this, args);
+      const store: RunOptions = { streamed, signal, resumed };
       const result = RUN.run(store, () => run.apply(this, args));
       return streamed ? followStreamSignal(result, store) : result;
     });
@@ -140,6 +146,38 @@ function followStreamSignal(result: unknown, store: RunOptions): unknown {
     },
     undefined,
   );
+}
+
+/** The agent a `RunState` input resumes (its current agent), when its Model object is one no one watches. */
+function resumedAgentOf(runner: unknown, input: unknown): RunOptions["resumed"] {
+  try {
+    const state = asRecord(input);
+    const agent = state?._currentAgent;
+    if (!state || typeof state.getInterruptions !== "function" || !unwatchedModelOf(agent, runner)) return undefined;
+    return { runner, agent };
+  } catch (err) {
+    diag.debug("otel-agents: could not read a resumed run's agent", err);
+    return undefined;
+  }
+}
+
+/**
+ * What the Model object of the agent a resumed run starts in asks for, for that agent's span
+ * (`agentName`): once per resumed run, as the runner's `agent_start` would have said it.
+ */
+export function resumedAgentModel(agentName: string | undefined): RequestedModel | undefined {
+  const store = RUN?.getStore();
+  const resumed = store?.resumed;
+  if (!store || !resumed || agentName === undefined || asRecord(resumed.agent)?.name !== agentName) return undefined;
+  store.resumed = undefined;
+  try {
+    const model = unwatchedModelOf(resumed.agent, resumed.runner);
+    const requested = model ? requestedModelOf(model, undefined) : undefined;
+    return requested && (requested.requestModel !== undefined || requested.server !== undefined) ? requested : undefined;
+  } catch (err) {
+    diag.debug("otel-agents: could not read a resumed agent's model", err);
+    return undefined;
+  }
 }
 
 function isSignal(value: unknown): value is AbortSignal {

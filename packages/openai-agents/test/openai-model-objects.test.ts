@@ -1,8 +1,9 @@
-import { Agent, OpenAIChatCompletionsModel, OpenAIProvider, OpenAIResponsesModel, Runner, run } from "@openai/agents";
+import { Agent, OpenAIChatCompletionsModel, OpenAIProvider, OpenAIResponsesModel, Runner, run, tool } from "@openai/agents";
 import type { Attributes } from "@opentelemetry/api";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { instrumentModel } from "../src/index.js";
 import { drained, weather } from "./fixtures.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
@@ -120,6 +121,59 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
           "gen_ai.tool.call.id": "call_p",
           "gen_ai.tool.description": "Weather for a city",
         }),
+        call("resp_2", ["stop"], 30, 3),
+      ]),
+    ]);
+  });
+
+  it("a Responses Model object not wrapped, in a run paused for an approval and resumed from its RunState: the resumed run's chat span names the model and server too", async () => {
+    install();
+    server = await startOpenAIServer({
+      replies: [
+        {
+          toolCalls: [{ name: "refund", arguments: { order: "A1" }, id: "call_r" }],
+          usage: { input: 20, output: 4 },
+          id: "resp_1",
+        },
+        { text: "Refunded A1", usage: { input: 30, output: 3 }, id: "resp_2" },
+      ],
+    });
+    const refund = tool({
+      name: "refund",
+      description: "Refund an order",
+      parameters: z.object({ order: z.string() }),
+      needsApproval: true,
+      execute: async ({ order }) => `refunded ${order}`,
+    });
+    const agent = new Agent({ name: "Support", model: modelFor(clientFor(server.url), true), tools: [refund] });
+    const runner = new Runner();
+    const paused = await runner.run(agent, "Refund A1");
+    for (const interruption of paused.interruptions) paused.state.approve(interruption);
+    // The runner does not announce the agent again: the processor reads it from the resumed state.
+    expect((await runner.run(agent, paused.state)).finalOutput).toBe("Refunded A1");
+    const call = (id: string, reasons: string[], input: number, output: number) =>
+      chat(
+        {
+          "gen_ai.provider.name": "openai",
+          "gen_ai.request.model": "gpt-4o-mini",
+          "gen_ai.request.temperature": 1,
+          "gen_ai.request.top_p": 1,
+          "gen_ai.response.id": id,
+          "gen_ai.response.model": "gpt-4o-mini",
+          "gen_ai.usage.cache_read.input_tokens": 0,
+          "gen_ai.usage.reasoning.output_tokens": 0,
+          "openai.api.type": "responses",
+          "openai.response.service_tier": "default",
+          "server.address": "127.0.0.1",
+          "server.port": server?.port,
+          ...finished(reasons, input, output),
+        },
+        "chat gpt-4o-mini",
+      );
+    expect(await checkedTrees()).toStrictEqual([
+      invokeAgent("Support", { ...finished(["tool_call"], 20, 4), ...tools("refund") }, [call("resp_1", ["tool_call"], 20, 4)]),
+      invokeAgent("Support", { ...finished(["stop"], 30, 3), ...tools("refund") }, [
+        executeTool("Support", "refund", { "gen_ai.tool.call.id": "call_r", "gen_ai.tool.description": "Refund an order" }),
         call("resp_2", ["stop"], 30, 3),
       ]),
     ]);
