@@ -9,6 +9,15 @@ export const weather = tool({
   execute: async ({ city }) => `sunny in ${city}`,
 });
 
+/** A tool a human must approve: the run pauses with an interruption until the app approves it. */
+export const refund = tool({
+  name: "refund",
+  description: "Refund an order",
+  parameters: z.object({ order: z.string() }),
+  needsApproval: true,
+  execute: async ({ order }) => `refunded ${order}`,
+});
+
 export const usage = (inputTokens: number, outputTokens: number, cached = 0) =>
   new Usage({
     requests: 1,

@@ -1,11 +1,10 @@
-import { Agent, OpenAIChatCompletionsModel, OpenAIProvider, OpenAIResponsesModel, Runner, run, tool } from "@openai/agents";
+import { Agent, OpenAIChatCompletionsModel, OpenAIProvider, OpenAIResponsesModel, Runner, run } from "@openai/agents";
 import type { Attributes } from "@opentelemetry/api";
 import { type OpenAIServer, startOpenAIServer } from "@otel-agents/testing/openai-server";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { instrumentModel } from "../src/index.js";
-import { drained, weather } from "./fixtures.js";
+import { drained, refund, weather } from "./fixtures.js";
 import { checkedTrees, h, install, onAgents017 } from "./setup.js";
 import { chat, executeTool, failed, failedRun, finished, handoff, invokeAgent, lostAnswer, tools, workflow } from "./trees.js";
 
@@ -46,6 +45,30 @@ const modelFor = (client: OpenAI, useResponses: boolean) =>
  */
 const serverFor = (useResponses: boolean): Attributes =>
   useResponses ? { "server.address": "127.0.0.1", "server.port": server?.port } : {};
+
+/**
+ * The chat span of a Responses Model object not wrapped, on the loopback server (temperature and
+ * top_p are the server's echo): the requested model and server read from the object the agent holds.
+ */
+const unwrappedResponsesChat = (id: string, responseModel: string, usageAndReasons: Attributes) =>
+  chat(
+    {
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+      "gen_ai.request.temperature": 1,
+      "gen_ai.request.top_p": 1,
+      "gen_ai.response.id": id,
+      "gen_ai.response.model": responseModel,
+      "gen_ai.usage.cache_read.input_tokens": 0,
+      "gen_ai.usage.reasoning.output_tokens": 0,
+      "openai.api.type": "responses",
+      "openai.response.service_tier": "default",
+      "server.address": "127.0.0.1",
+      "server.port": server?.port,
+      ...usageAndReasons,
+    },
+    "chat gpt-4o-mini",
+  );
 
 describe("OpenAI models: sensitive data off, cancellations, requested model and server", () => {
   it("a Responses Model object wrapped with instrumentModel: request.model is the model it asks for, response.model the one that answered; server from its client", async () => {
@@ -96,24 +119,7 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
     expect((await run(agent, "Weather in Paris?")).finalOutput).toBe("Sunny in Paris");
     // The runner announces the agent once, in its first turn: the second turn's call is named too.
     const call = (id: string, reasons: string[], input: number, output: number) =>
-      chat(
-        {
-          "gen_ai.provider.name": "openai",
-          "gen_ai.request.model": "gpt-4o-mini",
-          "gen_ai.request.temperature": 1,
-          "gen_ai.request.top_p": 1,
-          "gen_ai.response.id": id,
-          "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
-          "gen_ai.usage.cache_read.input_tokens": 0,
-          "gen_ai.usage.reasoning.output_tokens": 0,
-          "openai.api.type": "responses",
-          "openai.response.service_tier": "default",
-          "server.address": "127.0.0.1",
-          "server.port": server?.port,
-          ...finished(reasons, input, output),
-        },
-        "chat gpt-4o-mini",
-      );
+      unwrappedResponsesChat(id, "gpt-4o-mini-2024-07-18", finished(reasons, input, output));
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Weather", { ...finished(["tool_call", "stop"], 50, 7), ...tools("get_weather") }, [
         call("resp_1", ["tool_call"], 20, 4),
@@ -138,13 +144,6 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
         { text: "Refunded A1", usage: { input: 30, output: 3 }, id: "resp_2" },
       ],
     });
-    const refund = tool({
-      name: "refund",
-      description: "Refund an order",
-      parameters: z.object({ order: z.string() }),
-      needsApproval: true,
-      execute: async ({ order }) => `refunded ${order}`,
-    });
     const agent = new Agent({ name: "Support", model: modelFor(clientFor(server.url), true), tools: [refund] });
     const runner = new Runner();
     const paused = await runner.run(agent, "Refund A1");
@@ -152,24 +151,7 @@ describe("OpenAI models: sensitive data off, cancellations, requested model and 
     // The runner does not announce the agent again: the processor reads it from the resumed state.
     expect((await runner.run(agent, paused.state)).finalOutput).toBe("Refunded A1");
     const call = (id: string, reasons: string[], input: number, output: number) =>
-      chat(
-        {
-          "gen_ai.provider.name": "openai",
-          "gen_ai.request.model": "gpt-4o-mini",
-          "gen_ai.request.temperature": 1,
-          "gen_ai.request.top_p": 1,
-          "gen_ai.response.id": id,
-          "gen_ai.response.model": "gpt-4o-mini",
-          "gen_ai.usage.cache_read.input_tokens": 0,
-          "gen_ai.usage.reasoning.output_tokens": 0,
-          "openai.api.type": "responses",
-          "openai.response.service_tier": "default",
-          "server.address": "127.0.0.1",
-          "server.port": server?.port,
-          ...finished(reasons, input, output),
-        },
-        "chat gpt-4o-mini",
-      );
+      unwrappedResponsesChat(id, "gpt-4o-mini", finished(reasons, input, output));
     expect(await checkedTrees()).toStrictEqual([
       invokeAgent("Support", { ...finished(["tool_call"], 20, 4), ...tools("refund") }, [call("resp_1", ["tool_call"], 20, 4)]),
       invokeAgent("Support", { ...finished(["stop"], 30, 3), ...tools("refund") }, [

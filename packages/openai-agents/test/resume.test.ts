@@ -1,24 +1,16 @@
-import { Agent, Runner, RunState, tool } from "@openai/agents";
+import { Agent, Runner, RunState } from "@openai/agents";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { instrumentModel, type OpenTelemetryTracingProcessor } from "../src/index.js";
-import { usage } from "./fixtures.js";
+import { refund, usage } from "./fixtures.js";
 import { checkedTrees, h, install } from "./setup.js";
 import { chat, executeTool, finished, invokeAgent, tools, workflow } from "./trees.js";
 
 beforeEach(() => h.reset());
 
-// Human in the loop: a tool that needs approval pauses the run (its result lists the
+// Human in the loop: a tool that needs approval (`refund`) pauses the run (its result lists the
 // interruption, its RunState keeps the Agents trace); the app approves and runs the state again.
-const refund = tool({
-  name: "refund",
-  description: "Refund an order",
-  parameters: z.object({ order: z.string() }),
-  needsApproval: true,
-  execute: async ({ order }) => `refunded ${order}`,
-});
 
 /** The model watched by `instrumentModel`, as a model named by string is: it says it asked for a tool. */
 function supportAgent(): Agent {
