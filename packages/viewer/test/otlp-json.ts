@@ -16,6 +16,7 @@ export interface SpanSpec {
   attributes?: Record<string, Attr>;
   status?: { code: number; message?: string };
   service?: string;
+  links?: { traceId: string; spanId: string; attributes?: Record<string, Attr> }[];
 }
 
 /** A fixed instant (2023-11-14T22:13:20Z) in nanoseconds: traces in tests never depend on the clock. */
@@ -27,6 +28,10 @@ function value(v: Attr): Record<string, unknown> {
   if (typeof v === "string") return { stringValue: v };
   if (typeof v === "boolean") return { boolValue: v };
   return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+}
+
+function keyValues(attrs: Record<string, Attr> = {}): Record<string, unknown>[] {
+  return Object.entries(attrs).map(([key, v]) => ({ key, value: value(v) }));
 }
 
 /** Hex id of `bytes` bytes from a small number, so tests can name their spans 1, 2, 3. */
@@ -54,8 +59,17 @@ export function request(spans: SpanSpec[], base = BASE_NS): Record<string, unkno
             kind: s.kind ?? 1,
             startTimeUnixNano: String(base + BigInt(Math.round(s.start * 1e6))),
             endTimeUnixNano: String(base + BigInt(Math.round(s.end * 1e6))),
-            attributes: Object.entries(s.attributes ?? {}).map(([key, v]) => ({ key, value: value(v) })),
+            attributes: keyValues(s.attributes),
             status: s.status ?? { code: 0 },
+            ...(s.links
+              ? {
+                  links: s.links.map((l) => ({
+                    traceId: l.traceId,
+                    spanId: l.spanId,
+                    attributes: keyValues(l.attributes),
+                  })),
+                }
+              : {}),
           })),
         },
       ],

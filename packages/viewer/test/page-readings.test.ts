@@ -4,7 +4,7 @@ import { BASE_NS, chat, hex, type SpanSpec, send } from "./otlp-json.js";
 import { hasChromium, pageSession } from "./page-harness.js";
 
 // What the viewer reads out of spans beyond the current GenAI conventions, as a user sees it.
-describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, open spans and MCP", () => {
+describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, open spans, MCP and links", () => {
   const session = pageSession();
   const { viewer, open } = session;
 
@@ -262,5 +262,30 @@ describe.skipIf(!hasChromium)("the page reads other instrumentations, prices, op
     expect(hint).toContain(
       `never ended: its parent ${hex(1, 8)} was still open when the trace stopped growing (no span for 5 s)`,
     );
+  });
+  it("lists a span's links and opens the linked span in its own trace (a run resumed after an approval)", async () => {
+    const v = await viewer();
+    const [paused, resumed] = [hex(0x44, 16), hex(0x45, 16)];
+    await send(v.otlpUrl, [
+      { traceId: paused, spanId: hex(1, 8), name: "invoke_agent Support", start: 0, end: 50 },
+      { traceId: paused, spanId: hex(2, 8), parentSpanId: hex(1, 8), name: "chat", start: 1, end: 40 },
+      {
+        traceId: resumed,
+        spanId: hex(3, 8),
+        name: "invoke_agent Support",
+        start: 60_000,
+        end: 60_050,
+        links: [{ traceId: paused, spanId: hex(1, 8) }],
+      },
+    ]);
+    const page = await open(`${v.url}/#/trace/${resumed}/${hex(3, 8)}`);
+    await page.waitForSelector(".span-panel .span-links");
+    expect(await page.locator(".span-panel .span-links li").allTextContents()).toEqual([`span ${hex(1, 8)} in trace ${paused}`]);
+    await page.locator(".span-panel .span-link").click();
+    await page.waitForSelector(`.span-panel[data-span-id="${hex(1, 8)}"]`);
+    expect(await page.locator(".span-panel h2").textContent()).toBe("invoke_agent Support");
+    expect(await row(page, 2).count()).toBe(1);
+    // The paused run's span links nowhere: no section.
+    expect(await page.locator(".span-panel .links").count()).toBe(0);
   });
 });

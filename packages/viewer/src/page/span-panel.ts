@@ -84,6 +84,36 @@ function costSection(span: ServedSpan): HTMLElement | null {
   return h("section", { class: "cost" }, h("h3", {}, "Cost"), ...lines);
 }
 
+/**
+ * The spans this one links to: runs it continues without being their child (an agent run resumed
+ * after an approval links to the run that paused), each opened in its own trace.
+ */
+function linksSection(span: ServedSpan): HTMLElement | null {
+  if (span.links.length === 0) return null;
+  return h(
+    "section",
+    { class: "links" },
+    h("h3", {}, "Links"),
+    h(
+      "ul",
+      { class: "span-links" },
+      ...span.links.map((l) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: `#/trace/${encodeURIComponent(l.traceId)}/${encodeURIComponent(l.spanId)}`, class: "span-link" },
+            `span ${l.spanId}`,
+          ),
+          l.traceId === span.traceId ? " in this trace" : ` in trace ${l.traceId}`,
+          Object.keys(l.attributes).length > 0 ? attributeTable(l.attributes, "link-attributes") : null,
+        ),
+      ),
+    ),
+  );
+}
+
 /** Everything about one span: what it is, whether it conforms, its conversation if captured, and every raw attribute. */
 export function spanPanel(span: ServedSpan, ctx: PanelContext = { traceHasContent: false }): HTMLElement {
   const category = categoryOf(span);
@@ -150,6 +180,7 @@ export function spanPanel(span: ServedSpan, ctx: PanelContext = { traceHasConten
       conversation ?? h("p", { class: "muted capture-hint" }, captureHint(span, category, ctx)),
     ),
     h("section", {}, h("h3", {}, "Attributes"), attributeTable(span.attributes, "span-attributes")),
+    linksSection(span),
     span.events.length > 0
       ? h(
           "section",
