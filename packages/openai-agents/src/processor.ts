@@ -329,12 +329,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
    * already ended, it is a run resumed from an in-memory RunState: the trace is reopened.
    */
   private topLevelStarted(traceId: string): void {
-    const state = this.store.trace(traceId);
-    if (state) {
-      if (state.reopened) state.topOpen++;
-      return;
-    }
-    if (this.tree.traceResumed(traceId)) (this.store.trace(traceId) as TraceState).topOpen++;
+    const state = this.store.trace(traceId) ?? this.tree.traceResumed(traceId);
+    if (state?.reopened) state.topOpen++;
   }
 
   private spanEnded(span: Span<SpanData>): void {

@@ -152,8 +152,9 @@ function followStreamSignal(result: unknown, store: RunOptions): unknown {
 function resumedAgentOf(runner: unknown, input: unknown): RunOptions["resumed"] {
   try {
     const state = asRecord(input);
-    const agent = state?._currentAgent;
-    if (!state || typeof state.getInterruptions !== "function" || !unwatchedModelOf(agent, runner)) return undefined;
+    const agent = asRecord(state?._currentAgent);
+    // Without its agent the runner's own model would be read: not what the resumed agent calls.
+    if (!agent || typeof state?.getInterruptions !== "function" || !unwatchedModelOf(agent, runner)) return undefined;
     return { runner, agent };
   } catch (err) {
     diag.debug("otel-agents: could not read a resumed run's agent", err);

@@ -85,14 +85,13 @@ export class SpanTree {
   /**
    * The first top-level span of a trace that already ended: a run resumed from an in-memory
    * `RunState` (after a tool approval), which the SDK runs in the ended trace without starting it
-   * again. The trace is reopened and ends with its top-level spans. False when the trace was not
-   * one of ours (then its spans go on as before: under the active context).
+   * again. The trace is reopened (its state returned) and ends with its top-level spans. Undefined
+   * when the trace was not one of ours (then its spans go on as before: under the active context).
    */
-  traceResumed(traceId: string): boolean {
+  traceResumed(traceId: string): TraceState | undefined {
     const ended = this.store.endedTrace(traceId);
-    if (!ended) return false;
-    this.addTrace(traceId, ended.name, ended.conversationId, ended.anchor, true);
-    return true;
+    if (!ended) return undefined;
+    return this.addTrace(traceId, ended.name, ended.conversationId, ended.anchor, true);
   }
 
   private addTrace(
@@ -101,13 +100,13 @@ export class SpanTree {
     conversationId: string | undefined,
     resumedFrom: SpanContext | undefined,
     reopened: boolean,
-  ): void {
+  ): TraceState {
     // Events arrive in the caller's async context: its active span is the workflow's parent.
     let parent = context.active();
     if (this.useAgentsTraceId) parent = adoptedTraceContext(parent, traceId);
     const startMs = nowMs();
     // The workflow span, if any, is decided by the runs that follow (see workflow.ts).
-    this.store.addTrace(traceId, {
+    const state: TraceState = {
       workflow: undefined,
       name,
       root: parent,
@@ -124,7 +123,9 @@ export class SpanTree {
       resumedFrom,
       reopened,
       topOpen: 0,
-    });
+    };
+    this.store.addTrace(traceId, state);
+    return state;
   }
 
   traceEnded(traceId: string): void {
