@@ -46,16 +46,20 @@ export function checkAiVersion(
   checkFrameworkVersion({ adapter: ADAPTER, framework: "ai", version, supported: SUPPORTED_TELEMETRY_INTERFACE });
 }
 
-/**
- * `AiSdkInstrumentation` registers a `Telemetry` integration, which `ai` 6 never calls: with `ai` 6
- * installed it would trace nothing. Say so once, naming the entry that does work.
- */
-export function warnIfAiSix(installed: () => string | undefined = () => installedVersion("ai", here())): void {
+/** The `ai` 6 release installed next to this adapter, if `ai` 6 is what is installed. */
+export function installedAiSix(installed: () => string | undefined = () => installedVersion("ai", here())): string | undefined {
   const version = installed();
-  if (version === undefined || !/^6\./.test(version)) return;
+  return version !== undefined && /^6\./.test(version) ? version : undefined;
+}
+
+/**
+ * `ai` 6 traces a call only when the call turns telemetry on: it has no switch for every call, so
+ * `AiSdkInstrumentation` reaches only those calls there. Say so once, naming the setting.
+ */
+export function warnAiSixNeedsTelemetryOn(version: string): void {
   warnOnce(
     "ai-sdk:instrumentation-on-ai-6",
-    `${ADAPTER}: AiSdkInstrumentation traces ai 7, but ai ${version} is installed; ai 6 calls will not be traced. Pass otelAgentsTracer() from "${ADAPTER}/v6" as experimental_telemetry.tracer on each call instead.`,
+    `${ADAPTER}: ai ${version} is installed. AiSdkInstrumentation traces the ai 6 calls that turn telemetry on (experimental_telemetry: { isEnabled: true }, or in a ToolLoopAgent's settings): ai 6 has no switch for every call, so calls without it are not traced.`,
   );
 }
 

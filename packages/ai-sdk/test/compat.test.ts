@@ -74,7 +74,7 @@ describe("version check, AI SDK only", () => {
     ]);
   });
 
-  it("AiSdkInstrumentation with ai 6 installed says once that it traces nothing there, and names /v6", () => {
+  it("AiSdkInstrumentation with ai 6 installed says once that ai 6 traces only the calls that turn telemetry on", () => {
     fakeVersions.framework = "6.0.326";
     for (let i = 0; i < 2; i++) {
       const instrumentation = new AiSdkInstrumentation({ enabled: false });
@@ -83,7 +83,7 @@ describe("version check, AI SDK only", () => {
       instrumentation.disable();
     }
     expect(versions.warnings()).toEqual([
-      '@otel-agents/ai-sdk: AiSdkInstrumentation traces ai 7, but ai 6.0.326 is installed; ai 6 calls will not be traced. Pass otelAgentsTracer() from "@otel-agents/ai-sdk/v6" as experimental_telemetry.tracer on each call instead.',
+      "@otel-agents/ai-sdk: ai 6.0.326 is installed. AiSdkInstrumentation traces the ai 6 calls that turn telemetry on (experimental_telemetry: { isEnabled: true }, or in a ToolLoopAgent's settings): ai 6 has no switch for every call, so calls without it are not traced.",
     ]);
     fakeVersions.framework = "7.0.173";
     const seven = new AiSdkInstrumentation();

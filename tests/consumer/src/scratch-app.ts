@@ -148,13 +148,20 @@ export function workspacePin(pkgDir: string, name: string): string {
 }
 
 export interface Variant {
-  name: "sdk3" | "sdk2";
+  name: "sdk3" | "sdk2" | "ai6";
   /** Third-party packages with the exact versions installed. */
   pins: Record<string, string>;
+  /** The packed packages it installs (default: all). */
+  packages?: string[];
+}
+
+/** The snippets a variant runs: `ai6-*` need `ai` 6, every other one `ai` 7 on both SDK lines. */
+export function runsIn(variant: Variant["name"], snippetName: string): boolean {
+  return snippetName.startsWith("ai6-") === (variant === "ai6");
 }
 
 /** The frameworks and tools: the versions the workspace tests, or newer where users get newer today. */
-function common(): Record<string, string> {
+function common() {
   return {
     "@langchain/core": workspacePin("packages/langchain", "@langchain/core"),
     "@langchain/langgraph": workspacePin("packages/langchain", "@langchain/langgraph"),
@@ -171,24 +178,23 @@ function common(): Record<string, string> {
   };
 }
 
+// What `npm install @opentelemetry/sdk-node` gives today.
+const SDK3 = {
+  "@opentelemetry/api": "1.10.0",
+  "@opentelemetry/sdk-node": "0.301.2",
+  "@opentelemetry/sdk-trace": "3.1.1",
+  "@opentelemetry/resources": "3.1.1",
+  "@opentelemetry/core": "3.1.1",
+  "@opentelemetry/context-async-hooks": "3.1.1",
+  "@opentelemetry/sdk-metrics": "3.1.1",
+  "@opentelemetry/exporter-trace-otlp-proto": "0.301.2",
+  "@opentelemetry/exporter-metrics-otlp-proto": "0.301.2",
+};
+
 export function variants(): Variant[] {
+  const { typescript, zod, "@types/node": types } = common();
   return [
-    {
-      // What `npm install @opentelemetry/sdk-node` gives today.
-      name: "sdk3",
-      pins: {
-        ...common(),
-        "@opentelemetry/api": "1.10.0",
-        "@opentelemetry/sdk-node": "0.301.2",
-        "@opentelemetry/sdk-trace": "3.1.1",
-        "@opentelemetry/resources": "3.1.1",
-        "@opentelemetry/core": "3.1.1",
-        "@opentelemetry/context-async-hooks": "3.1.1",
-        "@opentelemetry/sdk-metrics": "3.1.1",
-        "@opentelemetry/exporter-trace-otlp-proto": "0.301.2",
-        "@opentelemetry/exporter-metrics-otlp-proto": "0.301.2",
-      },
-    },
+    { name: "sdk3", pins: { ...common(), ...SDK3 } },
     {
       name: "sdk2",
       pins: {
@@ -203,6 +209,12 @@ export function variants(): Variant[] {
         "@opentelemetry/exporter-trace-otlp-proto": "0.223.1",
         "@opentelemetry/exporter-metrics-otlp-proto": "0.223.0",
       },
+    },
+    {
+      // An app still on ai 6 (the newest 6.x, what `npm install ai@6` gives), on today's SDK.
+      name: "ai6",
+      pins: { ...SDK3, ai: workspacePin("tests/ai-sdk-v6", "ai"), zod, typescript, "@types/node": types },
+      packages: ["@otel-agents/core", "@otel-agents/ai-sdk"],
     },
   ];
 }
@@ -224,7 +236,9 @@ export async function prepareApp(variant: Variant, tarballs: Tarballs): Promise<
   const release = lock(dir);
   try {
     const dependencies: Record<string, string> = { ...variant.pins };
-    for (const [name, file] of tarballs.byName) dependencies[name] = `file:${path.relative(dir, file)}`;
+    for (const [name, file] of tarballs.byName) {
+      if (!variant.packages || variant.packages.includes(name)) dependencies[name] = `file:${path.relative(dir, file)}`;
+    }
     const pkg = {
       name: `otel-agents-consumer-${variant.name}`,
       private: true,

@@ -1,5 +1,5 @@
-// What each README snippet prints and exports, by snippet name: the same on SDK 3 and SDK 2, as ESM
-// and as CommonJS. Each span line: name, kind, the key attributes it has; roots add their resource.
+// What each README snippet prints and exports, by snippet name: the same on SDK 3 and SDK 2 (`ai6-*`:
+// an ai 6 app on SDK 3), as ESM and as CommonJS. Each span line: name, kind, the key attributes it has; roots add their resource.
 // `stderr`: what the program may print there (nothing unless said).
 export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: string; commonJs?: false }> = {
   "root-quickstart": {
@@ -39,6 +39,18 @@ export const EXPECTED: Record<string, { stdout: string; stderr?: string; tree: s
       '    execute_tool get_weather INTERNAL agent.name="weather_agent" tool.name="get_weather" tool.call.id="call_1" conversation.id="thread-1"',
       "  model_request INTERNAL",
       '    chat CLIENT provider.name="fakebuiltmodel" conversation.id="thread-1"',
+    ].join("\n"),
+  },
+  "ai6-nodesdk": {
+    stdout: "It is sunny in Paris.\n",
+    // The instrumentation's one notice on ai 6 (no diag logger set: the console).
+    stderr:
+      "[otel-agents] @otel-agents/ai-sdk: ai 6.0.333 is installed. AiSdkInstrumentation traces the ai 6 calls that turn telemetry on (experimental_telemetry: { isEnabled: true }, or in a ToolLoopAgent's settings): ai 6 has no switch for every call, so calls without it are not traced.\n",
+    tree: [
+      'invoke_agent support-agent INTERNAL agent.name="support-agent" request.model="gpt-4o" response.finish_reasons=["tool_call","stop"] usage.input_tokens=40 usage.output_tokens=16  [service.name="support-agent" service.version=undefined deployment.environment.name=undefined]',
+      '  chat gpt-4o CLIENT provider.name="openai" request.model="gpt-4o" response.model="gpt-4o" response.finish_reasons=["tool_call"] usage.input_tokens=20 usage.output_tokens=8',
+      '  execute_tool weather INTERNAL agent.name="support-agent" tool.name="weather" tool.call.id="call_1"',
+      '  chat gpt-4o CLIENT provider.name="openai" request.model="gpt-4o" response.model="gpt-4o" response.finish_reasons=["stop"] usage.input_tokens=20 usage.output_tokens=8',
     ].join("\n"),
   },
   "ai-sdk-quickstart": {

@@ -1,7 +1,7 @@
 // The READMEs' quick starts, run as a user runs them: the publishable packages packed, installed by
-// npm into scratch apps outside the workspace (SDK 3 and SDK 2, pinned), type-checked by tsc --strict
-// and run as ESM and as CommonJS, each exporting over OTLP/HTTP to a receiver on 127.0.0.1. A snippet
-// that drifts from the packages breaks this suite.
+// npm into scratch apps outside the workspace (SDK 3 and SDK 2, pinned; an ai 6 app for the `ai6-*`
+// snippets), type-checked by tsc --strict and run as ESM and as CommonJS, each exporting over OTLP/HTTP
+// to a receiver on 127.0.0.1. A snippet that drifts from the packages breaks this suite.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import {
   type RunResult,
   repoRoot,
   run,
+  runsIn,
   type Tarballs,
   type Variant,
   variants,
@@ -90,13 +91,15 @@ describe("README sources", () => {
     const problems: string[] = [];
     for (const doc of docs) {
       if (doc.snippets.length === 0) continue;
-      for (const variant of ["sdk3", "sdk2"]) {
+      for (const variant of variants().map((v) => v.name)) {
+        const own = doc.snippets.filter((snippet) => runsIn(variant, snippet.name));
+        if (own.length === 0) continue;
         const line = doc.installs.find((install) => install.variant === variant);
         if (line === undefined) {
           problems.push(`${doc.readme}: no <!-- install: ${variant} --> line`);
           continue;
         }
-        for (const snippet of doc.snippets) {
+        for (const snippet of own) {
           const code = variant === "sdk2" ? asSdk2(snippet.code, where(snippet)) : snippet.code;
           for (const pkg of importedPackages(code)) {
             if (!line.packages.includes(pkg))
@@ -152,7 +155,7 @@ async function prepare(variant: Variant, packed: Tarballs): Promise<Prepared> {
     const runDir = path.join(app.dir, `run-${process.pid}`);
     rmSync(runDir, { recursive: true, force: true });
     mkdirSync(path.join(runDir, "src"), { recursive: true });
-    for (const snippet of snippets) {
+    for (const snippet of snippets.filter((s) => runsIn(variant.name, s.name))) {
       const code = variant.name === "sdk2" ? asSdk2(snippet.code, where(snippet)) : snippet.code;
       writeFileSync(path.join(runDir, "src", `${snippet.name}.mts`), code);
       if (formats(snippet).includes("cjs")) writeFileSync(path.join(runDir, "src", `${snippet.name}.cts`), asCommonJs(code));
@@ -208,7 +211,7 @@ for (const variant of variants()) {
       expect(compiled?.code).toBe(0);
     });
 
-    for (const snippet of snippets) {
+    for (const snippet of snippets.filter((s) => runsIn(variant.name, s.name))) {
       for (const format of formats(snippet)) {
         it.concurrent(`${snippet.name} (${format}) exports its trace over OTLP: ${snippet.readme}:${snippet.line}`, async () => {
           const expected = EXPECTED[snippet.name];
