@@ -1,6 +1,7 @@
 import type { LanguageModelV3GenerateResult } from "@ai-sdk/provider";
-import { context, DiagLogLevel, diag, propagation, trace } from "@opentelemetry/api";
+import { context, DiagLogLevel, diag, propagation, type Tracer, trace } from "@opentelemetry/api";
 import { AiSdkInstrumentation } from "@otel-agents/ai-sdk";
+import { otelAgentsTracer } from "@otel-agents/ai-sdk/v6";
 import { assertConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { fakeVersions } from "@otel-agents/testing/fake-versions";
 import { createHarness } from "@otel-agents/testing/harness";
@@ -101,7 +102,7 @@ function nodeSdkWiring(): AiSdkInstrumentation {
   return instrumentation;
 }
 
-async function weatherCall(telemetry: { isEnabled?: boolean } | undefined): Promise<string | undefined> {
+async function weatherCall(telemetry: { isEnabled?: boolean; tracer?: Tracer } | undefined): Promise<string | undefined> {
   let traceparent: string | undefined;
   const weather = tool({
     description: "Gets the weather",
@@ -203,6 +204,20 @@ describe("ai 6 through AiSdkInstrumentation (NodeSDK's wiring)", () => {
       "ai.generateText.doGenerate",
       "ai.toolCall",
       "fetch forecast",
+    ]);
+  });
+});
+
+describe("ai 6 with no OpenTelemetry SDK registered", () => {
+  it("otelAgentsTracer() says once, naming the fix, that nothing is recorded; the call's result is unchanged", async () => {
+    // No provider registered or given. (Through AiSdkInstrumentation the same holds where ai and the
+    // app share one @opentelemetry/api: ai 6.0.0 pins its own, whose unregistered proxy no one can reach.)
+    const tracer = otelAgentsTracer();
+    await weatherCall({ isEnabled: true, tracer });
+    await weatherCall({ isEnabled: true, tracer: otelAgentsTracer() });
+    expect(h.spans()).toEqual([]);
+    expect(warnings).toEqual([
+      "otel-agents/ai-sdk: an AI SDK call ran, but no OpenTelemetry SDK is registered (no tracer provider and no meter provider), so it is not recorded. Start one before the first call, e.g. new NodeSDK({ instrumentations: [new AiSdkInstrumentation()] }).start() from @opentelemetry/sdk-node, or pass tracerProvider to otelAgentsTracer().",
     ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { GenAITelemetry, OperationContent, OperationHandle } from "@otel-agents/core/adapter";
+import { warnNoSdkOnce } from "../no-sdk-warning.js";
 import { openaiRequestFacts, openaiResponseFacts } from "../openai-facts.js";
 import { BridgeSpan } from "./bridge-span.js";
 import {
@@ -80,6 +81,11 @@ export class AiSdkV6Tracer implements Tracer {
   private open(name: string, attributes: Attributes | undefined, parentCtx: Context): BridgeSpan | undefined {
     const kind = spanKindOf(name);
     if (kind === "none") return undefined;
+    // No TracerProvider or MeterProvider yet: nothing would be recorded, and nothing else says why.
+    if (!this.telemetry.active) {
+      warnNoSdkOnce("otelAgentsTracer()");
+      return undefined;
+    }
     const a = attributes ?? {};
     const parentSpan = trace.getSpan(parentCtx);
     const parent = parentSpan ? this.bridges.get(parentSpan) : undefined;
