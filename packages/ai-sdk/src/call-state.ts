@@ -1,7 +1,13 @@
-import { BoundedMap, DEFAULT_MAX_OPEN_RUNS, ERROR_TYPE, type OperationHandle } from "@otel-agents/core/adapter";
+import {
+  BoundedMap,
+  DEFAULT_MAX_OPEN_RUNS,
+  ERROR_TYPE,
+  type OperationHandle,
+  type RequestParams,
+} from "@otel-agents/core/adapter";
 
 /** What kind of AI SDK operation a top-level call is. */
-export type CallKind = "text" | "embed" | "rerank";
+export type CallKind = "text" | "object" | "embed" | "rerank";
 
 /**
  * An inference span in flight, with when its provider call began (for time to first chunk: set by
@@ -42,6 +48,11 @@ export interface CallState {
   tools: Map<string, OperationHandle> | undefined;
   /** The last error a wrapper saw: events carry a placeholder error when recording is off. */
   lastError: unknown;
+  /**
+   * Object generation: the call's settings, for its one model call (whose start event has none),
+   * and the JSON text the model answered, for the call's own output.
+   */
+  object?: { request: RequestParams | undefined; text: string | undefined };
 }
 
 /** Open calls by `callId`, bounded: beyond the limit the oldest call's spans are ended as evicted. */

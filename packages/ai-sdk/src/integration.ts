@@ -42,6 +42,9 @@ const timeOf = (e: Dict): number | undefined => {
 };
 
 const TEXT_OPERATIONS = new Set(["ai.generateText", "ai.streamText"]);
+// Deprecated in `ai` 7 in favour of generateText's `output`, and still called: one model call each.
+const OBJECT_OPERATIONS = new Set(["ai.generateObject", "ai.streamObject"]);
+const STREAM_OPERATIONS = new Set(["ai.streamText", "ai.streamObject"]);
 const EMBED_OPERATIONS = new Set(["ai.embed", "ai.embedMany"]);
 const RERANK_OPERATION = "ai.rerank";
 // Events carry this placeholder instead of the real error when recordInputs/recordOutputs is off.
@@ -55,6 +58,8 @@ const HOOKS = [
   "onLanguageModelCallStart",
   "executeLanguageModelCall",
   "onLanguageModelCallEnd",
+  "onObjectStepStart",
+  "onObjectStepEnd",
   "onToolExecutionStart",
   "executeTool",
   "onToolExecutionEnd",
@@ -127,14 +132,16 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       if (!callId || !op || this.calls.has(callId)) return;
       let kind: CallKind;
       if (TEXT_OPERATIONS.has(op)) kind = "text";
+      else if (OBJECT_OPERATIONS.has(op)) kind = "object";
       else if (EMBED_OPERATIONS.has(op)) kind = "embed";
       else if (op === RERANK_OPERATION) kind = "rerank";
       else return;
       const capture = this.telemetry.captureContent;
       const inputs = capture && e.recordInputs !== false;
       const outputs = capture && e.recordOutputs !== false;
-      const stream = op === "ai.streamText";
-      const outputType = outputTypeOf(e.output);
+      const stream = STREAM_OPERATIONS.has(op);
+      // An object call's `output` names its strategy (object, array, enum, no-schema): JSON, all of them.
+      const outputType = kind === "object" ? "json" : outputTypeOf(e.output);
       // Everything that reads user-supplied values comes before the span starts: a throw after it
       // would leave a span no call state knows about.
       const toolDescriptions = describeTools(e.tools);
@@ -153,6 +160,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         model: undefined,
         tools: undefined,
         lastError: undefined,
+        object: kind === "object" ? { request: requestParams(e, stream, outputType), text: undefined } : undefined,
       });
     } catch (err) {
       hookFailed("onStart", err);
@@ -231,6 +239,66 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
     }
   }
 
+  /**
+   * The one model call of `generateObject` / `streamObject` (`ai` 7 runs it without the execute
+   * wrapper, so the provider's own request is not under this span). Its settings are the call's.
+   */
+  onObjectStepStart(event: unknown): void {
+    try {
+      const e = event as Dict;
+      const state = this.calls.get(e.callId);
+      if (state?.kind !== "object" || state.model) return;
+      const startedMs = timeOf(e) ?? nowMs();
+      const prompt = state.inputs ? splitPrompt(e.promptMessages) : undefined;
+      const handle = this.telemetry.start({
+        operation: "chat",
+        parent: state.root,
+        provider: asString(e.provider),
+        requestModel: asString(e.modelId),
+        request: state.object?.request,
+        openai: openaiRequestFacts(e.provider, state.openaiServiceTier),
+        content: prompt
+          ? { systemInstructions: () => systemInstructions(prompt.system), inputMessages: () => inputMessages(prompt.messages) }
+          : undefined,
+        startTime: startedMs,
+      });
+      state.model = { handle, startedMs, attemptError: undefined };
+    } catch (err) {
+      hookFailed("onObjectStepStart", err);
+    }
+  }
+
+  onObjectStepEnd(event: unknown): void {
+    try {
+      const e = event as Dict;
+      const state = this.calls.get(e.callId);
+      const model = state?.model;
+      if (state?.kind !== "object" || !model) return;
+      const ttfc = e.msToFirstChunk;
+      if (state.stream && typeof ttfc === "number" && Number.isFinite(ttfc)) {
+        model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfc));
+      }
+      const text = typeof e.objectText === "string" ? e.objectText : undefined;
+      if (state.object) state.object.text = text;
+      const response = isRecord(e.response) ? e.response : {};
+      const request = isRecord(e.request) ? e.request : {};
+      const facts: OperationFacts = {
+        responseModel: asString(response.modelId),
+        responseId: asString(response.id),
+        finishReasons: typeof e.finishReason === "string" ? [e.finishReason] : undefined,
+        usage: languageModelUsage(e.usage),
+        server: serverOfUrl(request.url),
+        openai: openaiResponseFacts(e.provider, e.providerMetadata),
+        content: state.outputs ? { outputMessages: () => textOutput(text) } : undefined,
+      };
+      if (e.finishReason === FINISH_ERROR) model.handle.failWithType(ERROR_TYPE.other, facts, timeOf(e));
+      else model.handle.end(facts, timeOf(e));
+      state.model = undefined;
+    } catch (err) {
+      hookFailed("onObjectStepEnd", err);
+    }
+  }
+
   onToolExecutionStart(event: unknown): void {
     try {
       const e = event as Dict;
@@ -301,7 +369,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       const end = timeOf(e);
       // A call whose last step ended in an error without throwing (streamText after an error part in
       // the model's stream: the app's onError got the error, integrations only this finish reason).
-      const failed = state.kind === "text" && e.finishReason === FINISH_ERROR;
+      const failed = (state.kind === "text" || state.kind === "object") && e.finishReason === FINISH_ERROR;
       let error: unknown;
       if (failed && state.model) {
         // Its end event never came (no finish part after the error): no finish reason arrived, so
@@ -319,6 +387,11 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
           const finalStep = isRecord(e.finalStep) ? e.finalStep : undefined;
           content = { outputMessages: () => outputMessages(finalStep?.content) ?? textOutput(e.text) };
         }
+        if (failed) failOrOther(state.root, error, { content }, end);
+        else state.root.end(content ? { content } : undefined, end);
+      } else if (state.kind === "object") {
+        const text = state.object?.text;
+        const content: OperationContent | undefined = state.outputs ? { outputMessages: () => textOutput(text) } : undefined;
         if (failed) failOrOther(state.root, error, { content }, end);
         else state.root.end(content ? { content } : undefined, end);
       } else if (state.kind === "embed") {
@@ -360,6 +433,8 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       if (!state) return;
       this.calls.delete(state.callId);
       const error = this.realError(state, e.error);
+      // An object call's model call has no execute wrapper to see an API error name its server.
+      if (state.kind === "object") state.model?.handle.update({ server: serverOfUrl(isRecord(error) ? error.url : undefined) });
       closeAll(state, (h) => failWith(h, error, timeOf(e)));
     } catch (err) {
       hookFailed("onError", err);
@@ -417,13 +492,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       provider,
       requestModel,
       request: requestParams(e, stream, outputType),
-      content: inputs
-        ? {
-            systemInstructions: () => systemInstructions(e.instructions),
-            inputMessages: () => inputMessages(e.messages),
-            toolDefinitions: () => toolDefinitions(e.tools),
-          }
-        : undefined,
+      content: inputs ? (kind === "object" ? objectCallInput(e) : textCallInput(e)) : undefined,
       startTime,
     });
   }
@@ -542,6 +611,35 @@ function hookFailed(hook: string, err: unknown): void {
   guard(hook, () => {
     throw err;
   });
+}
+
+function textCallInput(e: Dict): OperationContent {
+  return {
+    systemInstructions: () => systemInstructions(e.instructions),
+    inputMessages: () => inputMessages(e.messages),
+    toolDefinitions: () => toolDefinitions(e.tools),
+  };
+}
+
+/** `generateObject` / `streamObject` start with the prompt as the app gave it: `system`, and `prompt` or `messages`. */
+function objectCallInput(e: Dict): OperationContent {
+  return {
+    systemInstructions: () => systemInstructions(e.system ?? e.instructions),
+    inputMessages: () =>
+      inputMessages(typeof e.prompt === "string" ? [{ role: "user", content: e.prompt }] : (e.messages ?? e.prompt)),
+  };
+}
+
+/**
+ * An object call's prompt as the provider gets it (`promptMessages`: system messages first, then
+ * the conversation): the system text apart, as the conventions keep instructions.
+ */
+function splitPrompt(prompt: unknown): { system: unknown[]; messages: unknown[] } | undefined {
+  if (!Array.isArray(prompt)) return undefined;
+  const system: unknown[] = [];
+  const messages: unknown[] = [];
+  for (const m of prompt) (isRecord(m) && m.role === "system" ? system : messages).push(m);
+  return { system, messages };
 }
 
 // Shared by every call without tool descriptions (most streamed calls): never written to.

@@ -1,0 +1,210 @@
+import { assertConformance, assertMetricConformance } from "@otel-agents/testing/conformance";
+import { createHarness } from "@otel-agents/testing/harness";
+import { generateObject, streamObject } from "ai";
+import { MockLanguageModelV4 } from "ai/test";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "../src/index.js";
+import { retryableError, textResult, textStream, usage } from "./fixtures.js";
+import { conforms, tree } from "./helpers.js";
+
+// `generateObject` and `streamObject`: deprecated in `ai` 7 (generateText's `output` replaces them)
+// and still what many apps call. One model call each, under the call's agent span, as in `ai` 6.
+
+const h = createHarness();
+const integration = (options: OtelAgentsTelemetryOptions = {}) =>
+  otelAgentsTelemetry({ tracerProvider: h.tracerProvider, meterProvider: h.meterProvider, ...options });
+
+beforeEach(() => h.reset());
+afterAll(() => h.shutdown());
+
+const forecast = z.object({ city: z.string(), sky: z.string() });
+const ANSWER = '{"city":"Paris","sky":"sunny"}';
+
+const request = { "gen_ai.request.model": "gpt-4o", "gen_ai.request.temperature": 0.2, "gen_ai.output.type": "json" };
+const agent = (extra: Record<string, unknown> = {}) => ({
+  "gen_ai.operation.name": "invoke_agent",
+  "gen_ai.agent.name": "forecaster",
+  ...request,
+  "gen_ai.usage.input_tokens": 30,
+  "gen_ai.usage.output_tokens": 9,
+  "gen_ai.response.finish_reasons": ["stop"],
+  ...extra,
+});
+const chat = (responseId: string, extra: Record<string, unknown> = {}) => ({
+  "gen_ai.operation.name": "chat",
+  "gen_ai.provider.name": "openai",
+  "openai.api.type": "chat_completions",
+  ...request,
+  "gen_ai.response.model": "mock-model-2025-01-01",
+  "gen_ai.response.id": responseId,
+  "gen_ai.response.finish_reasons": ["stop"],
+  "gen_ai.usage.input_tokens": 30,
+  "gen_ai.usage.output_tokens": 9,
+  ...extra,
+});
+
+describe("generateObject", () => {
+  it("reports the call as invoke_agent (output.type json) with its one chat child; the object is unchanged", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doGenerate: textResult(ANSWER, "resp_o1", usage(30, 9)),
+    });
+    const { object } = await generateObject({
+      model,
+      schema: forecast,
+      prompt: "Weather in Paris?",
+      temperature: 0.2,
+      telemetry: { functionId: "forecaster", integrations: [integration()] },
+    });
+    expect(object).toEqual({ city: "Paris", sky: "sunny" });
+
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent forecaster",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: agent(),
+        children: [{ name: "chat gpt-4o", kind: "CLIENT", status: "UNSET", attributes: chat("resp_o1"), children: [] }],
+      },
+    ]);
+    conforms(spans);
+    assertMetricConformance(await h.metrics());
+  });
+
+  it("records the prompt and the JSON answer as semconv content when capture is on", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doGenerate: textResult(ANSWER, "resp_o2", usage(30, 9)),
+    });
+    await generateObject({
+      model,
+      schema: forecast,
+      system: "You forecast.",
+      prompt: "Weather in Paris?",
+      temperature: 0.2,
+      telemetry: { functionId: "forecaster", integrations: [integration({ captureContent: true })] },
+    });
+    const content = {
+      "gen_ai.system_instructions": [{ type: "text", content: "You forecast." }],
+      "gen_ai.input.messages": [{ role: "user", parts: [{ type: "text", content: "Weather in Paris?" }] }],
+      "gen_ai.output.messages": [{ role: "assistant", parts: [{ type: "text", content: ANSWER }] }],
+    };
+    const spans = h.spans();
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent forecaster",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: agent(content),
+        children: [{ name: "chat gpt-4o", kind: "CLIENT", status: "UNSET", attributes: chat("resp_o2", content), children: [] }],
+      },
+    ]);
+    conforms(spans);
+  });
+
+  it("fails the chat and agent spans of a failing model call; the caller gets the same error", async () => {
+    const failure = retryableError(503);
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doGenerate: async () => {
+        throw failure;
+      },
+    });
+    const call = generateObject({
+      model,
+      schema: forecast,
+      prompt: "Weather in Paris?",
+      maxRetries: 0,
+      telemetry: { functionId: "forecaster", integrations: [integration()] },
+    });
+    await expect(call).rejects.toBe(failure);
+    const spans = h.spans();
+    // No finish reason arrived: `error`, as for generateText. The server comes from the API error.
+    const failed = {
+      "error.type": "503",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.output.type": "json",
+      "gen_ai.response.finish_reasons": ["error"],
+    };
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent forecaster",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "forecaster", ...failed },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "ERROR",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "openai",
+              "openai.api.type": "chat_completions",
+              ...failed,
+              "server.address": "api.example.com",
+              "server.port": 443,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    // A failed call has no response: the registry's checks, without the expected response attributes.
+    assertConformance(spans);
+    assertMetricConformance(await h.metrics());
+  });
+});
+
+describe("streamObject", () => {
+  it("reports request.stream, output.type json and time to first chunk; the streamed object is unchanged", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doStream: async () => textStream(['{"city":"Paris",', '"sky":"sunny"}'], "resp_s1", 20),
+    });
+    const result = streamObject({
+      model,
+      schema: forecast,
+      prompt: "Weather in Paris?",
+      temperature: 0.2,
+      telemetry: { functionId: "forecaster", integrations: [integration()] },
+    });
+    for await (const _ of result.partialObjectStream) {
+      // drain
+    }
+    expect(await result.object).toEqual({ city: "Paris", sky: "sunny" });
+    const spans = h.spans();
+    const ttfc = spans.find((s) => s.name === "chat gpt-4o")?.attributes["gen_ai.response.time_to_first_chunk"];
+    // The mock waits 20 ms before its first chunk.
+    expect(ttfc).toBeGreaterThanOrEqual(0.019);
+    const streamed = { "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 2 };
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent forecaster",
+        kind: "INTERNAL",
+        status: "UNSET",
+        attributes: agent(streamed),
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "UNSET",
+            attributes: chat("resp_s1", {
+              ...streamed,
+              "gen_ai.request.stream": true,
+              "gen_ai.response.time_to_first_chunk": ttfc,
+            }),
+            children: [],
+          },
+        ],
+      },
+    ]);
+    conforms(spans);
+  });
+});
