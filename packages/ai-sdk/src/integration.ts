@@ -210,10 +210,6 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       const model = state?.model;
       if (!state || !model) return;
       const perf = isRecord(e.performance) ? e.performance : {};
-      const ttfo = perf.timeToFirstOutputMs;
-      if (state.stream && typeof ttfo === "number" && Number.isFinite(ttfo)) {
-        model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfo));
-      }
       const request = isRecord(e.request) ? e.request : {};
       const facts: OperationFacts = {
         // On the end event `modelId` is the model that answered (the response's model id).
@@ -225,13 +221,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         openai: openaiResponseFacts(e.provider, e.providerMetadata),
         content: state.outputs ? { outputMessages: () => outputMessages(e.content) } : undefined,
       };
-      // Finish reason `error`: the generation ended in an error without the call throwing (a
-      // provider finishes a stream that carried an error part this way). The error itself went to
-      // the app's onError only, never to an integration: its kind is unknown.
-      if (e.finishReason === FINISH_ERROR) model.handle.failWithType(ERROR_TYPE.other, facts, timeOf(e));
-      else model.handle.end(facts, timeOf(e));
-      // Forgotten only once ended: if reading the event threw, the call's end still closes the span.
-      state.model = undefined;
+      endModelCall(state, model, e, perf.timeToFirstOutputMs, facts);
       // An attempt that failed before this one succeeded is not the error of anything later.
       state.lastError = undefined;
     } catch (err) {
@@ -274,10 +264,6 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       const state = this.calls.get(e.callId);
       const model = state?.model;
       if (state?.kind !== "object" || !model) return;
-      const ttfc = e.msToFirstChunk;
-      if (state.stream && typeof ttfc === "number" && Number.isFinite(ttfc)) {
-        model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfc));
-      }
       const text = typeof e.objectText === "string" ? e.objectText : undefined;
       if (state.object) state.object.text = text;
       const response = isRecord(e.response) ? e.response : {};
@@ -291,9 +277,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         openai: openaiResponseFacts(e.provider, e.providerMetadata),
         content: state.outputs ? { outputMessages: () => textOutput(text) } : undefined,
       };
-      if (e.finishReason === FINISH_ERROR) model.handle.failWithType(ERROR_TYPE.other, facts, timeOf(e));
-      else model.handle.end(facts, timeOf(e));
-      state.model = undefined;
+      endModelCall(state, model, e, e.msToFirstChunk, facts);
     } catch (err) {
       hookFailed("onObjectStepEnd", err);
     }
@@ -611,6 +595,23 @@ function hookFailed(hook: string, err: unknown): void {
   guard(hook, () => {
     throw err;
   });
+}
+
+/**
+ * Ends a model call with the facts of its end event (`e`), after its time to first chunk when it
+ * streamed (`ttfcMs`, from the start of the attempt that answered). Finish reason `error`: the
+ * generation ended in an error without the call throwing (a provider finishes a stream that carried
+ * an error part this way); the error itself went to the app's onError only, never to an
+ * integration, so its kind is unknown.
+ */
+function endModelCall(state: CallState, model: OpenModelCall, e: Dict, ttfcMs: unknown, facts: OperationFacts): void {
+  if (state.stream && typeof ttfcMs === "number" && Number.isFinite(ttfcMs)) {
+    model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfcMs));
+  }
+  if (e.finishReason === FINISH_ERROR) model.handle.failWithType(ERROR_TYPE.other, facts, timeOf(e));
+  else model.handle.end(facts, timeOf(e));
+  // Forgotten only once ended: if reading the event threw, the call's end still closes the span.
+  state.model = undefined;
 }
 
 function textCallInput(e: Dict): OperationContent {
