@@ -172,6 +172,20 @@ describe("operations", () => {
     expect(spanViolations(span as never)).toEqual([]);
   });
 
+  it("places a first chunk reported past the span's end at the end (a framework's clock started before ours)", async () => {
+    const t = telemetry();
+    const start = Date.now();
+    const op = t.start({ operation: "chat", provider: "openai", requestModel: "gpt-4o", startTime: start });
+    op.recordFirstChunk(start + 500);
+    op.end({ responseModel: "gpt-4o" }, start + 100);
+    const [span] = h.spans();
+    expect(span?.attributes["gen_ai.response.time_to_first_chunk"]).toBe(0.1);
+    const ttfc = (await h.metrics()).find((m) => m.descriptor.name === "gen_ai.client.inference.time_to_first_chunk");
+    // The harness keeps metric points across tests: this span's are the gpt-4o ones.
+    const points = ttfc?.dataPoints.filter((p) => p.attributes["gen_ai.request.model"] === "gpt-4o");
+    expect(points?.map((p) => (p.value as { sum: number }).sum)).toEqual([0.1]);
+  });
+
   it("ignores a second end, updates after the end, and facts of the wrong type", () => {
     const t = telemetry();
     const op = t.start({ operation: "chat", requestModel: "m", provider: "openai" });

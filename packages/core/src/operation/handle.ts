@@ -255,6 +255,9 @@ export class OperationHandle implements OperationHandleLike {
   private finish(type: string | undefined, error: unknown, endTime: TimeInput | undefined): void {
     this.ended = true;
     const endMs = Math.max(this.startMs, toEpochMs(endTime) ?? nowMs());
+    // A first chunk past the end: a framework measured it from a moment before our start (a clock
+    // of its own, started earlier). No chunk arrives after its call ends.
+    if (this.firstChunkMs !== undefined && this.firstChunkMs > endMs) this.firstChunkMs = endMs;
     try {
       if (this.hasEndAttributes(type) && this.span.isRecording()) this.writeEnd(type, error);
     } catch (err) {
