@@ -277,6 +277,12 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         openai: openaiResponseFacts(e.provider, e.providerMetadata),
         content: state.outputs ? { outputMessages: () => textOutput(text) } : undefined,
       };
+      if (e.finishReason === FINISH_ERROR) {
+        // An error part of the stream: the call's end event, next, carries the error itself.
+        recordFirstChunk(state, model, e.msToFirstChunk);
+        model.handle.update(facts);
+        return;
+      }
       endModelCall(state, model, e, e.msToFirstChunk, facts);
     } catch (err) {
       hookFailed("onObjectStepEnd", err);
@@ -353,15 +359,19 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       const end = timeOf(e);
       // A call whose last step ended in an error without throwing (streamText after an error part in
       // the model's stream: the app's onError got the error, integrations only this finish reason).
-      const failed = (state.kind === "text" || state.kind === "object") && e.finishReason === FINISH_ERROR;
-      let error: unknown;
+      // streamObject hands its end event the error it met (an error part of the model's stream, or
+      // an answer that did not parse or validate, with the finish reason the model gave).
+      const objectError = state.kind === "object" ? e.error : undefined;
+      const failed =
+        ((state.kind === "text" || state.kind === "object") && e.finishReason === FINISH_ERROR) || objectError !== undefined;
+      let error: unknown = objectError;
       if (failed && state.model) {
         // Its end event never came (no finish part after the error): no finish reason arrived, so
         // the span gets `error`; its error is that of its last attempt if that attempt threw (a
         // stream retry, `streamRetries`), else unknown.
         const model = state.model;
         state.model = undefined;
-        error = model.attemptError;
+        error ??= model.attemptError;
         failOrOther(model.handle, error, undefined, end);
       }
       if (hasOpenChildren(state)) closeChildren(state, (h) => h.end(undefined, end));
@@ -605,13 +615,17 @@ function hookFailed(hook: string, err: unknown): void {
  * integration, so its kind is unknown.
  */
 function endModelCall(state: CallState, model: OpenModelCall, e: Dict, ttfcMs: unknown, facts: OperationFacts): void {
-  if (state.stream && typeof ttfcMs === "number" && Number.isFinite(ttfcMs)) {
-    model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfcMs));
-  }
+  recordFirstChunk(state, model, ttfcMs);
   if (e.finishReason === FINISH_ERROR) model.handle.failWithType(ERROR_TYPE.other, facts, timeOf(e));
   else model.handle.end(facts, timeOf(e));
   // Forgotten only once ended: if reading the event threw, the call's end still closes the span.
   state.model = undefined;
+}
+
+function recordFirstChunk(state: CallState, model: OpenModelCall, ttfcMs: unknown): void {
+  if (state.stream && typeof ttfcMs === "number" && Number.isFinite(ttfcMs)) {
+    model.handle.recordFirstChunk(model.startedMs + Math.max(0, ttfcMs));
+  }
 }
 
 function textCallInput(e: Dict): OperationContent {

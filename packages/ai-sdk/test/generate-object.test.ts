@@ -1,12 +1,12 @@
 import { assertConformance, assertMetricConformance } from "@otel-agents/testing/conformance";
 import { createHarness } from "@otel-agents/testing/harness";
 import { generateObject, streamObject } from "ai";
-import { MockLanguageModelV4 } from "ai/test";
+import { MockLanguageModelV4, simulateReadableStream } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type OtelAgentsTelemetryOptions, otelAgentsTelemetry } from "../src/index.js";
 import { retryableError, textResult, textStream, usage } from "./fixtures.js";
-import { conforms, tree } from "./helpers.js";
+import { aiAtLeast, conforms, tree } from "./helpers.js";
 
 // `generateObject` and `streamObject`: deprecated in `ai` 7 (generateText's `output` replaces them)
 // and still what many apps call. One model call each, under the call's agent span, as in `ai` 6.
@@ -206,5 +206,142 @@ describe("streamObject", () => {
       },
     ]);
     conforms(spans);
+  });
+
+  it("fails the chat and agent spans with the error of an error part in the model's stream", async () => {
+    const failure = retryableError(500);
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doStream: async () => ({
+        stream: simulateReadableStream({
+          chunks: [
+            { type: "stream-start", warnings: [] },
+            { type: "response-metadata", id: "resp_e1", modelId: "mock-model-2025-01-01", timestamp: new Date(0) },
+            { type: "text-start", id: "t1" },
+            { type: "text-delta", id: "t1", delta: '{"city":' },
+            { type: "error", error: failure },
+            { type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage: usage(12, 1) },
+          ],
+        }),
+      }),
+    });
+    const result = streamObject({
+      model,
+      schema: forecast,
+      prompt: "Weather in Paris?",
+      onError: () => {},
+      telemetry: { functionId: "forecaster", integrations: [integration()] },
+    });
+    for await (const _ of result.partialObjectStream) {
+      // drain
+    }
+    // `ai` 7.0.70 and later end the call on the error part and hand its error to the end event;
+    // before, they kept the model's finish reason and failed the call on the unfinished JSON.
+    const terminal = aiAtLeast("7.0.70");
+    if (terminal) await expect(result.object).rejects.toBe(failure);
+    else await expect(result.object).rejects.toThrow("No object generated");
+    const spans = h.spans();
+    const ttfc = spans.find((s) => s.name === "chat gpt-4o")?.attributes["gen_ai.response.time_to_first_chunk"];
+    expect(ttfc).toBeGreaterThanOrEqual(0);
+    // The API error's own type (its status), from the call's end event; what the model reported before it kept.
+    const failed = {
+      "error.type": terminal ? "500" : "AI_NoObjectGeneratedError",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.output.type": "json",
+      "gen_ai.response.finish_reasons": [terminal ? "error" : "stop"],
+      "gen_ai.usage.input_tokens": 12,
+      "gen_ai.usage.output_tokens": 1,
+    };
+    // Before 7.0.70 the model call itself ended as the model said: it is the call that failed.
+    const { "error.type": _type, ...answered } = failed;
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent forecaster",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "forecaster", ...failed },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: terminal ? "ERROR" : "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "openai",
+              "openai.api.type": "chat_completions",
+              ...(terminal ? failed : answered),
+              "gen_ai.request.stream": true,
+              "gen_ai.response.id": "resp_e1",
+              "gen_ai.response.model": "mock-model-2025-01-01",
+              "gen_ai.response.time_to_first_chunk": ttfc,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    assertConformance(spans);
+  });
+
+  it("fails the agent span, not the chat span, when the model's answer does not match the schema", async () => {
+    const model = new MockLanguageModelV4({
+      provider: "openai.chat",
+      modelId: "gpt-4o",
+      doStream: async () => textStream(['{"city":"Paris"}'], "resp_s2"),
+    });
+    const result = streamObject({
+      model,
+      schema: forecast,
+      prompt: "Weather in Paris?",
+      telemetry: { functionId: "forecaster", integrations: [integration()] },
+    });
+    for await (const _ of result.partialObjectStream) {
+      // drain
+    }
+    await expect(result.object).rejects.toThrow();
+    const spans = h.spans();
+    const ttfc = spans.find((s) => s.name === "chat gpt-4o")?.attributes["gen_ai.response.time_to_first_chunk"];
+    expect(ttfc).toBeGreaterThanOrEqual(0);
+    const answered = {
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.output.type": "json",
+      "gen_ai.response.finish_reasons": ["stop"],
+      "gen_ai.usage.input_tokens": 12,
+      "gen_ai.usage.output_tokens": 1,
+    };
+    // The model answered; the operation failed on its answer (the SDK's NoObjectGeneratedError).
+    expect(tree(spans)).toEqual([
+      {
+        name: "invoke_agent forecaster",
+        kind: "INTERNAL",
+        status: "ERROR",
+        attributes: {
+          "gen_ai.operation.name": "invoke_agent",
+          "gen_ai.agent.name": "forecaster",
+          ...answered,
+          "error.type": "AI_NoObjectGeneratedError",
+        },
+        children: [
+          {
+            name: "chat gpt-4o",
+            kind: "CLIENT",
+            status: "UNSET",
+            attributes: {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.provider.name": "openai",
+              "openai.api.type": "chat_completions",
+              ...answered,
+              "gen_ai.request.stream": true,
+              "gen_ai.response.id": "resp_s2",
+              "gen_ai.response.model": "mock-model-2025-01-01",
+              "gen_ai.response.time_to_first_chunk": ttfc,
+            },
+            children: [],
+          },
+        ],
+      },
+    ]);
+    assertConformance(spans);
   });
 });
