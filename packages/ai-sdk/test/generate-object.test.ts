@@ -44,6 +44,37 @@ const chat = (responseId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+type Status = "UNSET" | "ERROR";
+
+/** The one tree an object call exports: its agent span over the chat span of its model call. */
+const objectCall = (agentStatus: Status, agentAttributes: object, chatStatus: Status, chatAttributes: object) => [
+  {
+    name: "invoke_agent forecaster",
+    kind: "INTERNAL",
+    status: agentStatus,
+    attributes: agentAttributes,
+    children: [{ name: "chat gpt-4o", kind: "CLIENT", status: chatStatus, attributes: chatAttributes, children: [] }],
+  },
+];
+// The agent and chat attributes every object call has, without the request settings the tests above set.
+const bareAgent = (failed: object) => ({
+  "gen_ai.operation.name": "invoke_agent",
+  "gen_ai.agent.name": "forecaster",
+  ...failed,
+});
+const streamedResponse = (id: string, ttfc: unknown) => ({
+  "gen_ai.request.stream": true,
+  "gen_ai.response.id": id,
+  "gen_ai.response.model": "mock-model-2025-01-01",
+  "gen_ai.response.time_to_first_chunk": ttfc,
+});
+const bareChat = (failed: object) => ({
+  "gen_ai.operation.name": "chat",
+  "gen_ai.provider.name": "openai",
+  "openai.api.type": "chat_completions",
+  ...failed,
+});
+
 describe("generateObject", () => {
   it("reports the call as invoke_agent (output.type json) with its one chat child; the object is unchanged", async () => {
     const model = new MockLanguageModelV4({
@@ -61,15 +92,7 @@ describe("generateObject", () => {
     expect(object).toEqual({ city: "Paris", sky: "sunny" });
 
     const spans = h.spans();
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent forecaster",
-        kind: "INTERNAL",
-        status: "UNSET",
-        attributes: agent(),
-        children: [{ name: "chat gpt-4o", kind: "CLIENT", status: "UNSET", attributes: chat("resp_o1"), children: [] }],
-      },
-    ]);
+    expect(tree(spans)).toEqual(objectCall("UNSET", agent(), "UNSET", chat("resp_o1")));
     conforms(spans);
     assertMetricConformance(await h.metrics());
   });
@@ -94,15 +117,7 @@ describe("generateObject", () => {
       "gen_ai.output.messages": [{ role: "assistant", parts: [{ type: "text", content: ANSWER }] }],
     };
     const spans = h.spans();
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent forecaster",
-        kind: "INTERNAL",
-        status: "UNSET",
-        attributes: agent(content),
-        children: [{ name: "chat gpt-4o", kind: "CLIENT", status: "UNSET", attributes: chat("resp_o2", content), children: [] }],
-      },
-    ]);
+    expect(tree(spans)).toEqual(objectCall("UNSET", agent(content), "UNSET", chat("resp_o2", content)));
     conforms(spans);
   });
 
@@ -131,30 +146,14 @@ describe("generateObject", () => {
       "gen_ai.output.type": "json",
       "gen_ai.response.finish_reasons": ["error"],
     };
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent forecaster",
-        kind: "INTERNAL",
-        status: "ERROR",
-        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "forecaster", ...failed },
-        children: [
-          {
-            name: "chat gpt-4o",
-            kind: "CLIENT",
-            status: "ERROR",
-            attributes: {
-              "gen_ai.operation.name": "chat",
-              "gen_ai.provider.name": "openai",
-              "openai.api.type": "chat_completions",
-              ...failed,
-              "server.address": "api.example.com",
-              "server.port": 443,
-            },
-            children: [],
-          },
-        ],
-      },
-    ]);
+    expect(tree(spans)).toEqual(
+      objectCall(
+        "ERROR",
+        bareAgent(failed),
+        "ERROR",
+        bareChat({ ...failed, "server.address": "api.example.com", "server.port": 443 }),
+      ),
+    );
     // A failed call has no response: the registry's checks, without the expected response attributes.
     assertConformance(spans);
     assertMetricConformance(await h.metrics());
@@ -184,27 +183,14 @@ describe("streamObject", () => {
     // The mock waits 20 ms before its first chunk.
     expect(ttfc).toBeGreaterThanOrEqual(0.019);
     const streamed = { "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 2 };
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent forecaster",
-        kind: "INTERNAL",
-        status: "UNSET",
-        attributes: agent(streamed),
-        children: [
-          {
-            name: "chat gpt-4o",
-            kind: "CLIENT",
-            status: "UNSET",
-            attributes: chat("resp_s1", {
-              ...streamed,
-              "gen_ai.request.stream": true,
-              "gen_ai.response.time_to_first_chunk": ttfc,
-            }),
-            children: [],
-          },
-        ],
-      },
-    ]);
+    expect(tree(spans)).toEqual(
+      objectCall(
+        "UNSET",
+        agent(streamed),
+        "UNSET",
+        chat("resp_s1", { ...streamed, "gen_ai.request.stream": true, "gen_ai.response.time_to_first_chunk": ttfc }),
+      ),
+    );
     conforms(spans);
   });
 
@@ -255,32 +241,14 @@ describe("streamObject", () => {
     };
     // Before 7.0.70 the model call itself ended as the model said: it is the call that failed.
     const { "error.type": _type, ...answered } = failed;
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent forecaster",
-        kind: "INTERNAL",
-        status: "ERROR",
-        attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "forecaster", ...failed },
-        children: [
-          {
-            name: "chat gpt-4o",
-            kind: "CLIENT",
-            status: terminal ? "ERROR" : "UNSET",
-            attributes: {
-              "gen_ai.operation.name": "chat",
-              "gen_ai.provider.name": "openai",
-              "openai.api.type": "chat_completions",
-              ...(terminal ? failed : answered),
-              "gen_ai.request.stream": true,
-              "gen_ai.response.id": "resp_e1",
-              "gen_ai.response.model": "mock-model-2025-01-01",
-              "gen_ai.response.time_to_first_chunk": ttfc,
-            },
-            children: [],
-          },
-        ],
-      },
-    ]);
+    expect(tree(spans)).toEqual(
+      objectCall(
+        "ERROR",
+        bareAgent(failed),
+        terminal ? "ERROR" : "UNSET",
+        bareChat({ ...(terminal ? failed : answered), ...streamedResponse("resp_e1", ttfc) }),
+      ),
+    );
     assertConformance(spans);
   });
 
@@ -311,37 +279,14 @@ describe("streamObject", () => {
       "gen_ai.usage.output_tokens": 1,
     };
     // The model answered; the operation failed on its answer (the SDK's NoObjectGeneratedError).
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent forecaster",
-        kind: "INTERNAL",
-        status: "ERROR",
-        attributes: {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": "forecaster",
-          ...answered,
-          "error.type": "AI_NoObjectGeneratedError",
-        },
-        children: [
-          {
-            name: "chat gpt-4o",
-            kind: "CLIENT",
-            status: "UNSET",
-            attributes: {
-              "gen_ai.operation.name": "chat",
-              "gen_ai.provider.name": "openai",
-              "openai.api.type": "chat_completions",
-              ...answered,
-              "gen_ai.request.stream": true,
-              "gen_ai.response.id": "resp_s2",
-              "gen_ai.response.model": "mock-model-2025-01-01",
-              "gen_ai.response.time_to_first_chunk": ttfc,
-            },
-            children: [],
-          },
-        ],
-      },
-    ]);
+    expect(tree(spans)).toEqual(
+      objectCall(
+        "ERROR",
+        bareAgent({ ...answered, "error.type": "AI_NoObjectGeneratedError" }),
+        "UNSET",
+        bareChat({ ...answered, ...streamedResponse("resp_s2", ttfc) }),
+      ),
+    );
     assertConformance(spans);
   });
 });
