@@ -366,9 +366,10 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         ((state.kind === "text" || state.kind === "object") && e.finishReason === FINISH_ERROR) || objectError !== undefined;
       let error: unknown = objectError;
       if (failed && state.model) {
-        // Its end event never came (no finish part after the error): no finish reason arrived, so
-        // the span gets `error`; its error is that of its last attempt if that attempt threw (a
-        // stream retry, `streamRetries`), else unknown.
+        // Still open: its end event never came (no finish part after the error), so no finish reason
+        // arrived and the span gets `error`, with the error of its last attempt if that attempt threw
+        // (a stream retry, `streamRetries`), else unknown. Or an object call's model call, left open
+        // at its error part for the error this event carries.
         const model = state.model;
         state.model = undefined;
         error ??= model.attemptError;
