@@ -27,7 +27,15 @@ import {
 } from "./call-state.js";
 import { checkAiVersion, warnIfAiSdkOtelRegistered } from "./compat.js";
 import { aiSdkErrorType } from "./error-type.js";
-import { inputMessages, outputMessages, systemInstructions, textOutput, toolDefinitions } from "./map-messages.js";
+import {
+  appPrompt,
+  inputMessages,
+  outputMessages,
+  providerPrompt,
+  systemInstructions,
+  textOutput,
+  toolDefinitions,
+} from "./map-messages.js";
 import { embeddingResponseModel, embeddingTokens, languageModelUsage, outputTypeOf, requestParams } from "./model-facts.js";
 import { warnNoSdkOnce } from "./no-sdk-warning.js";
 import { openaiRequestFacts, openaiResponseFacts, requestedServiceTier } from "./openai-facts.js";
@@ -239,7 +247,7 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
       const state = this.calls.get(e.callId);
       if (state?.kind !== "object" || state.model) return;
       const startedMs = timeOf(e) ?? nowMs();
-      const prompt = state.inputs ? splitPrompt(e.promptMessages) : undefined;
+      const prompt = e.promptMessages;
       const handle = this.telemetry.start({
         operation: "chat",
         parent: state.root,
@@ -247,8 +255,8 @@ export class AiSdkIntegration implements Telemetry, OpenRuns {
         requestModel: asString(e.modelId),
         request: state.object?.request,
         openai: openaiRequestFacts(e.provider, state.openaiServiceTier),
-        content: prompt
-          ? { systemInstructions: () => systemInstructions(prompt.system), inputMessages: () => inputMessages(prompt.messages) }
+        content: state.inputs
+          ? { systemInstructions: () => providerPrompt(prompt).system, inputMessages: () => providerPrompt(prompt).messages }
           : undefined,
         startTime: startedMs,
       });
@@ -637,25 +645,12 @@ function textCallInput(e: Dict): OperationContent {
   };
 }
 
-/** `generateObject` / `streamObject` start with the prompt as the app gave it: `system`, and `prompt` or `messages`. */
+/** `generateObject` / `streamObject` start with the prompt as the app gave it. */
 function objectCallInput(e: Dict): OperationContent {
   return {
-    systemInstructions: () => systemInstructions(e.system ?? e.instructions),
-    inputMessages: () =>
-      inputMessages(typeof e.prompt === "string" ? [{ role: "user", content: e.prompt }] : (e.messages ?? e.prompt)),
+    systemInstructions: () => appPrompt(e.system ?? e.instructions, e.prompt, e.messages).system,
+    inputMessages: () => appPrompt(e.system ?? e.instructions, e.prompt, e.messages).messages,
   };
-}
-
-/**
- * An object call's prompt as the provider gets it (`promptMessages`: system messages first, then
- * the conversation): the system text apart, as the conventions keep instructions.
- */
-function splitPrompt(prompt: unknown): { system: unknown[]; messages: unknown[] } | undefined {
-  if (!Array.isArray(prompt)) return undefined;
-  const system: unknown[] = [];
-  const messages: unknown[] = [];
-  for (const m of prompt) (isRecord(m) && m.role === "system" ? system : messages).push(m);
-  return { system, messages };
 }
 
 // Shared by every call without tool descriptions (most streamed calls): never written to.

@@ -40,6 +40,27 @@ export function inputMessages(messages: unknown): InputMessage[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
+/** A prompt split for the conventions: the system text apart from the conversation. */
+export interface SplitPrompt {
+  system?: MessagePart[];
+  messages?: InputMessage[];
+}
+
+/** A prompt as the provider gets it (system messages, then the conversation). */
+export function providerPrompt(prompt: unknown): SplitPrompt {
+  if (!Array.isArray(prompt)) return {};
+  const system = prompt.filter((m) => isRecord(m) && m.role === "system");
+  const rest = prompt.filter((m) => !(isRecord(m) && m.role === "system"));
+  return { system: systemInstructions(system), messages: inputMessages(rest) };
+}
+
+/** A call's prompt as the app gave it: `system`, and `prompt` (a string or messages) or `messages`. */
+export function appPrompt(system: unknown, prompt: unknown, messages: unknown): SplitPrompt {
+  const conversation =
+    typeof prompt === "string" ? [{ role: "user", content: prompt }] : Array.isArray(prompt) ? prompt : messages;
+  return { system: systemInstructions(system), messages: inputMessages(conversation) };
+}
+
 /** What one model call produced, as the single assistant message of its choice. */
 export function outputMessages(content: unknown): OutputMessage[] | undefined {
   if (!Array.isArray(content) || content.length === 0) return undefined;

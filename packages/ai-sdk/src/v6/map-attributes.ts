@@ -2,14 +2,12 @@ import type { Attributes } from "@opentelemetry/api";
 import {
   asNumber,
   asString,
-  type InputMessage,
-  type MessagePart,
   type OutputMessage,
   type RequestParams,
   type ToolDefinition,
   type Usage,
 } from "@otel-agents/core/adapter";
-import { inputMessages, outputMessages, systemInstructions, toolDefinitions } from "../map-messages.js";
+import { appPrompt, outputMessages, providerPrompt, type SplitPrompt, toolDefinitions } from "../map-messages.js";
 
 // `ai` 6 span attributes (the `ai.*` namespace it records) to core facts. Only `ai.*` keys are read:
 // `ai` 6 also writes older `gen_ai.*` names, which are not ours to trust.
@@ -70,21 +68,15 @@ export const toolCallIdOf = (a: Attributes) => asString(a["ai.toolCall.id"]);
 export const embeddingTokensOf = (a: Attributes) => asNumber(a["ai.usage.tokens"]);
 
 /** `ai.prompt.messages` (the provider prompt as JSON): the system part and the rest. */
-export function promptOf(a: Attributes): { system?: MessagePart[]; messages?: InputMessage[] } {
-  const prompt = parse(a["ai.prompt.messages"]);
-  if (!Array.isArray(prompt)) return {};
-  const system = prompt.filter((m) => m?.role === "system");
-  const rest = prompt.filter((m) => m?.role !== "system");
-  return { system: systemInstructions(system), messages: inputMessages(rest) };
+export function promptOf(a: Attributes): SplitPrompt {
+  return providerPrompt(parse(a["ai.prompt.messages"]));
 }
 
 /** `ai.prompt` of the top-level call (`{ system, prompt, messages }` as JSON). */
-export function callPromptOf(a: Attributes): { system?: MessagePart[]; messages?: InputMessage[] } {
+export function callPromptOf(a: Attributes): SplitPrompt {
   const p = parse(a["ai.prompt"]) as { system?: unknown; prompt?: unknown; messages?: unknown } | undefined;
   if (!p || typeof p !== "object") return {};
-  const messages =
-    typeof p.prompt === "string" ? [{ role: "user", content: p.prompt }] : Array.isArray(p.prompt) ? p.prompt : p.messages;
-  return { system: systemInstructions(p.system), messages: inputMessages(messages) };
+  return appPrompt(p.system, p.prompt, p.messages);
 }
 
 /** `ai.prompt.tools`: one JSON string per tool offered to the model. */
