@@ -19,7 +19,7 @@ import { listenToRunner, type RunnerListener, resumedAgentModel, runSignal, stop
 import { endFactsOf, startOptionsOf } from "./span-facts.js";
 import { SpanStore, type TraceState } from "./span-store.js";
 import { SpanTree } from "./span-tree.js";
-import { ensureStepResolver, type StreamObserver, untrackAll } from "./step-context.js";
+import { addStepSource, ensureStepResolver, removeStepSource, type StreamObserver } from "./step-context.js";
 import { checkTracingEnabledSoon } from "./tracing-disabled.js";
 import { Turns } from "./turns.js";
 import { VERSION } from "./version.js";
@@ -175,6 +175,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
   private listen(): void {
     listenToModelCalls(this.modelCalls);
     listenToRunner(this.runner);
+    addStepSource(this.store);
   }
 
   onTraceEnd(t: Trace): Promise<void> {
@@ -234,9 +235,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
       this.guard("endOpenRuns", () => {
         // Late events of runs cut off here must not start new root spans.
         this.store.closeAll();
-        const ended = this.tree.endAll();
-        untrackAll(this.observer);
-        return ended;
+        return this.tree.endAll();
       }) ?? 0
     );
   }
@@ -247,6 +246,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
     this.guard("shutdown", () => {
       stopListening(this.modelCalls);
       stopListeningToRunner(this.runner);
+      removeStepSource(this.store);
     });
     await this.flushProvider();
   }
@@ -345,7 +345,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor, OpenRuns
       if (!node) return;
     }
     // Code running after its span ended is no longer inside the step.
-    this.store.spanEnded(span.spanId);
+    this.store.spanEnded(node);
     const data = span.spanData;
     const state = this.store.trace(span.traceId);
     const failure = this.failureOf(span, state);

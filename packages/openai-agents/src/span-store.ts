@@ -3,15 +3,14 @@ import type { Context, SpanContext } from "@opentelemetry/api";
 import { BoundedMap, findAncestor, MAX_ANCESTOR_HOPS, type OperationHandle } from "@otel-agents/core/adapter";
 import type { AgentsFailure } from "./error-type.js";
 import type { RequestedModel } from "./model-response.js";
-import { type StreamObserver, trackSpan, untrackSpan, untrackTrace } from "./step-context.js";
+import type { StepSource, StreamObserver } from "./step-context.js";
 import type { TurnState } from "./turns.js";
 
 /**
- * What the processor keeps of one Agents span while its trace runs; also the step resolver's entry
- * for it (step-context.ts). Made by `SpanStore.addSpan`.
+ * What the processor keeps of one Agents span while its trace runs; also what the step resolver
+ * reads of it (step-context.ts). Made by `SpanStore.addSpan`.
  */
 export interface SpanNode {
-  readonly owner: StreamObserver;
   traceId: string;
   parentId: string | null;
   type: SpanData["type"];
@@ -31,6 +30,8 @@ export interface SpanNode {
   /** A top-level run started under a span the app made active inside the workflow: its parent. */
   runParent?: Context;
   startMs: number;
+  /** The span ended: code running after it is no longer inside its step (step-context.ts). */
+  stepDone: boolean;
 }
 
 /** What the processor keeps of one Agents trace while it runs. */
@@ -89,11 +90,11 @@ const ENDED_TRACES = 1024;
 /**
  * Everything the processor knows of Agents spans and traces, by id, and the walks up the span tree.
  * One store with one eviction policy: spans, traces and closed traces are each bounded by the same
- * number (the kit's `BoundedMap`, oldest first); a span or trace evicted or ended is forgotten by
- * the step resolver too. Ended traces (one small record each, for resumed runs) keep the most
+ * number (the kit's `BoundedMap`, oldest first). It is also what the step resolver reads
+ * (step-context.ts), so a span evicted or ended is no step any more. Ended traces (one small record each, for resumed runs) keep the most
  * recent 1024. Operations themselves (the open spans) are bounded by the run registry.
  */
-export class SpanStore {
+export class SpanStore implements StepSource {
   private readonly spans: BoundedMap<string, SpanNode>;
   private readonly traces: BoundedMap<string, TraceState>;
   /** Traces cut off by shutdown: their late events must not start new root spans. */
@@ -103,8 +104,8 @@ export class SpanStore {
 
   constructor(max: number, observer: StreamObserver) {
     this.observer = observer;
-    this.spans = new BoundedMap(max, (id) => untrackSpan(observer, id));
-    this.traces = new BoundedMap(max, (id) => untrackTrace(observer, id));
+    this.spans = new BoundedMap(max);
+    this.traces = new BoundedMap(max);
     this.closed = new BoundedMap(max);
   }
 
@@ -141,19 +142,23 @@ export class SpanStore {
     this.ended.set(traceId, ended);
   }
 
-  /** Keeps a new span (and tells the step resolver about it), listed under its trace when that is known. */
+  /** Keeps a new span, listed under its trace when that is known. */
   addSpan(spanId: string, traceId: string, parentId: string | null, type: SpanData["type"], startMs: number): SpanNode {
     // The fields most spans get are there from the start; the rarer ones are added when set.
-    const node: SpanNode = { owner: this.observer, traceId, parentId, type, handle: undefined, turn: undefined, startMs };
+    const node: SpanNode = { traceId, parentId, type, handle: undefined, turn: undefined, startMs, stepDone: false };
     this.spans.set(spanId, node);
-    trackSpan(spanId, node);
     this.traces.get(traceId)?.spanIds.push(spanId);
     return node;
   }
 
   /** A span ended: code running after it is no longer inside its step. Its node stays for its trace's later spans. */
-  spanEnded(spanId: string): void {
-    untrackSpan(this.observer, spanId);
+  spanEnded(node: SpanNode): void {
+    node.stepDone = true;
+  }
+
+  /** The workflow operation of a trace, for the step resolver. */
+  workflowOf(traceId: string): OperationHandle | undefined {
+    return this.traces.get(traceId)?.workflow;
   }
 
   /** Forgets a trace and its spans; returns its state, if it was known. */
@@ -161,14 +166,9 @@ export class SpanStore {
     const state = this.traces.get(traceId);
     if (!state) return undefined;
     this.traces.delete(traceId);
-    untrackTrace(this.observer, traceId);
     // Indexed: a for-of here makes an iterator per trace.
     const ids = state.spanIds;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as string;
-      this.spans.delete(id);
-      untrackSpan(this.observer, id);
-    }
+    for (let i = 0; i < ids.length; i++) this.spans.delete(ids[i] as string);
     return state;
   }
 

@@ -12,7 +12,6 @@ import {
 import { type AgentsFailure, failureOf } from "./error-type.js";
 import { FRAMEWORK_NAME, startOptionsOf } from "./span-facts.js";
 import type { SpanNode, SpanStore, TraceState } from "./span-store.js";
-import { trackTrace } from "./step-context.js";
 import { adoptedTraceContext } from "./trace-root.js";
 import { appWorkflowName, hasHandoffs, parentAbove, putAbove } from "./workflow.js";
 
@@ -220,7 +219,6 @@ export class SpanTree {
     });
     state.workflow = workflow;
     state.anchor = workflow.span.spanContext();
-    trackTrace(this.store.observer, traceId, workflow);
     return workflow;
   }
 

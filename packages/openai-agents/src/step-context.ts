@@ -1,16 +1,15 @@
 import { getCurrentSpan, getCurrentTrace } from "@openai/agents-core";
-import { diag } from "@opentelemetry/api";
-import { BoundedMap, MAX_ANCESTOR_HOPS, type OperationHandle, registerStepResolver } from "@otel-agents/core/adapter";
+import { MAX_ANCESTOR_HOPS, type OperationHandle, registerStepResolver } from "@otel-agents/core/adapter";
 
 /**
  * What the step resolver needs of an Agents span: the processor's own node, read live (its handle
- * is set when the operation starts; folded task/turn spans never get one). It names the processor
- * that keeps it, so that it is its own entry here: no wrapper per span.
+ * is set when the operation starts; folded task/turn spans never get one).
  */
 export interface StepNode {
-  readonly owner: StreamObserver;
   readonly parentId: string | null;
   readonly handle?: OperationHandle | undefined;
+  /** The span ended: code running after it is no longer inside its step. */
+  readonly stepDone: boolean;
 }
 
 /** A processor, as the streaming wrappers reach it (several processors may see the same span). */
@@ -23,14 +22,23 @@ export interface StreamObserver {
   cancelled(traceId: string, spanId: string, reason: unknown): void;
 }
 
-// Agents span ids and trace ids -> the operation their processor started. Module-level because the
-// resolver is registered once per process while the app may run several processors (one per
-// TracerProvider); each processor adds its spans at start and removes them at end.
-// A run cut off without end events (a crashed processor chain) must not grow these for ever.
-const MAX_ENTRIES = 100_000;
-// One entry per span in the common case (one processor); a list only when several processors saw it.
-const spans = new BoundedMap<string, StepNode | StepNode[]>(MAX_ENTRIES);
-const traces = new BoundedMap<string, { owner: StreamObserver; handle: OperationHandle }>(MAX_ENTRIES);
+/**
+ * A processor's spans and traces, as the step resolver and the streaming wrappers read them: its
+ * own store (span-store.ts), so that a span is kept once, not again here.
+ */
+export interface StepSource {
+  readonly observer: StreamObserver;
+  /** Nothing tracked: the resolver skips this source. */
+  readonly empty: boolean;
+  node(spanId: string): StepNode | undefined;
+  /** The workflow operation of a trace, if it has one. */
+  workflowOf(traceId: string): OperationHandle | undefined;
+}
+
+// The processors that record now (one per TracerProvider; usually one). Module-level because the
+// resolver is registered once per process; a processor joins when it starts listening and leaves
+// at its shutdown, as its model and runner listeners do.
+const sources = new Set<StepSource>();
 
 let registered = false;
 
@@ -45,92 +53,82 @@ export function ensureStepResolver(): void {
   registerStepResolver(resolveStep);
 }
 
+export function addStepSource(source: StepSource): void {
+  sources.add(source);
+}
+
+export function removeStepSource(source: StepSource): void {
+  sources.delete(source);
+}
+
 function resolveStep(): OperationHandle | undefined {
   // Called on every `context.active()` of the app: nothing to find without open Agents spans.
-  if (spans.size === 0 && traces.size === 0) return undefined;
-  const current = getCurrentSpan();
+  if (sources.size === 0) return undefined;
+  let found: OperationHandle | undefined;
+  let current: ReturnType<typeof getCurrentSpan> | undefined;
+  let read = false;
+  // The last processor that knows the step wins, as the most recently registered one did before.
+  for (const source of sources) {
+    if (source.empty) continue;
+    if (!read) {
+      read = true;
+      current = getCurrentSpan();
+    }
+    found = stepIn(source, current) ?? found;
+  }
+  return found;
+}
+
+function stepIn(source: StepSource, current: ReturnType<typeof getCurrentSpan> | undefined): OperationHandle | undefined {
   if (!current) {
     // Inside `withTrace(...)` but outside any run: the workflow.
     const t = getCurrentTrace();
-    const workflow = t ? traces.get(t.traceId)?.handle : undefined;
-    return workflow && !workflow.isEnded ? workflow : undefined;
+    return t ? openWorkflow(source, t.traceId) : undefined;
   }
   let id: string | null = current.spanId;
   for (let hops = 0; id !== null && hops < MAX_ANCESTOR_HOPS; hops++) {
-    const found = spans.get(id);
-    // An unknown span (ended, or never seen): do not guess.
-    const node = Array.isArray(found) ? found[found.length - 1] : found;
-    if (!node) return undefined;
+    const node = source.node(id);
+    // An unknown or ended span: do not guess.
+    if (!node || node.stepDone) return undefined;
     const handle = node.handle;
     if (handle && !handle.isEnded) return handle;
     id = node.parentId;
   }
-  if (id !== null) return undefined;
   // A top-level task span (parent: the trace) folds into the workflow.
-  const workflow = traces.get(current.traceId)?.handle;
+  return id === null ? openWorkflow(source, current.traceId) : undefined;
+}
+
+function openWorkflow(source: StepSource, traceId: string): OperationHandle | undefined {
+  const workflow = source.workflowOf(traceId);
   return workflow && !workflow.isEnded ? workflow : undefined;
 }
 
-export function trackSpan(spanId: string, node: StepNode): void {
-  try {
-    const found = spans.get(spanId);
-    if (!found) spans.set(spanId, node);
-    else if (Array.isArray(found)) found.push(node);
-    else spans.set(spanId, [found, node]);
-  } catch (err) {
-    diag.debug("otel-agents: step tracking failed", err);
+/** The processors that saw the Agents span `spanId` and have not seen it end. */
+function ownersOf(spanId: string): StreamObserver[] {
+  const owners: StreamObserver[] = [];
+  for (const source of sources) {
+    const node = source.node(spanId);
+    if (node && !node.stepDone) owners.push(source.observer);
   }
-}
-
-export function untrackSpan(owner: StreamObserver, spanId: string): void {
-  const found = spans.get(spanId);
-  if (!found) return;
-  if (!Array.isArray(found)) {
-    if (found.owner === owner) spans.delete(spanId);
-    return;
-  }
-  const rest = found.filter((e) => e.owner !== owner);
-  if (rest.length > 1) spans.set(spanId, rest);
-  else if (rest.length === 1) spans.set(spanId, rest[0] as StepNode);
-  else spans.delete(spanId);
-}
-
-export function trackTrace(owner: StreamObserver, traceId: string, handle: OperationHandle): void {
-  traces.set(traceId, { owner, handle });
-}
-
-export function untrackTrace(owner: StreamObserver, traceId: string): void {
-  if (traces.get(traceId)?.owner === owner) traces.delete(traceId);
-}
-
-/** Forgets everything a processor tracked (its shutdown). */
-export function untrackAll(owner: StreamObserver): void {
-  for (const id of [...spans.keys()]) untrackSpan(owner, id);
-  for (const [id, entry] of traces) if (entry.owner === owner) traces.delete(id);
-}
-
-function entriesOf(spanId: string): readonly StepNode[] {
-  const found = spans.get(spanId);
-  return found === undefined ? [] : Array.isArray(found) ? found : [found];
+  return owners;
 }
 
 /** Tells every processor that saw the current Agents span (the turn) that a streamed model call starts. */
 export function notifyStreamStarted(): void {
-  if (spans.size === 0) return;
+  if (sources.size === 0) return;
   const current = getCurrentSpan();
   if (!current) return;
-  for (const e of entriesOf(current.spanId)) e.owner.streamStarted(current.spanId);
+  for (const owner of ownersOf(current.spanId)) owner.streamStarted(current.spanId);
 }
 
 /** Tells every processor that saw the current Agents span (the model call's, or the turn) of a first chunk. */
 export function notifyFirstChunk(timeMs: number): void {
-  if (spans.size === 0) return;
+  if (sources.size === 0) return;
   const current = getCurrentSpan();
   if (!current) return;
-  for (const e of entriesOf(current.spanId)) e.owner.firstChunk(current.spanId, timeMs);
+  for (const owner of ownersOf(current.spanId)) owner.firstChunk(current.spanId, timeMs);
 }
 
-// Signals already watched: the SDK hands every model call of a streamed run the same one.
 const watched = new WeakSet<AbortSignal>();
 
 /**
@@ -139,9 +137,9 @@ const watched = new WeakSet<AbortSignal>();
  * graceful end. Called in the turn (the current Agents span); tells the processors that saw it.
  */
 export function watchCancellation(signal: AbortSignal | undefined): void {
-  if (spans.size === 0 || !signal || watched.has(signal)) return;
+  if (sources.size === 0 || !signal || watched.has(signal)) return;
   const current = getCurrentSpan();
-  const owners = current ? entriesOf(current.spanId).map((e) => e.owner) : [];
+  const owners = current ? ownersOf(current.spanId) : [];
   if (!current || owners.length === 0) return;
   watched.add(signal);
   const { traceId, spanId } = current;
