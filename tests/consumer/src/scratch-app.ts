@@ -248,10 +248,16 @@ export async function prepareApp(variant: Variant, tarballs: Tarballs): Promise<
       overrides: { "@otel-agents/core": "$@otel-agents/core" },
     };
     writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-    const result = await run(process.execPath, [npmCli(), "install", "--prefer-offline", "--no-audit", "--no-fund"], {
-      cwd: dir,
-      env: withoutNpmConfig(),
-    });
+    const install = (flags: string[]) =>
+      run(process.execPath, [npmCli(), "install", ...flags, "--no-audit", "--no-fund"], { cwd: dir, env: withoutNpmConfig() });
+    let result = await install(["--prefer-offline"]);
+    // --prefer-offline trusts cached package metadata, which predates a release a pin (or a
+    // dependency's range) now needs: npm then finds no such version (ETARGET). Ask the registry.
+    if (result.code !== 0 && /ETARGET|notarget/.test(`${result.stdout}${result.stderr}`)) {
+      const offline = result.ms;
+      result = await install(["--prefer-online"]);
+      result.ms += offline;
+    }
     if (result.code !== 0) throw new Error(`npm install (${variant.name}) failed:\n${result.stdout}${result.stderr}`);
     return { dir, variant, installMs: result.ms, release };
   } catch (error) {
