@@ -3,7 +3,7 @@ import type { Context, SpanContext } from "@opentelemetry/api";
 import { BoundedMap, findAncestor, MAX_ANCESTOR_HOPS, type OperationHandle } from "@otel-agents/core/adapter";
 import type { AgentsFailure } from "./error-type.js";
 import type { RequestedModel } from "./model-response.js";
-import type { StepSource, StreamObserver } from "./step-context.js";
+import { nextStepSourceOrder, type StepSource, type StreamObserver } from "./step-context.js";
 import type { TurnState } from "./turns.js";
 
 /**
@@ -91,8 +91,9 @@ const ENDED_TRACES = 1024;
  * Everything the processor knows of Agents spans and traces, by id, and the walks up the span tree.
  * One store with one eviction policy: spans, traces and closed traces are each bounded by the same
  * number (the kit's `BoundedMap`, oldest first). It is also what the step resolver reads
- * (step-context.ts), so a span evicted or ended is no step any more. Ended traces (one small record each, for resumed runs) keep the most
- * recent 1024. Operations themselves (the open spans) are bounded by the run registry.
+ * (step-context.ts), so a span evicted or ended is no step any more. Ended traces (one small
+ * record each, for resumed runs) keep the most recent 1024. Operations themselves (the open spans)
+ * are bounded by the run registry.
  */
 export class SpanStore implements StepSource {
   private readonly spans: BoundedMap<string, SpanNode>;
@@ -101,6 +102,7 @@ export class SpanStore implements StepSource {
   private readonly closed: BoundedMap<string, true>;
   private readonly ended = new BoundedMap<string, EndedTrace>(ENDED_TRACES);
   readonly observer: StreamObserver;
+  readonly order = nextStepSourceOrder();
 
   constructor(max: number, observer: StreamObserver) {
     this.observer = observer;

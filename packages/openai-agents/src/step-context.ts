@@ -28,6 +28,12 @@ export interface StreamObserver {
  */
 export interface StepSource {
   readonly observer: StreamObserver;
+  /**
+   * When the source was made, counted per process: where several processors know the step, the
+   * newest one's is the step. (Their order in `sources` changes: `setTraceProcessors` shuts
+   * down, so removes, processors it keeps, and they join again at their next trace.)
+   */
+  readonly order: number;
   /** Nothing tracked: the resolver skips this source. */
   readonly empty: boolean;
   node(spanId: string): StepNode | undefined;
@@ -41,6 +47,12 @@ export interface StepSource {
 const sources = new Set<StepSource>();
 
 let registered = false;
+let made = 0;
+
+/** The `order` of a new step source. */
+export function nextStepSourceOrder(): number {
+  return made++;
+}
 
 /**
  * Registers the process-wide resolver that tells the core's StepAwareContextManager which
@@ -65,16 +77,20 @@ function resolveStep(): OperationHandle | undefined {
   // Called on every `context.active()` of the app: nothing to find without open Agents spans.
   if (sources.size === 0) return undefined;
   let found: OperationHandle | undefined;
+  let foundOrder = -1;
   let current: ReturnType<typeof getCurrentSpan> | undefined;
   let read = false;
-  // The last processor that knows the step wins, as the most recently registered one did before.
   for (const source of sources) {
-    if (source.empty) continue;
+    if (source.empty || source.order < foundOrder) continue;
     if (!read) {
       read = true;
       current = getCurrentSpan();
     }
-    found = stepIn(source, current) ?? found;
+    const step = stepIn(source, current);
+    if (step) {
+      found = step;
+      foundOrder = source.order;
+    }
   }
   return found;
 }

@@ -1,15 +1,26 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Agent, type Model, type ModelRequest, type ModelResponse, run, tool, withTrace } from "@openai/agents";
+import {
+  Agent,
+  type Model,
+  type ModelRequest,
+  type ModelResponse,
+  run,
+  setTraceProcessors,
+  tool,
+  withTrace,
+} from "@openai/agents";
 import { assistantMessage, functionCall, ScriptedModel } from "@openai/agents-core/testing";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { stepContextContract } from "@otel-agents/testing/contract";
-import { shape } from "@otel-agents/testing/span-tree";
+import { createHarness } from "@otel-agents/testing/harness";
+import { shape, spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { OpenTelemetryTracingProcessor } from "../src/index.js";
 import { driver } from "./driver.js";
 import { usage } from "./fixtures.js";
-import { checkedTrees, h, install } from "./setup.js";
+import { checkedTrees, h, install, withoutIds } from "./setup.js";
 import { chat, executeTool, finished, invokeAgent, tools } from "./trees.js";
 
 beforeEach(() => h.reset());
@@ -148,6 +159,52 @@ describe("step-aware context: user code in a function tool sees its execute_tool
       expect(ids(traceparent)).toEqual(toolOf.get(city));
       expect(received.get(`/forecast/${city}`)?.traceparent).toBe(traceparent);
     }
+  });
+
+  it("two processors (two TracerProviders): the tool body runs in the execute_tool of the newer one; once it is shut down, in the other's", async () => {
+    const first = install();
+    const other = createHarness();
+    const second = new OpenTelemetryTracingProcessor({ tracerProvider: other.tracerProvider });
+    setTraceProcessors([first, second]);
+    const seen: Array<{ city: string; traceparent: string | undefined }> = [];
+    expect((await run(agentWithTool("Forecaster", "Oslo", seen), "Forecast for Oslo?")).finalOutput).toBe("done Oslo");
+    const toolsOf = (spans: ReturnType<typeof h.spans>) =>
+      spans.filter((s) => s.name === "execute_tool get_forecast").map((s) => [s.spanContext().traceId, s.spanContext().spanId]);
+    // Both record the run; the body (and the request it sends) is under the second's span.
+    expect(toolsOf(h.spans())).toHaveLength(1);
+    expect(seen.map((x) => ids(x.traceparent))).toEqual(toolsOf(other.spans()));
+    const userSpans: TreeNode = {
+      name: "user-db-query",
+      kind: "INTERNAL",
+      status: "UNSET",
+      attributes: {},
+      children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
+    };
+    const agentTree = (body: TreeNode[]) =>
+      invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
+        chat(finished(["tool_call"], 10, 1)),
+        executeTool(
+          "Forecaster",
+          "get_forecast",
+          { "gen_ai.tool.call.id": "call_Oslo", "gen_ai.tool.description": "Forecast for a city" },
+          body,
+        ),
+        chat(finished(["stop"], 20, 2)),
+      ]);
+    expect(spanTree(other.spans(), withoutIds)).toStrictEqual([agentTree([])]);
+    // The body's own spans go to the app's provider (the first's), under a parent only the second has.
+    expect(spanTree(h.spans(), withoutIds)).toStrictEqual([agentTree([]), userSpans]);
+
+    // The second goes away: the first's execute_tool is the body's again, with its spans under it.
+    await second.shutdown();
+    setTraceProcessors([first]);
+    h.reset();
+    seen.length = 0;
+    expect((await run(agentWithTool("Forecaster", "Oslo", seen), "Forecast for Oslo?")).finalOutput).toBe("done Oslo");
+    expect(seen.map((x) => ids(x.traceparent))).toEqual(toolsOf(h.spans()));
+    expect(await checkedTrees()).toStrictEqual([agentTree([userSpans])]);
+    expect(other.spans()).toHaveLength(4);
+    await other.shutdown();
   });
 
   it("an agent used as a tool: the inner tool body nests under the inner execute_tool, inside the outer one", async () => {
