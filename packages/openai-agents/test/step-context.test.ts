@@ -92,6 +92,28 @@ const spanIds = (name: string) =>
     .filter((s) => s.name === name)
     .map((s) => [s.spanContext().traceId, s.spanContext().spanId]);
 
+/** What `forecastTool`'s body records itself. */
+const userSpans: TreeNode = {
+  name: "user-db-query",
+  kind: "INTERNAL",
+  status: "UNSET",
+  attributes: {},
+  children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
+};
+
+/** `agentWithTool("Forecaster", "Oslo", ...)`'s run, with `body` under its execute_tool span. */
+const forecasterTree = (body: TreeNode[]) =>
+  invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
+    chat(finished(["tool_call"], 10, 1)),
+    executeTool(
+      "Forecaster",
+      "get_forecast",
+      { "gen_ai.tool.call.id": "call_Oslo", "gen_ai.tool.description": "Forecast for a city" },
+      body,
+    ),
+    chat(finished(["stop"], 20, 2)),
+  ]);
+
 describe("step-aware context: user code in a function tool sees its execute_tool span", () => {
   it("its own spans nest under execute_tool, and the traceparent it sends names execute_tool as the parent", async () => {
     install();
@@ -106,26 +128,7 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     expect(seen).toEqual([{ city: "Oslo", traceparent: `00-${tool?.[0]}-${tool?.[1]}-01` }]);
     // The request really carried it.
     expect(received.get("/forecast/Oslo")?.traceparent).toBe(seen[0]?.traceparent);
-    expect(await checkedTrees()).toStrictEqual([
-      invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
-        chat(finished(["tool_call"], 10, 1)),
-        executeTool(
-          "Forecaster",
-          "get_forecast",
-          { "gen_ai.tool.call.id": "call_Oslo", "gen_ai.tool.description": "Forecast for a city" },
-          [
-            {
-              name: "user-db-query",
-              kind: "INTERNAL",
-              status: "UNSET",
-              attributes: {},
-              children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
-            },
-          ],
-        ),
-        chat(finished(["stop"], 20, 2)),
-      ]),
-    ]);
+    expect(await checkedTrees()).toStrictEqual([forecasterTree([userSpans])]);
   });
 
   it("10 concurrent runs: each tool body sees its own execute_tool span, never another run's", async () => {
@@ -173,27 +176,9 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     // Both record the run; the body (and the request it sends) is under the second's span.
     expect(toolsOf(h.spans())).toHaveLength(1);
     expect(seen.map((x) => ids(x.traceparent))).toEqual(toolsOf(other.spans()));
-    const userSpans: TreeNode = {
-      name: "user-db-query",
-      kind: "INTERNAL",
-      status: "UNSET",
-      attributes: {},
-      children: [{ name: "user-nested", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
-    };
-    const agentTree = (body: TreeNode[]) =>
-      invokeAgent("Forecaster", { ...finished(["tool_call", "stop"], 30, 3), ...tools("get_forecast") }, [
-        chat(finished(["tool_call"], 10, 1)),
-        executeTool(
-          "Forecaster",
-          "get_forecast",
-          { "gen_ai.tool.call.id": "call_Oslo", "gen_ai.tool.description": "Forecast for a city" },
-          body,
-        ),
-        chat(finished(["stop"], 20, 2)),
-      ]);
-    expect(spanTree(other.spans(), withoutIds)).toStrictEqual([agentTree([])]);
+    expect(spanTree(other.spans(), withoutIds)).toStrictEqual([forecasterTree([])]);
     // The body's own spans go to the app's provider (the first's), under a parent only the second has.
-    expect(spanTree(h.spans(), withoutIds)).toStrictEqual([agentTree([]), userSpans]);
+    expect(spanTree(h.spans(), withoutIds)).toStrictEqual([forecasterTree([]), userSpans]);
 
     // The second goes away: the first's execute_tool is the body's again, with its spans under it.
     await second.shutdown();
@@ -202,7 +187,7 @@ describe("step-aware context: user code in a function tool sees its execute_tool
     seen.length = 0;
     expect((await run(agentWithTool("Forecaster", "Oslo", seen), "Forecast for Oslo?")).finalOutput).toBe("done Oslo");
     expect(seen.map((x) => ids(x.traceparent))).toEqual(toolsOf(h.spans()));
-    expect(await checkedTrees()).toStrictEqual([agentTree([userSpans])]);
+    expect(await checkedTrees()).toStrictEqual([forecasterTree([userSpans])]);
     expect(other.spans()).toHaveLength(4);
     await other.shutdown();
   });
