@@ -5,12 +5,13 @@ import { otelAgentsTracer } from "@otel-agents/ai-sdk/v6";
 import { assertConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { fakeVersions } from "@otel-agents/testing/fake-versions";
 import { createHarness } from "@otel-agents/testing/harness";
-import { spanTree } from "@otel-agents/testing/span-tree";
+import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
 import { generateText, stepCountIs, tool } from "ai";
 import aiPackage from "ai/package.json" with { type: "json" };
 import { MockLanguageModelV3 } from "ai/test";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { weatherAgentTree } from "./weather-tree.js";
 
 // The adapter reads the `ai` installed next to it, which in this workspace is its own ai 7 dev
 // copy: report the ai 6 under test instead, as an app with ai 6 installed would.
@@ -76,7 +77,7 @@ function weatherModel(): MockLanguageModelV3 {
   });
 }
 
-const chat = (id: string, reasons: string[], input: number, output: number) => ({
+const chat = (id: string, reasons: string[], input: number, output: number): TreeNode => ({
   name: "chat gpt-4o",
   kind: "CLIENT",
   status: "UNSET",
@@ -133,38 +134,9 @@ describe("ai 6 through AiSdkInstrumentation (NodeSDK's wiring)", () => {
     try {
       const traceparent = await weatherCall({ isEnabled: true });
       const spans = h.spans();
-      expect(spanTree(spans)).toEqual([
-        {
-          name: "invoke_agent weather-agent",
-          kind: "INTERNAL",
-          status: "UNSET",
-          attributes: {
-            "gen_ai.operation.name": "invoke_agent",
-            "gen_ai.agent.name": "weather-agent",
-            "gen_ai.request.model": "gpt-4o",
-            "gen_ai.usage.input_tokens": 250,
-            "gen_ai.usage.output_tokens": 28,
-            "gen_ai.response.finish_reasons": ["tool_call", "stop"],
-          },
-          children: [
-            chat("chatcmpl-1", ["tool_call"], 100, 20),
-            {
-              name: "execute_tool weather",
-              kind: "INTERNAL",
-              status: "UNSET",
-              attributes: {
-                "gen_ai.operation.name": "execute_tool",
-                "gen_ai.agent.name": "weather-agent",
-                "gen_ai.tool.name": "weather",
-                "gen_ai.tool.call.id": "call_1",
-                "gen_ai.tool.type": "function",
-              },
-              children: [{ name: "fetch forecast", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
-            },
-            chat("chatcmpl-2", ["stop"], 150, 8),
-          ],
-        },
-      ]);
+      expect(spanTree(spans)).toEqual(
+        weatherAgentTree(chat("chatcmpl-1", ["tool_call"], 100, 20), chat("chatcmpl-2", ["stop"], 150, 8)),
+      );
       expect(traceparent?.split("-")[2]).toBe(spans.find((s) => s.name === "execute_tool weather")?.spanContext().spanId);
       assertConformance(spans);
       for (const span of spans) expect(missingExpected(span), span.name).toEqual([]);

@@ -10,6 +10,7 @@ import aiPackage from "ai/package.json" with { type: "json" };
 import { MockEmbeddingModelV3, MockLanguageModelV3, simulateReadableStream } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { weatherAgentTree } from "./weather-tree.js";
 
 // `ai` 6.0.333 (and 6.0.0 in tests/ai-sdk-v6-oldest) with its own V3 mock models: `otelAgentsTracer()` as `experimental_telemetry.tracer`
 // must give the same tree as the `ai` 7 integration.
@@ -86,7 +87,8 @@ const chatAttrs = (id: string, reasons: string[], input: number, output: number,
 /** Cached and reasoning tokens on a generateText model call's span: `ai` 6.0.119 and later. */
 const tokenDetails = Number(aiPackage.version.split(".")[2]) >= 119;
 
-const withoutUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const withoutUndefined = (o: Record<string, unknown>): TreeNode["attributes"] =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as TreeNode["attributes"];
 
 describe("ai 6 through otelAgentsTracer()", () => {
   it("reports a single generateText call as invoke_agent with one chat child", async () => {
@@ -166,56 +168,30 @@ describe("ai 6 through otelAgentsTracer()", () => {
     expect(result.text).toBe("Sunny in Paris.");
 
     const spans = h.spans();
-    expect(tree(spans)).toEqual([
-      {
-        name: "invoke_agent weather-agent",
-        kind: "INTERNAL",
-        status: "UNSET",
-        attributes: {
-          "gen_ai.operation.name": "invoke_agent",
-          "gen_ai.agent.name": "weather-agent",
-          "gen_ai.request.model": "gpt-4o",
-          "gen_ai.usage.input_tokens": 250,
-          "gen_ai.usage.output_tokens": 28,
-          "gen_ai.response.finish_reasons": ["tool_call", "stop"],
+    expect(tree(spans)).toEqual(
+      weatherAgentTree(
+        {
+          name: "chat gpt-4o",
+          kind: "CLIENT",
+          status: "UNSET",
+          attributes: withoutUndefined(
+            chatAttrs("chatcmpl-1", ["tool_call"], 100, 20, {
+              // Before 6.0.119 a generateText model call reports input and output tokens only.
+              "gen_ai.usage.cache_read.input_tokens": tokenDetails ? 40 : undefined,
+              "gen_ai.usage.reasoning.output_tokens": tokenDetails ? 5 : undefined,
+            }),
+          ),
+          children: [],
         },
-        children: [
-          {
-            name: "chat gpt-4o",
-            kind: "CLIENT",
-            status: "UNSET",
-            attributes: withoutUndefined(
-              chatAttrs("chatcmpl-1", ["tool_call"], 100, 20, {
-                // Before 6.0.119 a generateText model call reports input and output tokens only.
-                "gen_ai.usage.cache_read.input_tokens": tokenDetails ? 40 : undefined,
-                "gen_ai.usage.reasoning.output_tokens": tokenDetails ? 5 : undefined,
-              }),
-            ),
-            children: [],
-          },
-          {
-            name: "execute_tool weather",
-            kind: "INTERNAL",
-            status: "UNSET",
-            attributes: {
-              "gen_ai.operation.name": "execute_tool",
-              "gen_ai.agent.name": "weather-agent",
-              "gen_ai.tool.name": "weather",
-              "gen_ai.tool.call.id": "call_1",
-              "gen_ai.tool.type": "function",
-            },
-            children: [{ name: "fetch forecast", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
-          },
-          {
-            name: "chat gpt-4o",
-            kind: "CLIENT",
-            status: "UNSET",
-            attributes: withoutUndefined(chatAttrs("chatcmpl-2", ["stop"], 150, 8)),
-            children: [],
-          },
-        ],
-      },
-    ]);
+        {
+          name: "chat gpt-4o",
+          kind: "CLIENT",
+          status: "UNSET",
+          attributes: withoutUndefined(chatAttrs("chatcmpl-2", ["stop"], 150, 8)),
+          children: [],
+        },
+      ),
+    );
     const tool_ = spans.find((s) => s.name === "execute_tool weather");
     expect(traceparent?.split("-")[2]).toBe(tool_?.spanContext().spanId);
     conforms(spans);

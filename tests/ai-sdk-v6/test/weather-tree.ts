@@ -1,0 +1,41 @@
+import type { TreeNode } from "@otel-agents/testing/span-tree";
+
+/**
+ * The tree of the weather tool loop both suites run (`weather-agent` asks `gpt-4o`, calls the
+ * `weather` tool with call id `call_1`, whose body records `fetch forecast`, and answers): the
+ * agent over its two model calls, given as `firstChat` and `secondChat`, and the tool between them.
+ */
+export function weatherAgentTree(firstChat: TreeNode, secondChat: TreeNode): TreeNode[] {
+  return [
+    {
+      name: "invoke_agent weather-agent",
+      kind: "INTERNAL",
+      status: "UNSET",
+      attributes: {
+        "gen_ai.operation.name": "invoke_agent",
+        "gen_ai.agent.name": "weather-agent",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": 250,
+        "gen_ai.usage.output_tokens": 28,
+        "gen_ai.response.finish_reasons": ["tool_call", "stop"],
+      },
+      children: [
+        firstChat,
+        {
+          name: "execute_tool weather",
+          kind: "INTERNAL",
+          status: "UNSET",
+          attributes: {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.agent.name": "weather-agent",
+            "gen_ai.tool.name": "weather",
+            "gen_ai.tool.call.id": "call_1",
+            "gen_ai.tool.type": "function",
+          },
+          children: [{ name: "fetch forecast", kind: "INTERNAL", status: "UNSET", attributes: {}, children: [] }],
+        },
+        secondChat,
+      ],
+    },
+  ];
+}
