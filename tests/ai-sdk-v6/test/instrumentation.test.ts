@@ -11,7 +11,7 @@ import aiPackage from "ai/package.json" with { type: "json" };
 import { MockLanguageModelV3 } from "ai/test";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { weatherAgentTree } from "./weather-tree.js";
+import { chatAttrs, weatherAgentTree } from "./weather-tree.js";
 
 // The adapter reads the `ai` installed next to it, which in this workspace is its own ai 7 dev
 // copy: report the ai 6 under test instead, as an app with ai 6 installed would.
@@ -81,17 +81,8 @@ const chat = (id: string, reasons: string[], input: number, output: number): Tre
   name: "chat gpt-4o",
   kind: "CLIENT",
   status: "UNSET",
-  attributes: {
-    "gen_ai.operation.name": "chat",
-    "gen_ai.provider.name": "openai",
-    "gen_ai.request.model": "gpt-4o",
-    "openai.api.type": "chat_completions",
-    "gen_ai.response.model": "gpt-4o-2024-08-06",
-    "gen_ai.response.id": id,
-    "gen_ai.response.finish_reasons": reasons,
-    "gen_ai.usage.input_tokens": input,
-    "gen_ai.usage.output_tokens": output,
-  },
+  attributes: chatAttrs(id, reasons, input, output),
+
   children: [],
 });
 

@@ -10,7 +10,7 @@ import aiPackage from "ai/package.json" with { type: "json" };
 import { MockEmbeddingModelV3, MockLanguageModelV3, simulateReadableStream } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { weatherAgentTree } from "./weather-tree.js";
+import { chatAttrs, weatherAgentTree } from "./weather-tree.js";
 
 // `ai` 6.0.333 (and 6.0.0 in tests/ai-sdk-v6-oldest) with its own V3 mock models: `otelAgentsTracer()` as `experimental_telemetry.tracer`
 // must give the same tree as the `ai` 7 integration.
@@ -70,19 +70,6 @@ function conforms(spans: readonly ReadableSpan[]): void {
   assertConformance(spans);
   for (const span of spans) expect(missingExpected(span), span.name).toEqual([]);
 }
-
-const chatAttrs = (id: string, reasons: string[], input: number, output: number, extra: Record<string, unknown> = {}) => ({
-  "gen_ai.operation.name": "chat",
-  "gen_ai.provider.name": "openai",
-  "gen_ai.request.model": "gpt-4o",
-  "openai.api.type": "chat_completions",
-  "gen_ai.response.model": "gpt-4o-2024-08-06",
-  "gen_ai.response.id": id,
-  "gen_ai.response.finish_reasons": reasons,
-  "gen_ai.usage.input_tokens": input,
-  "gen_ai.usage.output_tokens": output,
-  ...extra,
-});
 
 /** Cached and reasoning tokens on a generateText model call's span: `ai` 6.0.119 and later. */
 const tokenDetails = Number(aiPackage.version.split(".")[2]) >= 119;

@@ -39,3 +39,23 @@ export function weatherAgentTree(firstChat: TreeNode, secondChat: TreeNode): Tre
     },
   ];
 }
+
+/** A `gpt-4o` model call's span attributes in these suites (OpenAI Chat Completions mocks), plus `extra`. */
+export const chatAttrs = (
+  id: string,
+  reasons: string[],
+  input: number,
+  output: number,
+  extra: TreeNode["attributes"] = {},
+): TreeNode["attributes"] => ({
+  "gen_ai.operation.name": "chat",
+  "gen_ai.provider.name": "openai",
+  "gen_ai.request.model": "gpt-4o",
+  "openai.api.type": "chat_completions",
+  "gen_ai.response.model": "gpt-4o-2024-08-06",
+  "gen_ai.response.id": id,
+  "gen_ai.response.finish_reasons": reasons,
+  "gen_ai.usage.input_tokens": input,
+  "gen_ai.usage.output_tokens": output,
+  ...extra,
+});
