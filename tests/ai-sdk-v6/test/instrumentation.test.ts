@@ -1,17 +1,16 @@
 import type { LanguageModelV3GenerateResult } from "@ai-sdk/provider";
-import { context, DiagLogLevel, diag, propagation, type Tracer, trace } from "@opentelemetry/api";
+import { DiagLogLevel, diag, type Tracer, trace } from "@opentelemetry/api";
 import { AiSdkInstrumentation } from "@otel-agents/ai-sdk";
 import { otelAgentsTracer } from "@otel-agents/ai-sdk/v6";
 import { assertConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { fakeVersions } from "@otel-agents/testing/fake-versions";
 import { createHarness } from "@otel-agents/testing/harness";
 import { spanTree, type TreeNode } from "@otel-agents/testing/span-tree";
-import { generateText, stepCountIs, tool } from "ai";
+import { generateText, stepCountIs } from "ai";
 import aiPackage from "ai/package.json" with { type: "json" };
 import { MockLanguageModelV3 } from "ai/test";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
-import { chatAttrs, weatherAgentTree } from "./weather-tree.js";
+import { chatAttrs, weatherAgentTree, weatherTool } from "./weather-loop.js";
 
 // The adapter reads the `ai` installed next to it, which in this workspace is its own ai 7 dev
 // copy: report the ai 6 under test instead, as an app with ai 6 installed would.
@@ -95,19 +94,8 @@ function nodeSdkWiring(): AiSdkInstrumentation {
 }
 
 async function weatherCall(telemetry: { isEnabled?: boolean; tracer?: Tracer } | undefined): Promise<string | undefined> {
-  let traceparent: string | undefined;
-  const weather = tool({
-    description: "Gets the weather",
-    inputSchema: z.object({ city: z.string() }),
-    execute: async ({ city }) => {
-      const headers: Record<string, string> = {};
-      propagation.inject(context.active(), headers);
-      traceparent = headers.traceparent;
-      // The app's own spans, through the same global provider the route sits on.
-      trace.getTracer("app").startSpan("fetch forecast").end();
-      return { city, sky: "sunny" };
-    },
-  });
+  // The app's own spans, through the same global provider the route sits on.
+  const { weather, traceparent } = weatherTool(trace.getTracer("app"));
   const result = await generateText({
     model: weatherModel(),
     prompt: "Weather in Paris?",
@@ -116,7 +104,7 @@ async function weatherCall(telemetry: { isEnabled?: boolean; tracer?: Tracer } |
     experimental_telemetry: telemetry && { ...telemetry, functionId: "weather-agent" },
   });
   expect(result.text).toBe("Sunny in Paris.");
-  return traceparent;
+  return traceparent();
 }
 
 describe("ai 6 through AiSdkInstrumentation (NodeSDK's wiring)", () => {

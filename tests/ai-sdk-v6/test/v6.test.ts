@@ -1,5 +1,5 @@
 import type { LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from "@ai-sdk/provider";
-import { context, propagation, trace } from "@opentelemetry/api";
+import { trace } from "@opentelemetry/api";
 import { otelAgentsTracer } from "@otel-agents/ai-sdk/v6";
 import { assertConformance, assertMetricConformance, missingExpected } from "@otel-agents/testing/conformance";
 import { createHarness, type ReadableSpan } from "@otel-agents/testing/harness";
@@ -10,7 +10,7 @@ import aiPackage from "ai/package.json" with { type: "json" };
 import { MockEmbeddingModelV3, MockLanguageModelV3, simulateReadableStream } from "ai/test";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { chatAttrs, weatherAgentTree } from "./weather-tree.js";
+import { chatAttrs, weatherAgentTree, weatherTool } from "./weather-loop.js";
 
 // `ai` 6.0.333 (and 6.0.0 in tests/ai-sdk-v6-oldest) with its own V3 mock models: `otelAgentsTracer()` as `experimental_telemetry.tracer`
 // must give the same tree as the `ai` 7 integration.
@@ -124,19 +124,7 @@ describe("ai 6 through otelAgentsTracer()", () => {
   });
 
   it("reports a tool loop as chat, execute_tool, chat; the tool body's spans and traceparent nest under execute_tool", async () => {
-    const app = h.tracerProvider.getTracer("app");
-    let traceparent: string | undefined;
-    const weather = tool({
-      description: "Gets the weather",
-      inputSchema: z.object({ city: z.string() }),
-      execute: async ({ city }) => {
-        const headers: Record<string, string> = {};
-        propagation.inject(context.active(), headers);
-        traceparent = headers.traceparent;
-        app.startSpan("fetch forecast").end();
-        return { city, sky: "sunny" };
-      },
-    });
+    const { weather, traceparent } = weatherTool(h.tracerProvider.getTracer("app"));
     const model = new MockLanguageModelV3({
       provider: "openai.chat",
       modelId: "gpt-4o",
@@ -180,7 +168,7 @@ describe("ai 6 through otelAgentsTracer()", () => {
       ),
     );
     const tool_ = spans.find((s) => s.name === "execute_tool weather");
-    expect(traceparent?.split("-")[2]).toBe(tool_?.spanContext().spanId);
+    expect(traceparent()?.split("-")[2]).toBe(tool_?.spanContext().spanId);
     conforms(spans);
     assertMetricConformance(await h.metrics());
   });

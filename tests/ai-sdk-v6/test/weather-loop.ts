@@ -1,4 +1,27 @@
+import { context, propagation, type Tracer } from "@opentelemetry/api";
 import type { TreeNode } from "@otel-agents/testing/span-tree";
+import { tool } from "ai";
+import { z } from "zod";
+
+/**
+ * The `weather` tool of the loop both suites run: its body records `fetch forecast` through `app`
+ * and keeps the `traceparent` an HTTP client would send from where it runs.
+ */
+export function weatherTool(app: Tracer) {
+  let traceparent: string | undefined;
+  const weather = tool({
+    description: "Gets the weather",
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }) => {
+      const headers: Record<string, string> = {};
+      propagation.inject(context.active(), headers);
+      traceparent = headers.traceparent;
+      app.startSpan("fetch forecast").end();
+      return { city, sky: "sunny" };
+    },
+  });
+  return { weather, traceparent: () => traceparent };
+}
 
 /**
  * The tree of the weather tool loop both suites run (`weather-agent` asks `gpt-4o`, calls the
